@@ -1,0 +1,140 @@
+// The canonical shapes every stage speaks (DESIGN.md, "Data model").
+// Raw XML/JSON shapes never leave src/ingest/; KV value shapes never leave src/store/.
+// This file holds types only: no stage logic lives here.
+
+/** A feed the user asked to watch. */
+export interface Feed {
+  id: string
+  url: string
+  title?: string
+  /** Minimum minutes between polls chosen by the user; the feed's own signals may lengthen it. */
+  intervalMinutes?: number
+  enabled: boolean
+  /** Extra request headers (e.g. Authorization for a private feed). Treated as secrets. */
+  headers?: Record<string, string>
+  tags: string[]
+  /** How many of a new feed's current items may alert on its first poll (default 0: none). */
+  backfill?: number
+}
+
+/** A media attachment (RSS enclosure, media:content, JSON Feed attachment). */
+export interface Enclosure {
+  url: string
+  type?: string
+  length?: number
+}
+
+/** Feed-level metadata found while parsing. */
+export interface FeedMeta {
+  format: FeedFormat
+  title?: string
+  /** The site's home page. */
+  link?: string
+  description?: string
+  lang?: string
+  /** RSS <ttl>, in minutes: the publisher's own hint about polling frequency. */
+  ttlMinutes?: number
+}
+
+export type FeedFormat =
+  | 'rss090'
+  | 'rss091'
+  | 'rss092'
+  | 'rss093'
+  | 'rss094'
+  | 'rss20'
+  | 'rss10'
+  | 'atom03'
+  | 'atom10'
+  | 'json10'
+  | 'json11'
+
+/**
+ * An item as it comes out of a parser: every text field is already plain text (HTML stripped,
+ * entities decoded, whitespace normalised), every URL absolute.
+ */
+export interface ParsedItem {
+  /** Stable identity within its feed: guid/id, then canonical link, then a content hash. */
+  key: string
+  /** The link as published (absolute). */
+  url?: string
+  /** The link normalised for cross-feed identity (tracking parameters and fragment dropped). */
+  canonicalUrl?: string
+  title: string
+  summary: string
+  content: string
+  author?: string
+  categories: string[]
+  /** ISO 8601 (UTC) — absent when the feed gave none or gave one that could not be parsed. */
+  published?: string
+  updated?: string
+  lang?: string
+  enclosures: Enclosure[]
+}
+
+/** An item once the monitor knows which feed it came from. */
+export interface Item extends ParsedItem {
+  feedId: string
+}
+
+export type DeliveryMode = 'instant' | 'digest'
+
+/** A keyword watch: a query, where it applies, and where its matches go. */
+export interface Watch {
+  id: string
+  name: string
+  query: string
+  /** Limit the watch to these feeds (ids) and/or feeds with these tags; empty means all feeds. */
+  scope: { feeds?: string[]; tags?: string[] }
+  destinations: string[]
+  mode: DeliveryMode
+  enabled: boolean
+  /** Opt-in language features (see docs/query-language.md). */
+  options?: { stem?: boolean; transliterate?: boolean }
+}
+
+export type DestinationType =
+  'webhook' | 'slack' | 'discord' | 'teams' | 'telegram' | 'ntfy' | 'googlechat' | 'email'
+
+/** Where alerts go. `url` and `secret` are credentials: never echoed back, never logged. */
+export interface Destination {
+  id: string
+  name: string
+  type: DestinationType
+  url: string
+  /** Standard Webhooks signing secret (`whsec_…`). */
+  secret?: string
+  enabled: boolean
+}
+
+/** One hit of a query term in an item. Offsets are UTF-16 code units into the field's text. */
+export interface Hit {
+  field: string
+  term: string
+  start: number
+  end: number
+}
+
+/** Why an alert fired: which terms matched, in which fields, and a snippet around the best hit. */
+export interface MatchExplanation {
+  terms: string[]
+  fields: string[]
+  hits: Hit[]
+  /** A few words around the best hit, plain text. */
+  snippet: string
+  /** Hit spans inside `snippet` (UTF-16 offsets, end exclusive), for bold or <mark> rendering. */
+  highlights: Array<[number, number]>
+}
+
+/** What travels through the deliveries queue: one alert for one destination. */
+export interface Alert {
+  /** hash(watchId, storyKey, destinationId): stable across retries; the receiver's idempotency key. */
+  id: string
+  watch: { id: string; name: string; query: string }
+  feed: { id: string; title?: string; url: string }
+  item: Item
+  match: MatchExplanation
+  destinationId: string
+  /** ISO time the tick that found the item ran. */
+  detectedAt: string
+}

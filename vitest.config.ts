@@ -1,0 +1,26 @@
+// Every test runs inside workerd (Cloudflare's vitest plugin, Miniflare underneath) with real KV,
+// Queues and send_email; HTTP peers are a real server on 127.0.0.1 started by globalSetup.
+import { cloudflareTest } from '@cloudflare/vitest-plugin'
+import { defineConfig } from 'vitest/config'
+
+export default defineConfig({
+  plugins: [
+    cloudflareTest(({ inject }) => ({
+      wrangler: { configPath: './wrangler.toml' },
+      miniflare: {
+        bindings: {
+          ADMIN_TOKEN: 'test-admin-token',
+          // Loopback and plain-http destinations are allowed only outside production.
+          ENVIRONMENT: 'development',
+          LOOPBACK_URL: inject('loopbackUrl'),
+        },
+      },
+    })),
+  ],
+  test: {
+    include: ['test/**/*.test.ts'],
+    exclude: ['test/e2e/**'],
+    globalSetup: ['test/support/global-setup.ts'],
+    testTimeout: 20_000,
+  },
+})
