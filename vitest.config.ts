@@ -13,6 +13,8 @@ export default defineConfig({
           // Loopback and plain-http destinations are allowed only outside production.
           ENVIRONMENT: 'development',
           LOOPBACK_URL: inject('loopbackUrl'),
+          // Retries a second apart, so a test sees the whole schedule in seconds.
+          RETRY_DELAYS_SECONDS: '1,1,1,1',
         },
       },
     })),

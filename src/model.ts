@@ -15,6 +15,11 @@ export interface Feed {
   tags: string[]
   /** How many of a new feed's current items may alert on its first poll (default 0: none). */
   backfill?: number
+  /**
+   * Items older than this many hours when first seen never alert (default: MAX_ITEM_AGE_HOURS;
+   * 0 turns the cutoff off, e.g. for an archive being replayed on purpose).
+   */
+  maxItemAgeHours?: number
 }
 
 /** A media attachment (RSS enclosure, media:content, JSON Feed attachment). */

@@ -3,11 +3,7 @@
 import type { TestProject } from 'vitest/node'
 import { startLoopbackServer } from './loopback-server'
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    loopbackUrl: string
-  }
-}
+import './loopback-types'
 
 export default async function setup(project: TestProject) {
   const server = await startLoopbackServer()

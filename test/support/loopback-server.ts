@@ -10,30 +10,9 @@
 // A path with no script answers 404. Every request to a non-control path is recorded.
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import { gzipSync, deflateSync } from 'node:zlib'
+import type { RecordedRequest, ScriptedResponse } from './loopback-types'
 
-export interface ScriptedResponse {
-  status?: number
-  headers?: Record<string, string>
-  body?: string
-  /** Body as base64, for bytes that are not UTF-8 (other encodings, binary). */
-  bodyBase64?: string
-  /** Answer 304 when the request's If-None-Match equals this ETag (the ETag is also sent). */
-  etag?: string
-  /** Answer 304 when the request's If-Modified-Since equals this value (also sent as Last-Modified). */
-  lastModified?: string
-  /** Wait this long before answering (timeouts). */
-  delayMs?: number
-  /** Compress the body and set Content-Encoding. */
-  encoding?: 'gzip' | 'deflate'
-}
-
-export interface RecordedRequest {
-  method: string
-  path: string
-  headers: Record<string, string>
-  body: string
-  at: number
-}
+export type { RecordedRequest, ScriptedResponse }
 
 export interface LoopbackServer {
   port: number

@@ -1,6 +1,6 @@
 // Test-side client of the loopback server (test/support/loopback-server.ts), usable from workerd.
 import { inject } from 'vitest'
-import type { RecordedRequest, ScriptedResponse } from './loopback-server'
+import type { RecordedRequest, ScriptedResponse } from './loopback-types'
 
 export type { RecordedRequest, ScriptedResponse }
 

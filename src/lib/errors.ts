@@ -1,0 +1,39 @@
+// The small error hierarchy shared across stages (STYLE.md, habit 7). Stage-specific errors that
+// carry stage-specific context (ParseError, FetchError in ingest; QueryError in watch) live with
+// their stage; these are the ones more than one stage throws or catches.
+
+/** Invalid configuration: a request body, a stored document or an environment variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError'
+  /** Dotted path of the offending field, e.g. `destinations[0]` or `url`. */
+  readonly field: string
+  constructor(field: string, message: string, options?: { cause?: unknown }) {
+    super(`${field}: ${message}`, options)
+    this.field = field
+  }
+}
+
+/** A destination refused or failed an alert. `retryable` says whether another try may succeed. */
+export class DeliveryError extends Error {
+  override readonly name = 'DeliveryError'
+  readonly channel: string
+  readonly status?: number
+  readonly retryable: boolean
+  readonly retryAfterSeconds?: number
+  constructor(
+    message: string,
+    details: { channel: string; status?: number; retryable: boolean; retryAfterSeconds?: number },
+    options?: { cause?: unknown },
+  ) {
+    super(message, options)
+    this.channel = details.channel
+    this.status = details.status
+    this.retryable = details.retryable
+    this.retryAfterSeconds = details.retryAfterSeconds
+  }
+}
+
+/** The message of any thrown value, for logs and status fields. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
