@@ -1,0 +1,20 @@
+// The Hono environment shared by every route file: bindings plus the transport (injectable, so
+// tests and the local demo need no monkey-patching of globalThis.fetch).
+import type { Context } from 'hono'
+
+export interface AppDeps {
+  fetch: typeof fetch
+  now: () => Date
+}
+
+export type AppEnv = { Bindings: Env; Variables: { deps: AppDeps } }
+export type AppContext = Context<AppEnv>
+
+/** A short random id with a type prefix: `f_k3j9x2ab`. */
+export function newId(prefix: string): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(8))
+  return prefix + Array.from(bytes, (b) => (b % 36).toString(36)).join('')
+}
+
+/** Loopback and plain-http destinations are for local development only. */
+export const isDevelopment = (env: Env): boolean => env.ENVIRONMENT === 'development'

@@ -1,0 +1,108 @@
+// /api/feeds: create (with autodiscovery), list, get, update, delete.
+import { Hono } from 'hono'
+import type { Feed } from '../model'
+import {
+  COMMON_FEED_PATHS,
+  FetchError,
+  discoverFeeds,
+  fetchFeed,
+  looksLikeFeed,
+  type DiscoveredFeed,
+} from '../ingest'
+import { errorMessage } from '../lib/errors'
+import { loadConfig, updateConfig } from '../store/config'
+import { newId, type AppDeps, type AppEnv } from './app-env'
+import { ApiError, notFound } from './errors'
+import { publicFeed } from './redact'
+import { feedInput, parseBody } from './validate'
+
+/** What autodiscovery found, returned with the created feed so the user sees what was stored. */
+interface Discovery {
+  requested: string
+  found: string
+  via: 'direct' | 'link-alternate' | 'common-path'
+  candidates: DiscoveredFeed[]
+}
+
+const decoder = new TextDecoder()
+
+/**
+ * Resolves the URL a user gave to a feed URL: itself if it serves a feed, else the first
+ * `<link rel="alternate">` feed of the HTML page, else the first common feed path that serves one.
+ */
+async function discover(
+  url: string,
+  headers: Record<string, string> | undefined,
+  deps: AppDeps,
+): Promise<Discovery> {
+  let page
+  try {
+    page = await fetchFeed({ url, headers }, { fetch: deps.fetch })
+  } catch (cause) {
+    throw new ApiError(422, `url: could not fetch ${url}: ${errorMessage(cause)}`, { field: 'url' })
+  }
+  if (page.kind === 'not-modified' || looksLikeFeed(page.body, page.contentType)) {
+    return { requested: url, found: page.url, via: 'direct', candidates: [] }
+  }
+  const candidates = discoverFeeds(decoder.decode(page.body), page.url)
+  const first = candidates[0]
+  if (first) return { requested: url, found: first.url, via: 'link-alternate', candidates }
+  for (const path of COMMON_FEED_PATHS) {
+    const guess = new URL(path, page.url).toString()
+    try {
+      const res = await fetchFeed({ url: guess, headers }, { fetch: deps.fetch })
+      if (res.kind === 'ok' && looksLikeFeed(res.body, res.contentType)) {
+        return { requested: url, found: res.url, via: 'common-path', candidates: [] }
+      }
+    } catch (error) {
+      if (!(error instanceof FetchError)) throw error
+      // A missing common path is the normal case: try the next one.
+    }
+  }
+  throw new ApiError(
+    422,
+    `url: ${url} is an HTML page with no feed link, and none of the common feed paths answered`,
+    { field: 'url' },
+  )
+}
+
+export const feedRoutes = new Hono<AppEnv>()
+  .get('/', async (c) => {
+    const config = await loadConfig(c.env.KV)
+    return c.json({ feeds: config.feeds.map(publicFeed) })
+  })
+  .get('/:id', async (c) => {
+    const config = await loadConfig(c.env.KV)
+    const feed = config.feeds.find((f) => f.id === c.req.param('id'))
+    if (!feed) throw notFound('feed', c.req.param('id'))
+    return c.json({ feed: publicFeed(feed) })
+  })
+  .post('/', async (c) => {
+    const input = parseBody(feedInput, await c.req.json().catch(() => undefined))
+    const deps = c.get('deps')
+    const discovery = input.discover ? await discover(input.url, input.headers, deps) : undefined
+    const { discover: _, ...fields } = input
+    const feed: Feed = {
+      ...fields,
+      id: input.id ?? newId('f_'),
+      url: discovery?.found ?? input.url,
+    }
+    await updateConfig(c.env.KV, deps.now(), (config) => {
+      if (config.feeds.some((f) => f.id === feed.id)) {
+        throw new ApiError(409, `id: feed ${feed.id} already exists`, { field: 'id' })
+      }
+      if (config.feeds.some((f) => f.url === feed.url)) {
+        throw new ApiError(409, `url: a feed with this URL already exists`, { field: 'url' })
+      }
+      return { ...config, feeds: [...config.feeds, feed] }
+    })
+    return c.json({ feed: publicFeed(feed), discovery }, 201)
+  })
+  .delete('/:id', async (c) => {
+    const id = c.req.param('id')
+    await updateConfig(c.env.KV, c.get('deps').now(), (config) => {
+      if (!config.feeds.some((f) => f.id === id)) throw notFound('feed', id)
+      return { ...config, feeds: config.feeds.filter((f) => f.id !== id) }
+    })
+    return c.body(null, 204)
+  })

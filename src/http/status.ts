@@ -1,0 +1,71 @@
+// GET /status (public, no secrets) and GET /api/status (detailed, bearer-protected).
+import { Hono } from 'hono'
+import { feedStates, summarizeStatus } from '../monitor/health'
+import { lastTickInIsolate } from '../monitor/tick'
+import { loadConfig } from '../store/config'
+import { listDeadLetters, loadDeliveryLog } from '../store/deliveries'
+import { loadShards } from '../store/shards'
+import { shardCount } from '../settings'
+import type { AppEnv } from './app-env'
+import { requireAdmin } from './auth'
+import { redactFeedUrl } from './redact'
+
+async function loadAll(env: Env) {
+  const [config, shards, log] = await Promise.all([
+    loadConfig(env.KV),
+    loadShards(env.KV, shardCount(env)),
+    loadDeliveryLog(env.KV),
+  ])
+  return { config, shards, log }
+}
+
+export const publicStatusRoutes = new Hono<AppEnv>().get('/', async (c) => {
+  const { config, shards, log } = await loadAll(c.env)
+  c.header('cache-control', 'no-store')
+  return c.json(summarizeStatus(config, shards, log, c.get('deps').now(), lastTickInIsolate))
+})
+
+export const detailedStatusRoutes = new Hono<AppEnv>().use(requireAdmin).get('/', async (c) => {
+  const { config, shards, log } = await loadAll(c.env)
+  const states = feedStates(shards)
+  const summary = summarizeStatus(config, shards, log, c.get('deps').now(), lastTickInIsolate)
+  const lastTick = shards
+    .map((s) => s.lastTick)
+    .filter((t) => t !== undefined)
+    .sort((a, b) => b.at.localeCompare(a.at))[0]
+  return c.json({
+    ...summary,
+    lastTick: lastTick ?? summary.lastTick,
+    feeds: config.feeds.map((feed) => {
+      const state = states.get(feed.id)
+      return {
+        id: feed.id,
+        title: feed.title,
+        url: redactFeedUrl(feed.url),
+        enabled: feed.enabled,
+        health: state?.health ?? 'pending',
+        lastError: state?.lastError,
+        failures: state?.failures ?? 0,
+        checkedAt: state?.checkedAt,
+        lastSuccessAt: state?.lastSuccessAt,
+        lastNewItemAt: state?.lastNewItemAt,
+        itemCount: state?.itemCount,
+        intervalMinutes: state?.intervalMinutes,
+        notBefore: state?.notBefore,
+        movedFrom: state?.movedFrom && redactFeedUrl(state.movedFrom),
+        warnings: state?.warnings ?? [],
+      }
+    }),
+    feedCounts: summary.feeds,
+    deliveries: { counters: log.counters, recent: log.recent.slice(0, 20) },
+    deadLetters: (await listDeadLetters(c.env.KV, 20)).map((d) => ({
+      alertId: d.alert.id,
+      destinationId: d.alert.destinationId,
+      watchId: d.alert.watch.id,
+      title: d.alert.item.title,
+      error: d.error,
+      attempts: d.attempts,
+      at: d.at,
+    })),
+  })
+})

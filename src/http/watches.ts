@@ -1,0 +1,55 @@
+// /api/watches: create (the query is parsed and refused with its position if invalid), list, get,
+// delete.
+import { Hono } from 'hono'
+import type { Watch } from '../model'
+import { parseQuery } from '../watch'
+import { loadConfig, updateConfig } from '../store/config'
+import { newId, type AppEnv } from './app-env'
+import { ApiError, notFound } from './errors'
+import { parseBody, watchInput } from './validate'
+
+export const watchRoutes = new Hono<AppEnv>()
+  .get('/', async (c) => {
+    const config = await loadConfig(c.env.KV)
+    return c.json({ watches: config.watches })
+  })
+  .get('/:id', async (c) => {
+    const config = await loadConfig(c.env.KV)
+    const watch = config.watches.find((w) => w.id === c.req.param('id'))
+    if (!watch) throw notFound('watch', c.req.param('id'))
+    return c.json({ watch })
+  })
+  .post('/', async (c) => {
+    const input = parseBody(watchInput, await c.req.json().catch(() => undefined))
+    parseQuery(input.query) // throws QueryError → 400 with the position
+    const watch: Watch = { ...input, id: input.id ?? newId('w_') }
+    await updateConfig(c.env.KV, c.get('deps').now(), (config) => {
+      if (config.watches.some((w) => w.id === watch.id)) {
+        throw new ApiError(409, `id: watch ${watch.id} already exists`, { field: 'id' })
+      }
+      watch.destinations.forEach((d, i) => {
+        if (!config.destinations.some((x) => x.id === d)) {
+          throw new ApiError(400, `destinations[${i}]: no destination with id ${d}`, {
+            field: `destinations[${i}]`,
+          })
+        }
+      })
+      ;(watch.scope.feeds ?? []).forEach((f, i) => {
+        if (!config.feeds.some((x) => x.id === f)) {
+          throw new ApiError(400, `scope.feeds[${i}]: no feed with id ${f}`, {
+            field: `scope.feeds[${i}]`,
+          })
+        }
+      })
+      return { ...config, watches: [...config.watches, watch] }
+    })
+    return c.json({ watch }, 201)
+  })
+  .delete('/:id', async (c) => {
+    const id = c.req.param('id')
+    await updateConfig(c.env.KV, c.get('deps').now(), (config) => {
+      if (!config.watches.some((w) => w.id === id)) throw notFound('watch', id)
+      return { ...config, watches: config.watches.filter((w) => w.id !== id) }
+    })
+    return c.body(null, 204)
+  })
