@@ -1,0 +1,129 @@
+// The offline demo's two peers, on 127.0.0.1: a publisher serving one French news feed (with
+// ETag, so Feedwatch's conditional GET is visible), and a webhook receiver that verifies each
+// alert's Standard Webhooks signature and prints it.
+import { createHmac, timingSafeEqual } from 'node:crypto'
+import { createServer } from 'node:http'
+import { FEED_TITLE, background, breaking } from './articles.mjs'
+
+const escape = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+
+function renderFeed(items) {
+  const entries = items
+    .map(
+      (i) => `    <item>
+      <title>${escape(i.title)}</title>
+      <link>${escape(i.link)}</link>
+      <guid isPermaLink="false">${escape(i.guid)}</guid>
+      <pubDate>${i.pubDate}</pubDate>
+      <description>${escape(i.description)}</description>
+    </item>`,
+    )
+    .join('\n')
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0">
+  <channel>
+    <title>${escape(FEED_TITLE)}</title>
+    <link>https://demo.feedwatch.local/</link>
+    <description>Dépêches fictives pour la démo hors ligne de Feedwatch</description>
+    <language>fr</language>
+${entries}
+  </channel>
+</rss>
+`
+}
+
+/** Starts the publisher. `publish()` adds the breaking stories to the feed. */
+export async function startPublisher() {
+  let items = [...background]
+  let version = 1
+  const server = createServer((req, res) => {
+    if (req.url !== '/le-fil.xml') {
+      res.writeHead(404).end('not found')
+      return
+    }
+    const etag = `"le-fil-v${version}"`
+    if (req.headers['if-none-match'] === etag) {
+      res.writeHead(304, { etag }).end()
+      return
+    }
+    res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8', etag })
+    res.end(renderFeed(items))
+  })
+  await listen(server)
+  return {
+    url: `http://127.0.0.1:${server.address().port}/le-fil.xml`,
+    publish() {
+      items = [...breaking, ...items]
+      version++
+    },
+    close: () => close(server),
+  }
+}
+
+function verify(secret, headers, body) {
+  const key = Buffer.from(secret.slice('whsec_'.length), 'base64')
+  const signed = `${headers['webhook-id']}.${headers['webhook-timestamp']}.${body}`
+  const expected = createHmac('sha256', key).update(signed).digest()
+  return String(headers['webhook-signature'] ?? '')
+    .split(' ')
+    .some((sig) => {
+      const given = Buffer.from(sig.replace(/^v1,/, ''), 'base64')
+      return given.length === expected.length && timingSafeEqual(given, expected)
+    })
+}
+
+/** Renders the snippet with its highlights in bold (ANSI) for the terminal. */
+function highlight(snippet, spans) {
+  let out = ''
+  let at = 0
+  for (const [start, end] of spans ?? []) {
+    out += snippet.slice(at, start) + `\x1b[1m${snippet.slice(start, end)}\x1b[22m`
+    at = end
+  }
+  return out + snippet.slice(at)
+}
+
+/** Starts the receiver; `onAlert(payload)` is called for each verified alert. */
+export async function startReceiver({ getSecret, onAlert, print = console.log }) {
+  const seen = new Set()
+  const server = createServer((req, res) => {
+    const chunks = []
+    req.on('data', (c) => chunks.push(c))
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8')
+      const secret = getSecret()
+      if (!secret || !verify(secret, req.headers, body)) {
+        print('receiver: rejected a request with a bad signature')
+        res.writeHead(401).end()
+        return
+      }
+      res.writeHead(204).end()
+      const id = req.headers['webhook-id']
+      if (seen.has(id)) return // Standard Webhooks receivers deduplicate on webhook-id
+      seen.add(id)
+      const { data } = JSON.parse(body)
+      print(
+        [
+          '',
+          `\x1b[33m🔔 ALERT\x1b[0m  [${data.watch.name}]  \x1b[1m${data.item.title}\x1b[0m`,
+          `   ${data.item.url ?? ''}`,
+          `   feed: ${data.feed.title ?? data.feed.id}   published: ${data.item.published ?? '—'}`,
+          `   matched: ${data.match.terms.join(', ')} (in ${data.match.fields.join(', ')})`,
+          `   « ${highlight(data.match.snippet, data.match.highlights)} »`,
+          `   signature verified · webhook-id ${id}`,
+          '',
+        ].join('\n'),
+      )
+      onAlert?.(data)
+    })
+  })
+  await listen(server)
+  return { url: `http://127.0.0.1:${server.address().port}/hooks/demo`, close: () => close(server) }
+}
+
+const listen = (server) => new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+const close = (server) =>
+  new Promise((resolve) => {
+    server.closeAllConnections()
+    server.close(resolve)
+  })
