@@ -59,7 +59,13 @@ async function main() {
     ],
     {
       cwd: root,
-      env: { ...process.env, WRANGLER_SEND_METRICS: 'false', FORCE_COLOR: '0' },
+      env: {
+        ...process.env,
+        // Offline: no usage metrics, and no download of the request.cf sample (a fallback is used).
+        WRANGLER_SEND_METRICS: 'false',
+        CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+        FORCE_COLOR: '0',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   )
@@ -130,6 +136,8 @@ async function main() {
     url: publisher.url,
     title: 'Le Fil (démo)',
     tags: ['fr', 'demo'],
+    // Poll on every tick, so the demo's second tick sees the story published after the first.
+    intervalMinutes: 1,
     // The demo replays a story from June 2023; without this, the age cutoff would (rightly)
     // keep an item that old from alerting.
     maxItemAgeHours: 0,

@@ -1,6 +1,10 @@
 // Secrets: `wrangler types` cannot see them (they live in the account, or in .dev.vars locally), so
-// they are declared here, once. Everything else in Env is generated into worker-configuration.d.ts.
-interface Env {
+// they are declared here, once, on both the global Env and the `cloudflare:workers` env.
+interface FeedwatchSecrets {
   /** Bearer token for /api/* and the detailed status. `wrangler secret put ADMIN_TOKEN`. */
   ADMIN_TOKEN: string
 }
+declare namespace Cloudflare {
+  interface Env extends FeedwatchSecrets {}
+}
+interface Env extends FeedwatchSecrets {}
