@@ -1,6 +1,6 @@
 // GET /status (public, no secrets) and GET /api/status (detailed, bearer-protected).
 import { Hono } from 'hono'
-import { feedStates, summarizeStatus } from '../monitor/health'
+import { feedStates, latestTick, summarizeStatus } from '../monitor/health'
 import { lastTickInIsolate } from '../monitor/tick'
 import { loadConfig } from '../store/config'
 import { listDeadLetters, loadDeliveryLog } from '../store/deliveries'
@@ -9,6 +9,7 @@ import { shardCount } from '../settings'
 import type { AppEnv } from './app-env'
 import { requireAdmin } from './auth'
 import { redactFeedUrl } from './redact'
+import { renderStatusPage } from './status-page'
 
 async function loadAll(env: Env) {
   const [config, shards, log] = await Promise.all([
@@ -21,21 +22,21 @@ async function loadAll(env: Env) {
 
 export const publicStatusRoutes = new Hono<AppEnv>().get('/', async (c) => {
   const { config, shards, log } = await loadAll(c.env)
+  const now = c.get('deps').now()
+  const status = summarizeStatus(config, shards, log, now, lastTickInIsolate)
   c.header('cache-control', 'no-store')
-  return c.json(summarizeStatus(config, shards, log, c.get('deps').now(), lastTickInIsolate))
+  // Browsers get a page; everything else (curl, monitors, scripts) gets JSON.
+  if (c.req.header('accept')?.includes('text/html')) return c.html(renderStatusPage(status, now))
+  return c.json(status)
 })
 
 export const detailedStatusRoutes = new Hono<AppEnv>().use(requireAdmin).get('/', async (c) => {
   const { config, shards, log } = await loadAll(c.env)
   const states = feedStates(shards)
   const summary = summarizeStatus(config, shards, log, c.get('deps').now(), lastTickInIsolate)
-  const lastTick = shards
-    .map((s) => s.lastTick)
-    .filter((t) => t !== undefined)
-    .sort((a, b) => b.at.localeCompare(a.at))[0]
   return c.json({
     ...summary,
-    lastTick: lastTick ?? summary.lastTick,
+    lastTick: latestTick(shards, lastTickInIsolate),
     feeds: config.feeds.map((feed) => {
       const state = states.get(feed.id)
       return {
