@@ -1,0 +1,284 @@
+// Compiles a parsed query for matching: attaches to every word the forms the watch's options ask
+// for (stems per language, transliteration key), builds wildcard testers, and extracts the
+// presearch keys: terms that every matching item must contain (presearcher.ts indexes the watch
+// under them). Not responsible for parsing (query-parser.ts) nor for evaluation (evaluate.ts).
+// Reference: Lucene Monitor's TermFilteredPresearcher, which weights extracted terms by length.
+
+import { parseQuery, type MetaField, type QueryAst, type TextField } from './query-parser'
+import { STEM_LANGUAGES, stemWord } from './stem'
+import { transliterationKey } from './transliterate'
+
+export interface MatchOptions {
+  stem?: boolean
+  transliterate?: boolean
+}
+
+/** One word of a term or phrase, with its optional alternate forms. */
+export interface WordMatcher {
+  term: string
+  /** Stem per language (stem option). */
+  stems: Record<string, string> | null
+  /** Transliteration key (transliterate option). */
+  key: string | null
+}
+
+export type CompiledNode =
+  | { type: 'words'; fields: TextField[]; words: WordMatcher[]; text: string }
+  | {
+      type: 'wildcard'
+      fields: TextField[]
+      test: (term: string) => boolean
+      /** Transliteration key of the literal prefix, for `*`-only patterns under the option. */
+      keyPrefix: string | null
+      /** Literal characters before the first `?` or `*`. */
+      prefix: string
+      /** Without `*`: the term lengths (UTF-16 units) it can match; each `?` is 1 or 2 units. */
+      lengths: number[] | null
+      /** Literal characters after the last `?` (meaningful without `*`). */
+      suffix: string
+      text: string
+    }
+  | { type: 'meta'; field: MetaField; value: string; text: string }
+  | { type: 'and' | 'or'; children: CompiledNode[] }
+  | { type: 'not'; child: CompiledNode }
+  | {
+      type: 'near'
+      left: CompiledNode
+      right: CompiledNode
+      distance: number
+      ordered: boolean
+      fields: TextField[]
+    }
+
+export interface CompiledQuery {
+  query: string
+  options: MatchOptions
+  root: CompiledNode
+  /** Presearch keys, or null when a match need contain no particular term (pure negations). */
+  keys: PresearchKeys | null
+}
+
+/** One presearch key: an item that can match holds a term giving this value. */
+export type PresearchKey =
+  | { kind: 'term' | 'translit' | 'prefix' | 'keyPrefix' | 'meta'; value: string }
+  | { kind: 'stem'; lang: string; value: string }
+  | { kind: 'sizedPrefix' | 'sizedSuffix'; value: string; length: number }
+
+/**
+ * A disjunction of keys: a matching item yields at least one. A `term` is an item term; a `stem`
+ * the stem of an item term in the item's language; a `translit` an item term's transliteration
+ * key; a `prefix`/`keyPrefix` the first 1 to PREFIX_BUCKET_LENGTH characters of those (a
+ * `sizedPrefix` also the term's length); a `meta`
+ * an item's `site:`/`lang:`/`feed:` value. Stem and transliteration keys equal to the term itself
+ * are not filed: the item side also looks its stems and keys up among plain terms.
+ */
+export interface PresearchKeys {
+  keys: PresearchKey[]
+  /** Higher is more selective; AND keeps its most selective operand. */
+  weight: number
+}
+
+/**
+ * A wildcard is filed under its literal prefix cut to this many characters; the item side looks
+ * up each term's prefixes of the lengths in use. Three characters (`con*`, `int*`) select a large
+ * share of any vocabulary; six keep buckets small while staying cheap to look up.
+ */
+export const PREFIX_BUCKET_LENGTH = 6
+
+/**
+ * Words so frequent that indexing a watch under them makes it a candidate for nearly every item.
+ * They still match; they are only avoided as presearch keys when a rarer required term exists.
+ */
+const COMMON_WORDS = new Set(
+  (
+    'the of and to in a is for on that with as by at from it be was are this an or ' +
+    'le la les de des du un une et en a au aux pour par sur dans est que qui ' +
+    'der die das und in den von zu mit ist im fur auf ein eine des dem nicht ' +
+    'и в на с по не что как к из за о от для это'
+  ).split(' '),
+)
+
+export function compileQuery(query: string, options: MatchOptions = {}): CompiledQuery {
+  const root = compileNode(parseQuery(query), options)
+  return { query, options, root, keys: extractKeys(root) }
+}
+
+function compileNode(node: QueryAst, options: MatchOptions): CompiledNode {
+  switch (node.type) {
+    case 'term':
+      return words(node.fields, [node.term], node.text, options)
+    case 'phrase':
+      return words(node.fields, node.terms, node.text, options)
+    case 'wildcard':
+      return wildcard(node.fields, node.pieces, node.star, node.text, options)
+    case 'meta':
+      return { type: 'meta', field: node.field, value: node.value, text: node.text }
+    case 'and':
+    case 'or':
+      return { type: node.type, children: node.children.map((c) => compileNode(c, options)) }
+    case 'not':
+      return { type: 'not', child: compileNode(node.child, options) }
+    case 'near': {
+      const left = compileNode(node.left, options)
+      const right = compileNode(node.right, options)
+      const fields = [...new Set([...spanFields(left), ...spanFields(right)])]
+      return { type: 'near', left, right, distance: node.distance, ordered: node.ordered, fields }
+    }
+  }
+}
+
+export function spanFields(node: CompiledNode): TextField[] {
+  switch (node.type) {
+    case 'words':
+    case 'wildcard':
+    case 'near':
+      return node.fields
+    case 'or':
+      return [...new Set(node.children.flatMap(spanFields))]
+    default:
+      return []
+  }
+}
+
+function words(
+  fields: TextField[],
+  terms: string[],
+  text: string,
+  options: MatchOptions,
+): CompiledNode {
+  const matchers = terms.map((term): WordMatcher => {
+    let stems: Record<string, string> | null = null
+    if (options.stem) {
+      stems = {}
+      for (const lang of STEM_LANGUAGES) stems[lang] = stemWord(term, lang)
+    }
+    return { term, stems, key: options.transliterate ? transliterationKey(term) : null }
+  })
+  return { type: 'words', fields, words: matchers, text }
+}
+
+function wildcard(
+  fields: TextField[],
+  pieces: string[],
+  star: boolean,
+  text: string,
+  options: MatchOptions,
+): CompiledNode {
+  const prefix = pieces[0] ?? ''
+  let test: (term: string) => boolean
+  if (pieces.length === 1) {
+    test = (term) => term.startsWith(prefix)
+  } else {
+    const source = pieces.map(escapeRegExp).join('.')
+    const re = new RegExp(`^${source}${star ? '' : '$'}`, 'u')
+    test = (term) => re.test(term)
+  }
+  let keyPrefix: string | null = null
+  if (options.transliterate && pieces.length === 1) {
+    keyPrefix = transliterationKey(prefix)
+    if (keyPrefix === '') keyPrefix = null
+  }
+  let lengths: number[] | null = null
+  if (!star) {
+    const literal = pieces.reduce((sum, p) => sum + p.length, 0)
+    const marks = pieces.length - 1
+    lengths = []
+    for (let n = literal + marks; n <= literal + 2 * marks; n++) lengths.push(n)
+  }
+  const suffix = pieces[pieces.length - 1] ?? ''
+  return { type: 'wildcard', fields, test, keyPrefix, prefix, lengths, suffix, text }
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
+
+function extractKeys(node: CompiledNode): PresearchKeys | null {
+  switch (node.type) {
+    case 'words': {
+      let best: WordMatcher | undefined
+      let bestWeight = -1
+      for (const word of node.words) {
+        const weight = wordWeight(word.term)
+        if (weight > bestWeight) [best, bestWeight] = [word, weight]
+      }
+      if (!best) return null
+      const keys: PresearchKey[] = [{ kind: 'term', value: best.term }]
+      if (best.stems) {
+        for (const lang in best.stems) {
+          const stem = best.stems[lang]!
+          if (stem !== best.term) keys.push({ kind: 'stem', lang, value: stem })
+        }
+      }
+      if (best.key !== null && best.key !== best.term)
+        keys.push({ kind: 'translit', value: best.key })
+      return { keys, weight: bestWeight }
+    }
+    case 'wildcard': {
+      if (node.prefix === '' && (node.lengths === null || node.suffix === '')) return null
+      const value = node.prefix.slice(0, PREFIX_BUCKET_LENGTH)
+      // `b?lgorod` can only match 8-letter words ending in `lgorod`: without `*`, file by term
+      // length and the longer of the first and the last literal piece.
+      let keys: PresearchKey[] = [{ kind: 'prefix', value }]
+      if (node.lengths) {
+        const last = node.suffix.slice(-PREFIX_BUCKET_LENGTH)
+        const bySuffix = last.length > value.length
+        keys = node.lengths.map((length) => ({
+          kind: bySuffix ? 'sizedSuffix' : 'sizedPrefix',
+          value: bySuffix ? last : value,
+          length,
+        }))
+      }
+      if (node.keyPrefix !== null) {
+        keys.push({ kind: 'keyPrefix', value: node.keyPrefix.slice(0, PREFIX_BUCKET_LENGTH) })
+      }
+      // A prefix bucket is shared by every word starting that way: less selective than a term.
+      return {
+        keys,
+        weight: Math.min(node.prefix.length, PREFIX_BUCKET_LENGTH) / (node.lengths ? 1 : 2),
+      }
+    }
+    case 'meta': {
+      const weight = node.field === 'site' ? 2 : node.field === 'feed' ? 1 : 0.5
+      return { keys: [{ kind: 'meta', value: `${node.field}:${node.value}` }], weight }
+    }
+    case 'not':
+      return null
+    case 'near':
+      return pickBest([extractKeys(node.left), extractKeys(node.right)])
+    case 'and':
+      return pickBest(node.children.map(extractKeys))
+    case 'or': {
+      const keys: PresearchKey[] = []
+      let weight = Infinity
+      for (const child of node.children) {
+        const childKeys = extractKeys(child)
+        if (!childKeys) return null
+        keys.push(...childKeys.keys)
+        weight = Math.min(weight, childKeys.weight)
+      }
+      return { keys, weight }
+    }
+  }
+}
+
+function pickBest(candidates: Array<PresearchKeys | null>): PresearchKeys | null {
+  let best: PresearchKeys | null = null
+  for (const keys of candidates) {
+    if (!keys) continue
+    if (
+      !best ||
+      keys.weight > best.weight ||
+      (keys.weight === best.weight && keys.keys.length < best.keys.length)
+    ) {
+      best = keys
+    }
+  }
+  return best
+}
+
+/** Lucene Monitor's default: longer terms are rarer. Very common words weigh least. */
+function wordWeight(term: string): number {
+  if (COMMON_WORDS.has(term)) return 0.25
+  return Math.min(term.length, 12)
+}

@@ -1,0 +1,180 @@
+// Turns the hits of a match into a MatchExplanation: matched terms, fields, hits, and a snippet
+// of a few words around the best cluster of hits with highlight spans inside it.
+// Not responsible for rendering (delivery makes the spans bold or <mark>) nor for matching.
+
+import type { Hit, MatchExplanation } from '../model'
+import type { CompiledNode } from './compile'
+import { collectHits } from './evaluate'
+import type { PreparedItem } from './item'
+import type { TextField } from './query-parser'
+
+/** Words kept before the first hit of the window: enough to read what leads up to it. */
+const WORDS_BEFORE = 6
+/** Words in the whole window: about one line of an e-mail or chat notification. */
+const WINDOW_WORDS = 24
+/** When hit clusters tie, the body explains more than the title the alert already shows. */
+const FIELD_PREFERENCE: TextField[] = ['summary', 'content', 'title', 'category', 'author', 'url']
+const ELLIPSIS = '…'
+/** Windows tried per field: bounds snippet work on long articles full of hits. */
+const MAX_ANCHORS = 16
+
+export function explainMatch(root: CompiledNode, item: PreparedItem): MatchExplanation {
+  const raw: Hit[] = []
+  const terms = new Set<string>()
+  const fields = new Set<string>()
+  collectHits(root, item, raw, terms, fields)
+  const hits = dedupeHits(raw)
+  const { snippet, highlights } = buildSnippet(item, hits)
+  return { terms: [...terms], fields: [...fields], hits, snippet, highlights }
+}
+
+function dedupeHits(hits: Hit[]): Hit[] {
+  const seen = new Set<string>()
+  const out: Hit[] = []
+  for (const hit of hits) {
+    const key = `${hit.field}\u0000${hit.start}\u0000${hit.end}\u0000${hit.term}`
+    if (seen.has(key)) continue
+    seen.add(key)
+    out.push(hit)
+  }
+  const order = (f: string) => FIELD_PREFERENCE.indexOf(f as TextField)
+  return out.sort((a, b) => order(a.field) - order(b.field) || a.start - b.start || a.end - b.end)
+}
+
+interface Window {
+  field: TextField
+  start: number
+  end: number
+  score: number
+}
+
+function buildSnippet(
+  item: PreparedItem,
+  hits: Hit[],
+): Omit<MatchExplanation, 'terms' | 'fields' | 'hits'> {
+  let best: Window | undefined
+  for (const f of FIELD_PREFERENCE) {
+    const fieldHits = hits.filter((h) => h.field === f)
+    if (fieldHits.length === 0) continue
+    const tokens = item.fields[f].tokens
+    // Hits far apart cannot share a window; a few anchors per field find the densest one.
+    for (const anchor of fieldHits.slice(0, MAX_ANCHORS)) {
+      const window = windowAround(tokens, anchor.start, item.fields[f].text.length)
+      const terms = new Set<string>()
+      let inside = 0
+      for (const h of fieldHits) {
+        if (h.start < window.start || h.end > window.end) continue
+        terms.add(h.term)
+        inside++
+      }
+      const score = terms.size * 1000 + inside
+      if (!best || score > best.score) best = { field: f, ...window, score }
+    }
+  }
+  if (!best) return leadSnippet(item)
+  const text = item.fields[best.field].text
+  const spans = hits
+    .filter((h) => h.field === best.field && h.start >= best.start && h.end <= best.end)
+    .map((h): [number, number] => [h.start, h.end])
+  return cutSnippet(text, best.start, best.end, spans)
+}
+
+/** Offsets of a window of words starting a few words before the token at `offset`. */
+function windowAround(
+  tokens: PreparedItem['fields']['title']['tokens'],
+  offset: number,
+  textLength: number,
+): { start: number; end: number } {
+  // First token ending after `offset` (tokens are in text order).
+  let lo = 0
+  let hi = tokens.length - 1
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (tokens[mid]!.end > offset) hi = mid
+    else lo = mid + 1
+  }
+  const anchor = lo
+  const anchorPos = tokens[anchor]!.pos
+  let first = anchor
+  while (first > 0 && tokens[first - 1]!.pos >= anchorPos - WORDS_BEFORE) first--
+  let last = anchor
+  const lastPos = tokens[first]!.pos + WINDOW_WORDS - 1
+  while (last + 1 < tokens.length && tokens[last + 1]!.pos <= lastPos) last++
+  let end = 0
+  for (let i = first; i <= last; i++) end = Math.max(end, tokens[i]!.end)
+  // Keep the punctuation that closes the text (a full stop) rather than cutting before it.
+  if (last === tokens.length - 1) end = textLength
+  return { start: first === 0 ? 0 : tokens[first]!.start, end }
+}
+
+/** With no text hit (site:, lang:, feed: only), the opening words of the body or title. */
+function leadSnippet(item: PreparedItem): Omit<MatchExplanation, 'terms' | 'fields' | 'hits'> {
+  for (const f of ['summary', 'content', 'title'] as const) {
+    const field = item.fields[f]
+    if (field.tokens.length === 0) continue
+    const window = windowAround(field.tokens, 0, field.text.length)
+    return cutSnippet(field.text, window.start, window.end, [])
+  }
+  return { snippet: '', highlights: [] }
+}
+
+/**
+ * The text between `start` and `end` with whitespace runs collapsed, "…" where the field was cut,
+ * and the spans (offsets into the field) moved into the snippet and merged where they overlap.
+ */
+function cutSnippet(
+  text: string,
+  start: number,
+  end: number,
+  spans: Array<[number, number]>,
+): Omit<MatchExplanation, 'terms' | 'fields' | 'hits'> {
+  // map[i]: where text[start + i] lands in the snippet. Runs of non-space are copied whole.
+  const map = new Array<number>(end - start + 1)
+  let out = start > 0 ? ELLIPSIS : ''
+  let i = start
+  while (i < end) {
+    if (isSpace(text.charCodeAt(i))) {
+      map[i - start] = out.length
+      if (out.length > 0 && !out.endsWith(' ')) out += ' '
+      i++
+      continue
+    }
+    let j = i
+    while (j < end && !isSpace(text.charCodeAt(j))) {
+      map[j - start] = out.length + (j - i)
+      j++
+    }
+    out += text.slice(i, j)
+    i = j
+  }
+  map[end - start] = out.length
+  out = out.trimEnd()
+  if (end < text.length) out += ELLIPSIS
+  const moved = spans
+    .map(([s, e]): [number, number] => [map[s - start]!, Math.min(map[e - start]!, out.length)])
+    .sort((a, b) => a[0] - b[0] || a[1] - b[1])
+  const highlights: Array<[number, number]> = []
+  for (const span of moved) {
+    const prev = highlights[highlights.length - 1]
+    if (prev && span[0] <= prev[1]) prev[1] = Math.max(prev[1], span[1])
+    else highlights.push(span)
+  }
+  return { snippet: out, highlights }
+}
+
+/** Unicode White_Space (what \s matches), by code unit, without a regex per character. */
+function isSpace(code: number): boolean {
+  if (code <= 0x20) return code === 0x20 || (code >= 0x09 && code <= 0x0d)
+  if (code < 0xa0) return false
+  return (
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
+  )
+}

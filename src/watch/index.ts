@@ -1,0 +1,137 @@
+// The watch stage's public API: parse and check a query, compile all watches into one index,
+// match items against it, and preview a query against sample items.
+// Not responsible for watch scope (the monitor filters feeds/tags before calling matchItem),
+// for caching the index per configuration version (the monitor), nor for HTTP (src/http).
+// Pure: no env, no fetch, no clock. Language: query-parser.ts header, docs/query-language.md.
+
+import type { Hit, MatchExplanation } from '../model'
+import { compileQuery, type CompiledQuery, type MatchOptions } from './compile'
+import { evaluate } from './evaluate'
+import { explainMatch } from './explain'
+import { prepareItem } from './item'
+import { buildPresearcher, type Presearcher } from './presearcher'
+import { QueryError } from './query-error'
+
+export { QueryError } from './query-error'
+export { parseQuery, type QueryAst } from './query-parser'
+export { normalizeWord } from './normalize'
+export { tokenize, type Token } from './tokenize'
+
+export interface WatchSpec {
+  id: string
+  query: string
+  options?: { stem?: boolean; transliterate?: boolean }
+}
+
+export interface MatchInput {
+  title: string
+  summary: string
+  content: string
+  url?: string
+  author?: string
+  categories: string[]
+  lang?: string
+  feedLang?: string
+  feedId: string
+  feedTags: string[]
+}
+
+export interface WatchIndex {
+  readonly size: number
+  /** Watches whose query does not parse: skipped, reported, never fatal for the others. */
+  readonly errors: Array<{ watchId: string; error: QueryError }>
+}
+
+export interface PreviewItem {
+  title?: string
+  summary?: string
+  content?: string
+  url?: string
+  lang?: string
+  author?: string
+  categories?: string[]
+}
+
+export interface PreviewResult {
+  matched: boolean
+  hits: Hit[]
+  snippet: string
+  highlights: Array<[number, number]>
+}
+
+class CompiledWatchIndex implements WatchIndex {
+  readonly size: number
+
+  constructor(
+    readonly ids: string[],
+    readonly queries: CompiledQuery[],
+    readonly presearcher: Presearcher,
+    readonly errors: Array<{ watchId: string; error: QueryError }>,
+  ) {
+    this.size = queries.length
+  }
+}
+
+/** Compiles every valid watch into one index (call once per configuration version and cache). */
+export function compileWatchIndex(watches: WatchSpec[]): WatchIndex {
+  const ids: string[] = []
+  const queries: CompiledQuery[] = []
+  const errors: Array<{ watchId: string; error: QueryError }> = []
+  for (const watch of watches) {
+    try {
+      queries.push(compileQuery(watch.query, watch.options))
+      ids.push(watch.id)
+    } catch (error) {
+      if (!(error instanceof QueryError)) throw error
+      errors.push({ watchId: watch.id, error })
+    }
+  }
+  return new CompiledWatchIndex(ids, queries, buildPresearcher(queries), errors)
+}
+
+/** The watches of `index` that `item` matches, in watch order, each with its explanation. */
+export function matchItem(
+  index: WatchIndex,
+  item: MatchInput,
+): Array<{ watchId: string; explanation: MatchExplanation }> {
+  if (!(index instanceof CompiledWatchIndex)) {
+    throw new TypeError('matchItem needs an index made by compileWatchIndex')
+  }
+  const prepared = prepareItem(item)
+  const out: Array<{ watchId: string; explanation: MatchExplanation }> = []
+  for (const i of index.presearcher.candidates(prepared)) {
+    const query = index.queries[i]!
+    if (evaluate(query.root, prepared)) {
+      out.push({ watchId: index.ids[i]!, explanation: explainMatch(query.root, prepared) })
+    }
+  }
+  return out
+}
+
+/** One query against one item, without an index. Throws QueryError for a bad query. */
+export function matchQuery(
+  query: string,
+  item: MatchInput,
+  options?: MatchOptions,
+): MatchExplanation | null {
+  const compiled = compileQuery(query, options)
+  const prepared = prepareItem(item)
+  return evaluate(compiled.root, prepared) ? explainMatch(compiled.root, prepared) : null
+}
+
+/** A query against sample items (POST /api/preview), in item order. Throws QueryError. */
+export function previewQuery(
+  query: string,
+  items: PreviewItem[],
+  options?: MatchOptions,
+): PreviewResult[] {
+  const compiled = compileQuery(query, options)
+  return items.map((item) => {
+    const prepared = prepareItem(item)
+    if (!evaluate(compiled.root, prepared)) {
+      return { matched: false, hits: [], snippet: '', highlights: [] }
+    }
+    const { hits, snippet, highlights } = explainMatch(compiled.root, prepared)
+    return { matched: true, hits, snippet, highlights }
+  })
+}

@@ -1,0 +1,180 @@
+// Splits text into search tokens with positions and offsets into the ORIGINAL text, so hits can be
+// highlighted in the article as published. Queries and items go through this same function.
+// Not responsible for the per-word folding (normalize.ts) nor for query syntax (query-parser.ts).
+// Reference: Unicode UAX #29 word boundaries, approximated by a letter/number/mark regex, which
+// PLATFORM.md measured ~10× faster than Intl.Segmenter in workerd (and Intl.Segmenter keeps
+// « l’été » as one word, which we must split anyway). CJK scripts, written without spaces, are
+// indexed by overlapping character bigrams (as Lucene's CJKBigramFilter does).
+//
+// Rules, with reasons:
+// - A word is a run of letters, numbers and combining marks (\p{L}\p{N}\p{M}), so every script
+//   with spaces between words (Latin, Cyrillic, Greek, Arabic, Hebrew, Hangul, Devanagari…) works
+//   without a dictionary. Numbers are words: `2024`, `f16`. "3.5" gives `3` and `5` (a phrase).
+// - Hyphens (- ‐ ‑) and apostrophes (’ ʼ ‘ ` ′ ') inside a word join parts: each part is a token at
+//   consecutive positions, plus the parts concatenated as an alternate token at the first part's
+//   position. So "e-mail" matches `mail`, `"e mail"`, `e-mail` and `email`.
+// - A leading French/Italian elision is dropped: « l’Otan » → `otan`, « d’armes » → `armes`,
+//   « qu’il » → `il`. Its position is not counted, so `"armes de facture"` matches « d’armes de
+//   facture ».
+// - A trailing English possessive 's is dropped: "NATO's" → `nato`.
+// - Han, Hiragana and Katakana runs give overlapping bigrams (東京都 → 東京 京都) plus each character
+//   as an alternate token, so a one-character query still finds it.
+
+import { APOSTROPHES, ELISIONS, normalizeWord } from './normalize'
+
+/**
+ * 0: a word (or CJK bigram) at its own position; 1: a hyphen/apostrophe compound's parts joined
+ * together, at the first part's position; 2: a single CJK character, at its bigram's position.
+ */
+export type TokenKind = 0 | 1 | 2
+
+export interface Token {
+  /** Normalised search form. */
+  term: string
+  /** Word position (tokens of kind Joined/Unigram share the position of a Word token). */
+  pos: number
+  /** UTF-16 offsets into the original text, end exclusive. */
+  start: number
+  end: number
+  kind: TokenKind
+}
+
+const WORD_CHARS = '\\p{L}\\p{N}\\p{M}\\u00ad\\u200c\\u200d'
+const JOINERS = `\\-\\u2010\\u2011${APOSTROPHES}`
+const WORD_RE = new RegExp(`[${WORD_CHARS}]+(?:[${JOINERS}][${WORD_CHARS}]+)*`, 'gu')
+const JOINER_RE = new RegExp(`[${JOINERS}]`, 'g')
+const HAS_JOINER_RE = new RegExp(`[${JOINERS}]`)
+/** Most words of English and Russian text: lowercasing is all their folding (normalize.ts). */
+const PLAIN_WORD_RE = /^[A-Za-z0-9\u0410-\u044f]+$/
+const CJK = '\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\u30fc'
+const HAS_CJK_RE = new RegExp(`[${CJK}]`, 'u')
+const CJK_RUN_RE = new RegExp(`([${CJK}]+)|([^${CJK}]+)`, 'gu')
+
+interface Segment {
+  raw: string
+  start: number
+  /** The joiner character before this segment ('' for the first). */
+  sep: string
+}
+
+/**
+ * Appends the tokens of `text` to `out`, numbering positions from `firstPos`; returns the next
+ * free position. `offset` is added to every start/end (for fields made of several strings).
+ */
+export function tokenize(text: string, out: Token[], firstPos = 0, offset = 0): number {
+  let pos = firstPos
+  WORD_RE.lastIndex = 0
+  for (let m = WORD_RE.exec(text); m !== null; m = WORD_RE.exec(text)) {
+    const word = m[0]
+    const start = m.index + offset
+    if (PLAIN_WORD_RE.test(word)) {
+      out.push({ term: word.toLowerCase(), pos: pos++, start, end: start + word.length, kind: 0 })
+      continue
+    }
+    if (!HAS_JOINER_RE.test(word) && !HAS_CJK_RE.test(word)) {
+      const term = normalizeWord(word)
+      if (term !== '') out.push({ term, pos: pos++, start, end: start + word.length, kind: 0 })
+      continue
+    }
+    pos = tokenizeCompound(word, start, out, pos)
+  }
+  return pos
+}
+
+function tokenizeCompound(word: string, start: number, out: Token[], firstPos: number): number {
+  const segments = splitSegments(word, start)
+  // Elisions: a segment followed by an apostrophe and more word, such as « l’ » or « qu’ ».
+  const parts: Segment[] = []
+  for (let i = 0; i < segments.length; i++) {
+    const seg = segments[i]!
+    const next = segments[i + 1]
+    if (next && APOSTROPHES.includes(next.sep) && ELISIONS.has(normalizeWord(seg.raw))) continue
+    const isPossessive =
+      i === segments.length - 1 && i > 0 && APOSTROPHES.includes(seg.sep) && seg.raw.length === 1
+    if (isPossessive && normalizeWord(seg.raw) === 's') continue
+    parts.push(seg)
+  }
+  let pos = firstPos
+  if (parts.length === 1) return emitPart(parts[0]!, out, pos)
+  const firstIndex = out.length
+  let joined = ''
+  for (const part of parts) {
+    const before = out.length
+    pos = emitPart(part, out, pos)
+    for (let i = before; i < out.length; i++) if (out[i]!.kind === 0) joined += out[i]!.term
+  }
+  const first = parts[0]!
+  const last = parts[parts.length - 1]!
+  if (joined !== '' && out.length > firstIndex + 1) {
+    // Inserted right after the first part so tokens stay ordered by position.
+    out.splice(firstIndex + 1, 0, {
+      term: joined,
+      pos: firstPos,
+      start: first.start,
+      end: last.start + last.raw.length,
+      kind: 1,
+    })
+  }
+  return pos
+}
+
+function splitSegments(word: string, start: number): Segment[] {
+  const segments: Segment[] = []
+  let from = 0
+  let sep = ''
+  JOINER_RE.lastIndex = 0
+  for (let m = JOINER_RE.exec(word); m !== null; m = JOINER_RE.exec(word)) {
+    segments.push({ raw: word.slice(from, m.index), start: start + from, sep })
+    sep = m[0]
+    from = m.index + 1
+  }
+  segments.push({ raw: word.slice(from), start: start + from, sep })
+  return segments
+}
+
+/** One part of a word: a plain token, or CJK bigrams when it holds Han/kana characters. */
+function emitPart(part: Segment, out: Token[], firstPos: number): number {
+  let pos = firstPos
+  if (!HAS_CJK_RE.test(part.raw)) {
+    const term = normalizeWord(part.raw)
+    if (term === '') return pos
+    out.push({ term, pos, start: part.start, end: part.start + part.raw.length, kind: 0 })
+    return pos + 1
+  }
+  CJK_RUN_RE.lastIndex = 0
+  for (let m = CJK_RUN_RE.exec(part.raw); m !== null; m = CJK_RUN_RE.exec(part.raw)) {
+    const runStart = part.start + m.index
+    if (m[2] !== undefined) {
+      const term = normalizeWord(m[2])
+      if (term !== '')
+        out.push({ term, pos: pos++, start: runStart, end: runStart + m[2].length, kind: 0 })
+      continue
+    }
+    pos = emitBigrams(m[1]!, runStart, out, pos)
+  }
+  return pos
+}
+
+function emitBigrams(run: string, runStart: number, out: Token[], firstPos: number): number {
+  const chars: Array<{ term: string; start: number; end: number }> = []
+  let offset = runStart
+  for (const ch of run) {
+    chars.push({ term: normalizeWord(ch), start: offset, end: offset + ch.length })
+    offset += ch.length
+  }
+  if (chars.length === 1) {
+    const c = chars[0]!
+    out.push({ term: c.term, pos: firstPos, start: c.start, end: c.end, kind: 0 })
+    return firstPos + 1
+  }
+  let pos = firstPos
+  for (let i = 0; i + 1 < chars.length; i++) {
+    const a = chars[i]!
+    const b = chars[i + 1]!
+    out.push({ term: a.term + b.term, pos, start: a.start, end: b.end, kind: 0 })
+    out.push({ term: a.term, pos, start: a.start, end: a.end, kind: 2 })
+    if (i + 2 === chars.length) out.push({ term: b.term, pos, start: b.start, end: b.end, kind: 2 })
+    pos++
+  }
+  return pos
+}
