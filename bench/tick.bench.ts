@@ -16,7 +16,7 @@ const words =
   'football tennis cyclisme culture cinéma musique théâtre festival météo orage inondation'
 const vocab = words.split(' ')
 let seed = 42
-const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
+const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
 const pick = () => vocab[Math.floor(rand() * vocab.length)]!
 const sentence = (n: number) => Array.from({ length: n }, pick).join(' ')
 
@@ -36,7 +36,12 @@ function feedXml(offset: number): Uint8Array {
 const watches: Watch[] = Array.from({ length: 1000 }, (_, i) => ({
   id: `w${i}`,
   name: `w${i}`,
-  query: i % 3 === 0 ? `${pick()} AND ${pick()}` : i % 3 === 1 ? `"${pick()} ${pick()}"` : `${pick()} OR ${pick()} -${pick()}`,
+  query:
+    i % 3 === 0
+      ? `${pick()} AND ${pick()}`
+      : i % 3 === 1
+        ? `"${pick()} ${pick()}"`
+        : `${pick()} OR ${pick()} -${pick()}`,
   scope: {},
   destinations: ['d1'],
   mode: 'instant',
@@ -44,7 +49,11 @@ const watches: Watch[] = Array.from({ length: 1000 }, (_, i) => ({
 }))
 const feed: Feed = { id: 'bench', url: 'https://news.example.org/feed', enabled: true, tags: [] }
 
-async function poll(body: Uint8Array, seen: Array<[string, number]>, index: ReturnType<typeof compileWatchIndex>) {
+async function poll(
+  body: Uint8Array,
+  seen: Array<[string, number]>,
+  index: ReturnType<typeof compileWatchIndex>,
+) {
   await shortHashBytes(body)
   const parsed = parseFeed(body, { url: feed.url })
   const items: Item[] = parsed.items.map((it) => ({ ...it, feedId: feed.id }))
@@ -57,7 +66,16 @@ async function poll(body: Uint8Array, seen: Array<[string, number]>, index: Retu
     if (!fresh.has(digests[i]!) || seen.length === 0) continue
     for (const m of matchItem(index, { ...item, feedId: feed.id, feedTags: [] })) {
       const watch = watches[Number(m.watchId.slice(1))]!
-      alerts += (await buildAlerts({ watch, feed, item, story: storyKey(item, shared), match: m.explanation, detectedAt: new Date() })).length
+      alerts += (
+        await buildAlerts({
+          watch,
+          feed,
+          item,
+          story: storyKey(item, shared),
+          match: m.explanation,
+          detectedAt: new Date(),
+        })
+      ).length
     }
   }
   return { seen: update.next, alerts }
@@ -72,7 +90,9 @@ async function median(label: string, runs: number, fn: () => Promise<unknown>) {
   }
   times.sort((a, b) => a - b)
   const m = times[Math.floor(times.length / 2)]!
-  console.log(`${label.padEnd(58)} median ${m.toFixed(2)} ms   p90 ${times[Math.floor(times.length * 0.9)]!.toFixed(2)} ms`)
+  console.log(
+    `${label.padEnd(58)} median ${m.toFixed(2)} ms   p90 ${times[Math.floor(times.length * 0.9)]!.toFixed(2)} ms`,
+  )
 }
 
 const index = compileWatchIndex(watches.map((w) => ({ id: w.id, query: w.query })))
@@ -83,6 +103,8 @@ const body = first.length
 console.log(`feed: 50 items, ${(body / 1024).toFixed(1)} KB; watches: ${index.size}`)
 for (let i = 0; i < 20; i++) await poll(next, baseline, index) // warm-up
 await median('first poll (parse, digest, record silently)', 200, () => poll(first, [], index))
-await median('poll with 3 new items (parse, diff, match 1,000 watches)', 200, () => poll(next, baseline, index))
+await median('poll with 3 new items (parse, diff, match 1,000 watches)', 200, () =>
+  poll(next, baseline, index),
+)
 await median('unchanged body (digest only, no parse)', 200, () => shortHashBytes(first))
 console.log(`alerts built per new-items poll: ${(await poll(next, baseline, index)).alerts}`)

@@ -1,0 +1,19 @@
+// Named limits shared by the fetcher and the parser, with the reason for each value.
+
+/**
+ * Largest feed body fetched or parsed: 5 MiB. Real feeds are tens to hundreds of KB; larger ones
+ * are almost always full archives, and a 128 MB isolate must hold the bytes, the text and the tree.
+ */
+export const MAX_FEED_BYTES = 5 * 1024 * 1024
+
+/**
+ * Whole-request timeout: 10 s. A tick polls several feeds inside one invocation; one slow server
+ * must not hold the rest (six simultaneous connections per invocation).
+ */
+export const FETCH_TIMEOUT_MS = 10_000
+
+/** Redirects followed before giving up: browsers allow 20; a feed needing more than 5 is broken. */
+export const MAX_REDIRECTS = 5
+
+/** Sent with every request so publishers can see who polls them and how to reach us. */
+export const USER_AGENT = 'Feedwatch/0.1 (+https://github.com/feedwatch/feedwatch)'

@@ -1,0 +1,211 @@
+// parseFeed: bytes or text → { feed, items, warnings }. Detects the format (RSS 0.90–0.94/2.0,
+// RSS 1.0 RDF, Atom 0.3/1.0, JSON Feed 1.0/1.1), decodes (encoding.ts), repairs and parses the
+// XML (xml.ts, xml-tree.ts), reads it with the format's adapter and assigns item keys
+// (identity.ts). Pure and synchronous. Throws ParseError only when nothing feed-like can be read
+// (an HTML page, an empty body, invalid JSON, an unknown root element); every repair short of that
+// is a warning. Not responsible for fetching or for deciding which items are new.
+import type { FeedFormat, FeedMeta, ParsedItem } from '../model'
+import { atomStopNodes, readAtom } from './atom'
+import { decodeBody } from './encoding'
+import type { ReadContext } from './fields'
+import { assignKeys } from './identity'
+import { jsonFeedFormat, readJsonFeed } from './json-feed'
+import { MAX_FEED_BYTES } from './limits'
+import { ParseError } from './parse-error'
+import { readRss, rssStopNodes, type FeedRead } from './rss'
+import {
+  findStarts,
+  isObject,
+  MAX_DEPTH,
+  Names,
+  parseXml,
+  prepareXml,
+  type NsKey,
+  type Prepared,
+} from './xml'
+import type { TreeStats } from './xml-tree'
+
+export interface ParseResult {
+  feed: FeedMeta
+  items: ParsedItem[]
+  warnings: string[]
+}
+
+export interface ParseOptions {
+  /** The URL the body came from: the last base for relative links, and context for errors. */
+  url: string
+  contentType?: string
+}
+
+/** How one XML dialect is laid out: where items live and which elements are read raw. */
+interface Dialect {
+  format: FeedFormat
+  /** The namespace of the format's own elements; undefined for RSS 0.9x/2.0 (no namespace). */
+  ns: NsKey | undefined
+  kind: 'rss' | 'rdf' | 'atom'
+}
+
+function rssFormat(version: string | undefined): FeedFormat {
+  switch (version?.trim()) {
+    case '0.90':
+      return 'rss090'
+    case '0.91':
+      return 'rss091'
+    case '0.92':
+      return 'rss092'
+    case '0.93':
+      return 'rss093'
+    case '0.94':
+      return 'rss094'
+    default:
+      return 'rss20'
+  }
+}
+
+/** 1-based line and column of the first `needle` in `text` (for ParseError). */
+function positionOf(text: string, needle: string): { line: number; column: number } {
+  const at = Math.max(0, text.indexOf(needle))
+  let line = 1
+  let lineStart = 0
+  for (let i = text.indexOf('\n'); i !== -1 && i < at; i = text.indexOf('\n', i + 1)) {
+    line++
+    lineStart = i + 1
+  }
+  return { line, column: at - lineStart + 1 }
+}
+
+function detectDialect(prep: Prepared, url: string, original: string): Dialect {
+  const colon = prep.rootName.indexOf(':')
+  const prefix = colon === -1 ? '' : prep.rootName.slice(0, colon)
+  const local = colon === -1 ? prep.rootName : prep.rootName.slice(colon + 1)
+  const rootNs = Names.known(prep.declared.get(prefix))
+  const version = /\sversion\s*=\s*["']([^"']*)["']/.exec(prep.rootTag)?.[1]
+  if (local === 'rss') return { format: rssFormat(version), ns: undefined, kind: 'rss' }
+  if (local === 'RDF' || rootNs === 'rdf') {
+    const default090 = [...prep.declared.values()].some((u) => Names.known(u) === 'rss090')
+    return default090
+      ? { format: 'rss090', ns: 'rss090', kind: 'rdf' }
+      : { format: 'rss10', ns: 'rss10', kind: 'rdf' }
+  }
+  if (local === 'feed') {
+    return rootNs === 'atom03' || version === '0.3'
+      ? { format: 'atom03', ns: 'atom03', kind: 'atom' }
+      : { format: 'atom10', ns: 'atom', kind: 'atom' }
+  }
+  const position = positionOf(original, '<' + prep.rootName)
+  if (local.toLowerCase() === 'html') {
+    throw new ParseError('an HTML page, not a feed (look for feeds with discoverFeeds)', url, {
+      position,
+    })
+  }
+  throw new ParseError(`unknown root element <${prep.rootName}>: not RSS, RDF or Atom`, url, {
+    position,
+  })
+}
+
+function qualify(prep: Prepared, dialect: Dialect): Names {
+  const names = new Names(prep.declared)
+  const colon = prep.rootName.indexOf(':')
+  const rootPrefix = colon === -1 ? '' : prep.rootName.slice(0, colon)
+  if (dialect.kind === 'atom' && dialect.ns) names.bindIfMissing(dialect.ns, rootPrefix)
+  if (dialect.kind === 'rdf' && dialect.ns) names.bindIfMissing(dialect.ns, '')
+  return names
+}
+
+/** Where items are and how to close a document cut short after one. */
+function layout(prep: Prepared, names: Names, dialect: Dialect) {
+  const el = (local: string) => (dialect.ns ? names.q(dialect.ns, local) : local)
+  const item = dialect.kind === 'atom' ? el('entry') : el('item')
+  const closers =
+    dialect.kind === 'rss' && prep.text.includes('<' + el('channel'))
+      ? `</${el('channel')}></${prep.rootName}>`
+      : `</${prep.rootName}>`
+  return { el, item, closers }
+}
+
+/** Cut a document that ends early after its last complete item and close it. */
+function repairTruncated(text: string, item: string, closers: string, warnings: string[]): string {
+  const end = text.lastIndexOf(`</${item}>`)
+  const starts = findStarts(text, item)
+  let cut: number
+  if (end !== -1) cut = end + item.length + 3
+  else if (starts.length > 0) cut = starts[0]!
+  else cut = text.lastIndexOf('>') + 1
+  const dropped = starts.length > 0 && starts[starts.length - 1]! > end
+  warnings.push(
+    `document truncated; repaired after the last complete <${item}>` +
+      (dropped ? ' (an incomplete one was dropped)' : ''),
+  )
+  return text.slice(0, cut) + closers
+}
+
+/** Turn the tree builder's repair counts into warnings. */
+function treeWarnings(stats: TreeStats, warnings: string[]): void {
+  if (stats.misnested) warnings.push(`${stats.misnested} mis-nested element(s) closed`)
+  if (stats.stray) warnings.push(`${stats.stray} stray close tag(s) ignored`)
+  if (stats.unclosed) warnings.push(`${stats.unclosed} unclosed element(s) closed`)
+  if (stats.tooDeep) {
+    warnings.push(`${stats.tooDeep} element(s) nested deeper than ${MAX_DEPTH} levels flattened`)
+  }
+}
+
+function parseXmlFeed(text: string, url: string, warnings: string[], ctx: ReadContext): FeedRead {
+  const prep = prepareXml(text, warnings)
+  if (!prep) throw new ParseError('no XML element found: not a feed', url)
+  const dialect = detectDialect(prep, url, text)
+  const names = qualify(prep, dialect)
+  const lay = layout(prep, names, dialect)
+  const stop =
+    dialect.kind === 'atom'
+      ? atomStopNodes(names, dialect.ns!)
+      : rssStopNodes(names, dialect.kind === 'rdf' ? dialect.ns : undefined)
+
+  if (prep.text.lastIndexOf(`</${prep.rootName}`) === -1) {
+    prep.text = repairTruncated(prep.text, lay.item, lay.closers, warnings)
+  }
+  const stats: TreeStats = { misnested: 0, stray: 0, unclosed: 0, tooDeep: 0 }
+  const tree = parseXml(prep.text, stop, lay.item, stats)
+  treeWarnings(stats, warnings)
+  const r = tree[prep.rootName]
+  const root = isObject(r) ? r : {}
+  return dialect.kind === 'atom'
+    ? readAtom(root, names, dialect.format, dialect.ns!, ctx)
+    : readRss(root, names, dialect.format, dialect.kind === 'rdf' ? dialect.ns : undefined, ctx)
+}
+
+function parseJsonFeed(text: string, url: string): FeedRead {
+  let doc: unknown
+  try {
+    doc = JSON.parse(text)
+  } catch (cause) {
+    throw new ParseError('invalid JSON', url, { cause })
+  }
+  const format = jsonFeedFormat(doc)
+  if (!format) throw new ParseError('JSON that is not a JSON Feed', url)
+  return readJsonFeed(doc as Record<string, unknown>, format, url)
+}
+
+/**
+ * Parse a feed body. `url` is where it came from (base for relative links); `contentType` is the
+ * response header (charset). Throws ParseError when the body is not a readable feed.
+ */
+export function parseFeed(body: Uint8Array | string, opts: ParseOptions): ParseResult {
+  const { url } = opts
+  const size = typeof body === 'string' ? body.length : body.byteLength
+  if (size > MAX_FEED_BYTES) {
+    throw new ParseError(`body of ${size} bytes exceeds the ${MAX_FEED_BYTES}-byte limit`, url)
+  }
+  const decoded = decodeBody(body, opts.contentType)
+  const warnings = decoded.warnings
+  const text = decoded.text
+  let i = 0
+  while (i < text.length && text.charCodeAt(i) <= 32) i++
+  if (i === text.length) throw new ParseError('empty body', url)
+  const ctx: ReadContext = { url, warnings, entities: { bare: false } }
+  const c = text.charCodeAt(i)
+  const read = c === 123 /* { */ ? parseJsonFeed(text, url) : parseXmlFeed(text, url, warnings, ctx)
+  if (ctx.entities.bare) warnings.push('unescaped & in text read as a literal &')
+  if (read.badDates) warnings.push(`${read.badDates} unreadable date(s) left out`)
+  const items = assignKeys(read.items, warnings)
+  return { feed: read.feed, items, warnings }
+}

@@ -1,0 +1,285 @@
+// A tolerant, single-pass XML tree builder for feeds. It produces the same shape as
+// fast-xml-parser (`@_name` attributes, `#text`, repeated children as arrays, raw text for "stop"
+// elements) so the adapters read one shape, but it is built for feeds: it jumps between `<` with
+// indexOf instead of visiting every character, never throws, and recovers the way browsers do —
+// a close tag pops back to its matching open element (mis-nesting), a stray close tag is ignored,
+// an item opened inside an unclosed item closes the first one, and elements still open at the end
+// are closed. Raw-text ("stop") elements such as description and content:encoded are returned as
+// their markup, unparsed. Not responsible for repairs done on the text first (xml.ts), namespaces
+// (names are kept as written) or entities (left as written: decoded later, never expanded).
+// Safety: nothing is expanded, so work and memory are linear in the input; nesting beyond
+// `maxDepth` is flattened (no recursion anywhere, no stack growth); element objects have no
+// prototype, so names like `__proto__` are plain keys.
+
+export interface TreeOptions {
+  /** Elements whose content is returned raw (markup as written). */
+  stop: Set<string>
+  /** Elements that never nest in themselves (item, entry): a new one closes an open one. */
+  noSelfNesting: Set<string>
+  maxDepth: number
+}
+
+export interface TreeStats {
+  /** Close tags that did not match the innermost open element. */
+  misnested: number
+  /** Close tags with no open element of that name. */
+  stray: number
+  /** Elements closed implicitly (by a sibling of the same name or by the end of the document). */
+  unclosed: number
+  /** Start tags ignored for exceeding maxDepth. */
+  tooDeep: number
+}
+
+type Obj = Record<string, unknown>
+
+interface Frame {
+  name: string
+  obj: Obj | undefined
+  text: string
+}
+
+function add(parent: Obj, name: string, value: unknown): void {
+  const prev = parent[name]
+  if (prev === undefined) parent[name] = value
+  else if (Array.isArray(prev)) prev.push(value)
+  else parent[name] = [prev, value]
+}
+
+/** XML name start characters, loosely: ASCII letters, `_`, `:` and anything non-ASCII. */
+function isNameStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 58 || c >= 0x80
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 9 || c === 13
+}
+
+/** The element's value: its attributes/children object (with `#text`), or its trimmed text. */
+function valueOf(frame: Frame): unknown {
+  const text = frame.text.length === 0 ? '' : frame.text.trim()
+  if (frame.obj === undefined) return text
+  if (text !== '') frame.obj['#text'] = text
+  return frame.obj
+}
+
+/**
+ * Parse attributes from `s` between `from` and the tag's end; returns the index of the closing `>`
+ * (quote-aware) or -1 when the tag never ends.
+ */
+function readAttributes(s: string, from: number, into: { obj: Obj | undefined }): number {
+  const n = s.length
+  let i = from
+  for (;;) {
+    while (i < n && isSpace(s.charCodeAt(i))) i++
+    if (i >= n) return -1
+    const c = s.charCodeAt(i)
+    if (c === 62 /* > */) return i
+    if (c === 47 /* / */) {
+      i++
+      continue
+    }
+    const nameStart = i
+    while (i < n) {
+      const d = s.charCodeAt(i)
+      if (d === 61 || d === 62 || d === 47 || isSpace(d)) break
+      i++
+    }
+    const name = s.slice(nameStart, i)
+    while (i < n && isSpace(s.charCodeAt(i))) i++
+    let value = ''
+    if (s.charCodeAt(i) === 61 /* = */) {
+      i++
+      while (i < n && isSpace(s.charCodeAt(i))) i++
+      const q = s.charCodeAt(i)
+      if (q === 34 || q === 39) {
+        const end = s.indexOf(q === 34 ? '"' : "'", i + 1)
+        if (end === -1) return -1
+        value = s.slice(i + 1, end)
+        i = end + 1
+      } else {
+        const vs = i
+        while (i < n) {
+          const d = s.charCodeAt(i)
+          if (d === 62 || isSpace(d)) break
+          i++
+        }
+        value = s.slice(vs, i)
+      }
+    }
+    if (name !== '') {
+      if (into.obj === undefined) into.obj = Object.create(null) as Obj
+      into.obj['@_' + name] = value
+    }
+  }
+}
+
+/** Item-level element names of RSS, RDF and Atom: where an unclosed raw-text element must end. */
+const FIELD_NAMES = new Set(
+  (
+    'title link description guid pubDate author category enclosure comments source id updated ' +
+    'published summary content rights'
+  ).split(' '),
+)
+
+/**
+ * Where an unclosed raw-text element really ends: at the first start tag of a sibling field (a
+ * feed element name, or any prefixed name such as dc:creator), else at its parent's close tag.
+ */
+function unclosedEnd(s: string, from: number, limit: number): number {
+  let at = s.indexOf('<', from)
+  while (at !== -1 && at < limit) {
+    let j = at + 1
+    while (j < limit) {
+      const d = s.charCodeAt(j)
+      if (d === 62 || d === 47 || isSpace(d)) break
+      j++
+    }
+    const name = s.slice(at + 1, j)
+    if (FIELD_NAMES.has(name) || (name.includes(':') && !name.startsWith('!'))) return at
+    at = s.indexOf('<', at + 1)
+  }
+  return limit
+}
+
+/**
+ * The end of a raw-text element's content: `[contentEnd, resumeAt, closed]`. Skips CDATA sections
+ * (a `</description>` inside one is text). An element never closed ends where its parent does.
+ * Every search is bounded by a sliced string, so the whole scan stays linear.
+ */
+function rawEnd(s: string, name: string, from: number, parent: string): [number, number, boolean] {
+  const close = '</' + name
+  const parentTag = parent ? '</' + parent + '>' : ''
+  let pos = from
+  let at = s.indexOf(close, pos)
+  for (;;) {
+    const between = s.slice(pos, at === -1 ? s.length : at)
+    const cdata = between.indexOf('<![CDATA[')
+    if (parentTag) {
+      const parentClose = (cdata === -1 ? between : between.slice(0, cdata)).indexOf(parentTag)
+      if (parentClose !== -1) {
+        const end = unclosedEnd(s, from, pos + parentClose)
+        return [end, end, false]
+      }
+    }
+    if (cdata === -1) break
+    const cdEnd = s.indexOf(']]>', pos + cdata + 9)
+    if (cdEnd === -1) return [s.length, s.length, false]
+    pos = cdEnd + 3
+    if (at !== -1 && at < pos) at = s.indexOf(close, pos)
+  }
+  if (at === -1) return [s.length, s.length, false]
+  const gt = s.indexOf('>', at)
+  return [at, gt === -1 ? s.length : gt + 1, true]
+}
+
+/** Build the tree of `s`. Never throws; `stats` counts what was repaired. */
+export function buildTree(s: string, opts: TreeOptions, stats: TreeStats): Obj {
+  const doc = Object.create(null) as Obj
+  const stack: Frame[] = [{ name: '', obj: doc, text: '' }]
+  const n = s.length
+  let i = 0
+  const close = (depth: number): void => {
+    while (stack.length - 1 >= depth) {
+      const f = stack.pop()!
+      const parent = stack[stack.length - 1]!
+      if (parent.obj === undefined) parent.obj = Object.create(null) as Obj
+      add(parent.obj, f.name, valueOf(f))
+    }
+  }
+  while (i < n) {
+    const lt = s.indexOf('<', i)
+    const top = stack[stack.length - 1]!
+    if (lt === -1) {
+      if (stack.length > 1) top.text += s.slice(i)
+      break
+    }
+    if (lt > i && stack.length > 1) top.text += s.slice(i, lt)
+    const c = s.charCodeAt(lt + 1)
+    if (c === 47 /* / */) {
+      const gt = s.indexOf('>', lt)
+      const end = gt === -1 ? n : gt
+      let nameEnd = lt + 2
+      while (nameEnd < end && !isSpace(s.charCodeAt(nameEnd))) nameEnd++
+      const name = s.slice(lt + 2, nameEnd)
+      i = end + 1
+      let k = stack.length - 1
+      while (k > 0 && stack[k]!.name !== name) k--
+      if (k === 0) {
+        stats.stray++
+        continue
+      }
+      if (k !== stack.length - 1) stats.misnested += stack.length - 1 - k
+      close(k)
+    } else if (c === 33 /* ! */) {
+      if (s.startsWith('<![CDATA[', lt)) {
+        const end = s.indexOf(']]>', lt + 9)
+        if (stack.length > 1) top.text += s.slice(lt + 9, end === -1 ? n : end)
+        i = end === -1 ? n : end + 3
+      } else if (s.startsWith('<!--', lt)) {
+        const end = s.indexOf('-->', lt + 4)
+        i = end === -1 ? n : end + 3
+      } else {
+        const end = s.indexOf('>', lt)
+        i = end === -1 ? n : end + 1
+      }
+    } else if (c === 63 /* ? */) {
+      const end = s.indexOf('?>', lt)
+      i = end === -1 ? n : end + 2
+    } else {
+      let j = lt + 1
+      while (j < n) {
+        const d = s.charCodeAt(j)
+        if (d === 62 || d === 47 || isSpace(d)) break
+        j++
+      }
+      const name = s.slice(lt + 1, j)
+      if (name === '' || !isNameStart(c)) {
+        top.text += '<' // a literal `<` in text (`a < b`, `3<4`): keep it
+        i = lt + 1
+        continue
+      }
+      const into: { obj: Obj | undefined } = { obj: undefined }
+      const gt = s.charCodeAt(j) === 62 ? j : readAttributes(s, j, into)
+      if (gt === -1) {
+        i = n // a start tag cut off by the end of the document
+        break
+      }
+      const selfClosing = s.charCodeAt(gt - 1) === 47
+      i = gt + 1
+      if (stack.length > opts.maxDepth) {
+        stats.tooDeep++
+        continue
+      }
+      if (opts.noSelfNesting.has(name)) {
+        let k = stack.length - 1
+        while (k > 0 && stack[k]!.name !== name) k--
+        if (k > 0) {
+          stats.unclosed++
+          close(k)
+        }
+      }
+      const parent = stack[stack.length - 1]!
+      if (selfClosing) {
+        if (parent.obj === undefined) parent.obj = Object.create(null) as Obj
+        add(parent.obj, name, into.obj ?? '')
+      } else if (opts.stop.has(name)) {
+        const [contentEnd, resume, closed] = rawEnd(s, name, i, parent.name)
+        if (!closed) stats.unclosed++
+        const raw = s.slice(i, contentEnd)
+        if (parent.obj === undefined) parent.obj = Object.create(null) as Obj
+        if (into.obj) {
+          into.obj['#text'] = raw
+          add(parent.obj, name, into.obj)
+        } else add(parent.obj, name, raw)
+        i = resume
+      } else {
+        stack.push({ name, obj: into.obj, text: '' })
+      }
+    }
+  }
+  if (stack.length > 1) {
+    stats.unclosed += stack.length - 1
+    close(1)
+  }
+  return doc
+}

@@ -1,0 +1,254 @@
+// The XML layer under the RSS, RDF and Atom adapters: repairs what real feeds get wrong before
+// the tree builder (xml-tree.ts) sees it, resolves namespace prefixes by URI, and reads values out
+// of the tree. Every repair adds a warning.
+// Not responsible for feed semantics (see rss.ts, atom.ts) nor for bytes → text (encoding.ts).
+// Safety: entities are never expanded (the tree builder leaves references as written and
+// entities.ts knows only HTML's fixed table) and any DOCTYPE is removed before parsing, so
+// internal-subset entity bombs and external entities are inert; nesting beyond MAX_DEPTH is
+// flattened, and nothing recurses.
+// Follows XML 1.0 (5th ed.) and Namespaces in XML 1.0 where feeds allow it, and recovers where
+// they do not.
+import { decodeEntities, type EntityReport } from './entities'
+import { buildTree, type TreeStats } from './xml-tree'
+
+/** Namespace URIs the adapters read, by the conventional prefix. */
+export const NS = {
+  atom: 'http://www.w3.org/2005/Atom',
+  atom03: 'http://purl.org/atom/ns#',
+  rdf: 'http://www.w3.org/1999/02/22-rdf-syntax-ns#',
+  rss10: 'http://purl.org/rss/1.0/',
+  rss090: 'http://my.netscape.com/rdf/simple/0.9/',
+  content: 'http://purl.org/rss/1.0/modules/content/',
+  dc: 'http://purl.org/dc/elements/1.1/',
+  media: 'http://search.yahoo.com/mrss/',
+  itunes: 'http://www.itunes.com/dtds/podcast-1.0.dtd',
+  feedburner: 'http://rssnamespace.org/feedburner/ext/1.0',
+} as const
+export type NsKey = keyof typeof NS
+
+/**
+ * Deepest element nesting parsed. Feeds need about 10 levels (XHTML content is read raw, not as
+ * elements); the bound keeps hostile documents from costing stack or memory.
+ */
+export const MAX_DEPTH = 128
+
+const CONTROL = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/g
+const XMLNS = /\sxmlns(?::([A-Za-z_][\w.-]*))?\s*=\s*(?:"([^"]*)"|'([^']*)')/g
+
+function normalizeNs(uri: string): string {
+  const u = uri.trim().toLowerCase()
+  return u.endsWith('/') ? u.slice(0, -1) : u
+}
+const KNOWN = new Map<string, NsKey>(
+  (Object.keys(NS) as NsKey[]).map((k) => [normalizeNs(NS[k]), k]),
+)
+// Spellings seen in the wild for the same namespaces.
+KNOWN.set('http://search.yahoo.com/mrss', 'media')
+KNOWN.set('http://www.w3.org/2005/atom', 'atom')
+
+/** Qualified names for (namespace, local name) as this document spells them. */
+export class Names {
+  private readonly prefix = new Map<NsKey, string>()
+
+  constructor(declared: Map<string, string>) {
+    for (const [prefix, uri] of declared) {
+      const key = KNOWN.get(normalizeNs(uri))
+      if (key && !this.prefix.has(key)) this.prefix.set(key, prefix)
+    }
+  }
+
+  /** The qualified name of `local` in `ns`: the declared prefix, else the conventional one. */
+  q(ns: NsKey, local: string): string {
+    const p = this.prefix.get(ns) ?? ns
+    return p === '' ? local : `${p}:${local}`
+  }
+
+  /** Use `prefix` for `ns` unless the document declared one (the root's own namespace). */
+  bindIfMissing(ns: NsKey, prefix: string): void {
+    if (!this.prefix.has(ns)) this.prefix.set(ns, prefix)
+  }
+
+  /** The namespace a declared URI stands for, if the adapters know it. */
+  static known(uri: string | undefined): NsKey | undefined {
+    return uri === undefined ? undefined : KNOWN.get(normalizeNs(uri))
+  }
+}
+
+export interface Prepared {
+  text: string
+  /** Where the root element's start tag begins. */
+  rootAt: number
+  /** The root element's qualified name as written. */
+  rootName: string
+  /** The root element's start tag, without its closing `>`. */
+  rootTag: string
+  /** prefix ('' for the default namespace) → URI, from the root start tag. */
+  declared: Map<string, string>
+}
+
+/** The end of a DOCTYPE declaration starting at `at` (internal subset included). */
+function doctypeEnd(text: string, at: number): number {
+  const bracket = text.indexOf('[', at)
+  const gt = text.indexOf('>', at)
+  if (bracket !== -1 && (gt === -1 || bracket < gt)) {
+    const close = text.indexOf(']', bracket)
+    const end = close === -1 ? -1 : text.indexOf('>', close)
+    return end === -1 ? text.length : end + 1
+  }
+  return gt === -1 ? text.length : gt + 1
+}
+
+/**
+ * Cheap repairs before parsing: junk or whitespace before the first `<`, control characters
+ * (illegal in XML 1.0), and the DOCTYPE (removed: its entities are never expanded). Finds the root
+ * element and its namespace declarations. Returns undefined when there is no element at all.
+ */
+export function prepareXml(input: string, warnings: string[]): Prepared | undefined {
+  let text = input
+  const first = text.indexOf('<')
+  if (first === -1) return undefined
+  if (first > 0) {
+    const junk = text.slice(0, first)
+    warnings.push(
+      junk.trim() === ''
+        ? 'whitespace before the XML declaration removed'
+        : `${first} characters before the XML removed`,
+    )
+    text = text.slice(first)
+  }
+  if (text.search(CONTROL) !== -1) {
+    warnings.push('control characters removed (not allowed in XML)')
+    text = text.replace(CONTROL, '')
+  }
+  // Walk the prolog: declarations, comments, processing instructions, DOCTYPE.
+  let i = 0
+  for (;;) {
+    const lt = text.indexOf('<', i)
+    if (lt === -1) return undefined
+    const c = text.charCodeAt(lt + 1)
+    if (c === 63 /* ? */) {
+      const end = text.indexOf('?>', lt)
+      if (end === -1) return undefined
+      i = end + 2
+    } else if (text.startsWith('<!--', lt)) {
+      const end = text.indexOf('-->', lt)
+      if (end === -1) return undefined
+      i = end + 3
+    } else if (c === 33 /* ! */) {
+      const end = doctypeEnd(text, lt)
+      const doctype = text.slice(lt, end)
+      if (/<!ENTITY/i.test(doctype)) {
+        warnings.push('DOCTYPE with entity declarations ignored (entities are never expanded)')
+      }
+      text = text.slice(0, lt) + text.slice(end)
+      i = lt
+    } else {
+      i = lt
+      break
+    }
+  }
+  let j = i + 1
+  while (j < text.length && !/[\s/>]/.test(text[j]!)) j++
+  const rootName = text.slice(i + 1, j)
+  const gt = text.indexOf('>', j)
+  const rootTag = text.slice(i, gt === -1 ? text.length : gt)
+  const declared = new Map<string, string>()
+  for (const m of rootTag.matchAll(XMLNS)) {
+    declared.set(m[1] ?? '', decodeEntities(m[2] ?? m[3] ?? ''))
+  }
+  return { text, rootAt: i, rootName, rootTag, declared }
+}
+
+/** Parse prepared XML into the tree the adapters read (see xml-tree.ts); never throws. */
+export function parseXml(
+  text: string,
+  stopNodes: string[],
+  itemName: string,
+  stats: TreeStats,
+): Record<string, unknown> {
+  return buildTree(
+    text,
+    { stop: new Set(stopNodes), noSelfNesting: new Set([itemName]), maxDepth: MAX_DEPTH },
+    stats,
+  )
+}
+
+// ---- reading parsed nodes -------------------------------------------------------------------
+
+export function asArray(v: unknown): unknown[] {
+  return v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]
+}
+
+export function first(v: unknown): unknown {
+  return Array.isArray(v) ? v[0] : v
+}
+
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+/** An attribute's decoded value. */
+export function attr(node: unknown, name: string): string | undefined {
+  if (!isObject(node)) return undefined
+  const v = node['@_' + name]
+  return typeof v === 'string' ? decodeEntities(v) : undefined
+}
+
+/**
+ * The raw text of a node: a string, the `#text` of an element with attributes, or — for elements
+ * the parser split into children (mixed content in recovered items) — all their text in order of
+ * keys. Undefined for absent elements.
+ */
+export function rawText(v: unknown): string | undefined {
+  const node = first(v)
+  if (node === undefined || node === null) return undefined
+  if (typeof node === 'string') return node
+  if (typeof node === 'number' || typeof node === 'boolean') return String(node)
+  if (!isObject(node)) return undefined
+  const t = node['#text']
+  if (t !== undefined) return rawText(t)
+  let out = ''
+  for (const k in node) {
+    if (k.startsWith('@_')) continue
+    for (const child of asArray(node[k])) out += (out ? ' ' : '') + (rawText(child) ?? '')
+  }
+  return out
+}
+
+/**
+ * The value of a raw-text (stop) element as markup: CDATA sections taken literally, character
+ * references outside them decoded once (the XML level). The result is HTML or plain text, per the
+ * element's semantics. An `&` outside CDATA that starts no reference sets `report.bare`.
+ */
+export function rawValue(raw: string, report?: EntityReport): string {
+  let cd = raw.indexOf('<![CDATA[')
+  if (cd === -1) return raw.indexOf('&') === -1 ? raw : decodeEntities(raw, report)
+  let out = ''
+  let i = 0
+  while (cd !== -1) {
+    const outside = raw.slice(i, cd)
+    out += outside.indexOf('&') === -1 ? outside : decodeEntities(outside, report)
+    const end = raw.indexOf(']]>', cd + 9)
+    if (end === -1) return out + raw.slice(cd + 9)
+    out += raw.slice(cd + 9, end)
+    i = end + 3
+    cd = raw.indexOf('<![CDATA[', i)
+  }
+  const tail = raw.slice(i)
+  return out + (tail.indexOf('&') === -1 ? tail : decodeEntities(tail, report))
+}
+
+// ---- recovery ---------------------------------------------------------------------------------
+
+/** Start offsets of `<name` elements (not `<name-other`), in document order. */
+export function findStarts(text: string, name: string, from = 0): number[] {
+  const out: number[] = []
+  const open = '<' + name
+  let at = text.indexOf(open, from)
+  while (at !== -1) {
+    const c = text.charCodeAt(at + open.length)
+    if (c === 62 || c === 32 || c === 9 || c === 10 || c === 13 || c === 47) out.push(at)
+    at = text.indexOf(open, at + open.length)
+  }
+  return out
+}

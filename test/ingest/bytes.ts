@@ -1,0 +1,56 @@
+// Test helper: text → bytes in legacy encodings. workerd (like Node) has TextDecoder for these
+// charsets but no encoder, so single-byte encodings are encoded through the inverse of their
+// decoder's table; multi-byte samples are given as known byte sequences.
+
+const tables = new Map<string, Map<string, number>>()
+
+/** Encode `text` in a single-byte encoding (windows-125x, iso-8859-x, koi8-r...). */
+export function encodeSingleByte(text: string, encoding: string): Uint8Array {
+  let table = tables.get(encoding)
+  if (!table) {
+    table = new Map()
+    const decoder = new TextDecoder(encoding)
+    for (let b = 255; b >= 0; b--) table.set(decoder.decode(new Uint8Array([b])), b)
+    tables.set(encoding, table)
+  }
+  const out = new Uint8Array(text.length)
+  for (let i = 0; i < text.length; i++) {
+    const b = table.get(text[i]!)
+    if (b === undefined) throw new Error(`${JSON.stringify(text[i])} is not in ${encoding}`)
+    out[i] = b
+  }
+  return out
+}
+
+export function encodeUtf16(text: string, littleEndian: boolean, bom: boolean): Uint8Array {
+  const out = new Uint8Array(text.length * 2 + (bom ? 2 : 0))
+  const view = new DataView(out.buffer)
+  let at = 0
+  if (bom) {
+    view.setUint16(0, 0xfeff, littleEndian)
+    at = 2
+  }
+  for (let i = 0; i < text.length; i++, at += 2)
+    view.setUint16(at, text.charCodeAt(i), littleEndian)
+  return out
+}
+
+export function concat(...parts: Array<Uint8Array | string>): Uint8Array {
+  const bytes = parts.map((p) => (typeof p === 'string' ? new TextEncoder().encode(p) : p))
+  const out = new Uint8Array(bytes.reduce((n, b) => n + b.length, 0))
+  let at = 0
+  for (const b of bytes) {
+    out.set(b, at)
+    at += b.length
+  }
+  return out
+}
+
+export function hex(s: string): Uint8Array {
+  return new Uint8Array(
+    s
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((h) => parseInt(h, 16)),
+  )
+}

@@ -1,0 +1,5 @@
+// Vite's `?raw` imports (fixture files loaded as text inside workerd).
+declare module '*?raw' {
+  const text: string
+  export default text
+}
