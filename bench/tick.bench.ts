@@ -10,14 +10,29 @@ import { shortHash, shortHashBytes } from '../src/lib/hash'
 import { updateSeen } from '../src/monitor/seen'
 import { buildAlerts, sharedCanonicalUrls, storyKey } from '../src/monitor/alerts'
 
-const words =
+const common = (
   'otan belgique russie ukraine belgorod armes gouvernement ministre élection parlement budget ' +
   'économie inflation énergie climat santé hôpital école université police justice tribunal ' +
   'football tennis cyclisme culture cinéma musique théâtre festival météo orage inondation'
-const vocab = words.split(' ')
+).split(' ')
+// Rarer words (place names, people, organisations): what most watches are about. An article
+// mentions a few of them, so a given watch matches a small share of articles, as in real use.
+const syllables = ['ka', 'lo', 'mi', 'ne', 'ru', 'sa', 'ti', 'vo', 'ze', 'bu']
+const rare = Array.from({ length: 2000 }, (_, i) =>
+  [i % 10, Math.floor(i / 10) % 10, Math.floor(i / 100) % 10, Math.floor(i / 1000)]
+    .map((d) => syllables[d])
+    .join(''),
+)
 let seed = 42
-const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
-const pick = () => vocab[Math.floor(rand() * vocab.length)]!
+/** mulberry32: a small seeded PRNG, so every run measures the same feeds and watches. */
+const rand = () => {
+  seed = (seed + 0x6d2b79f5) | 0
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+}
+const pickFrom = (list: string[]) => list[Math.floor(rand() * list.length)]!
+const pick = () => (rand() < 0.8 ? pickFrom(common) : pickFrom(rare))
 const sentence = (n: number) => Array.from({ length: n }, pick).join(' ')
 
 function feedXml(offset: number): Uint8Array {
@@ -38,10 +53,10 @@ const watches: Watch[] = Array.from({ length: 1000 }, (_, i) => ({
   name: `w${i}`,
   query:
     i % 3 === 0
-      ? `${pick()} AND ${pick()}`
+      ? `${pickFrom(rare)} AND ${pickFrom(common)}`
       : i % 3 === 1
-        ? `"${pick()} ${pick()}"`
-        : `${pick()} OR ${pick()} -${pick()}`,
+        ? `"${pickFrom(rare)} ${pickFrom(common)}" OR ${pickFrom(rare)}`
+        : `(${pickFrom(rare)} OR ${pickFrom(rare)}) -${pickFrom(common)}`,
   scope: {},
   destinations: ['d1'],
   mode: 'instant',
