@@ -7,7 +7,8 @@ import { SUPPORTED_TYPES } from '../deliver/channels'
 import { generateSecret, isValidSecret } from '../deliver/sign'
 import { loadConfig, updateConfig } from '../store/config'
 import { isDevelopment, newId, type AppEnv } from './app-env'
-import { ApiError, notFound } from './errors'
+import { assertNewId, findById, removeById } from './collection'
+import { ApiError } from './errors'
 import { publicDestination } from './redact'
 import { destinationInput, parseBody } from './validate'
 
@@ -37,8 +38,7 @@ export const destinationRoutes = new Hono<AppEnv>()
   })
   .get('/:id', async (c) => {
     const config = await loadConfig(c.env.KV)
-    const destination = config.destinations.find((d) => d.id === c.req.param('id'))
-    if (!destination) throw notFound('destination', c.req.param('id'))
+    const destination = findById(config.destinations, c.req.param('id'), 'destinations')
     return c.json({ destination: publicDestination(destination) })
   })
   .post('/', async (c) => {
@@ -62,9 +62,7 @@ export const destinationRoutes = new Hono<AppEnv>()
       secret: input.secret ?? generated,
     }
     await updateConfig(c.env.KV, c.get('deps').now(), (config) => {
-      if (config.destinations.some((d) => d.id === destination.id)) {
-        throw new ApiError(409, `id: destination ${destination.id} already exists`, { field: 'id' })
-      }
+      assertNewId(config.destinations, destination.id, 'destinations')
       return { ...config, destinations: [...config.destinations, destination] }
     })
     // The generated secret is shown this once: store it where the receiver can read it.
@@ -72,8 +70,7 @@ export const destinationRoutes = new Hono<AppEnv>()
   })
   .delete('/:id', async (c) => {
     const id = c.req.param('id')
-    await updateConfig(c.env.KV, c.get('deps').now(), (config) => {
-      if (!config.destinations.some((d) => d.id === id)) throw notFound('destination', id)
+    await removeById(c.env.KV, c.get('deps').now(), 'destinations', id, (config) => {
       const user = config.watches.find((w) => w.destinations.includes(id))
       if (user) {
         throw new ApiError(
@@ -81,7 +78,6 @@ export const destinationRoutes = new Hono<AppEnv>()
           `destination ${id} is used by watch ${user.id}; remove it there first`,
         )
       }
-      return { ...config, destinations: config.destinations.filter((d) => d.id !== id) }
     })
     return c.body(null, 204)
   })

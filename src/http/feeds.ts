@@ -12,7 +12,8 @@ import {
 import { errorMessage } from '../lib/errors'
 import { loadConfig, updateConfig } from '../store/config'
 import { newId, type AppDeps, type AppEnv } from './app-env'
-import { ApiError, notFound } from './errors'
+import { assertNewId, findById, removeById } from './collection'
+import { ApiError } from './errors'
 import { publicFeed } from './redact'
 import { feedInput, parseBody } from './validate'
 
@@ -73,9 +74,7 @@ export const feedRoutes = new Hono<AppEnv>()
   })
   .get('/:id', async (c) => {
     const config = await loadConfig(c.env.KV)
-    const feed = config.feeds.find((f) => f.id === c.req.param('id'))
-    if (!feed) throw notFound('feed', c.req.param('id'))
-    return c.json({ feed: publicFeed(feed) })
+    return c.json({ feed: publicFeed(findById(config.feeds, c.req.param('id'), 'feeds')) })
   })
   .post('/', async (c) => {
     const input = parseBody(feedInput, await c.req.json().catch(() => undefined))
@@ -88,9 +87,7 @@ export const feedRoutes = new Hono<AppEnv>()
       url: discovery?.found ?? input.url,
     }
     await updateConfig(c.env.KV, deps.now(), (config) => {
-      if (config.feeds.some((f) => f.id === feed.id)) {
-        throw new ApiError(409, `id: feed ${feed.id} already exists`, { field: 'id' })
-      }
+      assertNewId(config.feeds, feed.id, 'feeds')
       if (config.feeds.some((f) => f.url === feed.url)) {
         throw new ApiError(409, `url: a feed with this URL already exists`, { field: 'url' })
       }
@@ -99,10 +96,6 @@ export const feedRoutes = new Hono<AppEnv>()
     return c.json({ feed: publicFeed(feed), discovery }, 201)
   })
   .delete('/:id', async (c) => {
-    const id = c.req.param('id')
-    await updateConfig(c.env.KV, c.get('deps').now(), (config) => {
-      if (!config.feeds.some((f) => f.id === id)) throw notFound('feed', id)
-      return { ...config, feeds: config.feeds.filter((f) => f.id !== id) }
-    })
+    await removeById(c.env.KV, c.get('deps').now(), 'feeds', c.req.param('id'))
     return c.body(null, 204)
   })

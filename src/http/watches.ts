@@ -5,7 +5,8 @@ import type { Watch } from '../model'
 import { parseQuery } from '../watch'
 import { loadConfig, updateConfig } from '../store/config'
 import { newId, type AppEnv } from './app-env'
-import { ApiError, notFound } from './errors'
+import { assertNewId, findById, removeById } from './collection'
+import { ApiError } from './errors'
 import { parseBody, watchInput } from './validate'
 
 export const watchRoutes = new Hono<AppEnv>()
@@ -15,18 +16,14 @@ export const watchRoutes = new Hono<AppEnv>()
   })
   .get('/:id', async (c) => {
     const config = await loadConfig(c.env.KV)
-    const watch = config.watches.find((w) => w.id === c.req.param('id'))
-    if (!watch) throw notFound('watch', c.req.param('id'))
-    return c.json({ watch })
+    return c.json({ watch: findById(config.watches, c.req.param('id'), 'watches') })
   })
   .post('/', async (c) => {
     const input = parseBody(watchInput, await c.req.json().catch(() => undefined))
     parseQuery(input.query) // throws QueryError → 400 with the position
     const watch: Watch = { ...input, id: input.id ?? newId('w_') }
     await updateConfig(c.env.KV, c.get('deps').now(), (config) => {
-      if (config.watches.some((w) => w.id === watch.id)) {
-        throw new ApiError(409, `id: watch ${watch.id} already exists`, { field: 'id' })
-      }
+      assertNewId(config.watches, watch.id, 'watches')
       watch.destinations.forEach((d, i) => {
         if (!config.destinations.some((x) => x.id === d)) {
           throw new ApiError(400, `destinations[${i}]: no destination with id ${d}`, {
@@ -46,10 +43,6 @@ export const watchRoutes = new Hono<AppEnv>()
     return c.json({ watch }, 201)
   })
   .delete('/:id', async (c) => {
-    const id = c.req.param('id')
-    await updateConfig(c.env.KV, c.get('deps').now(), (config) => {
-      if (!config.watches.some((w) => w.id === id)) throw notFound('watch', id)
-      return { ...config, watches: config.watches.filter((w) => w.id !== id) }
-    })
+    await removeById(c.env.KV, c.get('deps').now(), 'watches', c.req.param('id'))
     return c.body(null, 204)
   })
