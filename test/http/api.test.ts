@@ -151,6 +151,25 @@ describe('preview', () => {
     expect(res.json.results[0].snippet).toContain('Otan')
   })
 
+  it('without items, tries the query on the configured feeds’ current items', async () => {
+    const url = await script('/api-test/preview.xml', {
+      body: rss('Preview', [
+        { guid: 'p1', title: 'Sommet de l’Otan à Vilnius' },
+        { guid: 'p2', title: 'Météo : orages' },
+      ]),
+    })
+    expect((await api('POST', '/api/feeds', { id: 'preview-feed', url })).status).toBe(201)
+    const res = await api('POST', '/api/preview', { query: 'otan' })
+    expect(res.status).toBe(200)
+    const matched = res.json.results.filter((r: { matched: boolean }) => r.matched)
+    expect(matched).toHaveLength(1)
+    expect(matched[0]).toMatchObject({
+      feedId: 'preview-feed',
+      title: 'Sommet de l’Otan à Vilnius',
+    })
+    expect(res.json.errors).toEqual([])
+  })
+
   it('refuses a bad query with its position', async () => {
     const res = await api('POST', '/api/preview', { query: '(belgorod', items: [] })
     expect(res.status).toBe(400)
