@@ -54,12 +54,3 @@ export function classifyStatus(status: number): Verdict {
   if (status === 408 || status === 425 || status === 429 || status >= 500) return 'retry'
   return 'permanent'
 }
-
-/** Retry-After as seconds: either delta-seconds or an HTTP date. */
-export function parseRetryAfter(value: string | null, now: Date): number | undefined {
-  if (!value) return undefined
-  const trimmed = value.trim()
-  if (/^\d+$/.test(trimmed)) return Number(trimmed)
-  const at = Date.parse(trimmed)
-  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now.getTime()) / 1000))
-}

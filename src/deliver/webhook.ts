@@ -6,7 +6,8 @@
 import type { Alert, Destination } from '../model'
 import { DeliveryError, errorMessage } from '../lib/errors'
 import type { Channel, ChannelDeps, SendResult } from './channel'
-import { classifyStatus, parseRetryAfter } from './retry'
+import { parseRetryAfter } from '../lib/retry-after'
+import { classifyStatus } from './retry'
 import { signWebhook } from './sign'
 
 /** Standard Webhooks suggests 15–30 s; a receiver slower than 15 s is retried later instead. */
@@ -111,7 +112,7 @@ export const webhookChannel: Channel = {
       channel: 'webhook',
       status: response.status,
       retryable: verdict === 'retry',
-      retryAfterSeconds: parseRetryAfter(response.headers.get('retry-after'), deps.now),
+      retryAfterSeconds: parseRetryAfter(response.headers.get('retry-after'), deps.now.getTime()),
     })
   },
 }

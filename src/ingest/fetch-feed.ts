@@ -6,6 +6,7 @@
 // parsing, scheduling or deciding when to retry: errors say `permanent` and the monitor decides.
 // Follows RFC 9110 (semantics: conditional requests, redirects, Retry-After) and RFC 9111
 // (Cache-Control max-age, Expires). The transport is injected (`deps.fetch`).
+import { parseRetryAfter } from '../lib/retry-after'
 import { FetchError } from './fetch-error'
 import { FETCH_TIMEOUT_MS, MAX_FEED_BYTES, MAX_REDIRECTS, USER_AGENT } from './limits'
 
@@ -51,16 +52,6 @@ const ACCEPT =
 
 /** Statuses that will not change by asking again: the feed is gone or we may not read it. */
 const PERMANENT_STATUSES = new Set([400, 401, 403, 404, 405, 406, 410, 414, 451, 501])
-
-/** Retry-After: delay-seconds or an HTTP-date (RFC 9110 §10.2.3), as seconds from `now`. */
-export function parseRetryAfter(value: string | null, now: number): number | undefined {
-  if (!value) return undefined
-  const v = value.trim()
-  if (/^\d+$/.test(v)) return Number(v)
-  const t = Date.parse(v)
-  if (Number.isNaN(t)) return undefined
-  return Math.max(0, Math.ceil((t - now) / 1000))
-}
 
 /** Cache-Control max-age, Expires and Retry-After from response headers. */
 export function cacheHintsOf(headers: Headers, now: number): CacheHints {

@@ -3,10 +3,10 @@ import {
   DEFAULT_RETRY_DELAYS_SECONDS,
   MAX_RETRY_DELAY_SECONDS,
   classifyStatus,
-  parseRetryAfter,
   parseRetryDelays,
   retryDelaySeconds,
 } from '../../src/deliver/retry'
+import { parseRetryAfter } from '../../src/lib/retry-after'
 
 describe('classifyStatus', () => {
   it.each([
@@ -57,7 +57,7 @@ describe('parseRetryAfter', () => {
     ['soon', undefined],
     [null, undefined],
   ])('reads %s as %s seconds', (value, expected) => {
-    expect(parseRetryAfter(value, now)).toBe(expected)
+    expect(parseRetryAfter(value, now.getTime())).toBe(expected)
   })
 })
 
