@@ -52,21 +52,38 @@ export function watchIndexFor(config: ConfigDoc): WatchIndex {
   return cachedIndex.index
 }
 
-/** Runs `task` over `inputs` with at most `limit` in flight; results in input order. */
-async function pool<T, R>(
+/** The host a feed is fetched from ('' for an unparseable URL: those fail on their own). */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host
+  } catch {
+    return '' // reported by the fetcher as an invalid URL
+  }
+}
+
+/**
+ * Runs `task` over `inputs` with at most `limit` in flight, never two at once for the same host
+ * (politeness: several feeds of one site are fetched one after another); results in input order.
+ */
+export async function pollPolitely<T extends { url: string }, R>(
   inputs: T[],
   limit: number,
   task: (input: T) => Promise<R>,
 ): Promise<R[]> {
   const results: R[] = new Array(inputs.length)
+  const byHost = new Map<string, number[]>()
+  inputs.forEach((input, i) => {
+    const host = hostOf(input.url)
+    byHost.set(host, [...(byHost.get(host) ?? []), i])
+  })
+  const queues = [...byHost.values()]
   let next = 0
   const worker = async () => {
-    while (next < inputs.length) {
-      const i = next++
-      results[i] = await task(inputs[i] as T)
+    while (next < queues.length) {
+      for (const i of queues[next++] ?? []) results[i] = await task(inputs[i] as T)
     }
   }
-  await Promise.all(Array.from({ length: Math.min(limit, inputs.length) }, worker))
+  await Promise.all(Array.from({ length: Math.min(limit, queues.length) }, worker))
   return results
 }
 
@@ -94,7 +111,7 @@ export async function runTick(deps: TickDeps): Promise<TickResult> {
   const minute = Math.floor(now.getTime() / 60_000)
   const polled = takeWithinBudget(due, deps.maxPollsPerTick, minute)
 
-  const outcomes = await pool(polled, POLL_CONCURRENCY, (feed) =>
+  const outcomes = await pollPolitely(polled, POLL_CONCURRENCY, (feed) =>
     pollFeed(feed, stateOf(feed.id), {
       fetch: deps.fetch,
       now,
