@@ -56,7 +56,9 @@ export async function pollFeed(
   const state: FeedState = fresh
     ? newFeedState(feed.url, baseInterval(feed, {}))
     : { ...previous, seen: previous.seen }
-  const firstPoll = state.health === 'pending' && state.seen.length === 0
+  // Until the feed has been read once, its items are history: even when earlier polls failed
+  // (a feed added while its server was down must not flood when it comes back).
+  const firstPoll = state.lastSuccessAt === undefined
   state.checkedAt = now.toISOString()
   const base = { feed, state, items: [], alertable: [], fresh: 0, notModified: false }
   const wasHealthy = state.health === 'ok'

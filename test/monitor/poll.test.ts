@@ -1,0 +1,90 @@
+// One feed's poll against a real publisher on loopback: what is silent, what may alert, and what
+// changes state.
+import { describe, expect, it } from 'vitest'
+import type { Feed } from '../../src/model'
+import { pollFeed, type PollDeps } from '../../src/monitor/poll'
+import { rss, type TestItem } from '../support/feeds'
+import { script } from '../support/loopback'
+
+const now = new Date('2026-11-29T12:00:00Z')
+const hoursAgo = (h: number) => new Date(now.getTime() - h * 3_600_000)
+const deps: PollDeps = { fetch: (i, init) => fetch(i, init), now, maxItemAgeHours: 72 }
+const feedAt = (url: string, over: Partial<Feed> = {}): Feed => ({
+  id: 'f',
+  url,
+  enabled: true,
+  tags: [],
+  ...over,
+})
+const items = (...ids: string[]): TestItem[] =>
+  ids.map((id) => ({ guid: id, title: `Story ${id}`, pubDate: hoursAgo(1) }))
+
+describe('pollFeed', () => {
+  it('keeps a feed silent until it has been read once, even after failed polls', async () => {
+    const path = '/poll/down-then-up.xml'
+    const url = await script(path, { status: 503 })
+    const failed = await pollFeed(feedAt(url), undefined, deps)
+    expect(failed.state.health).toBe('error')
+    expect(failed.changed).toBe(true)
+
+    await script(path, { body: rss('F', items('a', 'b')) })
+    const first = await pollFeed(feedAt(url), failed.state, deps)
+    expect(first.fresh).toBe(2)
+    expect(first.alertable).toEqual([])
+    expect(first.state.health).toBe('ok')
+
+    await script(path, { body: rss('F', items('c', 'a', 'b')) })
+    const second = await pollFeed(feedAt(url), first.state, deps)
+    expect(second.alertable.map((i) => i.title)).toEqual(['Story c'])
+  })
+
+  it('lets the newest `backfill` items of a new feed alert', async () => {
+    const url = await script('/poll/backfill.xml', { body: rss('F', items('n1', 'n2', 'n3')) })
+    const first = await pollFeed(feedAt(url, { backfill: 2 }), undefined, deps)
+    expect(first.alertable.map((i) => i.title)).toEqual(['Story n1', 'Story n2'])
+  })
+
+  it('does not alert items first seen when older than the cutoff; 0 turns it off', async () => {
+    const path = '/poll/old.xml'
+    const url = await script(path, { body: rss('F', items('x')) })
+    const first = await pollFeed(feedAt(url), undefined, deps)
+    const old: TestItem = { guid: 'old', title: 'Old story', pubDate: hoursAgo(100) }
+    const undated: TestItem = { guid: 'undated', title: 'Undated story' }
+    await script(path, { body: rss('F', [old, undated, ...items('x')]) })
+    const next = await pollFeed(feedAt(url), first.state, deps)
+    expect(next.fresh).toBe(2)
+    expect(next.alertable.map((i) => i.title)).toEqual(['Undated story'])
+    const noCutoff = await pollFeed(feedAt(url, { maxItemAgeHours: 0 }), first.state, deps)
+    expect(noCutoff.alertable.map((i) => i.title)).toEqual(['Old story', 'Undated story'])
+  })
+
+  it('skips parsing an identical body from a server that ignores validators, and writes nothing', async () => {
+    const path = '/poll/no-validators.xml'
+    const url = await script(path, { body: rss('F', items('s1')), headers: { etag: '"random-1"' } })
+    const first = await pollFeed(feedAt(url), undefined, deps)
+    await script(path, { body: rss('F', items('s1')), headers: { etag: '"random-2"' } })
+    const second = await pollFeed(feedAt(url), first.state, deps)
+    expect(second).toMatchObject({ notModified: true, changed: false, items: [] })
+  })
+
+  it('remembers Retry-After and the error, and recovers', async () => {
+    const path = '/poll/busy.xml'
+    const url = await script(path, { status: 429, headers: { 'retry-after': '600' } })
+    const busy = await pollFeed(feedAt(url), undefined, deps)
+    expect(busy.state.notBefore).toBe(new Date(now.getTime() + 600_000).toISOString())
+    expect(busy.state.lastError?.status).toBe(429)
+    await script(path, { body: rss('F', items('r1')) })
+    const ok = await pollFeed(feedAt(url), busy.state, deps)
+    expect(ok.state).toMatchObject({ health: 'ok', failures: 0 })
+    expect(ok.state.notBefore).toBeUndefined()
+    expect(ok.state.lastError).toBeUndefined()
+  })
+
+  it('follows a permanent redirect and reports the new URL', async () => {
+    const target = await script('/poll/new-home.xml', { body: rss('F', items('m1')) })
+    const url = await script('/poll/old-home.xml', { status: 301, headers: { location: target } })
+    const moved = await pollFeed(feedAt(url), undefined, deps)
+    expect(moved.movedTo).toBe(target)
+    expect(moved.state).toMatchObject({ url: target, movedFrom: url })
+  })
+})
