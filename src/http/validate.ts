@@ -1,98 +1,115 @@
 // Request-body validation at the boundary (STYLE.md habit 6): every body is parsed into a typed
-// value or refused with a 400 that names the field. zod does the walking; this file holds the
+// value or refused with a 400 that names the field. zod (its tree-shakable `mini` build: ~16 KB
+// in the bundle against ~440 KB for the classic API) does the walking; this file holds the
 // schemas and turns zod's issues into Feedwatch's error shape.
-import { z } from 'zod'
+import * as z from 'zod/mini'
+import { en } from 'zod/v4/locales'
 import { ConfigError } from '../lib/errors'
+
+// zod/mini ships no messages of its own; English only, so the bundle carries one locale.
+z.config(en())
 
 /** Ids are chosen by the user or generated; they appear in URLs and alert payloads. */
 const id = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be 1–64 lower-case letters, digits, - or _')
+  .check(z.regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be 1–64 lower-case letters, digits, - or _'))
+
+const isHttpUrl = (s: string): boolean => {
+  try {
+    const u = new URL(s)
+    return u.protocol === 'http:' || u.protocol === 'https:'
+  } catch {
+    return false // not a URL at all: reported by the message below
+  }
+}
 
 const httpUrl = z
   .string()
-  .trim()
-  .min(1, 'is required')
-  .refine((s) => {
-    try {
-      const u = new URL(s)
-      return u.protocol === 'http:' || u.protocol === 'https:'
-    } catch {
-      return false // not a URL at all: reported by the message below
-    }
-  }, 'must be an absolute http(s) URL')
+  .check(
+    z.trim(),
+    z.minLength(1, 'is required'),
+    z.refine(isHttpUrl, 'must be an absolute http(s) URL'),
+  )
+
+const text = (min: number, max: number) =>
+  z.string().check(z.trim(), z.minLength(min, 'is required'), z.maxLength(max))
+
+const options = z.optional(
+  z.strictObject({ stem: z.optional(z.boolean()), transliterate: z.optional(z.boolean()) }),
+)
 
 export const feedInput = z.strictObject({
-  id: id.optional(),
+  id: z.optional(id),
   url: httpUrl,
-  title: z.string().trim().max(200).optional(),
-  intervalMinutes: z.number().int().min(1).max(1440).optional(),
-  enabled: z.boolean().default(true),
-  headers: z
-    .record(z.string().regex(/^[A-Za-z0-9-]+$/, 'must be a header name'), z.string())
-    .optional(),
-  tags: z.array(z.string().trim().min(1).max(50)).max(20).default([]),
-  backfill: z.number().int().min(0).max(100).optional(),
-  maxItemAgeHours: z
-    .number()
-    .min(0)
-    .max(24 * 365)
-    .optional(),
+  title: z.optional(text(0, 200)),
+  intervalMinutes: z.optional(z.int().check(z.minimum(1), z.maximum(1440))),
+  enabled: z._default(z.boolean(), true),
+  headers: z.optional(
+    z.record(z.string().check(z.regex(/^[A-Za-z0-9-]+$/, 'must be a header name')), z.string()),
+  ),
+  tags: z._default(z.array(text(1, 50)).check(z.maxLength(20)), []),
+  backfill: z.optional(z.int().check(z.minimum(0), z.maximum(100))),
+  maxItemAgeHours: z.optional(z.number().check(z.minimum(0), z.maximum(24 * 365))),
   /** Fetch the URL first: refuse one that does not answer, find the feed of an HTML page. */
-  discover: z.boolean().default(true),
+  discover: z._default(z.boolean(), true),
 })
 
 export const watchInput = z.strictObject({
-  id: id.optional(),
-  name: z.string().trim().min(1, 'is required').max(200),
-  query: z.string().min(1, 'is required').max(4000),
-  scope: z
-    .strictObject({ feeds: z.array(z.string()).optional(), tags: z.array(z.string()).optional() })
-    .default({}),
-  destinations: z.array(z.string()).min(1, 'needs at least one destination id'),
-  mode: z
-    .literal('instant', { message: 'only "instant" is supported (digests are not built yet)' })
-    .default('instant'),
-  enabled: z.boolean().default(true),
-  options: z
-    .strictObject({ stem: z.boolean().optional(), transliterate: z.boolean().optional() })
-    .optional(),
+  id: z.optional(id),
+  name: text(1, 200),
+  query: z.string().check(z.minLength(1, 'is required'), z.maxLength(4000)),
+  scope: z._default(
+    z.strictObject({
+      feeds: z.optional(z.array(z.string())),
+      tags: z.optional(z.array(z.string())),
+    }),
+    {},
+  ),
+  destinations: z.array(z.string()).check(z.minLength(1, 'needs at least one destination id')),
+  mode: z._default(
+    z.literal('instant', { error: 'only "instant" is supported (digests are not built yet)' }),
+    'instant',
+  ),
+  enabled: z._default(z.boolean(), true),
+  options,
 })
 
 export const destinationInput = z.strictObject({
-  id: id.optional(),
-  name: z.string().trim().min(1, 'is required').max(200),
+  id: z.optional(id),
+  name: text(1, 200),
   type: z.string(),
   url: httpUrl,
-  secret: z.string().optional(),
-  enabled: z.boolean().default(true),
+  secret: z.optional(z.string()),
+  enabled: z._default(z.boolean(), true),
 })
 
 const previewItem = z.strictObject({
-  title: z.string().optional(),
-  summary: z.string().optional(),
-  content: z.string().optional(),
-  url: z.string().optional(),
-  lang: z.string().optional(),
-  author: z.string().optional(),
-  categories: z.array(z.string()).optional(),
+  title: z.optional(z.string()),
+  summary: z.optional(z.string()),
+  content: z.optional(z.string()),
+  url: z.optional(z.string()),
+  lang: z.optional(z.string()),
+  author: z.optional(z.string()),
+  categories: z.optional(z.array(z.string())),
 })
 
 export const previewInput = z.strictObject({
-  query: z.string().min(1, 'is required').max(4000),
-  items: z.array(previewItem).max(500).optional(),
-  options: z
-    .strictObject({ stem: z.boolean().optional(), transliterate: z.boolean().optional() })
-    .optional(),
+  query: z.string().check(z.minLength(1, 'is required'), z.maxLength(4000)),
+  items: z.optional(z.array(previewItem).check(z.maxLength(500))),
+  options,
 })
 
 /** Parses `body` with `schema`, or throws a ConfigError naming the first offending field. */
-export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
+export function parseBody<S extends z.ZodMiniType>(schema: S, body: unknown): z.output<S> {
   const result = schema.safeParse(body)
   if (result.success) return result.data
   const issue = result.error.issues[0]
-  const field = issue?.path.length ? formatPath(issue.path) : '(body)'
-  throw new ConfigError(field, issue?.message ?? 'is invalid')
+  if (!issue) throw new ConfigError('(body)', 'is invalid')
+  if (issue.code === 'unrecognized_keys') {
+    // Name the unknown field itself: a typo (`intervalMinute`) is then obvious.
+    throw new ConfigError(formatPath([...issue.path, issue.keys[0] ?? '']), 'is not a known field')
+  }
+  throw new ConfigError(issue.path.length ? formatPath(issue.path) : '(body)', issue.message)
 }
 
 function formatPath(path: PropertyKey[]): string {
