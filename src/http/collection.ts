@@ -43,3 +43,20 @@ export async function removeById(
     return { ...config, [collection]: config[collection].filter((e) => e.id !== id) }
   })
 }
+
+/** Applies `change` to entry `id` (404 if absent) and stores the configuration; returns the entry. */
+export async function updateById<C extends Collection>(
+  kv: KVNamespace,
+  now: Date,
+  collection: C,
+  id: string,
+  change: (entry: ConfigDoc[C][number], config: ConfigDoc) => ConfigDoc[C][number],
+): Promise<ConfigDoc[C][number]> {
+  let updated: ConfigDoc[C][number] | undefined
+  await updateConfig(kv, now, (config) => {
+    const entries = config[collection] as Array<ConfigDoc[C][number]>
+    updated = change(findById(entries, id, collection), config)
+    return { ...config, [collection]: entries.map((e) => (e.id === id ? updated : e)) }
+  })
+  return updated as ConfigDoc[C][number]
+}

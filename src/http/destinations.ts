@@ -1,4 +1,4 @@
-// /api/destinations: create, list, get, delete. URLs and secrets are credentials: they are stored,
+// /api/destinations: create, list, get, update (rename, pause, rotate URL or secret), delete. URLs and secrets are credentials: they are stored,
 // never shown again. A webhook secret the user did not supply is generated and shown once, in the
 // creation answer, because the receiver needs it to verify signatures.
 import { Hono } from 'hono'
@@ -7,10 +7,10 @@ import { SUPPORTED_TYPES } from '../deliver/channels'
 import { generateSecret, isValidSecret } from '../deliver/sign'
 import { loadConfig, updateConfig } from '../store/config'
 import { isDevelopment, newId, type AppEnv } from './app-env'
-import { assertNewId, findById, removeById } from './collection'
+import { assertNewId, findById, removeById, updateById } from './collection'
 import { ApiError } from './errors'
 import { publicDestination } from './redact'
-import { destinationInput, parseBody } from './validate'
+import { destinationInput, destinationPatch, parseBody } from './validate'
 
 /** IPv4 literals in private, loopback and link-local ranges: never a destination in production. */
 const PRIVATE_V4 = /^(?:10|127)\.|^192\.168\.|^172\.(?:1[6-9]|2\d|3[01])\.|^169\.254\.|^0\./
@@ -27,6 +27,14 @@ function checkDestinationUrl(raw: string, env: Env): void {
   if (host === 'localhost' || PRIVATE_V4.test(host) || host.startsWith('[')) {
     throw new ApiError(400, 'url: must not be a loopback, private or IP-literal address', {
       field: 'url',
+    })
+  }
+}
+
+function checkSecret(secret: string | undefined): void {
+  if (secret !== undefined && !isValidSecret(secret)) {
+    throw new ApiError(400, 'secret: must be whsec_ followed by base64 of 24–64 bytes', {
+      field: 'secret',
     })
   }
 }
@@ -49,11 +57,7 @@ export const destinationRoutes = new Hono<AppEnv>()
       })
     }
     checkDestinationUrl(input.url, c.env)
-    if (input.secret !== undefined && !isValidSecret(input.secret)) {
-      throw new ApiError(400, 'secret: must be whsec_ followed by base64 of 24–64 bytes', {
-        field: 'secret',
-      })
-    }
+    checkSecret(input.secret)
     const generated = input.secret === undefined ? generateSecret() : undefined
     const destination: Destination = {
       ...input,
@@ -67,6 +71,23 @@ export const destinationRoutes = new Hono<AppEnv>()
     })
     // The generated secret is shown this once: store it where the receiver can read it.
     return c.json({ destination: publicDestination(destination), secret: generated }, 201)
+  })
+  .patch('/:id', async (c) => {
+    const patch = parseBody(destinationPatch, await c.req.json().catch(() => undefined))
+    if (patch.url !== undefined) checkDestinationUrl(patch.url, c.env)
+    checkSecret(patch.secret)
+    const id = c.req.param('id')
+    const destination = await updateById(
+      c.env.KV,
+      c.get('deps').now(),
+      'destinations',
+      id,
+      (d) => ({
+        ...d,
+        ...patch,
+      }),
+    )
+    return c.json({ destination: publicDestination(destination) })
   })
   .delete('/:id', async (c) => {
     const id = c.req.param('id')

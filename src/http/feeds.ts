@@ -12,10 +12,10 @@ import {
 import { errorMessage } from '../lib/errors'
 import { loadConfig, updateConfig } from '../store/config'
 import { newId, type AppDeps, type AppEnv } from './app-env'
-import { assertNewId, findById, removeById } from './collection'
+import { assertNewId, findById, removeById, updateById } from './collection'
 import { ApiError } from './errors'
 import { publicFeed } from './redact'
-import { feedInput, parseBody } from './validate'
+import { feedInput, feedPatch, parseBody } from './validate'
 
 /** What autodiscovery found, returned with the created feed so the user sees what was stored. */
 interface Discovery {
@@ -94,6 +94,20 @@ export const feedRoutes = new Hono<AppEnv>()
       return { ...config, feeds: [...config.feeds, feed] }
     })
     return c.json({ feed: publicFeed(feed), discovery }, 201)
+  })
+  .patch('/:id', async (c) => {
+    const patch = parseBody(feedPatch, await c.req.json().catch(() => undefined))
+    const feed = await updateById(
+      c.env.KV,
+      c.get('deps').now(),
+      'feeds',
+      c.req.param('id'),
+      (f) => ({
+        ...f,
+        ...patch,
+      }),
+    )
+    return c.json({ feed: publicFeed(feed) })
   })
   .delete('/:id', async (c) => {
     await removeById(c.env.KV, c.get('deps').now(), 'feeds', c.req.param('id'))

@@ -38,49 +38,89 @@ const options = z.optional(
   z.strictObject({ stem: z.optional(z.boolean()), transliterate: z.optional(z.boolean()) }),
 )
 
+const feedTitle = text(0, 200)
+const intervalMinutes = z.int().check(z.minimum(1), z.maximum(1440))
+const headers = z.record(
+  z.string().check(z.regex(/^[A-Za-z0-9-]+$/, 'must be a header name')),
+  z.string(),
+)
+const tags = z.array(text(1, 50)).check(z.maxLength(20))
+const backfill = z.int().check(z.minimum(0), z.maximum(100))
+const maxItemAgeHours = z.number().check(z.minimum(0), z.maximum(24 * 365))
+
 export const feedInput = z.strictObject({
   id: z.optional(id),
   url: httpUrl,
-  title: z.optional(text(0, 200)),
-  intervalMinutes: z.optional(z.int().check(z.minimum(1), z.maximum(1440))),
+  title: z.optional(feedTitle),
+  intervalMinutes: z.optional(intervalMinutes),
   enabled: z._default(z.boolean(), true),
-  headers: z.optional(
-    z.record(z.string().check(z.regex(/^[A-Za-z0-9-]+$/, 'must be a header name')), z.string()),
-  ),
-  tags: z._default(z.array(text(1, 50)).check(z.maxLength(20)), []),
-  backfill: z.optional(z.int().check(z.minimum(0), z.maximum(100))),
-  maxItemAgeHours: z.optional(z.number().check(z.minimum(0), z.maximum(24 * 365))),
+  headers: z.optional(headers),
+  tags: z._default(tags, []),
+  backfill: z.optional(backfill),
+  maxItemAgeHours: z.optional(maxItemAgeHours),
   /** Fetch the URL first: refuse one that does not answer, find the feed of an HTML page. */
   discover: z._default(z.boolean(), true),
 })
 
+/** PATCH /api/feeds/:id. The URL is not editable: a new URL is a new feed with its own history. */
+export const feedPatch = z.strictObject({
+  title: z.optional(feedTitle),
+  intervalMinutes: z.optional(intervalMinutes),
+  enabled: z.optional(z.boolean()),
+  headers: z.optional(headers),
+  tags: z.optional(tags),
+  maxItemAgeHours: z.optional(maxItemAgeHours),
+})
+
+const name = text(1, 200)
+const query = z.string().check(z.minLength(1, 'is required'), z.maxLength(4000))
+const scope = z.strictObject({
+  feeds: z.optional(z.array(z.string())),
+  tags: z.optional(z.array(z.string())),
+})
+const destinationIds = z
+  .array(z.string())
+  .check(z.minLength(1, 'needs at least one destination id'))
+const mode = z.literal('instant', {
+  error: 'only "instant" is supported (digests are not built yet)',
+})
+
 export const watchInput = z.strictObject({
   id: z.optional(id),
-  name: text(1, 200),
-  query: z.string().check(z.minLength(1, 'is required'), z.maxLength(4000)),
-  scope: z._default(
-    z.strictObject({
-      feeds: z.optional(z.array(z.string())),
-      tags: z.optional(z.array(z.string())),
-    }),
-    {},
-  ),
-  destinations: z.array(z.string()).check(z.minLength(1, 'needs at least one destination id')),
-  mode: z._default(
-    z.literal('instant', { error: 'only "instant" is supported (digests are not built yet)' }),
-    'instant',
-  ),
+  name,
+  query,
+  scope: z._default(scope, {}),
+  destinations: destinationIds,
+  mode: z._default(mode, 'instant'),
   enabled: z._default(z.boolean(), true),
+  options,
+})
+
+export const watchPatch = z.strictObject({
+  name: z.optional(name),
+  query: z.optional(query),
+  scope: z.optional(scope),
+  destinations: z.optional(destinationIds),
+  mode: z.optional(mode),
+  enabled: z.optional(z.boolean()),
   options,
 })
 
 export const destinationInput = z.strictObject({
   id: z.optional(id),
-  name: text(1, 200),
+  name,
   type: z.string(),
   url: httpUrl,
   secret: z.optional(z.string()),
   enabled: z._default(z.boolean(), true),
+})
+
+/** PATCH /api/destinations/:id: rotate the URL or the secret, rename, pause. */
+export const destinationPatch = z.strictObject({
+  name: z.optional(name),
+  url: z.optional(httpUrl),
+  secret: z.optional(z.string()),
+  enabled: z.optional(z.boolean()),
 })
 
 const previewItem = z.strictObject({

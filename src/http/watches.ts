@@ -1,13 +1,31 @@
 // /api/watches: create (the query is parsed and refused with its position if invalid), list, get,
-// delete.
+// update, delete.
 import { Hono } from 'hono'
 import type { Watch } from '../model'
 import { parseQuery } from '../watch'
-import { loadConfig, updateConfig } from '../store/config'
+import { loadConfig, updateConfig, type ConfigDoc } from '../store/config'
 import { newId, type AppEnv } from './app-env'
-import { assertNewId, findById, removeById } from './collection'
+import { assertNewId, findById, removeById, updateById } from './collection'
 import { ApiError } from './errors'
-import { parseBody, watchInput } from './validate'
+import { parseBody, watchInput, watchPatch } from './validate'
+
+/** Refuses a watch that names destinations or feeds the configuration does not have. */
+function checkReferences(watch: Watch, config: ConfigDoc): void {
+  watch.destinations.forEach((d, i) => {
+    if (!config.destinations.some((x) => x.id === d)) {
+      throw new ApiError(400, `destinations[${i}]: no destination with id ${d}`, {
+        field: `destinations[${i}]`,
+      })
+    }
+  })
+  ;(watch.scope.feeds ?? []).forEach((f, i) => {
+    if (!config.feeds.some((x) => x.id === f)) {
+      throw new ApiError(400, `scope.feeds[${i}]: no feed with id ${f}`, {
+        field: `scope.feeds[${i}]`,
+      })
+    }
+  })
+}
 
 export const watchRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
@@ -24,23 +42,26 @@ export const watchRoutes = new Hono<AppEnv>()
     const watch: Watch = { ...input, id: input.id ?? newId('w_') }
     await updateConfig(c.env.KV, c.get('deps').now(), (config) => {
       assertNewId(config.watches, watch.id, 'watches')
-      watch.destinations.forEach((d, i) => {
-        if (!config.destinations.some((x) => x.id === d)) {
-          throw new ApiError(400, `destinations[${i}]: no destination with id ${d}`, {
-            field: `destinations[${i}]`,
-          })
-        }
-      })
-      ;(watch.scope.feeds ?? []).forEach((f, i) => {
-        if (!config.feeds.some((x) => x.id === f)) {
-          throw new ApiError(400, `scope.feeds[${i}]: no feed with id ${f}`, {
-            field: `scope.feeds[${i}]`,
-          })
-        }
-      })
+      checkReferences(watch, config)
       return { ...config, watches: [...config.watches, watch] }
     })
     return c.json({ watch }, 201)
+  })
+  .patch('/:id', async (c) => {
+    const patch = parseBody(watchPatch, await c.req.json().catch(() => undefined))
+    if (patch.query !== undefined) parseQuery(patch.query)
+    const watch = await updateById(
+      c.env.KV,
+      c.get('deps').now(),
+      'watches',
+      c.req.param('id'),
+      (w, config) => {
+        const next = { ...w, ...patch }
+        checkReferences(next, config)
+        return next
+      },
+    )
+    return c.json({ watch })
   })
   .delete('/:id', async (c) => {
     await removeById(c.env.KV, c.get('deps').now(), 'watches', c.req.param('id'))

@@ -176,3 +176,50 @@ describe('preview', () => {
     expect(typeof res.json.error.position).toBe('number')
   })
 })
+
+describe('updates', () => {
+  it('pauses and resumes a feed, keeping what was not sent', async () => {
+    const url = await script('/api-test/pause.xml', { body: rss('Pause', []) })
+    await api('POST', '/api/feeds', { id: 'pausable', url, title: 'Pausable', tags: ['x'] })
+    const paused = await api('PATCH', '/api/feeds/pausable', { enabled: false })
+    expect(paused.status).toBe(200)
+    expect(paused.json.feed).toMatchObject({ enabled: false, title: 'Pausable', tags: ['x'] })
+    const status = await api('GET', '/status', undefined, null)
+    expect(status.json.feeds.disabled).toBe(1)
+    expect((await api('PATCH', '/api/feeds/pausable', { enabled: true })).json.feed.enabled).toBe(
+      true,
+    )
+  })
+
+  it.each([
+    ['/api/feeds/pausable', { url: 'https://elsewhere.example/feed' }, 400, 'url'],
+    ['/api/feeds/pausable', { intervalMinutes: 0 }, 400, 'intervalMinutes'],
+    ['/api/feeds/nope', { enabled: false }, 404, undefined],
+    ['/api/watches/uses-gen', { query: 'belgorod NEAR/x kursk' }, 400, 'query'],
+    ['/api/watches/uses-gen', { destinations: ['missing'] }, 400, 'destinations[0]'],
+    ['/api/destinations/gen', { secret: 'plain' }, 400, 'secret'],
+    ['/api/destinations/gen', { url: 'ftp://x.example/' }, 400, 'url'],
+  ])('PATCH %s %j → %i naming %s', async (path, body, status, field) => {
+    const res = await api('PATCH', path, body)
+    expect(res.status).toBe(status)
+    expect(res.json.error.field).toBe(field)
+  })
+
+  it('changes a watch’s query and keeps its other fields', async () => {
+    const res = await api('PATCH', '/api/watches/uses-gen', { query: 'belgorod OR koursk' })
+    expect(res.status).toBe(200)
+    expect(res.json.watch).toMatchObject({
+      id: 'uses-gen',
+      query: 'belgorod OR koursk',
+      destinations: ['gen'],
+    })
+  })
+
+  it('rotates a destination’s URL without showing it', async () => {
+    const res = await api('PATCH', '/api/destinations/gen', {
+      url: 'https://hooks.example.com/new-secret-path',
+    })
+    expect(res.status).toBe(200)
+    expect(JSON.stringify(res.json)).not.toContain('new-secret-path')
+  })
+})
