@@ -5,7 +5,7 @@
 // Reference: Lucene Monitor's TermFilteredPresearcher, which weights extracted terms by length.
 
 import { parseQuery, type MetaField, type QueryAst, type TextField } from './query-parser'
-import { STEM_LANGUAGES, stemWord } from './stem'
+import { hasStemmer, stemWord } from './stem'
 import { transliterationKey } from './transliterate'
 
 export interface MatchOptions {
@@ -16,7 +16,10 @@ export interface MatchOptions {
 /** One word of a term or phrase, with its optional alternate forms. */
 export interface WordMatcher {
   term: string
-  /** Stem per language (stem option). */
+  /**
+   * Stems by language, filled on first use (evaluate.ts's stemOf): null without the stem
+   * option. Lazy, so compiling never runs the stemmers of languages no item is written in.
+   */
   stems: Record<string, string> | null
   /** Transliteration key (transliterate option). */
   key: string | null
@@ -54,19 +57,17 @@ export interface CompiledQuery {
   query: string
   options: MatchOptions
   root: CompiledNode
-  /** Presearch keys, or null when a match need contain no particular term (pure negations). */
-  keys: PresearchKeys | null
 }
 
 /** One presearch key: an item that can match holds a term giving this value. */
 export type PresearchKey =
-  | { kind: 'term' | 'translit' | 'prefix' | 'keyPrefix' | 'meta'; value: string }
-  | { kind: 'stem'; lang: string; value: string }
+  | { kind: 'term' | 'stemOf' | 'translit' | 'prefix' | 'keyPrefix' | 'meta'; value: string }
   | { kind: 'sizedPrefix' | 'sizedSuffix'; value: string; length: number }
 
 /**
- * A disjunction of keys: a matching item yields at least one. A `term` is an item term; a `stem`
- * the stem of an item term in the item's language; a `translit` an item term's transliteration
+ * A disjunction of keys: a matching item yields at least one. A `term` is an item term; a
+ * `stemOf` a term whose stem, in the item's language, is the stem of an item term (the
+ * presearcher files it per language when the first item in that language comes); a `translit` an item term's transliteration
  * key; a `prefix`/`keyPrefix` the first 1 to PREFIX_BUCKET_LENGTH characters of those (a
  * `sizedPrefix` also the term's length); a `meta`
  * an item's `site:`/`lang:`/`feed:` value. Stem and transliteration keys equal to the term itself
@@ -100,7 +101,7 @@ const COMMON_WORDS = new Set(
 
 export function compileQuery(query: string, options: MatchOptions = {}): CompiledQuery {
   const root = compileNode(parseQuery(query), options)
-  return { query, options, root, keys: extractKeys(root) }
+  return { query, options, root }
 }
 
 function compileNode(node: QueryAst, options: MatchOptions): CompiledNode {
@@ -147,11 +148,7 @@ function words(
   options: MatchOptions,
 ): CompiledNode {
   const matchers = terms.map((term): WordMatcher => {
-    let stems: Record<string, string> | null = null
-    if (options.stem) {
-      stems = {}
-      for (const lang of STEM_LANGUAGES) stems[lang] = stemWord(term, lang)
-    }
+    const stems = options.stem ? {} : null
     return { term, stems, key: options.transliterate ? transliterationKey(term) : null }
   })
   return { type: 'words', fields, words: matchers, text }
@@ -169,9 +166,12 @@ function wildcard(
   if (pieces.length === 1) {
     test = (term) => term.startsWith(prefix)
   } else {
-    const source = pieces.map(escapeRegExp).join('.')
-    const re = new RegExp(`^${source}${star ? '' : '$'}`, 'u')
-    test = (term) => re.test(term)
+    // Built on first use: most wildcards are never evaluated against an item.
+    let re: RegExp | undefined
+    test = (term) => {
+      re ??= new RegExp(`^${pieces.map(escapeRegExp).join('.')}${star ? '' : '$'}`, 'u')
+      return re.test(term)
+    }
   }
   let keyPrefix: string | null = null
   if (options.transliterate && pieces.length === 1) {
@@ -193,7 +193,17 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
 
-function extractKeys(node: CompiledNode): PresearchKeys | null {
+/** The stem of `word` in `lang`, or undefined when the watch does not stem or `lang` has no stemmer. */
+export function stemOf(word: WordMatcher, lang: string | undefined): string | undefined {
+  if (!word.stems || lang === undefined || !hasStemmer(lang)) return undefined
+  return (word.stems[lang] ??= stemWord(word.term, lang))
+}
+
+/**
+ * The presearch keys of a compiled query, or null when a match need contain no particular term
+ * (pure negations). Computed by the presearcher when it files a watch, never kept.
+ */
+export function presearchKeys(node: CompiledNode): PresearchKeys | null {
   switch (node.type) {
     case 'words': {
       let best: WordMatcher | undefined
@@ -204,12 +214,7 @@ function extractKeys(node: CompiledNode): PresearchKeys | null {
       }
       if (!best) return null
       const keys: PresearchKey[] = [{ kind: 'term', value: best.term }]
-      if (best.stems) {
-        for (const lang in best.stems) {
-          const stem = best.stems[lang]!
-          if (stem !== best.term) keys.push({ kind: 'stem', lang, value: stem })
-        }
-      }
+      if (best.stems) keys.push({ kind: 'stemOf', value: best.term })
       if (best.key !== null && best.key !== best.term)
         keys.push({ kind: 'translit', value: best.key })
       return { keys, weight: bestWeight }
@@ -245,14 +250,14 @@ function extractKeys(node: CompiledNode): PresearchKeys | null {
     case 'not':
       return null
     case 'near':
-      return pickBest([extractKeys(node.left), extractKeys(node.right)])
+      return pickBest([presearchKeys(node.left), presearchKeys(node.right)])
     case 'and':
-      return pickBest(node.children.map(extractKeys))
+      return pickBest(node.children.map(presearchKeys))
     case 'or': {
       const keys: PresearchKey[] = []
       let weight = Infinity
       for (const child of node.children) {
-        const childKeys = extractKeys(child)
+        const childKeys = presearchKeys(child)
         if (!childKeys) return null
         keys.push(...childKeys.keys)
         weight = Math.min(weight, childKeys.weight)

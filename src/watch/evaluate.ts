@@ -5,18 +5,19 @@
 // Semantics: docs/query-language.md and the header of query-parser.ts.
 
 import type { Hit } from '../model'
-import type { CompiledNode, WordMatcher } from './compile'
+import { stemOf, type CompiledNode, type WordMatcher } from './compile'
 import {
-  keyIndex,
-  lowerBound,
+  indicesOf,
   mergeSorted,
-  sortedKeys,
-  sortedTerms,
-  stemIndex,
-  type FieldIndex,
+  PREFIX_KEY_UNITS,
+  wordsByKey,
+  wordsByKeyPrefix,
+  wordsByPrefix,
+  wordsByStem,
   type PreparedItem,
 } from './item'
 import type { TextField } from './query-parser'
+import type { Word } from './word'
 
 /** A run of positions that satisfied a span query, and the tokens to highlight in it. */
 interface Span {
@@ -71,11 +72,11 @@ function matchesMeta(node: Extract<CompiledNode, { type: 'meta' }>, item: Prepar
 function occurrences(item: PreparedItem, f: TextField, word: WordMatcher): number[] {
   const field = item.fields[f]
   let found: number[] | undefined
-  const stem = word.stems && item.stemLang ? word.stems[item.stemLang] : undefined
-  if (stem !== undefined) found = stemIndex(field, item.stemLang!).get(stem)
+  const stem = stemOf(word, item.stemLang)
+  if (stem !== undefined) found = indicesOf(field, wordsByStem(item, item.stemLang!).get(stem))
   else found = field.byTerm.get(word.term)
   if (word.key !== null) {
-    const byKey = keyIndex(field).get(word.key)
+    const byKey = indicesOf(field, wordsByKey(item).get(word.key))
     if (byKey) found = found ? mergeSorted(found, byKey) : byKey
   }
   return found ?? NO_INDICES
@@ -141,8 +142,10 @@ function wildcardSpans(node: WildcardNode, item: PreparedItem, f: TextField): Sp
 }
 
 /**
- * Token indices of field `f` whose term the wildcard matches (any order; the first list found
- * when `first`). Only the sorted range of the item's terms sharing the literal prefix is tested.
+ * Token indices of field `f` whose term the wildcard matches: the matching terms' indices in the
+ * terms' code-unit order, or (when the transliteration key matched too) all of them ascending.
+ * With `first`, any non-empty list as soon as one is found (evaluate only asks whether any).
+ * Only the field's words sharing the literal prefix's first code units are tested.
  */
 function wildcardIndices(
   node: WildcardNode,
@@ -151,34 +154,54 @@ function wildcardIndices(
   first: boolean,
 ): number[] {
   const field = item.fields[f]
+  const prefix = node.prefix
+  let matched: Word[] | null = null
+  const bucket = prefix.length >= PREFIX_KEY_UNITS ? wordsByPrefix(item, prefix) : item.words
+  if (bucket) {
+    for (const word of bucket) {
+      const term = word.term
+      if (!term.startsWith(prefix) || !node.test(term)) continue
+      const list = field.byTerm.get(term)
+      if (!list) continue
+      if (first) return list
+      if (matched) matched.push(word)
+      else matched = [word]
+    }
+  }
   let out: number[] = NO_INDICES
-  const terms = sortedTerms(item)
-  for (let i = lowerBound(terms, node.prefix); i < terms.length; i++) {
-    const term = terms[i]!
-    if (!term.startsWith(node.prefix)) break
-    const indices = field.byTerm.get(term)
-    if (!indices || !node.test(term)) continue
-    out = out === NO_INDICES ? [...indices] : out.concat(indices)
-    if (first) return out
+  if (matched) {
+    if (matched.length > 1) matched.sort((a, b) => compareStrings(a.term, b.term))
+    out = []
+    for (const word of matched) {
+      const indices = field.byTerm.get(word.term)!
+      for (let k = 0; k < indices.length; k++) out.push(indices[k]!)
+    }
   }
-  if (node.keyPrefix === null) return out
-  const keys = sortedKeys(item)
-  const byKey = keyIndex(field)
-  for (let i = lowerBound(keys, node.keyPrefix); i < keys.length; i++) {
-    const key = keys[i]!
-    if (!key.startsWith(node.keyPrefix)) break
-    const indices = byKey.get(key)
-    if (!indices) continue
-    out =
-      out === NO_INDICES
-        ? [...indices]
-        : mergeSorted(
-            out.sort((a, b) => a - b),
-            indices,
-          )
-    if (first) return out
+  const keyPrefix = node.keyPrefix
+  if (keyPrefix === null) return out
+  const keyBucket =
+    keyPrefix.length >= PREFIX_KEY_UNITS ? wordsByKeyPrefix(item, keyPrefix) : item.words
+  if (!keyBucket) return out
+  let byKey: number[] | null = null
+  for (const word of keyBucket) {
+    if (!word.translit().startsWith(keyPrefix)) continue
+    const list = field.byTerm.get(word.term)
+    if (!list) continue
+    if (first) return list
+    byKey = byKey ? byKey.concat(list) : list.slice()
   }
-  return out
+  if (!byKey) return out
+  // Each token has one term, hence one key: the union needs no deduplication beyond the
+  // tokens the literal part already found.
+  return mergeSorted(
+    out.slice().sort((a, b) => a - b),
+    byKey.sort((a, b) => a - b),
+  )
+}
+
+/** Code-unit order, as `<` compares. */
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
 }
 
 function nearSpans(

@@ -128,6 +128,7 @@ function cutSnippet(
   end: number,
   spans: Array<[number, number]>,
 ): Omit<MatchExplanation, 'terms' | 'fields' | 'hits'> {
+  if (isSingleSpaced(text, start, end)) return cutSingleSpaced(text, start, end, spans)
   // map[i]: where text[start + i] lands in the snippet. Runs of non-space are copied whole.
   const map = new Array<number>(end - start + 1)
   let out = start > 0 ? ELLIPSIS : ''
@@ -153,13 +154,57 @@ function cutSnippet(
   const moved = spans
     .map(([s, e]): [number, number] => [map[s - start]!, Math.min(map[e - start]!, out.length)])
     .sort((a, b) => a[0] - b[0] || a[1] - b[1])
+  return { snippet: out, highlights: mergeSpans(moved) }
+}
+
+/** Sorted spans, overlapping ones merged. */
+function mergeSpans(moved: Array<[number, number]>): Array<[number, number]> {
   const highlights: Array<[number, number]> = []
   for (const span of moved) {
     const prev = highlights[highlights.length - 1]
     if (prev && span[0] <= prev[1]) prev[1] = Math.max(prev[1], span[1])
     else highlights.push(span)
   }
-  return { snippet: out, highlights }
+  return highlights
+}
+
+/**
+ * Whether collapsing whitespace leaves text[start, end) unchanged: every whitespace character
+ * is a plain space after a non-space one (news text nearly always is). Then the snippet is a
+ * slice and offsets move by a constant, which is what cutSnippet would compute the long way.
+ */
+function isSingleSpaced(text: string, start: number, end: number): boolean {
+  let prevSpace = true
+  for (let i = start; i < end; i++) {
+    const code = text.charCodeAt(i)
+    if (code === 0x20) {
+      if (prevSpace) return false
+      prevSpace = true
+    } else if (code > 0x20 && code < 0x80) {
+      prevSpace = false
+    } else if (isSpace(code)) {
+      return false
+    } else {
+      prevSpace = false
+    }
+  }
+  return true
+}
+
+function cutSingleSpaced(
+  text: string,
+  start: number,
+  end: number,
+  spans: Array<[number, number]>,
+): Omit<MatchExplanation, 'terms' | 'fields' | 'hits'> {
+  const shift = start > 0 ? ELLIPSIS.length - start : -start
+  let out = (start > 0 ? ELLIPSIS : '') + text.slice(start, end)
+  if (out.endsWith(' ')) out = out.slice(0, -1)
+  if (end < text.length) out += ELLIPSIS
+  const moved = spans
+    .map(([s, e]): [number, number] => [s + shift, Math.min(e + shift, out.length)])
+    .sort((a, b) => a[0] - b[0] || a[1] - b[1])
+  return { snippet: out, highlights: mergeSpans(moved) }
 }
 
 /** Unicode White_Space (what \s matches), by code unit, without a regex per character. */

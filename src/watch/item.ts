@@ -1,12 +1,12 @@
 // Prepares one item for matching: tokenises each searchable field once, with an inverted map from
-// term to token indices, and extracts the host, languages, feed id and tags that site:, lang: and
-// feed: compare against. Stem and transliteration maps are built lazily, only when a watch that
-// opted in is evaluated. Not responsible for deciding matches (evaluate.ts).
+// term to token indices and the field's distinct Words (word.ts), and extracts the host, languages, feed id and tags that site:, lang: and
+// feed: compare against. Stem, transliteration and wildcard-prefix maps are built lazily, only when
+// a watch that needs them is evaluated. Not responsible for deciding matches (evaluate.ts).
 
 import type { TextField } from './query-parser'
-import { primaryLanguage, stemWord } from './stem'
+import { primaryLanguage } from './stem'
 import { tokenize, type Token } from './tokenize'
-import { transliterationKey } from './transliterate'
+import { trimLexicon, wordFor, type Word } from './word'
 
 /** The fields of an item a watch can look at; text fields are plain text (ingest strips HTML). */
 export interface ItemFields {
@@ -27,10 +27,6 @@ export interface FieldIndex {
   text: string
   tokens: Token[]
   byTerm: Map<string, number[]>
-  /** Lazily built: stem (in the item's language) → token indices. */
-  byStem?: Map<string, number[]>
-  /** Lazily built: transliteration key → token indices. */
-  byKey?: Map<string, number[]>
 }
 
 export interface PreparedItem {
@@ -44,10 +40,14 @@ export interface PreparedItem {
   hostStart: number
   feedId: string
   feedTags: string[]
-  /** Lazily built: the item's distinct terms (all fields) in code-unit order, for wildcards. */
-  sortedTerms?: string[]
-  /** Lazily built: the item's distinct transliteration keys, in code-unit order. */
-  sortedKeys?: string[]
+  /** The item's distinct words over all fields (presearcher, stems, keys, wildcards). */
+  words: Word[]
+  /** Lazily built: the item's words by stem (in stemLang), by transliteration key, by prefixKey
+   * of their term and of their key. */
+  byStem?: Map<string, Word[]>
+  byKey?: Map<string, Word[]>
+  byPrefix?: Map<number, Word[]>
+  byKeyPrefix?: Map<number, Word[]>
 }
 
 /** Separates categories so a phrase never spans two of them. */
@@ -56,24 +56,27 @@ const CATEGORY_SEPARATOR = ', '
 const HOST_RE = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?([^/?#:]+)/i
 
 export function prepareItem(item: ItemFields): PreparedItem {
+  trimLexicon()
   const url = item.url ?? ''
   const host = HOST_RE.exec(url)
   const hostText = host?.[1] ?? ''
+  const fields: Record<TextField, FieldIndex> = {
+    title: indexField(item.title ?? ''),
+    summary: indexField(item.summary ?? ''),
+    content: indexField(item.content ?? ''),
+    author: indexField(item.author ?? ''),
+    category: indexCategories(item.categories ?? []),
+    url: indexField(url),
+  }
   return {
-    fields: {
-      title: indexField(item.title ?? ''),
-      summary: indexField(item.summary ?? ''),
-      content: indexField(item.content ?? ''),
-      author: indexField(item.author ?? ''),
-      category: indexCategories(item.categories ?? []),
-      url: indexField(url),
-    },
+    fields,
     langs: languageTags([item.lang, item.feedLang]),
     stemLang: primaryLanguage(item.lang) ?? primaryLanguage(item.feedLang),
     host: hostText.toLowerCase().replace(/\.$/, ''),
     hostStart: host ? host[0].length - hostText.length : 0,
     feedId: (item.feedId ?? '').toLowerCase(),
     feedTags: (item.feedTags ?? []).map((t) => t.toLowerCase()),
+    words: itemWords(fields),
   }
 }
 
@@ -106,58 +109,89 @@ function mapTerms(tokens: Token[]): Map<string, number[]> {
   return byTerm
 }
 
-/** Builds (once per field) the map from stems in `lang` to token indices. */
-export function stemIndex(field: FieldIndex, lang: string): Map<string, number[]> {
-  if (!field.byStem) field.byStem = remap(field.byTerm, (t) => stemWord(t, lang))
-  return field.byStem
+/**
+ * The item's distinct words: one lexicon lookup per distinct term of the item (the lexicon is
+ * large and slow to probe; the item's own maps are small).
+ */
+function itemWords(fields: Record<TextField, FieldIndex>): Word[] {
+  const seen = new Set<string>()
+  const out: Word[] = []
+  for (const f of FIELD_ORDER) {
+    for (const term of fields[f].byTerm.keys()) {
+      if (seen.has(term)) continue
+      seen.add(term)
+      out.push(wordFor(term))
+    }
+  }
+  return out
 }
 
-/** Builds (once per field) the map from transliteration keys to token indices. */
-export function keyIndex(field: FieldIndex): Map<string, number[]> {
-  if (!field.byKey) field.byKey = remap(field.byTerm, transliterationKey)
-  return field.byKey
+const FIELD_ORDER = ['title', 'summary', 'content', 'author', 'category', 'url'] as const
+
+/** The item's words grouped by their stem in `lang` (built once per item). */
+export function wordsByStem(item: PreparedItem, lang: string): Map<string, Word[]> {
+  return (item.byStem ??= groupWords(item.words, (w) => w.stem(lang)))
+}
+
+/** The item's words grouped by transliteration key (built once per item). */
+export function wordsByKey(item: PreparedItem): Map<string, Word[]> {
+  return (item.byKey ??= groupWords(item.words, (w) => w.translit()))
 }
 
 /**
- * The item's distinct terms, sorted once for all fields, so a wildcard scans only its prefix's
- * range (each field then says whether it holds the term).
+ * Wildcards look words up by their first PREFIX_KEY_UNITS code units (a wildcard's literal
+ * prefix must be at least that long to use it), so one only tests the few words sharing them.
  */
-export function sortedTerms(item: PreparedItem): string[] {
-  if (!item.sortedTerms) {
-    const all = new Set<string>()
-    for (const field of Object.values(item.fields))
-      for (const term of field.byTerm.keys()) all.add(term)
-    item.sortedTerms = [...all].sort(compareStrings)
+export const PREFIX_KEY_UNITS = 3
+
+/** A number for the first PREFIX_KEY_UNITS code units of `s` (collisions only add words to test). */
+export function prefixKey(s: string): number {
+  return (s.charCodeAt(0) * 961 + s.charCodeAt(1) * 31 + s.charCodeAt(2)) | 0
+}
+
+/** The item's words whose term may start with `prefix` (see prefixKey). */
+export function wordsByPrefix(item: PreparedItem, prefix: string): Word[] | undefined {
+  item.byPrefix ??= groupByPrefix(item.words, (w) => w.term)
+  return item.byPrefix.get(prefixKey(prefix))
+}
+
+/** The same, by the words' transliteration keys. */
+export function wordsByKeyPrefix(item: PreparedItem, prefix: string): Word[] | undefined {
+  item.byKeyPrefix ??= groupByPrefix(item.words, (w) => w.translit())
+  return item.byKeyPrefix.get(prefixKey(prefix))
+}
+
+/** Token indices in `field` of any of `words`, ascending (undefined when none occurs there). */
+export function indicesOf(field: FieldIndex, words: Word[] | undefined): number[] | undefined {
+  if (!words) return undefined
+  let found: number[] | undefined
+  for (const word of words) {
+    const list = field.byTerm.get(word.term)
+    if (list) found = found ? mergeSorted(found, list) : list
   }
-  return item.sortedTerms
+  return found
 }
 
-/** The item's distinct transliteration keys, sorted (see sortedTerms). */
-export function sortedKeys(item: PreparedItem): string[] {
-  if (!item.sortedKeys)
-    item.sortedKeys = [...new Set(sortedTerms(item).map(transliterationKey))].sort(compareStrings)
-  return item.sortedKeys
-}
-
-/** Index of the first string in `sorted` that is >= `prefix`. */
-export function lowerBound(sorted: string[], prefix: string): number {
-  let lo = 0
-  let hi = sorted.length
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1
-    if (sorted[mid]! < prefix) lo = mid + 1
-    else hi = mid
-  }
-  return lo
-}
-
-function remap(byTerm: Map<string, number[]>, mapTerm: (t: string) => string) {
-  const out = new Map<string, number[]>()
-  for (const [term, indices] of byTerm) {
-    const key = mapTerm(term)
+function groupWords(words: Word[], form: (w: Word) => string): Map<string, Word[]> {
+  const out = new Map<string, Word[]>()
+  for (const word of words) {
+    const key = form(word)
     const list = out.get(key)
-    if (list) out.set(key, mergeSorted(list, indices))
-    else out.set(key, indices)
+    if (list) list.push(word)
+    else out.set(key, [word])
+  }
+  return out
+}
+
+function groupByPrefix(words: Word[], form: (w: Word) => string): Map<number, Word[]> {
+  const out = new Map<number, Word[]>()
+  for (const word of words) {
+    const s = form(word)
+    if (s.length < PREFIX_KEY_UNITS) continue
+    const key = prefixKey(s)
+    const list = out.get(key)
+    if (list) list.push(word)
+    else out.set(key, [word])
   }
   return out
 }
@@ -190,9 +224,4 @@ function languageTags(tags: Array<string | undefined>): string[] {
     for (let i = 1; i <= parts.length; i++) out.add(parts.slice(0, i).join('-'))
   }
   return [...out]
-}
-
-/** Code-unit order, as `<` compares (and lowerBound expects); faster than sort()'s default. */
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0
 }

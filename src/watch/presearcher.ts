@@ -7,10 +7,15 @@
 // a matching watch that is not a candidate is a bug (the property test hunts for those).
 // Reference: Lucene Monitor (TermFilteredPresearcher, QueryIndex).
 
-import { PREFIX_BUCKET_LENGTH, type CompiledQuery, type PresearchKey } from './compile'
+import {
+  PREFIX_BUCKET_LENGTH,
+  presearchKeys,
+  type CompiledQuery,
+  type PresearchKey,
+} from './compile'
 import type { PreparedItem } from './item'
-import { stemWord } from './stem'
-import { transliterationKey } from './transliterate'
+import { hasStemmer, stemWord } from './stem'
+import type { Word } from './word'
 
 export interface Presearcher {
   /** Indices (into the compiled watch list) of watches worth evaluating, ascending. */
@@ -24,7 +29,10 @@ export interface Presearcher {
  */
 interface Buckets {
   terms: Map<string, number[]>
+  /** Stem buckets per language, filed on first use from stemOf (see stemBuckets). */
   stems: Map<string, Map<string, number[]>>
+  /** `stemOf` keys: the term and the watch, in watch order. */
+  stemOf: Array<{ term: string; watch: number }>
   keys: Map<string, number[]>
   /** Wildcards by prefixHash of their (cut) literal prefix; collisions only add candidates. */
   prefixes: Map<number, number[]>
@@ -44,6 +52,7 @@ export function buildPresearcher(queries: CompiledQuery[]): Presearcher {
   const b: Buckets = {
     terms: new Map(),
     stems: new Map(),
+    stemOf: [],
     keys: new Map(),
     prefixes: new Map(),
     sizedPrefixes: new Map(),
@@ -61,81 +70,119 @@ export function buildPresearcher(queries: CompiledQuery[]): Presearcher {
   queries.forEach((q, i) => {
     if (q.options.stem) needsStem = true
     if (q.options.transliterate) needsKeys = true
-    if (!q.keys) {
+    const keys = presearchKeys(q.root)
+    if (!keys) {
       always.push(i)
       return
     }
-    for (const key of q.keys.keys) fileKey(b, key, i)
+    for (const key of keys.keys) fileKey(b, key, i)
   })
   const seen = new Uint8Array(queries.length)
+  // What one word selects never changes for this index: memoised on the Word (word.ts), since
+  // news vocabulary repeats from item to item.
+  const self = {} as Presearcher
 
-  return {
-    candidates(item) {
-      const out: number[] = []
-      const add = (list: number[] | undefined) => {
-        if (!list) return
-        for (let j = 0; j < list.length; j++) {
-          const i = list[j]!
-          if (seen[i] === 0) {
-            seen[i] = 1
-            out.push(i)
-          }
-        }
-      }
-      const lang = needsStem ? item.stemLang : undefined
-      const stems = lang ? b.stems.get(lang) : undefined
-      // Terms repeated across fields are looked up again: cheaper than a Set of visited terms,
-      // and `seen` already keeps each candidate once.
-      for (const f of FIELD_ORDER) {
-        for (const term of item.fields[f].byTerm.keys()) {
-          add(b.terms.get(term))
-          if (b.prefixLengths !== 0) lookupPrefixes(b.prefixes, b.prefixLengths, term, add)
-          if (b.sizedPrefixLengths !== 0 || b.sizedSuffixLengths !== 0) {
-            lookupSized(b, term, add)
-          }
-          if (lang) {
-            const stem = stemWord(term, lang)
-            if (stems) add(stems.get(stem))
-            if (stem !== term) add(b.terms.get(stem))
-          }
-          if (needsKeys) {
-            const key = transliterationKey(term)
-            add(b.keys.get(key))
-            if (key !== term) add(b.terms.get(key))
-            if (b.keyPrefixLengths !== 0)
-              lookupPrefixes(b.keyPrefixes, b.keyPrefixLengths, key, add)
-          }
-        }
-      }
-      if (b.meta.size > 0) {
-        for (const lang of item.langs) add(b.meta.get(`lang:${lang}`))
-        add(b.meta.get(`feed:${item.feedId}`))
-        for (const tag of item.feedTags) add(b.meta.get(`feed:${tag}`))
-        let host = item.host
-        while (host !== '') {
-          add(b.meta.get(`site:${host}`))
-          const dot = host.indexOf('.')
-          host = dot < 0 ? '' : host.slice(dot + 1)
-        }
-      }
-      add(always)
-      for (const i of out) seen[i] = 0
-      return out.sort((x, y) => x - y)
-    },
+  /** Watches that `word` selects through its term, prefixes and transliteration key. */
+  const selectByTerm = (word: Word): readonly number[] => {
+    if (word.selectedBy === self) return word.selected
+    const term = word.term
+    let list: number[] = []
+    const add = (found: number[] | undefined) => {
+      if (found) for (let j = 0; j < found.length; j++) list.push(found[j]!)
+    }
+    add(b.terms.get(term))
+    if (b.prefixLengths !== 0) lookupPrefixes(b.prefixes, b.prefixLengths, term, add)
+    if (b.sizedPrefixLengths !== 0 || b.sizedSuffixLengths !== 0) lookupSized(b, term, add)
+    if (needsKeys) {
+      const key = word.translit()
+      add(b.keys.get(key))
+      if (key !== term) add(b.terms.get(key))
+      if (b.keyPrefixLengths !== 0) lookupPrefixes(b.keyPrefixes, b.keyPrefixLengths, key, add)
+    }
+    if (list.length === 0) list = NO_WATCHES
+    word.selectedBy = self
+    word.selected = list
+    return list
   }
+
+  /** Watches that `word` selects through its stem in `lang`. */
+  const selectByStem = (word: Word, lang: string): readonly number[] => {
+    if (word.stemSelectedBy === self && word.stemSelectedLang === lang) return word.stemSelected
+    const term = word.term
+    const stem = word.stem(lang)
+    const viaStem = stemBuckets(b, lang).get(stem)
+    const viaTerm = stem !== term ? b.terms.get(stem) : undefined
+    const list = viaStem && viaTerm ? viaStem.concat(viaTerm) : (viaStem ?? viaTerm ?? NO_WATCHES)
+    word.stemSelectedBy = self
+    word.stemSelectedLang = lang
+    word.stemSelected = list
+    return list
+  }
+
+  self.candidates = (item) => {
+    const out: number[] = []
+    const add = (list: readonly number[] | undefined) => {
+      if (!list) return
+      for (let j = 0; j < list.length; j++) {
+        const i = list[j]!
+        if (seen[i] === 0) {
+          seen[i] = 1
+          out.push(i)
+        }
+      }
+    }
+    const lang = needsStem ? item.stemLang : undefined
+    for (const word of item.words) {
+      add(selectByTerm(word))
+      if (lang) add(selectByStem(word, lang))
+    }
+    if (b.meta.size > 0) {
+      for (const lang of item.langs) add(b.meta.get(`lang:${lang}`))
+      add(b.meta.get(`feed:${item.feedId}`))
+      for (const tag of item.feedTags) add(b.meta.get(`feed:${tag}`))
+      let host = item.host
+      while (host !== '') {
+        add(b.meta.get(`site:${host}`))
+        const dot = host.indexOf('.')
+        host = dot < 0 ? '' : host.slice(dot + 1)
+      }
+    }
+    add(always)
+    for (const i of out) seen[i] = 0
+    return out.sort((x, y) => x - y)
+  }
+  return self
 }
 
-const FIELD_ORDER = ['title', 'summary', 'content', 'author', 'category', 'url'] as const
+const NO_WATCHES: number[] = []
+const NO_STEMS = new Map<string, number[]>()
+
+/**
+ * The stem buckets of `lang`: each stemOf term under its stem in `lang` (not when the stem is the
+ * term itself: the item side also looks stems up among plain terms). Filed when the first item in
+ * `lang` comes, so an index costs no stemming for languages its items are not written in.
+ */
+function stemBuckets(b: Buckets, lang: string): Map<string, number[]> {
+  if (!hasStemmer(lang)) return NO_STEMS
+  let map = b.stems.get(lang)
+  if (!map) {
+    map = new Map()
+    for (const { term, watch } of b.stemOf) {
+      const stem = stemWord(term, lang)
+      if (stem !== term) file(map, stem, watch)
+    }
+    b.stems.set(lang, map)
+  }
+  return map
+}
 
 function fileKey(b: Buckets, key: PresearchKey, watch: number): void {
   switch (key.kind) {
     case 'term':
       return file(b.terms, key.value, watch)
-    case 'stem': {
-      let map = b.stems.get(key.lang)
-      if (!map) b.stems.set(key.lang, (map = new Map()))
-      return file(map, key.value, watch)
-    }
+    case 'stemOf':
+      b.stemOf.push({ term: key.value, watch })
+      return
     case 'translit':
       return file(b.keys, key.value, watch)
     case 'prefix':

@@ -198,7 +198,7 @@ function lexWord(query: string, start: number, out: Lexeme[]): number {
   else if (raw === 'OR') out.push({ kind: 'or', pos: start })
   else if (raw === 'NOT') out.push({ kind: 'not', pos: start })
   else {
-    const near = NEAR_RE.exec(raw)
+    const near = raw.startsWith('NEAR') || raw.startsWith('ONEAR') ? NEAR_RE.exec(raw) : null
     if (near) {
       const distance = near[2] === undefined ? DEFAULT_NEAR_DISTANCE : Number(near[2])
       if (!/^\d{1,3}$/.test(near[2] ?? '5') || distance > MAX_NEAR_DISTANCE) {
