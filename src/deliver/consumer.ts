@@ -132,7 +132,20 @@ export async function consumeDeliveries(
   if (log.delivered.length > DELIVERED_LIMIT) {
     log.delivered.splice(0, log.delivered.length - DELIVERED_LIMIT)
   }
-  await saveDeliveryLog(deps.kv, log)
+  await saveLog(deps.kv, log, say)
+}
+
+/**
+ * Stores the log. The alerts are already settled (acked or retried) by now, so a failed write
+ * (KV's one-write-per-second limit, say) loses only counters and dedup ids: said, not thrown,
+ * because throwing would make the platform treat the whole batch as failed.
+ */
+async function saveLog(kv: KVNamespace, log: DeliveryLog, say: (line: string) => void) {
+  try {
+    await saveDeliveryLog(kv, log)
+  } catch (error) {
+    say(`delivery log not saved: ${errorMessage(error)}`)
+  }
 }
 
 /**
@@ -160,5 +173,5 @@ export async function consumeDeadLetters(
     log.counters.dead++
     message.ack()
   }
-  await saveDeliveryLog(deps.kv, log)
+  await saveLog(deps.kv, log, (line) => console.error(line))
 }
