@@ -9,6 +9,7 @@
 // - one destination failing never holds up another: messages are settled one by one.
 import type { Alert, Destination } from '../model'
 import { DeliveryError, errorMessage } from '../lib/errors'
+import { redactUrlsIn } from '../lib/redact'
 import type { ConfigDoc } from '../store/config'
 import {
   DELIVERED_LIMIT,
@@ -96,6 +97,8 @@ export async function consumeDeliveries(
         error instanceof DeliveryError
           ? error
           : new DeliveryError(errorMessage(error), { channel: destination.type, retryable: true })
+      // What is logged and stored must not carry the destination URL (it is a credential).
+      const reason = redactUrlsIn(failure.message, true)
       const lastTry = message.attempts >= MAX_ATTEMPTS
       if (failure.retryable && !lastTry) {
         const delaySeconds = retryDelaySeconds(
@@ -108,24 +111,24 @@ export async function consumeDeliveries(
           ...base,
           outcome: 'retry',
           status: failure.status,
-          error: failure.message,
+          error: reason,
           retryInSeconds: delaySeconds,
         })
         log.counters.retried++
         message.retry({ delaySeconds })
-        say(`retrying ${alert.id} in ${delaySeconds}s: ${failure.message}`)
+        say(`retrying ${alert.id} in ${delaySeconds}s: ${reason}`)
       } else {
         await parkDeadLetter(deps.kv, {
           alert,
-          error: failure.message,
+          error: reason,
           status: failure.status,
           attempts: message.attempts,
           at: now.toISOString(),
         })
-        record(log, { ...base, outcome: 'dead', status: failure.status, error: failure.message })
+        record(log, { ...base, outcome: 'dead', status: failure.status, error: reason })
         log.counters.dead++
         message.ack()
-        say(`dead-lettered ${alert.id} after ${message.attempts} attempt(s): ${failure.message}`)
+        say(`dead-lettered ${alert.id} after ${message.attempts} attempt(s): ${reason}`)
       }
     }
   }

@@ -5,6 +5,7 @@ import type { Feed, Item } from '../model'
 import { FetchError, ParseError, fetchFeed, parseFeed } from '../ingest'
 import { errorMessage } from '../lib/errors'
 import { shortHash, shortHashBytes } from '../lib/hash'
+import { redactUrlsIn } from '../lib/redact'
 import type { FeedState } from '../store/shards'
 import { updateSeen } from './seen'
 import { baseInterval, epochMinute } from './schedule'
@@ -175,7 +176,9 @@ export async function pollFeed(
   }
 }
 
+/** The failure as stored and shown: URLs in it are redacted (a feed URL may carry a key). */
 function describeFailure(error: unknown): string {
-  if (error instanceof ParseError) return `not a readable feed: ${error.message}`
-  return errorMessage(error)
+  const message =
+    error instanceof ParseError ? `not a readable feed: ${error.message}` : errorMessage(error)
+  return redactUrlsIn(message)
 }

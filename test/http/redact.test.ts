@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import {
-  publicDestination,
-  publicFeed,
-  redactDestinationUrl,
-  redactFeedUrl,
-} from '../../src/http/redact'
+import { publicDestination, publicFeed } from '../../src/http/redact'
+import { redactDestinationUrl, redactFeedUrl, redactUrlsIn } from '../../src/lib/redact'
 
 describe('redaction', () => {
   it.each([
@@ -18,6 +14,15 @@ describe('redaction', () => {
     ['not a url', '…'],
   ])('feed URL %s shows as %s', (url, shown) => {
     expect(redactFeedUrl(url)).toBe(shown)
+  })
+
+  it('redacts URLs inside error messages', () => {
+    expect(redactUrlsIn('HTTP 404 (GET https://x.example/feed?token=abc)')).toBe(
+      'HTTP 404 (GET https://x.example/feed?token=%E2%80%A6)',
+    )
+    expect(redactUrlsIn('fetch to https://hooks.slack.com/services/T/B/key failed', true)).toBe(
+      'fetch to https://hooks.slack.com/… failed',
+    )
   })
 
   it('shows only the scheme and host of a destination URL', () => {

@@ -212,7 +212,7 @@ describe('the monitor loop', () => {
       headers: { 'content-type': 'text/html' },
     })
     for (const [id, path] of [
-      ['missing', '/loop/missing.xml'],
+      ['missing', '/loop/missing.xml?token=hunter2'],
       ['not-xml', '/loop/page.html'],
     ]) {
       const r = await api('POST', '/api/feeds', {
@@ -242,6 +242,8 @@ describe('the monitor loop', () => {
     const status = await api('GET', '/status', undefined, null)
     expect(status.json.feeds).toMatchObject({ total: 3, ok: 1, error: 2 })
     expect(JSON.stringify(status.json)).not.toContain('127.0.0.1')
+    expect(JSON.stringify(detailed.json)).not.toContain('hunter2')
+    expect(byId['missing'].lastError.message).toContain('token=%E2%80%A6')
   })
 
   it('never returns destination URLs, secrets or feed header values', async () => {
