@@ -10,6 +10,7 @@ import {
   type DiscoveredFeed,
 } from '../ingest'
 import { errorMessage } from '../lib/errors'
+import { redactFeedUrl, redactUrlsIn } from '../lib/redact'
 import { loadConfig, updateConfig } from '../store/config'
 import { newId, type AppDeps, type AppEnv } from './app-env'
 import { assertNewId, findById, removeById, updateById } from './collection'
@@ -40,7 +41,9 @@ async function discover(
   try {
     page = await fetchFeed({ url, headers }, { fetch: deps.fetch })
   } catch (cause) {
-    throw new ApiError(422, `url: could not fetch ${url}: ${errorMessage(cause)}`, { field: 'url' })
+    throw new ApiError(422, `url: could not fetch it: ${redactUrlsIn(errorMessage(cause))}`, {
+      field: 'url',
+    })
   }
   if (page.kind === 'not-modified' || looksLikeFeed(page.body, page.contentType)) {
     return { requested: url, found: page.url, via: 'direct', candidates: [] }
@@ -62,7 +65,7 @@ async function discover(
   }
   throw new ApiError(
     422,
-    `url: ${url} is an HTML page with no feed link, and none of the common feed paths answered`,
+    `url: ${redactFeedUrl(url)} is an HTML page with no feed link, and none of the common feed paths answered`,
     { field: 'url' },
   )
 }

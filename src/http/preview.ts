@@ -3,6 +3,8 @@
 import { Hono } from 'hono'
 import { fetchFeed, parseFeed } from '../ingest'
 import { previewQuery, type PreviewItem } from '../watch'
+import { errorMessage } from '../lib/errors'
+import { redactUrlsIn } from '../lib/redact'
 import { loadConfig } from '../store/config'
 import type { AppEnv } from './app-env'
 import { parseBody, previewInput } from './validate'
@@ -33,7 +35,7 @@ export const previewRoutes = new Hono<AppEnv>().post('/', async (c) => {
     if (r.status === 'rejected') {
       errors.push({
         feedId,
-        error: r.reason instanceof Error ? r.reason.message : String(r.reason),
+        error: redactUrlsIn(errorMessage(r.reason)),
       })
       return
     }
