@@ -1,7 +1,14 @@
 // `npm run bench watch`: index build time and articles/s for the watch engine at 1,000 and 10,000
-// watches over 1,000 generated ~300-word articles (en, fr, de, ru), next to the naive way
-// (every watch evaluated against every article). Targets (one core): ≥ 5,000 articles/s at
-// 10,000 watches; 10,000 watches compile in < 50 ms. Prints figures; never fails on timing.
+// watches over ~300-word generated articles (en, fr, de, ru), next to the naive way (every watch
+// evaluated against every article). Targets (one core): ≥ 5,000 articles/s at 10,000 watches;
+// 10,000 watches compile in < 50 ms. Prints figures; never fails on timing.
+//
+// Honesty rules: every timed pass runs matchItem end to end on articles it has NOT seen before
+// (a warm-up set fills the JIT and the per-word caches the way earlier items fill them in a
+// long-lived isolate, but the timed sets are fresh, so their rare words still miss the caches),
+// and the figure is the median of the passes, not the best. Build times are the median of
+// repeated builds of the same watches (caches warm, as when one watch of many changes) and the
+// first build of a watch set never seen (caches cold for its words).
 import { compileQuery } from '../src/watch/compile'
 import { evaluate } from '../src/watch/evaluate'
 import { prepareItem } from '../src/watch/item'
@@ -9,6 +16,9 @@ import { compileWatchIndex, matchItem } from '../src/watch'
 import { makeArticles, makeWatches, prng } from './watch-corpus'
 
 const ARTICLES = 1000
+/** Timed passes, each over its own fresh set of ARTICLES articles. */
+const PASSES = 3
+const BUILDS = 5
 /** The naive pass is slow by design: it runs on a sample and reports the rate. */
 const NAIVE_SAMPLE = 100
 
@@ -18,29 +28,40 @@ function time<T>(run: () => T): { ms: number; value: T } {
   return { ms: performance.now() - start, value }
 }
 
-function best(runs: number, run: () => number): number {
-  let min = Infinity
-  for (let i = 0; i < runs; i++) min = Math.min(min, run())
-  return min
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)]!
 }
 
-const articles = makeArticles(ARTICLES, prng(42))
-const words = articles.reduce(
+const sample = makeArticles(ARTICLES, prng(42))
+const words = sample.reduce(
   (n, a) => n + (a.title + ' ' + a.summary + ' ' + a.content).split(/\s+/).length,
   0,
 )
-console.log(`${ARTICLES} articles, ${Math.round(words / ARTICLES)} words each on average`)
+console.log(`${ARTICLES} articles a pass, ${Math.round(words / ARTICLES)} words each on average`)
 
 for (const count of [1000, 10_000]) {
   const watches = makeWatches(count, prng(count))
-  // First build warms the JIT and the normalisation caches; report the best of a few.
-  compileWatchIndex(watches)
-  const buildMs = best(5, () => time(() => compileWatchIndex(watches)).ms)
+  // Builds first, while the heap holds no bench articles (the monitor keeps none either).
+  const coldMs = time(() => compileWatchIndex(makeWatches(count, prng(count + 7)))).ms
+  const buildMs = median(
+    Array.from({ length: BUILDS }, () => time(() => compileWatchIndex(watches)).ms),
+  )
   const index = compileWatchIndex(watches)
 
+  // The same sets for each watch count (generation is seeded).
+  const warmUp = makeArticles(ARTICLES, prng(1))
+  const timedSets = Array.from({ length: PASSES }, (_, k) => makeArticles(ARTICLES, prng(42 + k)))
+  const articles = timedSets[0]!
+  for (const a of warmUp) matchItem(index, a)
   let alerts = 0
-  for (const a of articles) alerts += matchItem(index, a).length // warm-up
-  const indexMs = best(3, () => time(() => articles.forEach((a) => matchItem(index, a))).ms)
+  const passMs = timedSets.map(
+    (set) =>
+      time(() => {
+        for (const a of set) alerts += matchItem(index, a).length
+      }).ms,
+  )
+  const indexMs = median(passMs)
 
   const compiled = watches.map((w) => compileQuery(w.query, w.options))
   const naiveMs = time(() => {
@@ -50,12 +71,19 @@ for (const count of [1000, 10_000]) {
     }
   }).ms
 
+  const rate = (ms: number) => Math.round((ARTICLES / ms) * 1000)
   console.log(`\n${count} watches (${index.errors.length} invalid)`)
-  console.log(`  index build:         ${buildMs.toFixed(1)} ms (target < 50 ms at 10,000)`)
   console.log(
-    `  via index:           ${Math.round((ARTICLES / indexMs) * 1000)} articles/s, ` +
-      `${((indexMs * 1000) / ARTICLES).toFixed(0)} µs/article (target ≥ 5,000/s at 10,000)`,
+    `  index build:         ${buildMs.toFixed(1)} ms median of ${BUILDS} ` +
+      `(target < 50 ms at 10,000); a new watch set: ${coldMs.toFixed(1)} ms`,
+  )
+  console.log(
+    `  via index:           ${rate(indexMs)} articles/s, ` +
+      `${((indexMs * 1000) / ARTICLES).toFixed(0)} µs/article, median of ${PASSES} fresh sets ` +
+      `[${passMs.map(rate).join(', ')}] (target ≥ 5,000/s at 10,000)`,
   )
   console.log(`  naive (every watch): ${Math.round((NAIVE_SAMPLE / naiveMs) * 1000)} articles/s`)
-  console.log(`  alerts:              ${alerts} over ${ARTICLES} articles`)
+  console.log(
+    `  alerts:              ${Math.round(alerts / PASSES)} a pass of ${ARTICLES} articles`,
+  )
 }

@@ -67,10 +67,10 @@ export type PresearchKey =
 /**
  * A disjunction of keys: a matching item yields at least one. A `term` is an item term; a
  * `stemOf` a term whose stem, in the item's language, is the stem of an item term (the
- * presearcher files it per language when the first item in that language comes); a `translit` an item term's transliteration
- * key; a `prefix`/`keyPrefix` the first 1 to PREFIX_BUCKET_LENGTH characters of those (a
- * `sizedPrefix` also the term's length); a `meta`
- * an item's `site:`/`lang:`/`feed:` value. Stem and transliteration keys equal to the term itself
+ * presearcher files it per language when the first item in that language comes); a `translit`
+ * an item term's transliteration key; a `prefix`/`keyPrefix` the first 1 to
+ * PREFIX_BUCKET_LENGTH characters of those (a `sizedPrefix` also the term's length); a `meta` an
+ * item's `site:`/`lang:`/`feed:` value. Stems and transliteration keys equal to the term itself
  * are not filed: the item side also looks its stems and keys up among plain terms.
  */
 export interface PresearchKeys {
@@ -82,9 +82,11 @@ export interface PresearchKeys {
 /**
  * A wildcard is filed under its literal prefix cut to this many characters; the item side looks
  * up each term's prefixes of the lengths in use. Three characters (`con*`, `int*`) select a large
- * share of any vocabulary; six keep buckets small while staying cheap to look up.
+ * share of any vocabulary; ten keep buckets small (`bergbu*` and `bergburgd*` no longer share one,
+ * which cut the bench's candidates by a third), and the lookups are memoised per word
+ * (presearcher.ts), so their number costs only on a word's first item.
  */
-export const PREFIX_BUCKET_LENGTH = 6
+export const PREFIX_BUCKET_LENGTH = 10
 
 /**
  * Words so frequent that indexing a watch under them makes it a candidate for nearly every item.

@@ -9,7 +9,6 @@ import { stemOf, type CompiledNode, type WordMatcher } from './compile'
 import {
   indicesOf,
   mergeSorted,
-  PREFIX_KEY_UNITS,
   wordsByKey,
   wordsByKeyPrefix,
   wordsByPrefix,
@@ -17,7 +16,7 @@ import {
   type PreparedItem,
 } from './item'
 import type { TextField } from './query-parser'
-import type { Word } from './word'
+import { PREFIX_KEY_UNITS, type Word } from './word'
 
 /** A run of positions that satisfied a span query, and the tokens to highlight in it. */
 interface Span {
@@ -49,10 +48,9 @@ export function evaluate(node: CompiledNode, item: PreparedItem): boolean {
       for (const f of node.fields) if (spans(node, item, f).length > 0) return true
       return false
     case 'wildcard':
-      for (const f of node.fields) if (wildcardIndices(node, item, f, true).length > 0) return true
-      return false
+      return wildcardMatches(node, item)
     case 'near':
-      for (const f of node.fields) if (spans(node, item, f).length > 0) return true
+      for (const f of node.fields) if (nearMatches(node, item, f)) return true
       return false
   }
 }
@@ -73,29 +71,39 @@ function occurrences(item: PreparedItem, f: TextField, word: WordMatcher): numbe
   const field = item.fields[f]
   let found: number[] | undefined
   const stem = stemOf(word, item.stemLang)
-  if (stem !== undefined) found = indicesOf(field, wordsByStem(item, item.stemLang!).get(stem))
+  if (stem !== undefined) found = indicesOf(field, wordsByStem(item, item.stemLang!, stem))
   else found = field.byTerm.get(word.term)
   if (word.key !== null) {
-    const byKey = indicesOf(field, wordsByKey(item).get(word.key))
+    const byKey = indicesOf(field, wordsByKey(item, word.key))
     if (byKey) found = found ? mergeSorted(found, byKey) : byKey
   }
   return found ?? NO_INDICES
 }
 
-function spans(node: CompiledNode, item: PreparedItem, f: TextField): Span[] {
+/**
+ * The spans of a span query in field `f`. A NEAR yields at most `cap` spans (its first pairs in
+ * left-then-right order): explanations pass MAX_NEAR_SPANS so that two words each occurring a
+ * thousand times in one field cannot cost a million spans; matching passes no cap.
+ */
+function spans(node: CompiledNode, item: PreparedItem, f: TextField, cap = Infinity): Span[] {
   switch (node.type) {
     case 'words':
       return node.fields.includes(f) ? wordSpans(node.words, node.text, item, f) : []
     case 'wildcard':
       return node.fields.includes(f) ? wildcardSpans(node, item, f) : []
     case 'or':
-      return node.children.flatMap((c) => spans(c, item, f))
+      return node.children.flatMap((c) => spans(c, item, f, cap))
     case 'near':
-      return node.fields.includes(f) ? nearSpans(node, item, f) : []
+      return node.fields.includes(f) ? nearSpans(node, item, f, cap) : []
     default:
       return []
   }
 }
+
+/** Spans a NEAR reports per field in an explanation: far more hits than any snippet shows. */
+export const MAX_NEAR_SPANS = 1000
+/** Below this many pairs, trying each pair is cheaper than sorting. */
+const NEAR_PAIRS_TO_SORT = 256
 
 function wordSpans(words: WordMatcher[], text: string, item: PreparedItem, f: TextField): Span[] {
   const tokens = item.fields[f].tokens
@@ -135,7 +143,7 @@ type WildcardNode = Extract<CompiledNode, { type: 'wildcard' }>
 
 function wildcardSpans(node: WildcardNode, item: PreparedItem, f: TextField): Span[] {
   const tokens = item.fields[f].tokens
-  return wildcardIndices(node, item, f, false).map((index) => {
+  return wildcardIndices(node, item, f).map((index) => {
     const pos = tokens[index]!.pos
     return { from: pos, to: pos, tokens: [{ index, text: node.text }] }
   })
@@ -144,15 +152,9 @@ function wildcardSpans(node: WildcardNode, item: PreparedItem, f: TextField): Sp
 /**
  * Token indices of field `f` whose term the wildcard matches: the matching terms' indices in the
  * terms' code-unit order, or (when the transliteration key matched too) all of them ascending.
- * With `first`, any non-empty list as soon as one is found (evaluate only asks whether any).
  * Only the field's words sharing the literal prefix's first code units are tested.
  */
-function wildcardIndices(
-  node: WildcardNode,
-  item: PreparedItem,
-  f: TextField,
-  first: boolean,
-): number[] {
+function wildcardIndices(node: WildcardNode, item: PreparedItem, f: TextField): number[] {
   const field = item.fields[f]
   const prefix = node.prefix
   let matched: Word[] | null = null
@@ -163,7 +165,6 @@ function wildcardIndices(
       if (!term.startsWith(prefix) || !node.test(term)) continue
       const list = field.byTerm.get(term)
       if (!list) continue
-      if (first) return list
       if (matched) matched.push(word)
       else matched = [word]
     }
@@ -187,7 +188,6 @@ function wildcardIndices(
     if (!word.translit().startsWith(keyPrefix)) continue
     const list = field.byTerm.get(word.term)
     if (!list) continue
-    if (first) return list
     byKey = byKey ? byKey.concat(list) : list.slice()
   }
   if (!byKey) return out
@@ -199,34 +199,111 @@ function wildcardIndices(
   )
 }
 
+/**
+ * Whether any field of the wildcard holds a term it matches (wildcardIndices for some field is
+ * non-empty): each candidate word is tested once, then looked up in each field.
+ */
+function wildcardMatches(node: WildcardNode, item: PreparedItem): boolean {
+  const prefix = node.prefix
+  const bucket = prefix.length >= PREFIX_KEY_UNITS ? wordsByPrefix(item, prefix) : item.words
+  if (bucket) {
+    for (const word of bucket) {
+      const term = word.term
+      if (term.startsWith(prefix) && node.test(term) && inAnyField(item, node.fields, term))
+        return true
+    }
+  }
+  const keyPrefix = node.keyPrefix
+  if (keyPrefix === null) return false
+  const keyBucket =
+    keyPrefix.length >= PREFIX_KEY_UNITS ? wordsByKeyPrefix(item, keyPrefix) : item.words
+  if (!keyBucket) return false
+  for (const word of keyBucket) {
+    if (word.translit().startsWith(keyPrefix) && inAnyField(item, node.fields, word.term))
+      return true
+  }
+  return false
+}
+
+function inAnyField(item: PreparedItem, fields: TextField[], term: string): boolean {
+  for (const f of fields) if (item.fields[f].byTerm.has(term)) return true
+  return false
+}
+
 /** Code-unit order, as `<` compares. */
 function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
 }
 
-function nearSpans(
-  node: Extract<CompiledNode, { type: 'near' }>,
-  item: PreparedItem,
-  f: TextField,
-): Span[] {
-  const left = spans(node.left, item, f)
+type NearNode = Extract<CompiledNode, { type: 'near' }>
+
+function nearSpans(node: NearNode, item: PreparedItem, f: TextField, cap: number): Span[] {
+  const left = spans(node.left, item, f, cap)
   if (left.length === 0) return []
-  const right = spans(node.right, item, f)
+  const right = spans(node.right, item, f, cap)
   const out: Span[] = []
   for (const a of left) {
     for (const b of right) {
-      const forward = b.from > a.to && b.from - a.to - 1 <= node.distance
-      const backward = !node.ordered && a.from > b.to && a.from - b.to - 1 <= node.distance
-      if (forward || backward) {
-        out.push({
-          from: Math.min(a.from, b.from),
-          to: Math.max(a.to, b.to),
-          tokens: [...a.tokens, ...b.tokens],
-        })
-      }
+      if (!within(node, a, b)) continue
+      out.push({
+        from: Math.min(a.from, b.from),
+        to: Math.max(a.to, b.to),
+        tokens: [...a.tokens, ...b.tokens],
+      })
+      if (out.length >= cap) return out
     }
   }
   return out
+}
+
+/** Whether `b` follows `a` (or, unordered, precedes it) with at most `distance` words between. */
+function within(node: NearNode, a: Span, b: Span): boolean {
+  const forward = b.from > a.to && b.from - a.to - 1 <= node.distance
+  const backward = !node.ordered && a.from > b.to && a.from - b.to - 1 <= node.distance
+  return forward || backward
+}
+
+/**
+ * Whether nearSpans would find any pair, in O((a + b) log b) rather than a × b: for each left
+ * span, binary search the right spans' starts (and, unordered, ends) for one within reach.
+ */
+function nearMatches(node: NearNode, item: PreparedItem, f: TextField): boolean {
+  if (!node.fields.includes(f)) return false
+  const left = spans(node.left, item, f)
+  if (left.length === 0) return false
+  const right = spans(node.right, item, f)
+  if (right.length === 0) return false
+  if (left.length * right.length <= NEAR_PAIRS_TO_SORT) {
+    for (const a of left) for (const b of right) if (within(node, a, b)) return true
+    return false
+  }
+  const d = node.distance
+  const froms = Float64Array.from(right, (b) => b.from).sort()
+  for (const a of left) {
+    // forward: a.to + 1 <= b.from <= a.to + 1 + d
+    const k = lowerBound(froms, a.to + 1)
+    if (k < froms.length && froms[k]! <= a.to + 1 + d) return true
+  }
+  if (node.ordered) return false
+  const tos = Float64Array.from(right, (b) => b.to).sort()
+  for (const a of left) {
+    // backward: a.from - 1 - d <= b.to <= a.from - 1
+    const k = lowerBound(tos, a.from - 1 - d)
+    if (k < tos.length && tos[k]! <= a.from - 1) return true
+  }
+  return false
+}
+
+/** Index of the first value in ascending `values` that is >= `x`. */
+function lowerBound(values: Float64Array, x: number): number {
+  let lo = 0
+  let hi = values.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (values[mid]! < x) lo = mid + 1
+    else hi = mid
+  }
+  return lo
 }
 
 /** The hits of a query that matched: every positive leaf that holds, in every field it holds. */
@@ -259,7 +336,7 @@ export function collectHits(
     default:
       for (const f of node.fields) {
         const field = item.fields[f]
-        for (const span of spans(node, item, f)) {
+        for (const span of spans(node, item, f, MAX_NEAR_SPANS)) {
           for (const { index, text } of span.tokens) {
             const token = field.tokens[index]!
             hits.push({ field: f, term: text, start: token.start, end: token.end })

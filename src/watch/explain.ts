@@ -5,7 +5,7 @@
 import type { Hit, MatchExplanation } from '../model'
 import type { CompiledNode } from './compile'
 import { collectHits } from './evaluate'
-import type { PreparedItem } from './item'
+import type { FieldIndex, PreparedItem } from './item'
 import type { TextField } from './query-parser'
 
 /** Words kept before the first hit of the window: enough to read what leads up to it. */
@@ -72,11 +72,10 @@ function buildSnippet(
     }
   }
   if (!best) return leadSnippet(item)
-  const text = item.fields[best.field].text
   const spans = hits
     .filter((h) => h.field === best.field && h.start >= best.start && h.end <= best.end)
     .map((h): [number, number] => [h.start, h.end])
-  return cutSnippet(text, best.start, best.end, spans)
+  return cutSnippet(item.fields[best.field], best.start, best.end, spans)
 }
 
 /** Offsets of a window of words starting a few words before the token at `offset`. */
@@ -113,7 +112,7 @@ function leadSnippet(item: PreparedItem): Omit<MatchExplanation, 'terms' | 'fiel
     const field = item.fields[f]
     if (field.tokens.length === 0) continue
     const window = windowAround(field.tokens, 0, field.text.length)
-    return cutSnippet(field.text, window.start, window.end, [])
+    return cutSnippet(field, window.start, window.end, [])
   }
   return { snippet: '', highlights: [] }
 }
@@ -123,12 +122,17 @@ function leadSnippet(item: PreparedItem): Omit<MatchExplanation, 'terms' | 'fiel
  * and the spans (offsets into the field) moved into the snippet and merged where they overlap.
  */
 function cutSnippet(
-  text: string,
+  field: FieldIndex,
   start: number,
   end: number,
   spans: Array<[number, number]>,
 ): Omit<MatchExplanation, 'terms' | 'fields' | 'hits'> {
-  if (isSingleSpaced(text, start, end)) return cutSingleSpaced(text, start, end, spans)
+  const text = field.text
+  // Checked once per field, not per snippet: items usually explain several matches.
+  field.singleSpaced ??= !IRREGULAR_SPACE_RE.test(text)
+  if (field.singleSpaced && !isSpace(text.charCodeAt(start))) {
+    return cutSingleSpaced(text.slice(start, end), start, end < text.length, spans)
+  }
   // map[i]: where text[start + i] lands in the snippet. Runs of non-space are copied whole.
   const map = new Array<number>(end - start + 1)
   let out = start > 0 ? ELLIPSIS : ''
@@ -169,38 +173,23 @@ function mergeSpans(moved: Array<[number, number]>): Array<[number, number]> {
 }
 
 /**
- * Whether collapsing whitespace leaves text[start, end) unchanged: every whitespace character
- * is a plain space after a non-space one (news text nearly always is). Then the snippet is a
- * slice and offsets move by a constant, which is what cutSnippet would compute the long way.
+ * Whitespace that collapsing would change: doubled, or other than a plain space (\s is the set
+ * isSpace tests). In a field without any, a snippet that does not start on whitespace is a slice
+ * of the text and offsets move by a constant, which is what cutSnippet would compute the long way
+ * (news text nearly always is).
  */
-function isSingleSpaced(text: string, start: number, end: number): boolean {
-  let prevSpace = true
-  for (let i = start; i < end; i++) {
-    const code = text.charCodeAt(i)
-    if (code === 0x20) {
-      if (prevSpace) return false
-      prevSpace = true
-    } else if (code > 0x20 && code < 0x80) {
-      prevSpace = false
-    } else if (isSpace(code)) {
-      return false
-    } else {
-      prevSpace = false
-    }
-  }
-  return true
-}
+const IRREGULAR_SPACE_RE = /\s\s|[^\S ]/
 
 function cutSingleSpaced(
-  text: string,
+  window: string,
   start: number,
-  end: number,
+  cutEnd: boolean,
   spans: Array<[number, number]>,
 ): Omit<MatchExplanation, 'terms' | 'fields' | 'hits'> {
   const shift = start > 0 ? ELLIPSIS.length - start : -start
-  let out = (start > 0 ? ELLIPSIS : '') + text.slice(start, end)
+  let out = (start > 0 ? ELLIPSIS : '') + window
   if (out.endsWith(' ')) out = out.slice(0, -1)
-  if (end < text.length) out += ELLIPSIS
+  if (cutEnd) out += ELLIPSIS
   const moved = spans
     .map(([s, e]): [number, number] => [s + shift, Math.min(e + shift, out.length)])
     .sort((a, b) => a[0] - b[0] || a[1] - b[1])

@@ -1,12 +1,13 @@
 // Prepares one item for matching: tokenises each searchable field once, with an inverted map from
-// term to token indices and the field's distinct Words (word.ts), and extracts the host, languages, feed id and tags that site:, lang: and
-// feed: compare against. Stem, transliteration and wildcard-prefix maps are built lazily, only when
-// a watch that needs them is evaluated. Not responsible for deciding matches (evaluate.ts).
+// term to token indices; finds the item's distinct Words (word.ts); and extracts the host,
+// languages, feed id and tags that site:, lang: and feed: compare against. The lookups by stem,
+// transliteration key and wildcard prefix are built lazily, only when a watch that needs them is
+// evaluated. Not responsible for deciding matches (evaluate.ts).
 
 import type { TextField } from './query-parser'
 import { primaryLanguage } from './stem'
 import { tokenize, type Token } from './tokenize'
-import { trimLexicon, wordFor, type Word } from './word'
+import { hashString, prefixKey, trimLexicon, wordFor, type Word } from './word'
 
 /** The fields of an item a watch can look at; text fields are plain text (ingest strips HTML). */
 export interface ItemFields {
@@ -27,6 +28,8 @@ export interface FieldIndex {
   text: string
   tokens: Token[]
   byTerm: Map<string, number[]>
+  /** Lazily set by explain.ts: whether every whitespace in `text` is a single plain space. */
+  singleSpaced?: boolean
 }
 
 export interface PreparedItem {
@@ -42,12 +45,14 @@ export interface PreparedItem {
   feedTags: string[]
   /** The item's distinct words over all fields (presearcher, stems, keys, wildcards). */
   words: Word[]
-  /** Lazily built: the item's words by stem (in stemLang), by transliteration key, by prefixKey
-   * of their term and of their key. */
-  byStem?: Map<string, Word[]>
-  byKey?: Map<string, Word[]>
-  byPrefix?: Map<number, Word[]>
-  byKeyPrefix?: Map<number, Word[]>
+  /**
+   * Lazily built, aligned with `words`: hashes of their stems (in stemLang) and transliteration
+   * keys, and prefixKeys of their terms and keys (see CodeIndex).
+   */
+  stemCodes?: CodeIndex
+  keyCodes?: CodeIndex
+  prefixCodes?: CodeIndex
+  keyPrefixCodes?: CodeIndex
 }
 
 /** Separates categories so a phrase never spans two of them. */
@@ -128,37 +133,78 @@ function itemWords(fields: Record<TextField, FieldIndex>): Word[] {
 
 const FIELD_ORDER = ['title', 'summary', 'content', 'author', 'category', 'url'] as const
 
-/** The item's words grouped by their stem in `lang` (built once per item). */
-export function wordsByStem(item: PreparedItem, lang: string): Map<string, Word[]> {
-  return (item.byStem ??= groupWords(item.words, (w) => w.stem(lang)))
+/** The item's words whose stem in `lang` is `stem`. */
+export function wordsByStem(item: PreparedItem, lang: string, stem: string): Word[] | undefined {
+  item.stemCodes ??= codeIndex(item.words, (w) => w.stemHash(lang))
+  return lookup(item.words, item.stemCodes, hashString(stem), (w) => w.stem(lang) === stem)
 }
 
-/** The item's words grouped by transliteration key (built once per item). */
-export function wordsByKey(item: PreparedItem): Map<string, Word[]> {
-  return (item.byKey ??= groupWords(item.words, (w) => w.translit()))
+/** The item's words whose transliteration key is `key`. */
+export function wordsByKey(item: PreparedItem, key: string): Word[] | undefined {
+  item.keyCodes ??= codeIndex(item.words, (w) => w.keyHash())
+  return lookup(item.words, item.keyCodes, hashString(key), (w) => w.translit() === key)
 }
 
-/**
- * Wildcards look words up by their first PREFIX_KEY_UNITS code units (a wildcard's literal
- * prefix must be at least that long to use it), so one only tests the few words sharing them.
- */
-export const PREFIX_KEY_UNITS = 3
-
-/** A number for the first PREFIX_KEY_UNITS code units of `s` (collisions only add words to test). */
-export function prefixKey(s: string): number {
-  return (s.charCodeAt(0) * 961 + s.charCodeAt(1) * 31 + s.charCodeAt(2)) | 0
-}
-
-/** The item's words whose term may start with `prefix` (see prefixKey). */
+/** The item's words whose term may start with `prefix` (PREFIX_KEY_UNITS long at least). */
 export function wordsByPrefix(item: PreparedItem, prefix: string): Word[] | undefined {
-  item.byPrefix ??= groupByPrefix(item.words, (w) => w.term)
-  return item.byPrefix.get(prefixKey(prefix))
+  item.prefixCodes ??= codeIndex(item.words, (w) => w.prefix)
+  return lookup(item.words, item.prefixCodes, prefixKey(prefix), null)
 }
 
 /** The same, by the words' transliteration keys. */
 export function wordsByKeyPrefix(item: PreparedItem, prefix: string): Word[] | undefined {
-  item.byKeyPrefix ??= groupByPrefix(item.words, (w) => w.translit())
-  return item.byKeyPrefix.get(prefixKey(prefix))
+  item.keyPrefixCodes ??= codeIndex(item.words, (w) => w.keyPrefix())
+  return lookup(item.words, item.keyPrefixCodes, prefixKey(prefix), null)
+}
+
+/**
+ * One number per word of the item (a hash or prefixKey), searched by scanning: an item is asked
+ * a few such questions when only its candidate watches are evaluated, and scanning a small
+ * typed array costs less than building a Map. Past SCANS_BEFORE_MAP questions (every watch
+ * evaluated, as the naive bench does), a Map from number to word indices takes over.
+ */
+export interface CodeIndex {
+  codes: Int32Array
+  lookups: number
+  byCode: Map<number, number[]> | null
+}
+
+const SCANS_BEFORE_MAP = 32
+
+function codeIndex(words: Word[], code: (w: Word) => number): CodeIndex {
+  const codes = new Int32Array(words.length)
+  for (let i = 0; i < words.length; i++) codes[i] = code(words[i]!)
+  return { codes, lookups: 0, byCode: null }
+}
+
+/** The words whose code equals `code` and that pass `same` (codes may collide), in order. */
+function lookup(
+  words: Word[],
+  index: CodeIndex,
+  code: number,
+  same: ((w: Word) => boolean) | null,
+): Word[] | undefined {
+  const { codes } = index
+  if (index.byCode === null && ++index.lookups > SCANS_BEFORE_MAP) {
+    const byCode = (index.byCode = new Map())
+    for (let i = 0; i < codes.length; i++) {
+      const list = byCode.get(codes[i]!)
+      if (list) list.push(i)
+      else byCode.set(codes[i]!, [i])
+    }
+  }
+  let out: Word[] | undefined
+  const found = index.byCode?.get(code)
+  const n = index.byCode ? (found?.length ?? 0) : codes.length
+  for (let k = 0; k < n; k++) {
+    const i = found ? found[k]! : k
+    if (!found && codes[i] !== code) continue
+    const word = words[i]!
+    if (same && !same(word)) continue
+    if (out) out.push(word)
+    else out = [word]
+  }
+  return out
 }
 
 /** Token indices in `field` of any of `words`, ascending (undefined when none occurs there). */
@@ -170,30 +216,6 @@ export function indicesOf(field: FieldIndex, words: Word[] | undefined): number[
     if (list) found = found ? mergeSorted(found, list) : list
   }
   return found
-}
-
-function groupWords(words: Word[], form: (w: Word) => string): Map<string, Word[]> {
-  const out = new Map<string, Word[]>()
-  for (const word of words) {
-    const key = form(word)
-    const list = out.get(key)
-    if (list) list.push(word)
-    else out.set(key, [word])
-  }
-  return out
-}
-
-function groupByPrefix(words: Word[], form: (w: Word) => string): Map<number, Word[]> {
-  const out = new Map<number, Word[]>()
-  for (const word of words) {
-    const s = form(word)
-    if (s.length < PREFIX_KEY_UNITS) continue
-    const key = prefixKey(s)
-    const list = out.get(key)
-    if (list) list.push(word)
-    else out.set(key, [word])
-  }
-  return out
 }
 
 /** Union of two ascending index lists, ascending, without duplicates. */

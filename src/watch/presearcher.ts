@@ -1,6 +1,6 @@
 // The many-watch index: each watch is filed under the presearch keys compile.ts extracted (terms
 // any matching item must contain; for an OR, each branch's terms; for a wildcard, a bucket of its
-// literal prefix, cut to 6 characters); watches with no such key (pure negations) sit in an
+// literal prefix, cut to 10 characters); watches with no such key (pure negations) sit in an
 // always-evaluated bucket. An item's distinct terms then select the candidate watches, and only those are
 // evaluated, so matching cost follows the item's vocabulary, not the number of watches.
 // Not responsible for what a match means (evaluate.ts): a candidate that does not match is fine,
@@ -35,11 +35,11 @@ interface Buckets {
   stemOf: Array<{ term: string; watch: number }>
   keys: Map<string, number[]>
   /** Wildcards by prefixHash of their (cut) literal prefix; collisions only add candidates. */
-  prefixes: Map<number, number[]>
+  prefixes: HashBuckets
   /** `?` patterns without `*`, by prefix (or suffix) and term length (sizedHash). */
-  sizedPrefixes: Map<number, number[]>
-  sizedSuffixes: Map<number, number[]>
-  keyPrefixes: Map<number, number[]>
+  sizedPrefixes: HashBuckets
+  sizedSuffixes: HashBuckets
+  keyPrefixes: HashBuckets
   meta: Map<string, number[]>
   /** Bit n set: some prefix of length n is filed (n from 1 to compile.ts's PREFIX_BUCKET_LENGTH). */
   prefixLengths: number
@@ -54,10 +54,10 @@ export function buildPresearcher(queries: CompiledQuery[]): Presearcher {
     stems: new Map(),
     stemOf: [],
     keys: new Map(),
-    prefixes: new Map(),
-    sizedPrefixes: new Map(),
-    sizedSuffixes: new Map(),
-    keyPrefixes: new Map(),
+    prefixes: new HashBuckets(),
+    sizedPrefixes: new HashBuckets(),
+    sizedSuffixes: new HashBuckets(),
+    keyPrefixes: new HashBuckets(),
     meta: new Map(),
     prefixLengths: 0,
     sizedPrefixLengths: 0,
@@ -79,12 +79,14 @@ export function buildPresearcher(queries: CompiledQuery[]): Presearcher {
   })
   const seen = new Uint8Array(queries.length)
   // What one word selects never changes for this index: memoised on the Word (word.ts), since
-  // news vocabulary repeats from item to item.
+  // news vocabulary repeats from item to item. Words hold the index's number, not the index,
+  // so a replaced index is not kept alive by them.
   const self = {} as Presearcher
+  const id = ++presearchers
 
   /** Watches that `word` selects through its term, prefixes and transliteration key. */
   const selectByTerm = (word: Word): readonly number[] => {
-    if (word.selectedBy === self) return word.selected
+    if (word.selectedBy === id) return word.selected
     const term = word.term
     let list: number[] = []
     const add = (found: number[] | undefined) => {
@@ -100,20 +102,20 @@ export function buildPresearcher(queries: CompiledQuery[]): Presearcher {
       if (b.keyPrefixLengths !== 0) lookupPrefixes(b.keyPrefixes, b.keyPrefixLengths, key, add)
     }
     if (list.length === 0) list = NO_WATCHES
-    word.selectedBy = self
+    word.selectedBy = id
     word.selected = list
     return list
   }
 
   /** Watches that `word` selects through its stem in `lang`. */
   const selectByStem = (word: Word, lang: string): readonly number[] => {
-    if (word.stemSelectedBy === self && word.stemSelectedLang === lang) return word.stemSelected
+    if (word.stemSelectedBy === id && word.stemSelectedLang === lang) return word.stemSelected
     const term = word.term
     const stem = word.stem(lang)
     const viaStem = stemBuckets(b, lang).get(stem)
     const viaTerm = stem !== term ? b.terms.get(stem) : undefined
     const list = viaStem && viaTerm ? viaStem.concat(viaTerm) : (viaStem ?? viaTerm ?? NO_WATCHES)
-    word.stemSelectedBy = self
+    word.stemSelectedBy = id
     word.stemSelectedLang = lang
     word.stemSelected = list
     return list
@@ -155,6 +157,8 @@ export function buildPresearcher(queries: CompiledQuery[]): Presearcher {
 }
 
 const NO_WATCHES: number[] = []
+/** Presearchers built in this isolate: numbers them for the memos on Words. */
+let presearchers = 0
 const NO_STEMS = new Map<string, number[]>()
 
 /**
@@ -187,16 +191,16 @@ function fileKey(b: Buckets, key: PresearchKey, watch: number): void {
       return file(b.keys, key.value, watch)
     case 'prefix':
       b.prefixLengths |= 1 << key.value.length
-      return file(b.prefixes, prefixHash(key.value), watch)
+      return b.prefixes.file(prefixHash(key.value), watch)
     case 'sizedPrefix':
       b.sizedPrefixLengths |= 1 << key.value.length
-      return file(b.sizedPrefixes, sizedHash(prefixHash(key.value), key.length), watch)
+      return b.sizedPrefixes.file(sizedHash(prefixHash(key.value), key.length), watch)
     case 'sizedSuffix':
       b.sizedSuffixLengths |= 1 << key.value.length
-      return file(b.sizedSuffixes, sizedHash(suffixHash(key.value), key.length), watch)
+      return b.sizedSuffixes.file(sizedHash(suffixHash(key.value), key.length), watch)
     case 'keyPrefix':
       b.keyPrefixLengths |= 1 << key.value.length
-      return file(b.keyPrefixes, prefixHash(key.value), watch)
+      return b.keyPrefixes.file(prefixHash(key.value), watch)
     case 'meta':
       return file(b.meta, key.value, watch)
   }
@@ -214,7 +218,7 @@ function prefixHash(s: string, to = s.length): number {
 
 /** Adds the watches filed under each prefix of `term` whose length is in `lengths`. */
 function lookupPrefixes(
-  map: Map<number, number[]>,
+  map: HashBuckets,
   lengths: number,
   term: string,
   add: (list: number[] | undefined) => void,
@@ -248,6 +252,28 @@ function lookupSized(b: Buckets, term: string, add: (list: number[] | undefined)
     }
   }
 }
+
+/**
+ * Watches by a numeric hash, behind a 65,536-bit filter: a word looks up to 30 prefix and
+ * suffix hashes on its first item, nearly all absent, and a filter bit (8 KB, in the CPU cache)
+ * answers those without probing the Map. A set bit only means "look in the Map".
+ */
+class HashBuckets {
+  private readonly map = new Map<number, number[]>()
+  private readonly bits = new Uint32Array(FILTER_WORDS)
+
+  file(hash: number, watch: number): void {
+    this.bits[(hash >>> 5) & (FILTER_WORDS - 1)]! |= 1 << (hash & 31)
+    file(this.map, hash, watch)
+  }
+
+  get(hash: number): number[] | undefined {
+    if ((this.bits[(hash >>> 5) & (FILTER_WORDS - 1)]! & (1 << (hash & 31))) === 0) return undefined
+    return this.map.get(hash)
+  }
+}
+
+const FILTER_WORDS = 2048
 
 function file<K>(map: Map<K, number[]>, key: K, watch: number): void {
   const list = map.get(key)

@@ -136,7 +136,7 @@ function lex(query: string): Lexeme[] {
   let i = 0
   while (i < n) {
     const c = query[i]!
-    if (SPACE_RE.test(c)) {
+    if (isSpaceCode(query.charCodeAt(i))) {
       i++
     } else if (c === '(' || c === ')') {
       out.push({ kind: c, pos: i++ })
@@ -161,6 +161,19 @@ function lex(query: string): Lexeme[] {
   return out
 }
 
+/** What /\s/ matches, by code unit, without a regex call per character. */
+function isSpaceCode(code: number): boolean {
+  if (code <= 0x20) return code === 0x20 || (code >= 0x09 && code <= 0x0d)
+  return code >= 0x7f && SPACE_RE.test(String.fromCharCode(code))
+}
+
+function isAsciiLetter(code: number): boolean {
+  return (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a)
+}
+
+/** Most query words: lowercasing is their whole normalisation (as tokenize.ts's fast path). */
+const PLAIN_WORD_RE = /^[A-Za-z0-9\u0410-\u044f]+$/
+
 /** Whitespace, parentheses, a quote or `|` end a word. */
 function endsWord(code: number): boolean {
   if (code === 0x28 || code === 0x29 || code === 0x22 || code === 0x7c) return true
@@ -170,7 +183,9 @@ function endsWord(code: number): boolean {
 function lexWord(query: string, start: number, out: Lexeme[]): number {
   // Only a word starting with letters then ':' can be a field: skip the regex otherwise.
   const field =
-    /[A-Za-z]/.test(query[start]!) && query.includes(':', start) ? matchField(query, start) : null
+    isAsciiLetter(query.charCodeAt(start)) && query.includes(':', start)
+      ? matchField(query, start)
+      : null
   if (field) {
     const name = field[1]!.toLowerCase()
     const after = start + field[0].length
@@ -368,6 +383,9 @@ class Parser {
   private wordNode(raw: string, pos: number, field: FieldName): QueryAst {
     if (isMeta(field)) return this.metaNode(raw, pos, field)
     const fields = textFields(field)
+    if (PLAIN_WORD_RE.test(raw)) {
+      return { type: 'term', fields, term: raw.toLowerCase(), text: raw, position: pos }
+    }
     if (raw.includes('*') || raw.includes('?')) return this.wildcardNode(raw, pos, fields)
     const tokens: Token[] = []
     tokenize(raw, tokens)

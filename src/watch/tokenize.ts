@@ -44,8 +44,6 @@ const JOINERS = `\\-\\u2010\\u2011${APOSTROPHES}`
 const WORD_RE = new RegExp(`[${WORD_CHARS}]+(?:[${JOINERS}][${WORD_CHARS}]+)*`, 'gu')
 const JOINER_RE = new RegExp(`[${JOINERS}]`, 'g')
 const HAS_JOINER_RE = new RegExp(`[${JOINERS}]`)
-/** Most words of English and Russian text: lowercasing is all their folding (normalize.ts). */
-const PLAIN_WORD_RE = /^[A-Za-z0-9\u0410-\u044f]+$/
 const CJK = '\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\u30fc'
 const HAS_CJK_RE = new RegExp(`[${CJK}]`, 'u')
 const CJK_RUN_RE = new RegExp(`([${CJK}]+)|([^${CJK}]+)`, 'gu')
@@ -67,7 +65,7 @@ export function tokenize(text: string, out: Token[], firstPos = 0, offset = 0): 
   for (let m = WORD_RE.exec(text); m !== null; m = WORD_RE.exec(text)) {
     const word = m[0]
     const start = m.index + offset
-    if (PLAIN_WORD_RE.test(word)) {
+    if (isPlainWord(word)) {
       out.push({ term: word.toLowerCase(), pos: pos++, start, end: start + word.length, kind: 0 })
       continue
     }
@@ -79,6 +77,24 @@ export function tokenize(text: string, out: Token[], firstPos = 0, offset = 0): 
     pos = tokenizeCompound(word, start, out, pos)
   }
   return pos
+}
+
+/**
+ * Whether `word` is all [A-Za-z0-9а-яА-Я], like most words of English and Russian text:
+ * lowercasing is all their folding (normalize.ts). A loop, not a regex: it runs for nearly
+ * every word of every item.
+ */
+function isPlainWord(word: string): boolean {
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i)
+    if (c < 0x80) {
+      if ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a) continue
+      if (c >= 0x30 && c <= 0x39) continue
+      return false
+    }
+    if (c < 0x410 || c > 0x44f) return false
+  }
+  return word.length > 0
 }
 
 function tokenizeCompound(word: string, start: number, out: Token[], firstPos: number): number {

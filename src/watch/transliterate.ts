@@ -73,13 +73,18 @@ const CACHE_LIMIT = 100_000
 export function transliterationKey(word: string): string {
   let key = cache.get(word)
   if (key === undefined) {
-    key = LATIN_OR_CYRILLIC_RE.test(word)
-      ? skeleton(word.replace(CYRILLIC_RE, (c) => CYRILLIC[c] ?? c))
-      : word
+    key = computeTransliterationKey(word)
     if (cache.size >= CACHE_LIMIT) cache.clear()
     cache.set(word, key)
   }
   return key
+}
+
+/** transliterationKey without the memo, for callers that keep the key themselves (word.ts). */
+export function computeTransliterationKey(word: string): string {
+  return LATIN_OR_CYRILLIC_RE.test(word)
+    ? skeleton(word.replace(CYRILLIC_RE, (c) => CYRILLIC[c] ?? c))
+    : word
 }
 
 /** The Latin skeleton, in one pass: ye→e, kh→g, ph→f, h→g, w→v, x→ks, j/y→i, no doubles. */

@@ -76,6 +76,19 @@ describe('explanations', () => {
       'Bonjour à tous',
     ],
     ['merges overlapping hits', 'e-mail', { content: 'your e-mail here' }, 'your [e-mail] here'],
+    [
+      'drops a trailing space',
+      'belgorod',
+      { content: 'Drones over Belgorod ' },
+      'Drones over [Belgorod]',
+    ],
+    ['drops a leading space', 'belgorod', { content: ' Belgorod' }, '[Belgorod]'],
+    [
+      'turns a no-break space into a space',
+      'belgorod',
+      { content: 'Drones\u00a0over Belgorod' },
+      'Drones over [Belgorod]',
+    ],
   ])('%s', (_name, query, fields, expected) => {
     const result = matchQuery(query, item(fields))!
     expect(marked(result.snippet, result.highlights)).toBe(expected)

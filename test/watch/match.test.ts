@@ -228,3 +228,61 @@ describe('transliteration (opt-in)', () => {
     check('belgorod', { content: 'Белгород' }, false)
   })
 })
+
+describe('NEAR over many occurrences', () => {
+  /** mulberry32, as in property.test.ts. */
+  function prng(seed: number): () => number {
+    let a = seed >>> 0
+    return () => {
+      a = (a + 0x6d2b79f5) >>> 0
+      let t = a
+      t = Math.imul(t ^ (t >>> 15), t | 1)
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+    }
+  }
+
+  /** Words at positions 0..n-1: `drone` and `strike` sprinkled over filler, sparsely or densely. */
+  function text(random: () => number, n: number, share: number): string[] {
+    return Array.from({ length: n }, () => {
+      const r = random()
+      return r < share ? 'drone' : r < 2 * share ? 'strike' : 'filler'
+    })
+  }
+
+  /** Every pair, the way the language defines NEAR/n and ONEAR/n. */
+  function near(words: string[], distance: number, ordered: boolean): boolean {
+    for (let i = 0; i < words.length; i++) {
+      if (words[i] !== 'drone') continue
+      for (let j = 0; j < words.length; j++) {
+        if (words[j] !== 'strike') continue
+        if (j > i && j - i - 1 <= distance) return true
+        if (!ordered && i > j && i - j - 1 <= distance) return true
+      }
+    }
+    return false
+  }
+
+  it.each(Array.from({ length: 40 }, (_, seed) => seed))(
+    'agrees with checking every pair (seed %i)',
+    (seed) => {
+      const random = prng(seed)
+      // Sparse enough that some texts have no pair within reach, with 20-60 of each word.
+      const words = text(random, 2000, 0.01 + random() * 0.02)
+      const distance = Math.floor(random() * 4)
+      for (const ordered of [false, true]) {
+        const query = `drone ${ordered ? 'ONEAR' : 'NEAR'}/${distance} strike`
+        const got = matchQuery(query, item({ content: words.join(' ') })) !== null
+        expect(got).toBe(near(words, distance, ordered))
+      }
+    },
+  )
+
+  it('bounds the explanation of two words that occur everywhere', () => {
+    const content = Array.from({ length: 3000 }, (_, i) => (i % 2 ? 'drone' : 'strike')).join(' ')
+    const result = matchQuery('drone NEAR/100 strike', item({ content }))!
+    expect(result.terms).toEqual(['drone', 'strike'])
+    expect(result.hits.length).toBeGreaterThan(0)
+    expect(result.hits.length).toBeLessThanOrEqual(2000)
+  })
+})

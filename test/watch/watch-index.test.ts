@@ -1,6 +1,13 @@
 // compileWatchIndex + matchItem: the presearcher returns what each watch means, skips bad watches.
 import { describe, expect, it } from 'vitest'
-import { compileWatchIndex, matchItem, QueryError, type MatchInput } from '../../src/watch'
+import {
+  compileWatchIndex,
+  matchItem,
+  matchQuery,
+  QueryError,
+  type MatchInput,
+  type WatchSpec,
+} from '../../src/watch'
 
 function item(fields: Partial<MatchInput>): MatchInput {
   return {
@@ -61,6 +68,55 @@ describe('compileWatchIndex', () => {
       'w10',
     ])
     expect(result[0]!.explanation.terms).toEqual(['otan'])
+  })
+
+  it('stems per item language, whichever languages came before', () => {
+    const watches: WatchSpec[] = [
+      { id: 'armement', query: 'armement', options: { stem: true } },
+      { id: 'attack', query: 'attack', options: { stem: true } },
+      { id: 'phrase', query: '"armes livrées"', options: { stem: true } },
+      { id: 'белгород', query: 'белгород', options: { stem: true, transliterate: true } },
+      { id: 'plain', query: 'attacks' },
+    ]
+    const index = compileWatchIndex(watches)
+    const items = [
+      item({ content: 'Livraisons d’armements et d’arme livrée', lang: 'fr' }),
+      item({ content: 'Drone attacks on Belgorod', lang: 'en' }),
+      item({ content: 'Взрывы в Белгороде, атаки', lang: 'ru' }),
+      item({ content: 'armements attacks', lang: 'fr' }),
+      item({ content: 'armements attacks', feedLang: 'en' }),
+      item({ content: 'armements attacks' }),
+    ]
+    // The first item must find the French stem of the first watch (the example).
+    expect(matchItem(index, items[0]!).map((r) => r.watchId)).toContain('armement')
+    for (const it of items) {
+      const expected = watches
+        .filter((w) => matchQuery(w.query, it, w.options) !== null)
+        .map((w) => w.id)
+      expect(matchItem(index, it).map((r) => r.watchId)).toEqual(expected)
+    }
+  })
+
+  it('finds wildcard and transliterated-wildcard terms in any field', () => {
+    const watches: WatchSpec[] = [
+      { id: 'w1', query: 'belg*', options: { transliterate: true } },
+      { id: 'w2', query: 'title:белг*', options: { transliterate: true } },
+      { id: 'w3', query: 'b?lgorod' },
+      { id: 'w4', query: 'ar?es' },
+    ]
+    const index = compileWatchIndex(watches)
+    for (const it of [
+      item({ title: 'Белгород', content: 'belgian armes' }),
+      item({ summary: 'Belgorod', author: 'Belgium' }),
+      item({ content: 'arme armes armées' }),
+    ]) {
+      const got = matchItem(index, it)
+      const expected = watches.flatMap((w) => {
+        const explanation = matchQuery(w.query, it, w.options)
+        return explanation ? [{ watchId: w.id, explanation }] : []
+      })
+      expect(got).toEqual(expected)
+    }
   })
 
   it('matches nothing with an empty index', () => {

@@ -1,0 +1,80 @@
+// The lexicon (src/watch/word.ts): one Word per term with its derived forms, bounded without
+// forgetting the words in use.
+import { describe, expect, it } from 'vitest'
+import { hashString, Lexicon, prefixKey, wordFor } from '../../src/watch/word'
+import { stemWord } from '../../src/watch/stem'
+import { transliterationKey } from '../../src/watch/transliterate'
+
+describe('Lexicon', () => {
+  it('gives one Word per term', () => {
+    const lexicon = new Lexicon(10)
+    expect(lexicon.get('a')).toBe(lexicon.get('a'))
+    expect(lexicon.get('a').term).toBe('a')
+  })
+
+  it('does nothing until full', () => {
+    const lexicon = new Lexicon(3)
+    const a = lexicon.get('a')
+    lexicon.get('b')
+    lexicon.sweep()
+    expect(lexicon.size).toBe(2)
+    expect(lexicon.get('a')).toBe(a)
+  })
+
+  it('when full, drops the words not looked up lately and keeps the others', () => {
+    const lexicon = new Lexicon(16) // an epoch every 4 new words
+    const early = lexicon.get('early')
+    for (let i = 0; i < 11; i++) lexicon.get(`old${i}`)
+    lexicon.get('early') // looked up again, late
+    for (let i = 0; i < 4; i++) lexicon.get(`new${i}`)
+    expect(lexicon.size).toBe(16)
+    lexicon.sweep()
+    expect(lexicon.get('early')).toBe(early)
+    expect(lexicon.size).toBeLessThan(16)
+    expect(lexicon.size).toBeGreaterThan(4)
+  })
+
+  it('empties itself when a sweep would free less than a quarter', () => {
+    const lexicon = new Lexicon(4)
+    for (const t of ['a', 'b', 'c', 'd']) lexicon.get(t)
+    for (const t of ['a', 'b', 'c', 'd']) lexicon.get(t)
+    lexicon.sweep()
+    expect(lexicon.size).toBe(0)
+  })
+})
+
+describe('Word', () => {
+  it('is one object per term', () => {
+    expect(wordFor('armements')).toBe(wordFor('armements'))
+  })
+
+  it.each([
+    ['armements', 'fr'],
+    ['armements', 'en'],
+    ['белгороде', 'ru'],
+    ['weapons', 'xx'],
+  ])('stems %s in %s as stemWord does', (term, lang) => {
+    const word = wordFor(term)
+    expect(word.stem(lang)).toBe(stemWord(term, lang))
+    expect(word.stemHash(lang)).toBe(hashString(stemWord(term, lang)))
+  })
+
+  it('answers for the language asked, whichever it was asked before', () => {
+    const word = wordFor('attaques')
+    expect(word.stem('fr')).toBe(stemWord('attaques', 'fr'))
+    expect(word.stem('en')).toBe(stemWord('attaques', 'en'))
+    expect(word.stem('fr')).toBe(stemWord('attaques', 'fr'))
+  })
+
+  it.each(['белгород', 'kyiv', '東京'])('transliterates %s as transliterationKey does', (term) => {
+    const word = wordFor(term)
+    expect(word.translit()).toBe(transliterationKey(term))
+    expect(word.keyHash()).toBe(hashString(transliterationKey(term)))
+    expect(word.keyPrefix()).toBe(prefixKey(transliterationKey(term)))
+  })
+
+  it('hashes equal strings equally', () => {
+    expect(hashString('belgorod')).toBe(hashString(['belg', 'orod'].join('')))
+    expect(prefixKey('belgorod')).toBe(prefixKey('belgium'))
+  })
+})
