@@ -7,6 +7,7 @@
 import { parseQuery, type MetaField, type QueryAst, type TextField } from './query-parser'
 import { hasStemmer, stemWord } from './stem'
 import { transliterationKey } from './transliterate'
+import type { Word } from './word'
 
 export interface MatchOptions {
   stem?: boolean
@@ -40,6 +41,8 @@ export type CompiledNode =
       /** Literal characters after the last `?` (meaningful without `*`). */
       suffix: string
       text: string
+      /** evaluate.ts's memo of the words of the last item it was evaluated against. */
+      memo: WildcardMemo
     }
   | { type: 'meta'; field: MetaField; value: string; text: string }
   | { type: 'and' | 'or'; children: CompiledNode[] }
@@ -52,6 +55,18 @@ export type CompiledNode =
       ordered: boolean
       fields: TextField[]
     }
+
+/**
+ * The words of one item (by its stamp) that a wildcard matches by its pattern and by its
+ * transliteration key, in the order evaluate.ts's buckets give them; null when none. Items are
+ * matched one at a time, and evaluation and then explanation ask for these once per field.
+ */
+export interface WildcardMemo {
+  literalStamp: number
+  literal: Word[] | null
+  keyStamp: number
+  byKey: Word[] | null
+}
 
 export interface CompiledQuery {
   query: string
@@ -188,7 +203,8 @@ function wildcard(
     for (let n = literal + marks; n <= literal + 2 * marks; n++) lengths.push(n)
   }
   const suffix = pieces[pieces.length - 1] ?? ''
-  return { type: 'wildcard', fields, test, keyPrefix, prefix, lengths, suffix, text }
+  const memo: WildcardMemo = { literalStamp: 0, literal: null, keyStamp: 0, byKey: null }
+  return { type: 'wildcard', fields, test, keyPrefix, prefix, lengths, suffix, text, memo }
 }
 
 function escapeRegExp(s: string): string {

@@ -152,22 +152,14 @@ function wildcardSpans(node: WildcardNode, item: PreparedItem, f: TextField): Sp
 /**
  * Token indices of field `f` whose term the wildcard matches: the matching terms' indices in the
  * terms' code-unit order, or (when the transliteration key matched too) all of them ascending.
- * Only the field's words sharing the literal prefix's first code units are tested.
  */
 function wildcardIndices(node: WildcardNode, item: PreparedItem, f: TextField): number[] {
   const field = item.fields[f]
-  const prefix = node.prefix
   let matched: Word[] | null = null
-  const bucket = prefix.length >= PREFIX_KEY_UNITS ? wordsByPrefix(item, prefix) : item.words
-  if (bucket) {
-    for (const word of bucket) {
-      const term = word.term
-      if (!term.startsWith(prefix) || !node.test(term)) continue
-      const list = field.byTerm.get(term)
-      if (!list) continue
-      if (matched) matched.push(word)
-      else matched = [word]
-    }
+  for (const word of literalWords(node, item) ?? NO_WORDS) {
+    if (!field.byTerm.has(word.term)) continue
+    if (matched) matched.push(word)
+    else matched = [word]
   }
   let out: number[] = NO_INDICES
   if (matched) {
@@ -178,14 +170,9 @@ function wildcardIndices(node: WildcardNode, item: PreparedItem, f: TextField): 
       for (let k = 0; k < indices.length; k++) out.push(indices[k]!)
     }
   }
-  const keyPrefix = node.keyPrefix
-  if (keyPrefix === null) return out
-  const keyBucket =
-    keyPrefix.length >= PREFIX_KEY_UNITS ? wordsByKeyPrefix(item, keyPrefix) : item.words
-  if (!keyBucket) return out
+  if (node.keyPrefix === null) return out
   let byKey: number[] | null = null
-  for (const word of keyBucket) {
-    if (!word.translit().startsWith(keyPrefix)) continue
+  for (const word of keyWords(node, item) ?? NO_WORDS) {
     const list = field.byTerm.get(word.term)
     if (!list) continue
     byKey = byKey ? byKey.concat(list) : list.slice()
@@ -201,28 +188,62 @@ function wildcardIndices(node: WildcardNode, item: PreparedItem, f: TextField): 
 
 /**
  * Whether any field of the wildcard holds a term it matches (wildcardIndices for some field is
- * non-empty): each candidate word is tested once, then looked up in each field.
+ * non-empty). The transliteration keys are only looked at when the pattern matched nothing.
  */
 function wildcardMatches(node: WildcardNode, item: PreparedItem): boolean {
+  const literal = literalWords(node, item)
+  if (literal) for (const word of literal) if (inAnyField(item, node.fields, word.term)) return true
+  if (node.keyPrefix === null) return false
+  const byKey = keyWords(node, item)
+  if (byKey) for (const word of byKey) if (inAnyField(item, node.fields, word.term)) return true
+  return false
+}
+
+const NO_WORDS: Word[] = []
+
+/**
+ * The item's words whose term the wildcard's pattern matches (memoised per item on the node):
+ * only the words sharing the literal prefix's first code units are tested.
+ */
+function literalWords(node: WildcardNode, item: PreparedItem): Word[] | null {
+  const memo = node.memo
+  if (memo.literalStamp === item.stamp) return memo.literal
   const prefix = node.prefix
+  let found: Word[] | null = null
   const bucket = prefix.length >= PREFIX_KEY_UNITS ? wordsByPrefix(item, prefix) : item.words
   if (bucket) {
     for (const word of bucket) {
       const term = word.term
-      if (term.startsWith(prefix) && node.test(term) && inAnyField(item, node.fields, term))
-        return true
+      if (!term.startsWith(prefix) || !node.test(term)) continue
+      if (found) found.push(word)
+      else found = [word]
     }
   }
+  memo.literalStamp = item.stamp
+  memo.literal = found
+  return found
+}
+
+/** The item's words whose transliteration key starts with the node's keyPrefix (memoised). */
+function keyWords(node: WildcardNode, item: PreparedItem): Word[] | null {
+  const memo = node.memo
+  if (memo.keyStamp === item.stamp) return memo.byKey
   const keyPrefix = node.keyPrefix
-  if (keyPrefix === null) return false
-  const keyBucket =
-    keyPrefix.length >= PREFIX_KEY_UNITS ? wordsByKeyPrefix(item, keyPrefix) : item.words
-  if (!keyBucket) return false
-  for (const word of keyBucket) {
-    if (word.translit().startsWith(keyPrefix) && inAnyField(item, node.fields, word.term))
-      return true
+  let found: Word[] | null = null
+  if (keyPrefix !== null) {
+    const bucket =
+      keyPrefix.length >= PREFIX_KEY_UNITS ? wordsByKeyPrefix(item, keyPrefix) : item.words
+    if (bucket) {
+      for (const word of bucket) {
+        if (!word.translit().startsWith(keyPrefix)) continue
+        if (found) found.push(word)
+        else found = [word]
+      }
+    }
   }
-  return false
+  memo.keyStamp = item.stamp
+  memo.byKey = found
+  return found
 }
 
 function inAnyField(item: PreparedItem, fields: TextField[], term: string): boolean {
@@ -334,6 +355,19 @@ export function collectHits(
       }
       return
     default:
+      if (node.type === 'words' && node.words.length === 1) {
+        // One word: its occurrences are the hits (what wordSpans would wrap in spans).
+        for (const f of node.fields) {
+          const tokens = item.fields[f].tokens
+          for (const index of occurrences(item, f, node.words[0]!)) {
+            const token = tokens[index]!
+            hits.push({ field: f, term: node.text, start: token.start, end: token.end })
+            terms.add(node.text)
+            fields.add(f)
+          }
+        }
+        return
+      }
       for (const f of node.fields) {
         const field = item.fields[f]
         for (const span of spans(node, item, f, MAX_NEAR_SPANS)) {

@@ -7,7 +7,7 @@
 import type { TextField } from './query-parser'
 import { primaryLanguage } from './stem'
 import { tokenize, type Token } from './tokenize'
-import { hashString, prefixKey, trimLexicon, wordFor, type Word } from './word'
+import { hashString, nextItemStamp, prefixKey, trimLexicon, wordFor, type Word } from './word'
 
 /** The fields of an item a watch can look at; text fields are plain text (ingest strips HTML). */
 export interface ItemFields {
@@ -33,6 +33,8 @@ export interface FieldIndex {
 }
 
 export interface PreparedItem {
+  /** A number no other prepared item has (word.ts's nextItemStamp): keys per-item memos. */
+  stamp: number
   fields: Record<TextField, FieldIndex>
   /** Language tags of the item and its feed, lowercased, each with its prefixes (fr-ca, fr). */
   langs: string[]
@@ -65,6 +67,7 @@ export function prepareItem(item: ItemFields): PreparedItem {
   const url = item.url ?? ''
   const host = HOST_RE.exec(url)
   const hostText = host?.[1] ?? ''
+  const stamp = nextItemStamp()
   const fields: Record<TextField, FieldIndex> = {
     title: indexField(item.title ?? ''),
     summary: indexField(item.summary ?? ''),
@@ -74,6 +77,7 @@ export function prepareItem(item: ItemFields): PreparedItem {
     url: indexField(url),
   }
   return {
+    stamp,
     fields,
     langs: languageTags([item.lang, item.feedLang]),
     stemLang: primaryLanguage(item.lang) ?? primaryLanguage(item.feedLang),
@@ -81,7 +85,7 @@ export function prepareItem(item: ItemFields): PreparedItem {
     hostStart: host ? host[0].length - hostText.length : 0,
     feedId: (item.feedId ?? '').toLowerCase(),
     feedTags: (item.feedTags ?? []).map((t) => t.toLowerCase()),
-    words: itemWords(fields),
+    words: itemWords(fields, stamp),
   }
 }
 
@@ -118,14 +122,15 @@ function mapTerms(tokens: Token[]): Map<string, number[]> {
  * The item's distinct words: one lexicon lookup per distinct term of the item (the lexicon is
  * large and slow to probe; the item's own maps are small).
  */
-function itemWords(fields: Record<TextField, FieldIndex>): Word[] {
-  const seen = new Set<string>()
+function itemWords(fields: Record<TextField, FieldIndex>, stamp: number): Word[] {
+  // Words met in this item carry its stamp (word.ts), so no Set of terms is needed.
   const out: Word[] = []
   for (const f of FIELD_ORDER) {
     for (const term of fields[f].byTerm.keys()) {
-      if (seen.has(term)) continue
-      seen.add(term)
-      out.push(wordFor(term))
+      const word = wordFor(term)
+      if (word.itemStamp === stamp) continue
+      word.itemStamp = stamp
+      out.push(word)
     }
   }
   return out
@@ -158,23 +163,43 @@ export function wordsByKeyPrefix(item: PreparedItem, prefix: string): Word[] | u
 }
 
 /**
- * One number per word of the item (a hash or prefixKey), searched by scanning: an item is asked
- * a few such questions when only its candidate watches are evaluated, and scanning a small
- * typed array costs less than building a Map. Past SCANS_BEFORE_MAP questions (every watch
- * evaluated, as the naive bench does), a Map from number to word indices takes over.
+ * One number per word of the item (a hash or prefixKey), and an open-addressing table over them
+ * (linear probing; slot = word index + 1, 0 = empty). An item is asked a few dozen such questions
+ * when its candidate watches are evaluated: scanning the codes for each cost ~50 µs an item on
+ * the bench, a Map per item allocates one array per code, and this table costs one pass over the
+ * words and an Int32Array. Words with equal codes sit along one probe run in word order, so a
+ * lookup returns them ascending.
  */
 export interface CodeIndex {
   codes: Int32Array
-  lookups: number
-  byCode: Map<number, number[]> | null
+  table: Int32Array
+  /** 32 minus log2 of the table's size: the shift that turns a mixed code into a slot. */
+  shift: number
 }
 
-const SCANS_BEFORE_MAP = 32
+/** 16 slots at least; a table has at least twice as many slots as words, so runs stay short. */
+const MIN_TABLE_BITS = 4
 
 function codeIndex(words: Word[], code: (w: Word) => number): CodeIndex {
-  const codes = new Int32Array(words.length)
-  for (let i = 0; i < words.length; i++) codes[i] = code(words[i]!)
-  return { codes, lookups: 0, byCode: null }
+  const n = words.length
+  const codes = new Int32Array(n)
+  let bits = MIN_TABLE_BITS
+  while (1 << bits < n * 2) bits++
+  const table = new Int32Array(1 << bits)
+  const mask = table.length - 1
+  const shift = 32 - bits
+  for (let i = 0; i < n; i++) {
+    const c = (codes[i] = code(words[i]!))
+    let slot = slotOf(c, shift)
+    while (table[slot] !== 0) slot = (slot + 1) & mask
+    table[slot] = i + 1
+  }
+  return { codes, table, shift }
+}
+
+/** Fibonacci hashing: prefixKeys are far from uniform in their low bits. */
+function slotOf(code: number, shift: number): number {
+  return Math.imul(code, 0x9e3779b1) >>> shift
 }
 
 /** The words whose code equals `code` and that pass `same` (codes may collide), in order. */
@@ -184,21 +209,12 @@ function lookup(
   code: number,
   same: ((w: Word) => boolean) | null,
 ): Word[] | undefined {
-  const { codes } = index
-  if (index.byCode === null && ++index.lookups > SCANS_BEFORE_MAP) {
-    const byCode = (index.byCode = new Map())
-    for (let i = 0; i < codes.length; i++) {
-      const list = byCode.get(codes[i]!)
-      if (list) list.push(i)
-      else byCode.set(codes[i]!, [i])
-    }
-  }
+  const { codes, table } = index
+  const mask = table.length - 1
   let out: Word[] | undefined
-  const found = index.byCode?.get(code)
-  const n = index.byCode ? (found?.length ?? 0) : codes.length
-  for (let k = 0; k < n; k++) {
-    const i = found ? found[k]! : k
-    if (!found && codes[i] !== code) continue
+  for (let slot = slotOf(code, index.shift); table[slot] !== 0; slot = (slot + 1) & mask) {
+    const i = table[slot]! - 1
+    if (codes[i] !== code) continue
     const word = words[i]!
     if (same && !same(word)) continue
     if (out) out.push(word)

@@ -135,8 +135,12 @@ export function buildPresearcher(queries: CompiledQuery[]): Presearcher {
     }
     const lang = needsStem ? item.stemLang : undefined
     for (const word of item.words) {
-      add(selectByTerm(word))
-      if (lang) add(selectByStem(word, lang))
+      // Most words select nothing: skip the call for them.
+      const byTerm = selectByTerm(word)
+      if (byTerm.length !== 0) add(byTerm)
+      if (!lang) continue
+      const byStem = selectByStem(word, lang)
+      if (byStem.length !== 0) add(byStem)
     }
     if (b.meta.size > 0) {
       for (const lang of item.langs) add(b.meta.get(`lang:${lang}`))

@@ -29,7 +29,7 @@
 
 import { QueryError } from './query-error'
 import { APOSTROPHES, ELISIONS, normalizeWord } from './normalize'
-import { tokenize, type Token } from './tokenize'
+import { tokenizeByRegex, type Token } from './tokenize'
 
 export type TextField = 'title' | 'summary' | 'content' | 'author' | 'category' | 'url'
 export type MetaField = 'site' | 'feed' | 'lang'
@@ -388,7 +388,8 @@ class Parser {
     }
     if (raw.includes('*') || raw.includes('?')) return this.wildcardNode(raw, pos, fields)
     const tokens: Token[] = []
-    tokenize(raw, tokens)
+    // Not tokenize: see tokenizeByRegex for why query text keeps out of the item scan.
+    tokenizeByRegex(raw, tokens)
     const words = tokens.filter((t) => t.kind === 0).map((t) => t.term)
     if (words.length === 0) throw this.error(`nothing to search for in "${raw}"`, pos)
     if (words.length === 1)
@@ -410,7 +411,7 @@ class Parser {
   private phraseNode(raw: string, pos: number, field: FieldName): QueryAst {
     if (isMeta(field)) throw this.error(`${field}: takes a single value, not a phrase`, pos)
     const tokens: Token[] = []
-    tokenize(raw, tokens)
+    tokenizeByRegex(raw, tokens)
     const words = tokens.filter((t) => t.kind === 0).map((t) => t.term)
     if (words.length === 0) throw this.error('empty phrase', pos)
     const fields = textFields(field)

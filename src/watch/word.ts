@@ -21,6 +21,8 @@ export class Word {
 
   /** Lexicon.sweep: the epoch of the last lookup. */
   epoch = 0
+  /** item.ts: the number of the last item whose word list holds this word (nextItemStamp). */
+  itemStamp = 0
 
   /** Presearcher memo: the number of the index it was computed for, and the watches selected. */
   selectedBy = 0
@@ -83,6 +85,16 @@ export function hashString(s: string): number {
 export const PREFIX_KEY_UNITS = 3
 
 /** A number for the first PREFIX_KEY_UNITS code units of `s` (collisions are re-checked). */
+/**
+ * A copy of `s` that does not keep the text it was cut from alive. V8 represents a substring of 13
+ * or more characters as a view into its parent string, so a cached word would otherwise pin its
+ * whole article in memory for as long as the isolate lives. Concatenating flattens into a new
+ * string of the word's own length; the slice then views only that.
+ */
+export function ownCopy(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1)
+}
+
 export function prefixKey(s: string): number {
   return (s.charCodeAt(0) * 961 + s.charCodeAt(1) * 31 + s.charCodeAt(2)) | 0
 }
@@ -110,7 +122,8 @@ export class Lexicon {
   get(term: string): Word {
     let word = this.words.get(term)
     if (word === undefined) {
-      this.words.set(term, (word = new Word(term)))
+      const own = ownCopy(term)
+      this.words.set(own, (word = new Word(own)))
       if (++this.added >= this.limit / 4) {
         this.added = 0
         this.epoch++
@@ -145,6 +158,16 @@ const lexicon = new Lexicon(LEXICON_LIMIT)
 
 export function wordFor(term: string): Word {
   return lexicon.get(term)
+}
+
+let itemStamps = 0
+
+/**
+ * A number for the item being prepared, new each call: marks its Words as already listed
+ * (item.ts) and keys the memos kept for one item at a time (evaluate.ts's wildcards).
+ */
+export function nextItemStamp(): number {
+  return ++itemStamps
 }
 
 /** Makes room in the lexicon when it is full (see Lexicon.sweep): call between items only. */

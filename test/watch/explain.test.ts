@@ -84,6 +84,30 @@ describe('explanations', () => {
     ],
     ['drops a leading space', 'belgorod', { content: ' Belgorod' }, '[Belgorod]'],
     [
+      'collapses doubled spaces alone',
+      'belgorod',
+      { content: 'Drones  over Belgorod' },
+      'Drones over [Belgorod]',
+    ],
+    [
+      'turns a lone tab into a space',
+      'belgorod',
+      { content: 'Drones\tover Belgorod' },
+      'Drones over [Belgorod]',
+    ],
+    [
+      'a later field with more distinct terms beats a preferred one',
+      'drones OR belgorod OR sommet',
+      { summary: 'Drones seen', content: 'Sommet: drones over Belgorod', title: 'Belgorod' },
+      '[Sommet]: [drones] over [Belgorod]',
+    ],
+    [
+      'a site: hit alongside text hits',
+      'site:example.com belgorod',
+      { url: 'https://news.example.com/belgorod', title: 'Belgorod' },
+      '[Belgorod]',
+    ],
+    [
       'turns a no-break space into a space',
       'belgorod',
       { content: 'Drones\u00a0over Belgorod' },
@@ -131,5 +155,28 @@ describe('previewQuery', () => {
 
   it('throws QueryError for a bad query', () => {
     expect(() => previewQuery('"open', [])).toThrow('unclosed quote at 0')
+  })
+})
+
+describe('hits found more than once', () => {
+  it.each([
+    ['the same term twice', 'otan otan', ['content:12-16:otan', 'content:22-26:otan']],
+    [
+      'two terms at one place, in the order found',
+      'otan* OR (otan title:sommet)',
+      [
+        'content:12-16:otan*',
+        'content:12-16:otan',
+        'content:22-26:otan*',
+        'content:22-26:otan',
+        'title:0-6:sommet',
+      ],
+    ],
+  ])('reports each once: %s', (_name, query, expected) => {
+    const result = matchQuery(
+      query,
+      item({ title: 'Sommet', content: 'Sommet de l’Otan et l’Otan.' }),
+    )!
+    expect(result.hits.map((h) => `${h.field}:${h.start}-${h.end}:${h.term}`)).toEqual(expected)
   })
 })

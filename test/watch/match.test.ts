@@ -1,6 +1,12 @@
 // Matching semantics per operator and per language, through matchQuery (src/watch/index.ts).
 import { describe, expect, it } from 'vitest'
-import { matchQuery, type MatchInput } from '../../src/watch'
+import {
+  compileWatchIndex,
+  matchItem,
+  matchQuery,
+  previewQuery,
+  type MatchInput,
+} from '../../src/watch'
 
 function item(fields: Partial<MatchInput>): MatchInput {
   return {
@@ -284,5 +290,44 @@ describe('NEAR over many occurrences', () => {
     expect(result.terms).toEqual(['drone', 'strike'])
     expect(result.hits.length).toBeGreaterThan(0)
     expect(result.hits.length).toBeLessThanOrEqual(2000)
+  })
+})
+
+describe('one compiled wildcard over successive items', () => {
+  // A wildcard remembers the words it matched in the item it saw last (evaluate.ts): each new
+  // item must be matched afresh, in every field, by pattern and by transliteration key.
+  it('matches and explains each item on its own words', () => {
+    const results = previewQuery(
+      'title:belgorod* OR summary:bel?orod*',
+      [
+        { title: 'Belgorodskaya oblast', summary: 'nothing here' },
+        { title: 'nothing here', summary: 'nothing here' },
+        { title: 'nothing', summary: 'in Belgorode today' },
+        { title: 'Белгороде', summary: 'Belgorod' },
+        { title: 'Belgorod again', summary: 'Belgorod again' },
+      ],
+      { transliterate: true },
+    )
+    expect(results.map((r) => r.matched)).toEqual([true, false, true, true, true])
+    expect(results.map((r) => r.hits.map((h) => `${h.field}:${h.start}-${h.end}`))).toEqual([
+      ['title:0-13'],
+      [],
+      ['summary:3-12'],
+      ['summary:0-8', 'title:0-9'],
+      ['summary:0-8', 'title:0-8'],
+    ])
+  })
+
+  it('gives the same answers through an index as one query at a time', () => {
+    const index = compileWatchIndex([
+      { id: 'w', query: 'белгород* -kursk*', options: { transliterate: true } },
+    ])
+    const items = ['Belgorodskaya', 'Kursk Belgorod', 'Белгороде', 'nothing', 'belgorod']
+    for (const content of items) {
+      const fields = item({ content })
+      const viaIndex = matchItem(index, fields).map((m) => m.explanation)
+      const single = matchQuery('белгород* -kursk*', fields, { transliterate: true })
+      expect(viaIndex).toEqual(single ? [single] : [])
+    }
   })
 })

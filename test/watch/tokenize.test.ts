@@ -1,6 +1,7 @@
 // Word boundaries, elisions, compounds and CJK bigrams (src/watch/tokenize.ts).
 import { describe, expect, it } from 'vitest'
 import { tokenize, type Token } from '../../src/watch'
+import { tokenizeByRegex } from '../../src/watch/tokenize'
 
 function terms(text: string): string[] {
   const out: Token[] = []
@@ -45,5 +46,61 @@ describe('tokenize', () => {
     const out: Token[] = []
     tokenize('livraison d’armes de', out)
     expect(out.map((t) => t.pos)).toEqual([0, 1, 2])
+  })
+})
+
+/** mulberry32: a seeded PRNG, so a failure reproduces. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/** Characters around every edge of the code-unit scan: plain, joiners, separators, others. */
+const ALPHABET = [
+  ...'aZq09Яжё Й',
+  ..."-'`’ʼ‘′‐‑",
+  ...' .,;:!?()"«»—/@[]{}_\t\n',
+  ...'éßœłа́東京\u00ad\u200c\u200d\u0301😀𝒜ʹ',
+]
+
+describe('tokenize scan', () => {
+  it.each([
+    ['a plain word at the very end', 'abc'],
+    ['a word before a joiner', 'abc-def x'],
+    ['a word before a non-ASCII letter', 'prés ident'],
+    ['a joiner with no word before it', " -abc 'def `ghi"],
+    ['a trailing joiner', "abc- def' ghi`"],
+    ['an elision after punctuation', '(l’Otan), "d’armes"'],
+    ['a combining mark after a plain run', 'а́ба x'],
+    ['an astral letter after a plain run', 'ab𝒜c'],
+    ['a soft hyphen inside a word', 'ab\u00adcd ef'],
+  ])('agrees with the regex definition: %s', (_name, text) => {
+    const scanned: Token[] = []
+    const byRegex: Token[] = []
+    expect(tokenize(text, scanned, 3, 7)).toBe(tokenizeByRegex(text, byRegex, 3, 7))
+    expect(scanned).toEqual(byRegex)
+  })
+
+  it('agrees with the regex definition on 5,000 random texts', () => {
+    const random = prng(4)
+    for (let n = 0; n < 5000; n++) {
+      const length = Math.floor(random() * 40)
+      let text = ''
+      for (let i = 0; i < length; i++) text += ALPHABET[Math.floor(random() * ALPHABET.length)]
+      const scanned: Token[] = []
+      const byRegex: Token[] = []
+      const pos = tokenize(text, scanned, 0, 0)
+      expect({ text, pos, tokens: scanned }).toEqual({
+        text,
+        pos: tokenizeByRegex(text, byRegex, 0, 0),
+        tokens: byRegex,
+      })
+    }
   })
 })
