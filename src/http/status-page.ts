@@ -11,6 +11,13 @@ const STATUS_TEXT: Record<PublicStatus['status'], string> = {
   idle: 'No tick has run yet',
 }
 
+const agoText = (minutes: number): string =>
+  minutes < 1
+    ? 'just now'
+    : minutes < 120
+      ? `${minutes} min ago`
+      : `${Math.round(minutes / 60)} h ago`
+
 export function renderStatusPage(status: PublicStatus, now: Date): string {
   const tick = status.lastTick
   const ago = tick ? Math.round((now.getTime() - Date.parse(tick.at)) / 60_000) : undefined
@@ -39,7 +46,7 @@ export function renderStatusPage(status: PublicStatus, now: Date): string {
 ${
   tick
     ? [
-        row('When', `${tick.at} (${ago} min ago)`),
+        row('When', `${tick.at.slice(0, 16).replace('T', ' ')} UTC (${agoText(ago ?? 0)})`),
         row('Feeds polled', tick.polled),
         row('Unchanged (304 or same body)', tick.notModified),
         row('Failed', tick.failed),
