@@ -3,6 +3,7 @@
 // build the seen set), a poll that finds 3 new items (parse, diff, match against 1,000 watches,
 // build alerts), and an unchanged poll (the body digest that skips parsing).
 import { performance } from 'node:perf_hooks'
+import { prng } from '../test/support/prng'
 import type { Feed, Item, Watch } from '../src/model'
 import { parseFeed } from '../src/ingest'
 import { compileWatchIndex, matchItem } from '../src/watch'
@@ -23,14 +24,7 @@ const rare = Array.from({ length: 2000 }, (_, i) =>
     .map((d) => syllables[d])
     .join(''),
 )
-let seed = 42
-/** mulberry32: a small seeded PRNG, so every run measures the same feeds and watches. */
-const rand = () => {
-  seed = (seed + 0x6d2b79f5) | 0
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-}
+const rand = prng(42)
 const pickFrom = (list: string[]) => list[Math.floor(rand() * list.length)]!
 const pick = () => (rand() < 0.8 ? pickFrom(common) : pickFrom(rare))
 const sentence = (n: number) => Array.from({ length: n }, pick).join(' ')

@@ -1,17 +1,8 @@
 // Synthetic corpus for bench/watch.bench.ts: seeded news-like articles (~300 words) in English,
 // French, German and Russian, and watches mixing every operator. Not a test fixture: figures only.
+import { prng } from '../test/support/prng'
 
-/** mulberry32: tiny, fast, reproducible. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+export { prng }
 
 const VOCABULARIES: Record<string, string> = {
   en: `the of and to in a is for on that with as by at from it was are this an be has have said

@@ -1,18 +1,9 @@
 // Explanations: matched terms, fields, hit offsets into the original text, snippet + highlights.
 import { describe, expect, it } from 'vitest'
 import { matchQuery, previewQuery, type MatchInput } from '../../src/watch'
+import { matchInput } from './inputs'
 
-function item(fields: Partial<MatchInput>): MatchInput {
-  return {
-    title: '',
-    summary: '',
-    content: '',
-    categories: [],
-    feedId: 'f',
-    feedTags: [],
-    ...fields,
-  }
-}
+const item = (fields: Partial<MatchInput>): MatchInput => matchInput(fields)
 
 function marked(snippet: string, highlights: Array<[number, number]>): string {
   let out = ''

@@ -9,18 +9,7 @@ import {
   wordsByStem,
 } from '../../src/watch/item'
 import { prefixKey } from '../../src/watch/word'
-
-/** mulberry32: a seeded PRNG, so a failure reproduces. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { prng } from '../support/prng'
 
 /** Few letters, so many words share a prefix, a stem or a key. */
 const LETTERS = ['a', 'b', 'e', 'r', 's', 'ar', 'ment', 'é', 'б', 'е', 'л', 'г', 'о', 'ро', 'д']

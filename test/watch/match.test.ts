@@ -7,18 +7,11 @@ import {
   previewQuery,
   type MatchInput,
 } from '../../src/watch'
+import { prng } from '../support/prng'
+import { matchInput } from './inputs'
 
-function item(fields: Partial<MatchInput>): MatchInput {
-  return {
-    title: '',
-    summary: '',
-    content: '',
-    categories: [],
-    feedId: 'feed-1',
-    feedTags: ['world'],
-    ...fields,
-  }
-}
+const item = (fields: Partial<MatchInput>): MatchInput =>
+  matchInput(fields, { feedId: 'feed-1', feedTags: ['world'] })
 
 type Row = [name: string, query: string, fields: Partial<MatchInput>, expected: boolean]
 
@@ -236,18 +229,6 @@ describe('transliteration (opt-in)', () => {
 })
 
 describe('NEAR over many occurrences', () => {
-  /** mulberry32, as in property.test.ts. */
-  function prng(seed: number): () => number {
-    let a = seed >>> 0
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0
-      let t = a
-      t = Math.imul(t ^ (t >>> 15), t | 1)
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-    }
-  }
-
   /** Words at positions 0..n-1: `drone` and `strike` sprinkled over filler, sparsely or densely. */
   function text(random: () => number, n: number, share: number): string[] {
     return Array.from({ length: n }, () => {

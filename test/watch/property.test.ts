@@ -11,18 +11,7 @@ import {
   type MatchInput,
   type WatchSpec,
 } from '../../src/watch'
-
-/** mulberry32: tiny, fast, good enough to drive generators reproducibly. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { prng } from '../support/prng'
 
 const VOCABULARY = [
   'Belgorod',

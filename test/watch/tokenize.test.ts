@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { tokenize, type Token } from '../../src/watch'
 import { tokenizeByRegex } from '../../src/watch/tokenize'
+import { prng } from '../support/prng'
 
 function terms(text: string): string[] {
   const out: Token[] = []
@@ -48,18 +49,6 @@ describe('tokenize', () => {
     expect(out.map((t) => t.pos)).toEqual([0, 1, 2])
   })
 })
-
-/** mulberry32: a seeded PRNG, so a failure reproduces. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** Characters around every edge of the code-unit scan: plain, joiners, separators, others. */
 const ALPHABET = [

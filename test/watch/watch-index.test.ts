@@ -8,18 +8,9 @@ import {
   type MatchInput,
   type WatchSpec,
 } from '../../src/watch'
+import { matchInput } from './inputs'
 
-function item(fields: Partial<MatchInput>): MatchInput {
-  return {
-    title: '',
-    summary: '',
-    content: '',
-    categories: [],
-    feedId: 'f',
-    feedTags: [],
-    ...fields,
-  }
-}
+const item = (fields: Partial<MatchInput>): MatchInput => matchInput(fields)
 
 describe('compileWatchIndex', () => {
   it('skips invalid watches and reports them', () => {
