@@ -6,7 +6,7 @@
 // enqueues alerts with the same ids, which the consumer and receivers deduplicate.
 // Costs: 1 + shards KV reads; ≤ 1 write per shard, and none when nothing changed (a heartbeat
 // write at most hourly keeps "last checked" honest); no list().
-import type { Alert, Feed, Item } from '../model'
+import type { Alert, Feed, Item, Watch } from '../model'
 import { compileWatchIndex, matchItem, type WatchIndex } from '../watch'
 import { errorMessage } from '../lib/errors'
 import { loadConfig, updateConfig, type ConfigDoc } from '../store/config'
@@ -211,7 +211,7 @@ async function alertsForItem(
   feed: Feed,
   shared: ReadonlySet<string>,
   index: WatchIndex,
-  watches: Map<string, import('../model').Watch>,
+  watches: Map<string, Watch>,
   now: Date,
 ): Promise<Alert[]> {
   const matches = matchItem(index, {
