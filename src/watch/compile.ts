@@ -77,7 +77,7 @@ export interface CompiledQuery {
 /** One presearch key: an item that can match holds a term giving this value. */
 export type PresearchKey =
   | { kind: 'term' | 'stemOf' | 'translit' | 'prefix' | 'keyPrefix' | 'meta'; value: string }
-  | { kind: 'sizedPrefix' | 'sizedSuffix'; value: string; length: number }
+  | { kind: 'sized'; value: string; suffix: string; length: number }
 
 /**
  * A disjunction of keys: a matching item yields at least one. A `term` is an item term; a
@@ -85,7 +85,9 @@ export type PresearchKey =
  * presearcher files it per language when the first item in that language comes); a `translit`
  * an item term's transliteration key; a `prefix`/`keyPrefix` the first 1 to
  * PREFIX_BUCKET_LENGTH characters of those (a `sizedPrefix` also the term's length); a `meta` an
- * item's `site:`/`lang:`/`feed:` value. Stems and transliteration keys equal to the term itself
+ * item's `site:`/`lang:`/`feed:` value; a `sized` key (a `?` pattern without `*`) the first 0 to
+ * PREFIX_BUCKET_LENGTH characters of a term of exactly `length` units, together with its last 0
+ * to PREFIX_BUCKET_LENGTH characters (`suffix`). Stems and transliteration keys equal to the term itself
  * are not filed: the item side also looks its stems and keys up among plain terms.
  */
 export interface PresearchKeys {
@@ -240,26 +242,21 @@ export function presearchKeys(node: CompiledNode): PresearchKeys | null {
     case 'wildcard': {
       if (node.prefix === '' && (node.lengths === null || node.suffix === '')) return null
       const value = node.prefix.slice(0, PREFIX_BUCKET_LENGTH)
-      // `b?lgorod` can only match 8-letter words ending in `lgorod`: without `*`, file by term
-      // length and the longer of the first and the last literal piece.
       let keys: PresearchKey[] = [{ kind: 'prefix', value }]
+      let weight = value.length / 2
       if (node.lengths) {
-        const last = node.suffix.slice(-PREFIX_BUCKET_LENGTH)
-        const bySuffix = last.length > value.length
-        keys = node.lengths.map((length) => ({
-          kind: bySuffix ? 'sizedSuffix' : 'sizedPrefix',
-          value: bySuffix ? last : value,
-          length,
-        }))
+        // `bel?orod` can only match 8-unit words starting `bel` and ending `orod`: file by both
+        // ends and the length. By one end alone, the bench's `?` watches were a fifth of all
+        // candidates and matched one time in six.
+        const suffix = node.suffix.slice(-PREFIX_BUCKET_LENGTH)
+        keys = node.lengths.map((length) => ({ kind: 'sized', value, suffix, length }))
+        weight = Math.min(value.length + suffix.length, PREFIX_BUCKET_LENGTH)
       }
       if (node.keyPrefix !== null) {
         keys.push({ kind: 'keyPrefix', value: node.keyPrefix.slice(0, PREFIX_BUCKET_LENGTH) })
       }
       // A prefix bucket is shared by every word starting that way: less selective than a term.
-      return {
-        keys,
-        weight: Math.min(node.prefix.length, PREFIX_BUCKET_LENGTH) / (node.lengths ? 1 : 2),
-      }
+      return { keys, weight }
     }
     case 'meta': {
       const weight = node.field === 'site' ? 2 : node.field === 'feed' ? 1 : 0.5

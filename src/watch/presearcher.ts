@@ -36,12 +36,14 @@ interface Buckets {
   keys: Map<string, number[]>
   /** Wildcards by prefixHash of their (cut) literal prefix; collisions only add candidates. */
   prefixes: HashBuckets
-  /** `?` patterns without `*`, by prefix (or suffix) and term length (sizedHash). */
-  sizedPrefixes: HashBuckets
-  sizedSuffixes: HashBuckets
+  /** `?` patterns without `*`, by prefix, suffix and term length together (sizedHash). */
+  sized: HashBuckets
   keyPrefixes: HashBuckets
   meta: Map<string, number[]>
-  /** Bit n set: some prefix of length n is filed (n from 1 to compile.ts's PREFIX_BUCKET_LENGTH). */
+  /**
+   * Bit n set: some prefix of length n is filed (n from 1 to compile.ts's PREFIX_BUCKET_LENGTH;
+   * for sized keys, prefixes and suffixes from 0).
+   */
   prefixLengths: number
   sizedPrefixLengths: number
   sizedSuffixLengths: number
@@ -55,8 +57,7 @@ export function buildPresearcher(queries: CompiledQuery[]): Presearcher {
     stemOf: [],
     keys: new Map(),
     prefixes: new HashBuckets(),
-    sizedPrefixes: new HashBuckets(),
-    sizedSuffixes: new HashBuckets(),
+    sized: new HashBuckets(),
     keyPrefixes: new HashBuckets(),
     meta: new Map(),
     prefixLengths: 0,
@@ -94,7 +95,7 @@ export function buildPresearcher(queries: CompiledQuery[]): Presearcher {
     }
     add(b.terms.get(term))
     if (b.prefixLengths !== 0) lookupPrefixes(b.prefixes, b.prefixLengths, term, add)
-    if (b.sizedPrefixLengths !== 0 || b.sizedSuffixLengths !== 0) lookupSized(b, term, add)
+    if (b.sizedPrefixLengths !== 0) lookupSized(b, term, add)
     if (needsKeys) {
       const key = word.translit()
       add(b.keys.get(key))
@@ -196,12 +197,13 @@ function fileKey(b: Buckets, key: PresearchKey, watch: number): void {
     case 'prefix':
       b.prefixLengths |= 1 << key.value.length
       return b.prefixes.file(prefixHash(key.value), watch)
-    case 'sizedPrefix':
+    case 'sized':
       b.sizedPrefixLengths |= 1 << key.value.length
-      return b.sizedPrefixes.file(sizedHash(prefixHash(key.value), key.length), watch)
-    case 'sizedSuffix':
-      b.sizedSuffixLengths |= 1 << key.value.length
-      return b.sizedSuffixes.file(sizedHash(suffixHash(key.value), key.length), watch)
+      b.sizedSuffixLengths |= 1 << key.suffix.length
+      return b.sized.file(
+        sizedHash(prefixHash(key.value), suffixHash(key.suffix), key.length),
+        watch,
+      )
     case 'keyPrefix':
       b.keyPrefixLengths |= 1 << key.value.length
       return b.keyPrefixes.file(prefixHash(key.value), watch)
@@ -234,8 +236,8 @@ function lookupPrefixes(
   }
 }
 
-function sizedHash(prefix: number, length: number): number {
-  return (Math.imul(prefix, 0x9e3779b1) + length) | 0
+function sizedHash(prefix: number, suffix: number, length: number): number {
+  return (Math.imul(prefix, 0x9e3779b1) + Math.imul(suffix, 0x85ebca6b) + length) | 0
 }
 
 /** Hash of the last `k` characters of `s` (as prefixHash of that slice, without slicing). */
@@ -245,14 +247,15 @@ function suffixHash(s: string, k = s.length): number {
   return h
 }
 
+/** Adds the `?` watches filed under each (prefix, suffix) pair of `term` of the lengths in use. */
 function lookupSized(b: Buckets, term: string, add: (list: number[] | undefined) => void): void {
   const n = Math.min(term.length, PREFIX_BUCKET_LENGTH)
-  for (let k = 1; k <= n; k++) {
-    if ((b.sizedPrefixLengths & (1 << k)) !== 0) {
-      add(b.sizedPrefixes.get(sizedHash(prefixHash(term, k), term.length)))
-    }
-    if ((b.sizedSuffixLengths & (1 << k)) !== 0) {
-      add(b.sizedSuffixes.get(sizedHash(suffixHash(term, k), term.length)))
+  for (let p = 0; p <= n; p++) {
+    if ((b.sizedPrefixLengths & (1 << p)) === 0) continue
+    const prefix = prefixHash(term, p)
+    for (let k = 0; k <= n; k++) {
+      if ((b.sizedSuffixLengths & (1 << k)) === 0) continue
+      add(b.sized.get(sizedHash(prefix, suffixHash(term, k), term.length)))
     }
   }
 }
