@@ -93,9 +93,23 @@ export interface BenchArticle {
   feedTags: string[]
 }
 
-export function makeArticles(count: number, random: () => number): BenchArticle[] {
-  // Zipf-like: low indices (function words first in each list) are drawn far more often.
-  const draw = (list: string[]) => list[Math.floor(list.length * random() ** 3)]!
+/**
+ * How article words are drawn from each language's list (function words first, then the
+ * hand-written news words, then the long synthetic tail):
+ * - `zipf`: Zipf's law (rank r drawn with probability ∝ 1 / (r + 2.7), Mandelbrot's form), as
+ *   in real text: the 150 commonest words make about half of all words, and a 300-word article
+ *   has ~200 distinct words.
+ * - `long-tail`: rank ⌊n·u³⌋ for uniform u, a stress test: only ~1 word in 6 comes from the head,
+ *   so nearly every word of an article is distinct and most are rare (~95 % distinct).
+ */
+export type Distribution = 'zipf' | 'long-tail'
+
+export function makeArticles(
+  count: number,
+  random: () => number,
+  distribution: Distribution = 'long-tail',
+): BenchArticle[] {
+  const draw = distribution === 'zipf' ? drawZipf(random) : drawLongTail(random)
   const sentence = (list: string[], n: number) => {
     const words = Array.from({ length: n }, () => draw(list))
     return words.join(' ').replace(/^./, (c) => c.toUpperCase()) + '.'
@@ -121,6 +135,20 @@ export function makeArticles(count: number, random: () => number): BenchArticle[
       feedTags: [lang],
     }
   })
+}
+
+function drawLongTail(random: () => number): (list: string[]) => string {
+  return (list) => list[Math.floor(list.length * random() ** 3)]!
+}
+
+const ZIPF_Q = 2.7
+
+/** Inverse of the continuous Zipf–Mandelbrot CDF (s = 1): ln((r + q) / q) / ln((n + q) / q). */
+function drawZipf(random: () => number): (list: string[]) => string {
+  return (list) => {
+    const r = ZIPF_Q * Math.exp(random() * Math.log((list.length + ZIPF_Q) / ZIPF_Q)) - ZIPF_Q
+    return list[Math.min(list.length - 1, Math.floor(r))]!
+  }
 }
 
 /** Roughly the hand-written news vocabulary at the head of each list. */

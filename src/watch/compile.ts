@@ -7,7 +7,7 @@
 import { parseQuery, type MetaField, type QueryAst, type TextField } from './query-parser'
 import { hasStemmer, stemWord } from './stem'
 import { transliterationKey } from './transliterate'
-import type { Word } from './word'
+import type { Leaf, Word } from './word'
 
 export interface MatchOptions {
   stem?: boolean
@@ -18,12 +18,21 @@ export interface MatchOptions {
 export interface WordMatcher {
   term: string
   /**
-   * Stems by language, filled on first use (evaluate.ts's stemOf): null without the stem
-   * option. Lazy, so compiling never runs the stemmers of languages no item is written in.
+   * The term's Word (word.ts), looked up on first use, and the lexicon generation it was looked
+   * up in (evaluate.ts's termWord looks again after a sweep).
+   */
+  word: Word | undefined
+  wordGeneration: number
+  /**
+   * Stems by language, filled on first use (stemOf): null without the stem option. Lazy, so
+   * compiling never runs the stemmers of languages no item is written in.
    */
   stems: Record<string, string> | null
-  /** Transliteration key (transliterate option). */
+  /** The item's words with this word's stem in the item's language (stem option). */
+  stemLeaf: Leaf | null
+  /** Transliteration key (transliterate option), and the item's words that have it. */
   key: string | null
+  keyLeaf: Leaf | null
 }
 
 export type CompiledNode =
@@ -41,8 +50,9 @@ export type CompiledNode =
       /** Literal characters after the last `?` (meaningful without `*`). */
       suffix: string
       text: string
-      /** evaluate.ts's memo of the words of the last item it was evaluated against. */
-      memo: WildcardMemo
+      /** The item's words the pattern matches, and those whose key starts with keyPrefix. */
+      leaf: Leaf
+      keyLeaf: Leaf | null
     }
   | { type: 'meta'; field: MetaField; value: string; text: string }
   | { type: 'and' | 'or'; children: CompiledNode[] }
@@ -55,18 +65,6 @@ export type CompiledNode =
       ordered: boolean
       fields: TextField[]
     }
-
-/**
- * The words of one item (by its stamp) that a wildcard matches by its pattern and by its
- * transliteration key, in the order evaluate.ts's buckets give them; null when none. Items are
- * matched one at a time, and evaluation and then explanation ask for these once per field.
- */
-export interface WildcardMemo {
-  literalStamp: number
-  literal: Word[] | null
-  keyStamp: number
-  byKey: Word[] | null
-}
 
 export interface CompiledQuery {
   query: string
@@ -167,8 +165,16 @@ function words(
   options: MatchOptions,
 ): CompiledNode {
   const matchers = terms.map((term): WordMatcher => {
-    const stems = options.stem ? {} : null
-    return { term, stems, key: options.transliterate ? transliterationKey(term) : null }
+    const key = options.transliterate ? transliterationKey(term) : null
+    return {
+      term,
+      word: undefined,
+      wordGeneration: -1,
+      stems: options.stem ? {} : null,
+      stemLeaf: options.stem ? newLeaf() : null,
+      key,
+      keyLeaf: key !== null ? newLeaf() : null,
+    }
   })
   return { type: 'words', fields, words: matchers, text }
 }
@@ -205,8 +211,13 @@ function wildcard(
     for (let n = literal + marks; n <= literal + 2 * marks; n++) lengths.push(n)
   }
   const suffix = pieces[pieces.length - 1] ?? ''
-  const memo: WildcardMemo = { literalStamp: 0, literal: null, keyStamp: 0, byKey: null }
-  return { type: 'wildcard', fields, test, keyPrefix, prefix, lengths, suffix, text, memo }
+  const keyLeaf = keyPrefix !== null ? newLeaf() : null
+  const leaf = newLeaf()
+  return { type: 'wildcard', fields, test, keyPrefix, prefix, lengths, suffix, text, leaf, keyLeaf }
+}
+
+function newLeaf(): Leaf {
+  return { stamp: 0, words: [] }
 }
 
 function escapeRegExp(s: string): string {

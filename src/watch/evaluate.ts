@@ -6,17 +6,9 @@
 
 import type { Hit } from '../model'
 import { stemOf, type CompiledNode, type WordMatcher } from './compile'
-import {
-  indicesOf,
-  mergeSorted,
-  wordsByKey,
-  wordsByKeyPrefix,
-  wordsByPrefix,
-  wordsByStem,
-  type PreparedItem,
-} from './item'
+import { indicesOf, occursIn, type PreparedItem } from './item'
 import type { TextField } from './query-parser'
-import { PREFIX_KEY_UNITS, type Word } from './word'
+import { lexiconGeneration, wordFor, type Leaf, type Word } from './word'
 
 /** A run of positions that satisfied a span query, and the tokens to highlight in it. */
 interface Span {
@@ -41,8 +33,9 @@ export function evaluate(node: CompiledNode, item: PreparedItem): boolean {
       return matchesMeta(node, item)
     case 'words':
       if (node.words.length === 1) {
-        for (const f of node.fields)
-          if (occurrences(item, f, node.words[0]!).length > 0) return true
+        for (const word of wordsOf(item, node.words[0]!)) {
+          if (occursIn(item, word, node.fields)) return true
+        }
         return false
       }
       for (const f of node.fields) if (spans(node, item, f).length > 0) return true
@@ -66,18 +59,48 @@ function matchesMeta(node: Extract<CompiledNode, { type: 'meta' }>, item: Prepar
   }
 }
 
+/**
+ * The item's words that a query word stands for: those with its stem in the item's language (or
+ * its term, without the stem option or a stemmer), and those with its transliteration key.
+ * The item must be bound (presearcher.ts), which fills the leaves.
+ */
+function wordsOf(item: PreparedItem, m: WordMatcher): readonly Word[] {
+  let words: readonly Word[]
+  if (stemOf(m, item.stemLang) !== undefined) {
+    words = leafWords(m.stemLeaf!, item)
+  } else {
+    const word = termWord(m)
+    words = word.itemStamp === item.stamp ? [word] : NO_WORDS
+  }
+  if (m.keyLeaf === null) return words
+  const byKey = leafWords(m.keyLeaf, item)
+  if (words.length === 0) return byKey
+  let out: Word[] | undefined
+  for (const word of byKey) {
+    if (words.includes(word)) continue
+    out ??= words.slice()
+    out.push(word)
+  }
+  return out ?? words
+}
+
+/** The lexicon's Word for the query word's term, looked up again only after a sweep. */
+function termWord(m: WordMatcher): Word {
+  const generation = lexiconGeneration()
+  if (m.word === undefined || m.wordGeneration !== generation) {
+    m.word = wordFor(m.term)
+    m.wordGeneration = generation
+  }
+  return m.word
+}
+
+function leafWords(leaf: Leaf, item: PreparedItem): readonly Word[] {
+  return leaf.stamp === item.stamp ? leaf.words : NO_WORDS
+}
+
 /** Token indices in field `f` where `word` occurs, ascending. */
 function occurrences(item: PreparedItem, f: TextField, word: WordMatcher): number[] {
-  const field = item.fields[f]
-  let found: number[] | undefined
-  const stem = stemOf(word, item.stemLang)
-  if (stem !== undefined) found = indicesOf(field, wordsByStem(item, item.stemLang!, stem))
-  else found = field.byTerm.get(word.term)
-  if (word.key !== null) {
-    const byKey = indicesOf(field, wordsByKey(item, word.key))
-    if (byKey) found = found ? mergeSorted(found, byKey) : byKey
-  }
-  return found ?? NO_INDICES
+  return indicesOf(item, f, wordsOf(item, word)) ?? NO_INDICES
 }
 
 /**
@@ -149,112 +172,33 @@ function wildcardSpans(node: WildcardNode, item: PreparedItem, f: TextField): Sp
   })
 }
 
-/**
- * Token indices of field `f` whose term the wildcard matches: the matching terms' indices in the
- * terms' code-unit order, or (when the transliteration key matched too) all of them ascending.
- */
+/** Token indices of field `f` whose term the wildcard matches (or whose key its key prefix starts), ascending. */
 function wildcardIndices(node: WildcardNode, item: PreparedItem, f: TextField): number[] {
-  const field = item.fields[f]
-  let matched: Word[] | null = null
-  for (const word of literalWords(node, item) ?? NO_WORDS) {
-    if (!field.byTerm.has(word.term)) continue
-    if (matched) matched.push(word)
-    else matched = [word]
-  }
-  let out: number[] = NO_INDICES
-  if (matched) {
-    if (matched.length > 1) matched.sort((a, b) => compareStrings(a.term, b.term))
-    out = []
-    for (const word of matched) {
-      const indices = field.byTerm.get(word.term)!
-      for (let k = 0; k < indices.length; k++) out.push(indices[k]!)
-    }
-  }
-  if (node.keyPrefix === null) return out
-  let byKey: number[] | null = null
-  for (const word of keyWords(node, item) ?? NO_WORDS) {
-    const list = field.byTerm.get(word.term)
-    if (!list) continue
-    byKey = byKey ? byKey.concat(list) : list.slice()
-  }
-  if (!byKey) return out
-  // Each token has one term, hence one key: the union needs no deduplication beyond the
-  // tokens the literal part already found.
-  return mergeSorted(
-    out.slice().sort((a, b) => a - b),
-    byKey.sort((a, b) => a - b),
-  )
+  return indicesOf(item, f, wildcardWords(node, item)) ?? NO_INDICES
 }
 
-/**
- * Whether any field of the wildcard holds a term it matches (wildcardIndices for some field is
- * non-empty). The transliteration keys are only looked at when the pattern matched nothing.
- */
+/** Whether any field of the wildcard holds a word it matches. */
 function wildcardMatches(node: WildcardNode, item: PreparedItem): boolean {
-  const literal = literalWords(node, item)
-  if (literal) for (const word of literal) if (inAnyField(item, node.fields, word.term)) return true
-  if (node.keyPrefix === null) return false
-  const byKey = keyWords(node, item)
-  if (byKey) for (const word of byKey) if (inAnyField(item, node.fields, word.term)) return true
+  for (const word of wildcardWords(node, item)) if (occursIn(item, word, node.fields)) return true
   return false
+}
+
+/** The item's words the wildcard matches by its pattern or by its transliteration key. */
+function wildcardWords(node: WildcardNode, item: PreparedItem): readonly Word[] {
+  const literal = leafWords(node.leaf, item)
+  if (node.keyLeaf === null) return literal
+  const byKey = leafWords(node.keyLeaf, item)
+  if (literal.length === 0) return byKey
+  let out: Word[] | undefined
+  for (const word of byKey) {
+    if (literal.includes(word)) continue
+    out ??= literal.slice()
+    out.push(word)
+  }
+  return out ?? literal
 }
 
 const NO_WORDS: Word[] = []
-
-/**
- * The item's words whose term the wildcard's pattern matches (memoised per item on the node):
- * only the words sharing the literal prefix's first code units are tested.
- */
-function literalWords(node: WildcardNode, item: PreparedItem): Word[] | null {
-  const memo = node.memo
-  if (memo.literalStamp === item.stamp) return memo.literal
-  const prefix = node.prefix
-  let found: Word[] | null = null
-  const bucket = prefix.length >= PREFIX_KEY_UNITS ? wordsByPrefix(item, prefix) : item.words
-  if (bucket) {
-    for (const word of bucket) {
-      const term = word.term
-      if (!term.startsWith(prefix) || !node.test(term)) continue
-      if (found) found.push(word)
-      else found = [word]
-    }
-  }
-  memo.literalStamp = item.stamp
-  memo.literal = found
-  return found
-}
-
-/** The item's words whose transliteration key starts with the node's keyPrefix (memoised). */
-function keyWords(node: WildcardNode, item: PreparedItem): Word[] | null {
-  const memo = node.memo
-  if (memo.keyStamp === item.stamp) return memo.byKey
-  const keyPrefix = node.keyPrefix
-  let found: Word[] | null = null
-  if (keyPrefix !== null) {
-    const bucket =
-      keyPrefix.length >= PREFIX_KEY_UNITS ? wordsByKeyPrefix(item, keyPrefix) : item.words
-    if (bucket) {
-      for (const word of bucket) {
-        if (!word.translit().startsWith(keyPrefix)) continue
-        if (found) found.push(word)
-        else found = [word]
-      }
-    }
-  }
-  memo.keyStamp = item.stamp
-  memo.byKey = found
-  return found
-}
-
-function inAnyField(item: PreparedItem, fields: TextField[], term: string): boolean {
-  for (const f of fields) if (item.fields[f].byTerm.has(term)) return true
-  return false
-}
-
-/** Code-unit order, as `<` compares. */
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0
-}
 
 type NearNode = Extract<CompiledNode, { type: 'near' }>
 

@@ -8,7 +8,7 @@ import type { Hit, MatchExplanation } from '../model'
 import { compileQuery, type CompiledQuery, type MatchOptions } from './compile'
 import { evaluate } from './evaluate'
 import { explainMatch } from './explain'
-import { prepareItem } from './item'
+import { prepareItem, type PreparedItem } from './item'
 import { buildPresearcher, type Presearcher } from './presearcher'
 import { QueryError } from './query-error'
 
@@ -99,7 +99,7 @@ export function matchItem(
   }
   const prepared = prepareItem(item)
   const out: Array<{ watchId: string; explanation: MatchExplanation }> = []
-  for (const i of index.presearcher.candidates(prepared)) {
+  for (const i of index.presearcher.bind(prepared)) {
     const query = index.queries[i]!
     if (evaluate(query.root, prepared)) {
       out.push({ watchId: index.ids[i]!, explanation: explainMatch(query.root, prepared) })
@@ -114,9 +114,8 @@ export function matchQuery(
   item: MatchInput,
   options?: MatchOptions,
 ): MatchExplanation | null {
-  const compiled = compileQuery(query, options)
-  const prepared = prepareItem(item)
-  return evaluate(compiled.root, prepared) ? explainMatch(compiled.root, prepared) : null
+  const single = compileSingle(query, options)
+  return matchSingle(single, prepareItem(item))
 }
 
 /** A query against sample items (POST /api/preview), in item order. Throws QueryError. */
@@ -125,13 +124,29 @@ export function previewQuery(
   items: PreviewItem[],
   options?: MatchOptions,
 ): PreviewResult[] {
-  const compiled = compileQuery(query, options)
+  const single = compileSingle(query, options)
   return items.map((item) => {
-    const prepared = prepareItem(item)
-    if (!evaluate(compiled.root, prepared)) {
-      return { matched: false, hits: [], snippet: '', highlights: [] }
-    }
-    const { hits, snippet, highlights } = explainMatch(compiled.root, prepared)
+    const explanation = matchSingle(single, prepareItem(item))
+    if (!explanation) return { matched: false, hits: [], snippet: '', highlights: [] }
+    const { hits, snippet, highlights } = explanation
     return { matched: true, hits, snippet, highlights }
   })
+}
+
+/** One query and its own presearcher, which binds items to the query's leaves. */
+function compileSingle(
+  query: string,
+  options: MatchOptions | undefined,
+): { root: CompiledQuery['root']; presearcher: Presearcher } {
+  const compiled = compileQuery(query, options)
+  return { root: compiled.root, presearcher: buildPresearcher([compiled]) }
+}
+
+/** Evaluates every time, whatever the presearcher would select: this is the reference path. */
+function matchSingle(
+  single: { root: CompiledQuery['root']; presearcher: Presearcher },
+  prepared: PreparedItem,
+): MatchExplanation | null {
+  single.presearcher.bind(prepared)
+  return evaluate(single.root, prepared) ? explainMatch(single.root, prepared) : null
 }

@@ -3,6 +3,10 @@
 // literal prefix, cut to 10 characters); watches with no such key (pure negations) sit in an
 // always-evaluated bucket. An item's distinct terms then select the candidate watches, and only those are
 // evaluated, so matching cost follows the item's vocabulary, not the number of watches.
+// It also binds each item to the index's leaves (compile.ts): the query words and wildcards that
+// match item words other than by equal terms (stems, transliteration keys, patterns) are filed
+// too, and each item word, as it is looked at, joins the leaves it matches, so evaluation reads
+// a leaf's words instead of searching the item.
 // Not responsible for what a match means (evaluate.ts): a candidate that does not match is fine,
 // a matching watch that is not a candidate is a bug (the property test hunts for those).
 // Reference: Lucene Monitor (TermFilteredPresearcher, QueryIndex).
@@ -10,16 +14,30 @@
 import {
   PREFIX_BUCKET_LENGTH,
   presearchKeys,
+  type CompiledNode,
   type CompiledQuery,
   type PresearchKey,
+  type WordMatcher,
 } from './compile'
 import type { PreparedItem } from './item'
 import { hasStemmer, stemWord } from './stem'
-import type { Word } from './word'
+import type { Leaf, Word } from './word'
 
 export interface Presearcher {
-  /** Indices (into the compiled watch list) of watches worth evaluating, ascending. */
-  candidates(item: PreparedItem): number[]
+  /**
+   * Binds `item` to the index's leaves (an item must be bound before any of the index's
+   * queries is evaluated against it, and matched before the next item is prepared) and
+   * returns the indices (into the compiled watch list) of the watches worth evaluating,
+   * ascending.
+   */
+  bind(item: PreparedItem): number[]
+}
+
+/** A wildcard's leaf as filed: the words it takes start with `prefix` and pass `test`. */
+interface PatternLeaf {
+  leaf: Leaf
+  prefix: string
+  test: ((term: string) => boolean) | null
 }
 
 /**
@@ -35,11 +53,23 @@ interface Buckets {
   stemOf: Array<{ term: string; watch: number }>
   keys: Map<string, number[]>
   /** Wildcards by prefixHash of their (cut) literal prefix; collisions only add candidates. */
-  prefixes: HashBuckets
+  prefixes: HashBuckets<number>
   /** `?` patterns without `*`, by prefix, suffix and term length together (sizedHash). */
-  sized: HashBuckets
-  keyPrefixes: HashBuckets
+  sized: HashBuckets<number>
+  keyPrefixes: HashBuckets<number>
   meta: Map<string, number[]>
+  /** Leaves of stemmed query words: their terms, filed per language on first use (stemLeaves). */
+  stemLeafOf: Array<{ term: string; leaf: Leaf }>
+  stemLeaves: Map<string, Map<string, Leaf[]>>
+  /** Leaves of transliterated query words, by key. */
+  keyLeaves: Map<string, Leaf[]>
+  /** Wildcard leaves by prefixHash of their literal prefix (cut), and those without a prefix. */
+  patternLeaves: HashBuckets<PatternLeaf>
+  patternLeafLengths: number
+  unprefixedLeaves: PatternLeaf[]
+  /** Transliterated wildcards' leaves by prefixHash of their key prefix (cut). */
+  keyPatternLeaves: HashBuckets<PatternLeaf>
+  keyPatternLeafLengths: number
   /**
    * Bit n set: some prefix of length n is filed (n from 1 to compile.ts's PREFIX_BUCKET_LENGTH;
    * for sized keys, prefixes and suffixes from 0).
@@ -60,6 +90,14 @@ export function buildPresearcher(queries: CompiledQuery[]): Presearcher {
     sized: new HashBuckets(),
     keyPrefixes: new HashBuckets(),
     meta: new Map(),
+    stemLeafOf: [],
+    stemLeaves: new Map(),
+    keyLeaves: new Map(),
+    patternLeaves: new HashBuckets(),
+    patternLeafLengths: 0,
+    unprefixedLeaves: [],
+    keyPatternLeaves: new HashBuckets(),
+    keyPatternLeafLengths: 0,
     prefixLengths: 0,
     sizedPrefixLengths: 0,
     sizedSuffixLengths: 0,
@@ -71,6 +109,7 @@ export function buildPresearcher(queries: CompiledQuery[]): Presearcher {
   queries.forEach((q, i) => {
     if (q.options.stem) needsStem = true
     if (q.options.transliterate) needsKeys = true
+    fileLeaves(b, q.root)
     const keys = presearchKeys(q.root)
     if (!keys) {
       always.push(i)
@@ -105,6 +144,7 @@ export function buildPresearcher(queries: CompiledQuery[]): Presearcher {
     if (list.length === 0) list = NO_WATCHES
     word.selectedBy = id
     word.selected = list
+    word.leaves = termLeaves(b, word, needsKeys)
     return list
   }
 
@@ -119,10 +159,11 @@ export function buildPresearcher(queries: CompiledQuery[]): Presearcher {
     word.stemSelectedBy = id
     word.stemSelectedLang = lang
     word.stemSelected = list
+    word.stemLeaves = stemLeaves(b, lang).get(stem) ?? NO_LEAVES
     return list
   }
 
-  self.candidates = (item) => {
+  self.bind = (item) => {
     const out: number[] = []
     const add = (list: readonly number[] | undefined) => {
       if (!list) return
@@ -134,14 +175,17 @@ export function buildPresearcher(queries: CompiledQuery[]): Presearcher {
         }
       }
     }
-    const lang = needsStem ? item.stemLang : undefined
+    const lang = needsStem && hasStemmer(item.stemLang) ? item.stemLang : undefined
+    const stamp = item.stamp
     for (const word of item.words) {
-      // Most words select nothing: skip the call for them.
+      // Most words select nothing and join no leaf: skip the calls for them.
       const byTerm = selectByTerm(word)
       if (byTerm.length !== 0) add(byTerm)
+      if (word.leaves.length !== 0) join(word.leaves, word, stamp)
       if (!lang) continue
       const byStem = selectByStem(word, lang)
       if (byStem.length !== 0) add(byStem)
+      if (word.stemLeaves.length !== 0) join(word.stemLeaves, word, stamp)
     }
     if (b.meta.size > 0) {
       for (const lang of item.langs) add(b.meta.get(`lang:${lang}`))
@@ -162,6 +206,110 @@ export function buildPresearcher(queries: CompiledQuery[]): Presearcher {
 }
 
 const NO_WATCHES: number[] = []
+const NO_LEAVES: Leaf[] = []
+
+/** Adds `word` to each of `leaves` for the item numbered `stamp`. */
+function join(leaves: readonly Leaf[], word: Word, stamp: number): void {
+  for (let k = 0; k < leaves.length; k++) {
+    const leaf = leaves[k]!
+    if (leaf.stamp !== stamp) {
+      leaf.stamp = stamp
+      leaf.words = [word]
+    } else if (leaf.words[leaf.words.length - 1] !== word) {
+      leaf.words.push(word)
+    }
+  }
+}
+
+/** Files the leaves of a query: every stemmed or transliterated word and every wildcard. */
+function fileLeaves(b: Buckets, node: CompiledNode): void {
+  switch (node.type) {
+    case 'words':
+      for (const word of node.words) fileWordLeaves(b, word)
+      return
+    case 'wildcard': {
+      const entry: PatternLeaf = { leaf: node.leaf, prefix: node.prefix, test: node.test }
+      if (node.prefix === '') b.unprefixedLeaves.push(entry)
+      else {
+        const cut = node.prefix.slice(0, PREFIX_BUCKET_LENGTH)
+        b.patternLeafLengths |= 1 << cut.length
+        b.patternLeaves.file(prefixHash(cut), entry)
+      }
+      if (node.keyLeaf && node.keyPrefix !== null) {
+        const cut = node.keyPrefix.slice(0, PREFIX_BUCKET_LENGTH)
+        b.keyPatternLeafLengths |= 1 << cut.length
+        b.keyPatternLeaves.file(prefixHash(cut), {
+          leaf: node.keyLeaf,
+          prefix: node.keyPrefix,
+          test: null,
+        })
+      }
+      return
+    }
+    case 'and':
+    case 'or':
+      for (const child of node.children) fileLeaves(b, child)
+      return
+    case 'not':
+      return fileLeaves(b, node.child)
+    case 'near':
+      fileLeaves(b, node.left)
+      return fileLeaves(b, node.right)
+    case 'meta':
+      return
+  }
+}
+
+function fileWordLeaves(b: Buckets, word: WordMatcher): void {
+  if (word.stemLeaf) b.stemLeafOf.push({ term: word.term, leaf: word.stemLeaf })
+  if (word.keyLeaf && word.key !== null) file(b.keyLeaves, word.key, word.keyLeaf)
+}
+
+/** The leaves `word` joins through its term and transliteration key (not its stem). */
+function termLeaves(b: Buckets, word: Word, needsKeys: boolean): readonly Leaf[] {
+  let out: Leaf[] | undefined
+  const take = (entries: readonly PatternLeaf[] | undefined, term: string) => {
+    if (!entries) return
+    for (const { leaf, prefix, test } of entries) {
+      if (!term.startsWith(prefix) || (test && !test(term))) continue
+      if (out) out.push(leaf)
+      else out = [leaf]
+    }
+  }
+  const term = word.term
+  if (b.patternLeafLengths !== 0) {
+    const n = Math.min(term.length, PREFIX_BUCKET_LENGTH)
+    for (let k = 1; k <= n; k++) {
+      if ((b.patternLeafLengths & (1 << k)) === 0) continue
+      take(b.patternLeaves.get(prefixHash(term, k)), term)
+    }
+  }
+  take(b.unprefixedLeaves, term)
+  if (needsKeys) {
+    const key = word.translit()
+    const byKey = b.keyLeaves.get(key)
+    if (byKey) out = out ? out.concat(byKey) : byKey.slice()
+    if (b.keyPatternLeafLengths !== 0) {
+      const n = Math.min(key.length, PREFIX_BUCKET_LENGTH)
+      for (let k = 1; k <= n; k++) {
+        if ((b.keyPatternLeafLengths & (1 << k)) === 0) continue
+        take(b.keyPatternLeaves.get(prefixHash(key, k)), key)
+      }
+    }
+  }
+  return out ?? NO_LEAVES
+}
+
+/** The stem leaves of `lang` by stem, filed when the first item in `lang` comes. */
+function stemLeaves(b: Buckets, lang: string): Map<string, Leaf[]> {
+  let map = b.stemLeaves.get(lang)
+  if (!map) {
+    map = new Map()
+    for (const { term, leaf } of b.stemLeafOf) file(map, stemWord(term, lang), leaf)
+    b.stemLeaves.set(lang, map)
+  }
+  return map
+}
 /** Presearchers built in this isolate: numbers them for the memos on Words. */
 let presearchers = 0
 const NO_STEMS = new Map<string, number[]>()
@@ -224,7 +372,7 @@ function prefixHash(s: string, to = s.length): number {
 
 /** Adds the watches filed under each prefix of `term` whose length is in `lengths`. */
 function lookupPrefixes(
-  map: HashBuckets,
+  map: HashBuckets<number>,
   lengths: number,
   term: string,
   add: (list: number[] | undefined) => void,
@@ -265,16 +413,16 @@ function lookupSized(b: Buckets, term: string, add: (list: number[] | undefined)
  * suffix hashes on its first item, nearly all absent, and a filter bit (8 KB, in the CPU cache)
  * answers those without probing the Map. A set bit only means "look in the Map".
  */
-class HashBuckets {
-  private readonly map = new Map<number, number[]>()
+class HashBuckets<T> {
+  private readonly map = new Map<number, T[]>()
   private readonly bits = new Uint32Array(FILTER_WORDS)
 
-  file(hash: number, watch: number): void {
+  file(hash: number, value: T): void {
     this.bits[(hash >>> 5) & (FILTER_WORDS - 1)]! |= 1 << (hash & 31)
-    file(this.map, hash, watch)
+    file(this.map, hash, value)
   }
 
-  get(hash: number): number[] | undefined {
+  get(hash: number): T[] | undefined {
     if ((this.bits[(hash >>> 5) & (FILTER_WORDS - 1)]! & (1 << (hash & 31))) === 0) return undefined
     return this.map.get(hash)
   }
@@ -282,11 +430,11 @@ class HashBuckets {
 
 const FILTER_WORDS = 2048
 
-function file<K>(map: Map<K, number[]>, key: K, watch: number): void {
+function file<K, T>(map: Map<K, T[]>, key: K, value: T): void {
   const list = map.get(key)
   if (list) {
-    if (list[list.length - 1] !== watch) list.push(watch)
+    if (list[list.length - 1] !== value) list.push(value)
   } else {
-    map.set(key, [watch])
+    map.set(key, [value])
   }
 }

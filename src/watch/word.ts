@@ -7,84 +7,65 @@
 import { stemWord } from './stem'
 import { computeTransliterationKey } from './transliterate'
 
-export class Word {
-  /** prefixKey of the term: wildcards compare it before the term itself. */
-  readonly prefix: number
-  /** Transliteration key and its hash and prefixKey, computed on first use. */
-  private key: string | undefined = undefined
-  private keyHashValue = 0
-  private keyPrefixValue = 0
-  /** The stem last asked for, its hash and its language (a word is nearly always met in one). */
-  private stemLang = ''
-  private lastStem = ''
-  private stemHashValue = 0
+/**
+ * A set of an item's words that a query leaf needs (compile.ts): those sharing a stem or a
+ * transliteration key with a query word, or matching a wildcard. The presearcher fills it as it
+ * goes through the item's words; `stamp` says for which item `words` holds.
+ */
+export interface Leaf {
+  stamp: number
+  words: Word[]
+}
 
+export class Word {
+  // Fields in the order preparing and binding an item touch them, so those land together.
   /** Lexicon.sweep: the epoch of the last lookup. */
   epoch = 0
-  /** item.ts: the number of the last item whose word list holds this word (nextItemStamp). */
+  /**
+   * The item being matched (item.ts): the number (nextItemStamp) of the last item holding this
+   * word, and its occurrences there as a chain through that item's token numbers: `first`, then
+   * PreparedItem.next, in text order. Kept on the Word so an item needs no map of its terms.
+   */
   itemStamp = 0
+  first = -1
+  last = -1
 
-  /** Presearcher memo: the number of the index it was computed for, and the watches selected. */
+  /**
+   * Presearcher memo (presearcher.ts), valid for the index numbered `selectedBy`: the watches this
+   * word selects through its term, prefixes and transliteration key, and the leaves (compile.ts)
+   * it joins through those.
+   */
   selectedBy = 0
   selected: readonly number[] = []
-  /** Presearcher memo for stems: index, language, watches selected through the stem. */
+  leaves: readonly Leaf[] = []
+  /** The same through its stem, for the index `stemSelectedBy` and language `stemSelectedLang`. */
   stemSelectedBy = 0
   stemSelectedLang = ''
   stemSelected: readonly number[] = []
+  stemLeaves: readonly Leaf[] = []
 
-  constructor(readonly term: string) {
-    this.prefix = prefixKey(term)
-  }
+  /** The stem last asked for and its language (a word is nearly always met in one). */
+  private stemLang = ''
+  private lastStem = ''
+  /** Transliteration key, computed on first use. */
+  private key: string | undefined = undefined
+
+  constructor(readonly term: string) {}
 
   /** The stem in `lang` (the term itself when `lang` has no stemmer). */
   stem(lang: string): string {
     if (this.stemLang !== lang) {
       this.lastStem = stemWord(this.term, lang)
-      this.stemHashValue = hashString(this.lastStem)
       this.stemLang = lang
     }
     return this.lastStem
   }
 
-  stemHash(lang: string): number {
-    this.stem(lang)
-    return this.stemHashValue
-  }
-
   translit(): string {
-    if (this.key === undefined) {
-      this.key = computeTransliterationKey(this.term)
-      this.keyHashValue = hashString(this.key)
-      this.keyPrefixValue = prefixKey(this.key)
-    }
-    return this.key
-  }
-
-  keyHash(): number {
-    this.translit()
-    return this.keyHashValue
-  }
-
-  keyPrefix(): number {
-    this.translit()
-    return this.keyPrefixValue
+    return (this.key ??= computeTransliterationKey(this.term))
   }
 }
 
-/** A 32-bit hash of `s` (FNV-1a over code units): equal strings hash equal. */
-export function hashString(s: string): number {
-  let h = 0x811c9dc5 | 0
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193)
-  return h
-}
-
-/**
- * Wildcards find words by their first PREFIX_KEY_UNITS code units (a wildcard's literal prefix
- * must be at least that long to use it), so only the few words sharing them are tested.
- */
-export const PREFIX_KEY_UNITS = 3
-
-/** A number for the first PREFIX_KEY_UNITS code units of `s` (collisions are re-checked). */
 /**
  * A copy of `s` that does not keep the text it was cut from alive. V8 represents a substring of 13
  * or more characters as a view into its parent string, so a cached word would otherwise pin its
@@ -93,10 +74,6 @@ export const PREFIX_KEY_UNITS = 3
  */
 export function ownCopy(s: string): string {
   return s.length < 13 ? s : (' ' + s).slice(1)
-}
-
-export function prefixKey(s: string): number {
-  return (s.charCodeAt(0) * 961 + s.charCodeAt(1) * 31 + s.charCodeAt(2)) | 0
 }
 
 /**
@@ -111,6 +88,8 @@ export class Lexicon {
   private readonly words = new Map<string, Word>()
   private epoch = 0
   private added = 0
+  /** Counts sweeps: a Word kept from before the last one may no longer be the term's Word. */
+  generation = 0
 
   constructor(private readonly limit: number) {}
 
@@ -142,6 +121,7 @@ export class Lexicon {
     if (this.words.size > (this.limit * 3) / 4) this.words.clear()
     this.added = 0
     this.epoch++
+    this.generation++
   }
 }
 
@@ -158,6 +138,11 @@ const lexicon = new Lexicon(LEXICON_LIMIT)
 
 export function wordFor(term: string): Word {
   return lexicon.get(term)
+}
+
+/** Changes whenever a Word obtained before may have left the lexicon (see Lexicon.generation). */
+export function lexiconGeneration(): number {
+  return lexicon.generation
 }
 
 let itemStamps = 0

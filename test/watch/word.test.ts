@@ -1,7 +1,7 @@
 // The lexicon (src/watch/word.ts): one Word per term with its derived forms, bounded without
 // forgetting the words in use.
 import { describe, expect, it } from 'vitest'
-import { hashString, Lexicon, prefixKey, wordFor } from '../../src/watch/word'
+import { Lexicon, wordFor } from '../../src/watch/word'
 import { stemWord } from '../../src/watch/stem'
 import { transliterationKey } from '../../src/watch/transliterate'
 
@@ -56,7 +56,6 @@ describe('Word', () => {
   ])('stems %s in %s as stemWord does', (term, lang) => {
     const word = wordFor(term)
     expect(word.stem(lang)).toBe(stemWord(term, lang))
-    expect(word.stemHash(lang)).toBe(hashString(stemWord(term, lang)))
   })
 
   it('answers for the language asked, whichever it was asked before', () => {
@@ -69,12 +68,5 @@ describe('Word', () => {
   it.each(['белгород', 'kyiv', '東京'])('transliterates %s as transliterationKey does', (term) => {
     const word = wordFor(term)
     expect(word.translit()).toBe(transliterationKey(term))
-    expect(word.keyHash()).toBe(hashString(transliterationKey(term)))
-    expect(word.keyPrefix()).toBe(prefixKey(transliterationKey(term)))
-  })
-
-  it('hashes equal strings equally', () => {
-    expect(hashString('belgorod')).toBe(hashString(['belg', 'orod'].join('')))
-    expect(prefixKey('belgorod')).toBe(prefixKey('belgium'))
   })
 })
