@@ -119,8 +119,8 @@ export function buildPresearcher(queries: CompiledQuery[]): Presearcher {
   })
   const seen = new Uint8Array(queries.length)
   // What one word selects never changes for this index: memoised on the Word (word.ts), since
-  // news vocabulary repeats from item to item. Words hold the index's number, not the index,
-  // so a replaced index is not kept alive by them.
+  // news vocabulary repeats from item to item. Words hold the index's number and its leaves
+  // they join, not the index, so a replaced index's maps are not kept alive by them.
   const self = {} as Presearcher
   const id = ++presearchers
 
@@ -133,18 +133,23 @@ export function buildPresearcher(queries: CompiledQuery[]): Presearcher {
       if (found) for (let j = 0; j < found.length; j++) list.push(found[j]!)
     }
     add(b.terms.get(term))
-    if (b.prefixLengths !== 0) lookupPrefixes(b.prefixes, b.prefixLengths, term, add)
-    if (b.sizedPrefixLengths !== 0) lookupSized(b, term, add)
+    // A word's prefix hashes serve the wildcard buckets and leaves alike: computed once.
+    const n = prefixHashes(term, termPrefixes)
+    if (b.prefixLengths !== 0) lookupPrefixes(b.prefixes, b.prefixLengths, termPrefixes, n, add)
+    if (b.sizedPrefixLengths !== 0) lookupSized(b, term, n, add)
+    let keyN = 0
     if (needsKeys) {
       const key = word.translit()
       add(b.keys.get(key))
       if (key !== term) add(b.terms.get(key))
-      if (b.keyPrefixLengths !== 0) lookupPrefixes(b.keyPrefixes, b.keyPrefixLengths, key, add)
+      keyN = prefixHashes(key, keyPrefixes)
+      if (b.keyPrefixLengths !== 0)
+        lookupPrefixes(b.keyPrefixes, b.keyPrefixLengths, keyPrefixes, keyN, add)
     }
     if (list.length === 0) list = NO_WATCHES
     word.selectedBy = id
     word.selected = list
-    word.leaves = termLeaves(b, word, needsKeys)
+    word.leaves = termLeaves(b, word, n, needsKeys ? keyN : -1)
     return list
   }
 
@@ -265,8 +270,11 @@ function fileWordLeaves(b: Buckets, word: WordMatcher): void {
   if (word.keyLeaf && word.key !== null) file(b.keyLeaves, word.key, word.keyLeaf)
 }
 
-/** The leaves `word` joins through its term and transliteration key (not its stem). */
-function termLeaves(b: Buckets, word: Word, needsKeys: boolean): readonly Leaf[] {
+/**
+ * The leaves `word` joins through its term and transliteration key (not its stem), given the
+ * prefix hashes of both (prefixHashes into termPrefixes and keyPrefixes; keyN -1 without keys).
+ */
+function termLeaves(b: Buckets, word: Word, n: number, keyN: number): readonly Leaf[] {
   let out: Leaf[] | undefined
   const take = (entries: readonly PatternLeaf[] | undefined, term: string) => {
     if (!entries) return
@@ -278,22 +286,20 @@ function termLeaves(b: Buckets, word: Word, needsKeys: boolean): readonly Leaf[]
   }
   const term = word.term
   if (b.patternLeafLengths !== 0) {
-    const n = Math.min(term.length, PREFIX_BUCKET_LENGTH)
     for (let k = 1; k <= n; k++) {
       if ((b.patternLeafLengths & (1 << k)) === 0) continue
-      take(b.patternLeaves.get(prefixHash(term, k)), term)
+      take(b.patternLeaves.get(termPrefixes[k]!), term)
     }
   }
   take(b.unprefixedLeaves, term)
-  if (needsKeys) {
+  if (keyN >= 0) {
     const key = word.translit()
     const byKey = b.keyLeaves.get(key)
     if (byKey) out = out ? out.concat(byKey) : byKey.slice()
     if (b.keyPatternLeafLengths !== 0) {
-      const n = Math.min(key.length, PREFIX_BUCKET_LENGTH)
-      for (let k = 1; k <= n; k++) {
+      for (let k = 1; k <= keyN; k++) {
         if ((b.keyPatternLeafLengths & (1 << k)) === 0) continue
-        take(b.keyPatternLeaves.get(prefixHash(key, k)), key)
+        take(b.keyPatternLeaves.get(keyPrefixes[k]!), key)
       }
     }
   }
@@ -349,7 +355,7 @@ function fileKey(b: Buckets, key: PresearchKey, watch: number): void {
       b.sizedPrefixLengths |= 1 << key.value.length
       b.sizedSuffixLengths |= 1 << key.suffix.length
       return b.sized.file(
-        sizedHash(prefixHash(key.value), suffixHash(key.suffix), key.length),
+        sizedHash(prefixHash(key.value), prefixHash(key.suffix), key.length),
         watch,
       )
     case 'keyPrefix':
@@ -361,26 +367,67 @@ function fileKey(b: Buckets, key: PresearchKey, watch: number): void {
 }
 
 /**
- * A number standing for `s.slice(from, to)`, computed without allocating the slice. Equal
- * strings hash equal; unequal ones rarely collide, and a collision only adds a candidate.
+ * A number standing for a string of up to PREFIX_BUCKET_LENGTH characters: a polynomial over
+ * its code units, mixed with its length. Equal strings hash equal; unequal ones rarely collide,
+ * and a collision only adds a candidate (or a pattern test). The same polynomial read from the
+ * left gives all prefix hashes of a word in one pass (prefixHashes), and from the right all its
+ * suffix hashes (suffixHashes), without slicing.
  */
-function prefixHash(s: string, to = s.length): number {
-  let h = to
-  for (let i = 0; i < to; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0
-  return h
+function prefixHash(s: string): number {
+  let h = 0
+  for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0
+  return withLength(h, s.length)
 }
 
-/** Adds the watches filed under each prefix of `term` whose length is in `lengths`. */
+function withLength(h: number, length: number): number {
+  return (h ^ Math.imul(length + 1, 0x9e3779b1)) | 0
+}
+
+/** Scratch for the prefix hashes of the word being looked at, and of its transliteration key. */
+const termPrefixes = new Int32Array(PREFIX_BUCKET_LENGTH + 1)
+const keyPrefixes = new Int32Array(PREFIX_BUCKET_LENGTH + 1)
+const termSuffixes = new Int32Array(PREFIX_BUCKET_LENGTH + 1)
+
+/** out[k] = prefixHash of the first k characters, k from 0 to the returned n (≤ the cut). */
+function prefixHashes(s: string, out: Int32Array): number {
+  const n = Math.min(s.length, PREFIX_BUCKET_LENGTH)
+  let h = 0
+  out[0] = withLength(0, 0)
+  for (let k = 1; k <= n; k++) {
+    h = (Math.imul(h, 31) + s.charCodeAt(k - 1)) | 0
+    out[k] = withLength(h, k)
+  }
+  return n
+}
+
+/** 31^k for the suffix polynomial: a character added on the left weighs 31^(length - 1). */
+const POWERS_OF_31 = Int32Array.from({ length: PREFIX_BUCKET_LENGTH + 1 }, (_, k) => {
+  let p = 1
+  for (let i = 0; i < k; i++) p = Math.imul(p, 31)
+  return p
+})
+
+/** out[k] = prefixHash of the last k characters, k from 0 to n. */
+function suffixHashes(s: string, n: number, out: Int32Array): void {
+  let h = 0
+  out[0] = withLength(0, 0)
+  for (let k = 1; k <= n; k++) {
+    h = (Math.imul(s.charCodeAt(s.length - k), POWERS_OF_31[k - 1]!) + h) | 0
+    out[k] = withLength(h, k)
+  }
+}
+
+/** Adds the watches filed under each prefix hash in `hashes` whose length is in `lengths`. */
 function lookupPrefixes(
   map: HashBuckets<number>,
   lengths: number,
-  term: string,
+  hashes: Int32Array,
+  n: number,
   add: (list: number[] | undefined) => void,
 ): void {
-  const n = Math.min(term.length, PREFIX_BUCKET_LENGTH)
   for (let k = 1; k <= n; k++) {
     if ((lengths & (1 << k)) === 0) continue
-    add(map.get(prefixHash(term, k)))
+    add(map.get(hashes[k]!))
   }
 }
 
@@ -388,22 +435,23 @@ function sizedHash(prefix: number, suffix: number, length: number): number {
   return (Math.imul(prefix, 0x9e3779b1) + Math.imul(suffix, 0x85ebca6b) + length) | 0
 }
 
-/** Hash of the last `k` characters of `s` (as prefixHash of that slice, without slicing). */
-function suffixHash(s: string, k = s.length): number {
-  let h = k
-  for (let i = s.length - k; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0
-  return h
-}
-
-/** Adds the `?` watches filed under each (prefix, suffix) pair of `term` of the lengths in use. */
-function lookupSized(b: Buckets, term: string, add: (list: number[] | undefined) => void): void {
-  const n = Math.min(term.length, PREFIX_BUCKET_LENGTH)
+/**
+ * Adds the `?` watches filed under each (prefix, suffix) pair of `term` of the lengths in use;
+ * termPrefixes holds the term's prefix hashes up to n.
+ */
+function lookupSized(
+  b: Buckets,
+  term: string,
+  n: number,
+  add: (list: number[] | undefined) => void,
+): void {
+  suffixHashes(term, n, termSuffixes)
   for (let p = 0; p <= n; p++) {
     if ((b.sizedPrefixLengths & (1 << p)) === 0) continue
-    const prefix = prefixHash(term, p)
+    const prefix = termPrefixes[p]!
     for (let k = 0; k <= n; k++) {
       if ((b.sizedSuffixLengths & (1 << k)) === 0) continue
-      add(b.sized.get(sizedHash(prefix, suffixHash(term, k), term.length)))
+      add(b.sized.get(sizedHash(prefix, termSuffixes[k]!, term.length)))
     }
   }
 }

@@ -49,6 +49,12 @@ export function hasStemmer(lang: string | undefined): boolean {
   return lang !== undefined && lang in STEMMERS
 }
 
+/** stemWord without the memo, for callers that keep the stem themselves (word.ts). */
+export function computeStem(word: string, lang: string): string {
+  const stemmer = STEMMERS[lang]
+  return stemmer ? stemmer(word) : word
+}
+
 /** The stem of a normalised word in `lang`, or the word itself when there is no stemmer. */
 export function stemWord(word: string, lang: string): string {
   const stemmer = STEMMERS[lang]

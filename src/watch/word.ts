@@ -4,7 +4,7 @@
 // each form. Not responsible for deriving the forms (normalize.ts,
 // stem.ts, transliterate.ts) nor for word boundaries (tokenize.ts).
 
-import { stemWord } from './stem'
+import { computeStem } from './stem'
 import { computeTransliterationKey } from './transliterate'
 
 /**
@@ -55,7 +55,7 @@ export class Word {
   /** The stem in `lang` (the term itself when `lang` has no stemmer). */
   stem(lang: string): string {
     if (this.stemLang !== lang) {
-      this.lastStem = stemWord(this.term, lang)
+      this.lastStem = computeStem(this.term, lang)
       this.stemLang = lang
     }
     return this.lastStem
