@@ -14,7 +14,8 @@ import { lexiconGeneration, wordFor, type Leaf, type Word } from './word'
 interface Span {
   from: number
   to: number
-  tokens: Array<{ index: number; text: string }>
+  /** `joined`: the token continues the previous one's phrase, and is reported with it. */
+  tokens: Array<{ index: number; text: string; joined?: boolean }>
 }
 
 const NO_INDICES: number[] = []
@@ -150,12 +151,12 @@ function wordSpans(words: WordMatcher[], text: string, item: PreparedItem, f: Te
   const out: Span[] = []
   for (const index of first) {
     const pos = tokens[index]!.pos
-    const hit = [{ index, text }]
+    const hit: Span['tokens'] = [{ index, text }]
     let ok = true
     for (let k = 1; k < words.length && ok; k++) {
       const next = later[k - 1]!.get(pos + k)
       if (next === undefined) ok = false
-      else hit.push({ index: next, text })
+      else hit.push({ index: next, text, joined: true })
     }
     if (ok) out.push({ from: pos, to: pos + words.length - 1, tokens: hit })
   }
@@ -315,9 +316,16 @@ export function collectHits(
       for (const f of node.fields) {
         const field = item.fields[f]
         for (const span of spans(node, item, f, MAX_NEAR_SPANS)) {
-          for (const { index, text } of span.tokens) {
+          // A phrase is one hit, from its first word to its last: one highlight, not one a word.
+          let last: Hit | undefined
+          for (const { index, text, joined } of span.tokens) {
             const token = field.tokens[index]!
-            hits.push({ field: f, term: text, start: token.start, end: token.end })
+            if (joined && last) {
+              last.end = Math.max(last.end, token.end)
+              continue
+            }
+            last = { field: f, term: text, start: token.start, end: token.end }
+            hits.push(last)
             terms.add(text)
             fields.add(f)
           }

@@ -27,10 +27,16 @@ describe('explanations', () => {
   it.each([
     ['short text, whole', 'otan', { content: 'Sommet de l’Otan.' }, 'Sommet de l’[Otan].'],
     [
-      'a phrase highlights each word',
+      'a phrase is one highlight',
       '"armes de facture belge"',
       { content: 'Livraison d’armes de facture belge' },
-      'Livraison d’[armes] [de] [facture] [belge]',
+      'Livraison d’[armes de facture belge]',
+    ],
+    [
+      'phrases on both sides of NEAR, each one highlight',
+      '"drones ukrainiens" NEAR/3 "région de Belgorod"',
+      { content: 'Des drones ukrainiens ont frappé la région de Belgorod hier' },
+      'Des [drones ukrainiens] ont frappé la [région de Belgorod] hier',
     ],
     [
       'cut at both ends around the hit',
