@@ -9,6 +9,8 @@
 // and the figure is the median of the passes, not the best. Build times are the median of
 // repeated builds of the same watches (caches warm, as when one watch of many changes) and the
 // first build of a watch set never seen (caches cold for its words).
+import { build } from 'esbuild'
+import { Miniflare, convertV4MiniflareOptions } from 'miniflare'
 import { compileQuery } from '../src/watch/compile'
 import { evaluate } from '../src/watch/evaluate'
 import { prepareItem } from '../src/watch/item'
@@ -97,4 +99,48 @@ for (const count of [1000, 10_000]) {
   console.log(
     `  alerts:              ${Math.round(alerts / PASSES)} a pass of ${ARTICLES} articles`,
   )
+}
+
+// The same passes in workerd, where Feedwatch runs: V8 with pointer compression (smaller
+// objects) and Cloudflare's own settings. Each pass is one request, timed from here.
+const worker = await build({
+  entryPoints: ['bench/watch-worker.ts'], // npm run bench runs from the repository root
+  bundle: true,
+  format: 'esm',
+  platform: 'neutral',
+  mainFields: ['module', 'main'],
+  write: false,
+  logLevel: 'warning',
+})
+const mf = new Miniflare(
+  convertV4MiniflareOptions({
+    workers: [
+      {
+        name: 'watch-bench',
+        compatibilityDate: '2026-11-01',
+        modules: [{ type: 'ESModule', path: 'worker.mjs', contents: worker.outputFiles[0]!.text }],
+      },
+    ],
+  }),
+)
+try {
+  console.log('\nin workerd (the Workers runtime), same watches and article sets:')
+  for (const count of [1000, 10_000]) {
+    const seeds = [1, ...Array.from({ length: PASSES }, (_, k) => 42 + k)].join(',')
+    await (await mf.dispatchFetch(`http://bench/setup?watches=${count}&seeds=${seeds}`)).text()
+    await (await mf.dispatchFetch('http://bench/match?set=0')).text() // warm-up set
+    const passMs: number[] = []
+    for (let k = 1; k <= PASSES; k++) {
+      const start = performance.now()
+      await (await mf.dispatchFetch(`http://bench/match?set=${k}`)).text()
+      passMs.push(performance.now() - start)
+    }
+    const rate = (ms: number) => Math.round((ARTICLES / ms) * 1000)
+    console.log(
+      `  ${count} watches: ${rate(median(passMs))} articles/s, median of ${PASSES} fresh sets ` +
+        `[${passMs.map(rate).join(', ')}]`,
+    )
+  }
+} finally {
+  await mf.dispose()
 }

@@ -26,6 +26,8 @@ for (const file of files) {
     platform: 'node',
     format: 'esm',
     target: 'node22',
+    // Our code is bundled as wrangler bundles it; tools (esbuild, miniflare) load from node_modules.
+    packages: 'external',
     outfile,
     logLevel: 'warning',
   })
