@@ -1,11 +1,10 @@
-// Compiles a parsed query for matching: attaches to every word the forms the watch's options ask
-// for (stems per language, transliteration key), builds wildcard testers, and extracts the
+// Compiles a parsed query for matching: attaches to every word what the watch's options ask for
+// (a stem leaf, a transliteration key and its leaf), builds wildcard testers, and extracts the
 // presearch keys: terms that every matching item must contain (presearcher.ts indexes the watch
 // under them). Not responsible for parsing (query-parser.ts) nor for evaluation (evaluate.ts).
 // Reference: Lucene Monitor's TermFilteredPresearcher, which weights extracted terms by length.
 
 import { parseQuery, type MetaField, type QueryAst, type TextField } from './query-parser'
-import { hasStemmer, stemWord } from './stem'
 import { transliterationKey } from './transliterate'
 import type { Leaf, Word } from './word'
 
@@ -24,11 +23,10 @@ export interface WordMatcher {
   word: Word | undefined
   wordGeneration: number
   /**
-   * Stems by language, filled on first use (stemOf): null without the stem option. Lazy, so
-   * compiling never runs the stemmers of languages no item is written in.
+   * The item's words with this word's stem in the item's language (stem option; null without).
+   * Compiling runs no stemmer: the presearcher files the stems of a language when the first
+   * item in it comes.
    */
-  stems: Record<string, string> | null
-  /** The item's words with this word's stem in the item's language (stem option). */
   stemLeaf: Leaf | null
   /** Transliteration key (transliterate option), and the item's words that have it. */
   key: string | null
@@ -170,7 +168,6 @@ function words(
       term,
       word: undefined,
       wordGeneration: -1,
-      stems: options.stem ? {} : null,
       stemLeaf: options.stem ? newLeaf() : null,
       key,
       keyLeaf: key !== null ? newLeaf() : null,
@@ -224,12 +221,6 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
 
-/** The stem of `word` in `lang`, or undefined when the watch does not stem or `lang` has no stemmer. */
-export function stemOf(word: WordMatcher, lang: string | undefined): string | undefined {
-  if (!word.stems || lang === undefined || !hasStemmer(lang)) return undefined
-  return (word.stems[lang] ??= stemWord(word.term, lang))
-}
-
 /**
  * The presearch keys of a compiled query, or null when a match need contain no particular term
  * (pure negations). Computed by the presearcher when it files a watch, never kept.
@@ -245,7 +236,7 @@ export function presearchKeys(node: CompiledNode): PresearchKeys | null {
       }
       if (!best) return null
       const keys: PresearchKey[] = [{ kind: 'term', value: best.term }]
-      if (best.stems) keys.push({ kind: 'stemOf', value: best.term })
+      if (best.stemLeaf) keys.push({ kind: 'stemOf', value: best.term })
       if (best.key !== null && best.key !== best.term)
         keys.push({ kind: 'translit', value: best.key })
       return { keys, weight: bestWeight }

@@ -5,8 +5,9 @@
 // Semantics: docs/query-language.md and the header of query-parser.ts.
 
 import type { Hit } from '../model'
-import { stemOf, type CompiledNode, type WordMatcher } from './compile'
+import { type CompiledNode, type WordMatcher } from './compile'
 import { indicesOf, occursIn, type PreparedItem } from './item'
+import { hasStemmer } from './stem'
 import type { TextField } from './query-parser'
 import { lexiconGeneration, wordFor, type Leaf, type Word } from './word'
 
@@ -67,14 +68,24 @@ function matchesMeta(node: Extract<CompiledNode, { type: 'meta' }>, item: Prepar
  */
 function wordsOf(item: PreparedItem, m: WordMatcher): readonly Word[] {
   let words: readonly Word[]
-  if (stemOf(m, item.stemLang) !== undefined) {
-    words = leafWords(m.stemLeaf!, item)
+  // The presearcher binds stem leaves exactly when the item's language has a stemmer.
+  if (m.stemLeaf !== null && hasStemmer(item.stemLang)) {
+    words = leafWords(m.stemLeaf, item)
   } else {
     const word = termWord(m)
     words = word.itemStamp === item.stamp ? [word] : NO_WORDS
   }
-  if (m.keyLeaf === null) return words
-  const byKey = leafWords(m.keyLeaf, item)
+  return withKeyWords(words, m.keyLeaf, item)
+}
+
+/** `words` and the words of `keyLeaf` (transliteration matches) not already among them. */
+function withKeyWords(
+  words: readonly Word[],
+  keyLeaf: Leaf | null,
+  item: PreparedItem,
+): readonly Word[] {
+  if (keyLeaf === null) return words
+  const byKey = leafWords(keyLeaf, item)
   if (words.length === 0) return byKey
   let out: Word[] | undefined
   for (const word of byKey) {
@@ -186,17 +197,7 @@ function wildcardMatches(node: WildcardNode, item: PreparedItem): boolean {
 
 /** The item's words the wildcard matches by its pattern or by its transliteration key. */
 function wildcardWords(node: WildcardNode, item: PreparedItem): readonly Word[] {
-  const literal = leafWords(node.leaf, item)
-  if (node.keyLeaf === null) return literal
-  const byKey = leafWords(node.keyLeaf, item)
-  if (literal.length === 0) return byKey
-  let out: Word[] | undefined
-  for (const word of byKey) {
-    if (literal.includes(word)) continue
-    out ??= literal.slice()
-    out.push(word)
-  }
-  return out ?? literal
+  return withKeyWords(leafWords(node.leaf, item), node.keyLeaf, item)
 }
 
 const NO_WORDS: Word[] = []
