@@ -52,32 +52,25 @@ interface Buckets {
   /** `stemOf` keys: the term and the watch, in watch order. */
   stemOf: Array<{ term: string; watch: number }>
   keys: Map<string, number[]>
-  /** Wildcards by prefixHash of their (cut) literal prefix; collisions only add candidates. */
-  prefixes: HashBuckets<number>
+  /** Wildcards by their (cut) literal prefix; hash collisions only add candidates. */
+  prefixes: PrefixBuckets<number>
   /** `?` patterns without `*`, by prefix, suffix and term length together (sizedHash). */
   sized: HashBuckets<number>
-  keyPrefixes: HashBuckets<number>
+  keyPrefixes: PrefixBuckets<number>
   meta: Map<string, number[]>
   /** Leaves of stemmed query words: their terms, filed per language on first use (stemLeaves). */
   stemLeafOf: Array<{ term: string; leaf: Leaf }>
   stemLeaves: Map<string, Map<string, Leaf[]>>
   /** Leaves of transliterated query words, by key. */
   keyLeaves: Map<string, Leaf[]>
-  /** Wildcard leaves by prefixHash of their literal prefix (cut), and those without a prefix. */
-  patternLeaves: HashBuckets<PatternLeaf>
-  patternLeafLengths: number
+  /** Wildcard leaves by their literal prefix (cut), and those without a prefix. */
+  patternLeaves: PrefixBuckets<PatternLeaf>
   unprefixedLeaves: PatternLeaf[]
-  /** Transliterated wildcards' leaves by prefixHash of their key prefix (cut). */
-  keyPatternLeaves: HashBuckets<PatternLeaf>
-  keyPatternLeafLengths: number
-  /**
-   * Bit n set: some prefix of length n is filed (n from 1 to compile.ts's PREFIX_BUCKET_LENGTH;
-   * for sized keys, prefixes and suffixes from 0).
-   */
-  prefixLengths: number
+  /** Transliterated wildcards' leaves by their key prefix (cut). */
+  keyPatternLeaves: PrefixBuckets<PatternLeaf>
+  /** For `sized`: bit n set when some prefix (or suffix) of length n is filed, n from 0. */
   sizedPrefixLengths: number
   sizedSuffixLengths: number
-  keyPrefixLengths: number
 }
 
 export function buildPresearcher(queries: CompiledQuery[]): Presearcher {
@@ -86,22 +79,18 @@ export function buildPresearcher(queries: CompiledQuery[]): Presearcher {
     stems: new Map(),
     stemOf: [],
     keys: new Map(),
-    prefixes: new HashBuckets(),
+    prefixes: new PrefixBuckets(),
     sized: new HashBuckets(),
-    keyPrefixes: new HashBuckets(),
+    keyPrefixes: new PrefixBuckets(),
     meta: new Map(),
     stemLeafOf: [],
     stemLeaves: new Map(),
     keyLeaves: new Map(),
-    patternLeaves: new HashBuckets(),
-    patternLeafLengths: 0,
+    patternLeaves: new PrefixBuckets(),
     unprefixedLeaves: [],
-    keyPatternLeaves: new HashBuckets(),
-    keyPatternLeafLengths: 0,
-    prefixLengths: 0,
+    keyPatternLeaves: new PrefixBuckets(),
     sizedPrefixLengths: 0,
     sizedSuffixLengths: 0,
-    keyPrefixLengths: 0,
   }
   const always: number[] = []
   let needsStem = false
@@ -135,7 +124,7 @@ export function buildPresearcher(queries: CompiledQuery[]): Presearcher {
     add(b.terms.get(term))
     // A word's prefix hashes serve the wildcard buckets and leaves alike: computed once.
     const n = prefixHashes(term, termPrefixes)
-    if (b.prefixLengths !== 0) lookupPrefixes(b.prefixes, b.prefixLengths, termPrefixes, n, add)
+    b.prefixes.lookup(termPrefixes, n, add)
     if (b.sizedPrefixLengths !== 0) lookupSized(b, term, n, add)
     let keyN = 0
     if (needsKeys) {
@@ -143,8 +132,7 @@ export function buildPresearcher(queries: CompiledQuery[]): Presearcher {
       add(b.keys.get(key))
       if (key !== term) add(b.terms.get(key))
       keyN = prefixHashes(key, keyPrefixes)
-      if (b.keyPrefixLengths !== 0)
-        lookupPrefixes(b.keyPrefixes, b.keyPrefixLengths, keyPrefixes, keyN, add)
+      b.keyPrefixes.lookup(keyPrefixes, keyN, add)
     }
     if (list.length === 0) list = NO_WATCHES
     word.selectedBy = id
@@ -235,19 +223,10 @@ function fileLeaves(b: Buckets, node: CompiledNode): void {
     case 'wildcard': {
       const entry: PatternLeaf = { leaf: node.leaf, prefix: node.prefix, test: node.test }
       if (node.prefix === '') b.unprefixedLeaves.push(entry)
-      else {
-        const cut = node.prefix.slice(0, PREFIX_BUCKET_LENGTH)
-        b.patternLeafLengths |= 1 << cut.length
-        b.patternLeaves.file(prefixHash(cut), entry)
-      }
+      else b.patternLeaves.fileUnder(node.prefix, entry)
       if (node.keyLeaf && node.keyPrefix !== null) {
-        const cut = node.keyPrefix.slice(0, PREFIX_BUCKET_LENGTH)
-        b.keyPatternLeafLengths |= 1 << cut.length
-        b.keyPatternLeaves.file(prefixHash(cut), {
-          leaf: node.keyLeaf,
-          prefix: node.keyPrefix,
-          test: null,
-        })
+        const keyEntry = { leaf: node.keyLeaf, prefix: node.keyPrefix, test: null }
+        b.keyPatternLeaves.fileUnder(node.keyPrefix, keyEntry)
       }
       return
     }
@@ -276,8 +255,7 @@ function fileWordLeaves(b: Buckets, word: WordMatcher): void {
  */
 function termLeaves(b: Buckets, word: Word, n: number, keyN: number): readonly Leaf[] {
   let out: Leaf[] | undefined
-  const take = (entries: readonly PatternLeaf[] | undefined, term: string) => {
-    if (!entries) return
+  const take = (entries: readonly PatternLeaf[], term: string) => {
     for (const { leaf, prefix, test } of entries) {
       if (!term.startsWith(prefix) || (test && !test(term))) continue
       if (out) out.push(leaf)
@@ -285,23 +263,13 @@ function termLeaves(b: Buckets, word: Word, n: number, keyN: number): readonly L
     }
   }
   const term = word.term
-  if (b.patternLeafLengths !== 0) {
-    for (let k = 1; k <= n; k++) {
-      if ((b.patternLeafLengths & (1 << k)) === 0) continue
-      take(b.patternLeaves.get(termPrefixes[k]!), term)
-    }
-  }
+  b.patternLeaves.lookup(termPrefixes, n, (entries) => take(entries, term))
   take(b.unprefixedLeaves, term)
   if (keyN >= 0) {
     const key = word.translit()
     const byKey = b.keyLeaves.get(key)
     if (byKey) out = out ? out.concat(byKey) : byKey.slice()
-    if (b.keyPatternLeafLengths !== 0) {
-      for (let k = 1; k <= keyN; k++) {
-        if ((b.keyPatternLeafLengths & (1 << k)) === 0) continue
-        take(b.keyPatternLeaves.get(keyPrefixes[k]!), key)
-      }
-    }
+    b.keyPatternLeaves.lookup(keyPrefixes, keyN, (entries) => take(entries, key))
   }
   return out ?? NO_LEAVES
 }
@@ -349,8 +317,7 @@ function fileKey(b: Buckets, key: PresearchKey, watch: number): void {
     case 'translit':
       return file(b.keys, key.value, watch)
     case 'prefix':
-      b.prefixLengths |= 1 << key.value.length
-      return b.prefixes.file(prefixHash(key.value), watch)
+      return b.prefixes.fileUnder(key.value, watch)
     case 'sized':
       b.sizedPrefixLengths |= 1 << key.value.length
       b.sizedSuffixLengths |= 1 << key.suffix.length
@@ -359,8 +326,7 @@ function fileKey(b: Buckets, key: PresearchKey, watch: number): void {
         watch,
       )
     case 'keyPrefix':
-      b.keyPrefixLengths |= 1 << key.value.length
-      return b.keyPrefixes.file(prefixHash(key.value), watch)
+      return b.keyPrefixes.fileUnder(key.value, watch)
     case 'meta':
       return file(b.meta, key.value, watch)
   }
@@ -417,20 +383,6 @@ function suffixHashes(s: string, n: number, out: Int32Array): void {
   }
 }
 
-/** Adds the watches filed under each prefix hash in `hashes` whose length is in `lengths`. */
-function lookupPrefixes(
-  map: HashBuckets<number>,
-  lengths: number,
-  hashes: Int32Array,
-  n: number,
-  add: (list: number[] | undefined) => void,
-): void {
-  for (let k = 1; k <= n; k++) {
-    if ((lengths & (1 << k)) === 0) continue
-    add(map.get(hashes[k]!))
-  }
-}
-
 function sizedHash(prefix: number, suffix: number, length: number): number {
   return (Math.imul(prefix, 0x9e3779b1) + Math.imul(suffix, 0x85ebca6b) + length) | 0
 }
@@ -473,6 +425,31 @@ class HashBuckets<T> {
   get(hash: number): T[] | undefined {
     if ((this.bits[(hash >>> 5) & (FILTER_WORDS - 1)]! & (1 << (hash & 31))) === 0) return undefined
     return this.map.get(hash)
+  }
+}
+
+/**
+ * HashBuckets filed by a string's first characters (cut to PREFIX_BUCKET_LENGTH), which knows
+ * the prefix lengths in use, so a word looks up only those (its prefix hashes from prefixHashes).
+ */
+class PrefixBuckets<T> extends HashBuckets<T> {
+  /** Bit n set: some prefix of length n is filed. */
+  private lengths = 0
+
+  fileUnder(prefix: string, value: T): void {
+    const cut = prefix.slice(0, PREFIX_BUCKET_LENGTH)
+    this.lengths |= 1 << cut.length
+    this.file(prefixHash(cut), value)
+  }
+
+  /** Visits what is filed under each of a word's first n prefixes (hashes[k]: length k). */
+  lookup(hashes: Int32Array, n: number, visit: (found: T[]) => void): void {
+    if (this.lengths === 0) return
+    for (let k = 1; k <= n; k++) {
+      if ((this.lengths & (1 << k)) === 0) continue
+      const found = this.get(hashes[k]!)
+      if (found) visit(found)
+    }
   }
 }
 
