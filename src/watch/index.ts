@@ -134,19 +134,18 @@ export function previewQuery(
 }
 
 /** One query and its own presearcher, which binds items to the query's leaves. */
-function compileSingle(
-  query: string,
-  options: MatchOptions | undefined,
-): { root: CompiledQuery['root']; presearcher: Presearcher } {
+interface SingleQuery {
+  root: CompiledQuery['root']
+  presearcher: Presearcher
+}
+
+function compileSingle(query: string, options: MatchOptions | undefined): SingleQuery {
   const compiled = compileQuery(query, options)
   return { root: compiled.root, presearcher: buildPresearcher([compiled]) }
 }
 
 /** Evaluates every time, whatever the presearcher would select: this is the reference path. */
-function matchSingle(
-  single: { root: CompiledQuery['root']; presearcher: Presearcher },
-  prepared: PreparedItem,
-): MatchExplanation | null {
+function matchSingle(single: SingleQuery, prepared: PreparedItem): MatchExplanation | null {
   single.presearcher.bind(prepared)
   return evaluate(single.root, prepared) ? explainMatch(single.root, prepared) : null
 }
