@@ -31,6 +31,11 @@ function time<T>(run: () => T): { ms: number; value: T } {
   return { ms: performance.now() - start, value }
 }
 
+/** Articles per second for a pass of ARTICLES articles that took `ms`. */
+function rate(ms: number): number {
+  return Math.round((ARTICLES / ms) * 1000)
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
   return sorted[Math.floor(sorted.length / 2)]!
@@ -84,7 +89,6 @@ for (const count of [1000, 10_000]) {
     }
   }).ms
 
-  const rate = (ms: number) => Math.round((ARTICLES / ms) * 1000)
   console.log(`\n${count} watches (${index.errors.length} invalid)`)
   console.log(
     `  index build:         ${buildMs.toFixed(1)} ms median of ${BUILDS} ` +
@@ -112,7 +116,6 @@ for (const count of [1000, 10_000]) {
       for (const a of set) matchItem(index, a)
     }).ms
   })
-  const rate = (ms: number) => Math.round((ARTICLES / ms) * 1000)
   console.log(
     `\nZipf corpus, 10000 watches: ${rate(median(passMs))} articles/s, median of ${PASSES} ` +
       `fresh sets [${passMs.map(rate).join(', ')}]`,
@@ -153,7 +156,6 @@ try {
       await (await mf.dispatchFetch(`http://bench/match?set=${k}`)).text()
       passMs.push(performance.now() - start)
     }
-    const rate = (ms: number) => Math.round((ARTICLES / ms) * 1000)
     console.log(
       `  ${count} watches: ${rate(median(passMs))} articles/s, median of ${PASSES} fresh sets ` +
         `[${passMs.map(rate).join(', ')}]`,
