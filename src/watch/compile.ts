@@ -6,7 +6,7 @@
 
 import { parseQuery, type MetaField, type QueryAst, type TextField } from './query-parser'
 import { transliterationKey } from './transliterate'
-import type { Leaf, Word } from './word'
+import type { Leaf } from './word'
 
 export interface MatchOptions {
   stem?: boolean
@@ -17,10 +17,10 @@ export interface MatchOptions {
 export interface WordMatcher {
   term: string
   /**
-   * The term's Word (word.ts), looked up on first use, and the lexicon generation it was looked
-   * up in (evaluate.ts's termWord looks again after a sweep).
+   * The term's id in the lexicon (word.ts), looked up on first use (-1 before), and the lexicon
+   * generation it was looked up in (evaluate.ts's termId looks again after a sweep).
    */
-  word: Word | undefined
+  wordId: number
   wordGeneration: number
   /**
    * The item's words with this word's stem in the item's language (stem option; null without).
@@ -166,7 +166,7 @@ function words(
     const key = options.transliterate ? transliterationKey(term) : null
     return {
       term,
-      word: undefined,
+      wordId: -1,
       wordGeneration: -1,
       stemLeaf: options.stem ? newLeaf() : null,
       key,
@@ -214,7 +214,7 @@ function wildcard(
 }
 
 function newLeaf(): Leaf {
-  return { stamp: 0, words: [] }
+  return { stamp: 0, ids: [] }
 }
 
 function escapeRegExp(s: string): string {

@@ -9,7 +9,7 @@ import { type CompiledNode, type WordMatcher } from './compile'
 import { indicesOf, occursIn, type PreparedItem } from './item'
 import { hasStemmer } from './stem'
 import type { TextField } from './query-parser'
-import { lexiconGeneration, wordFor, type Leaf, type Word } from './word'
+import { ITEM_STAMP, ROW, lexicon, type Leaf } from './word'
 
 /** A run of positions that satisfied a span query, and the tokens to highlight in it. */
 interface Span {
@@ -35,8 +35,8 @@ export function evaluate(node: CompiledNode, item: PreparedItem): boolean {
       return matchesMeta(node, item)
     case 'words':
       if (node.words.length === 1) {
-        for (const word of wordsOf(item, node.words[0]!)) {
-          if (occursIn(item, word, node.fields)) return true
+        for (const id of wordsOf(item, node.words[0]!)) {
+          if (occursIn(item, id, node.fields)) return true
         }
         return false
       }
@@ -62,52 +62,52 @@ function matchesMeta(node: Extract<CompiledNode, { type: 'meta' }>, item: Prepar
 }
 
 /**
- * The item's words that a query word stands for: those with its stem in the item's language (or
- * its term, without the stem option or a stemmer), and those with its transliteration key.
- * The item must be bound (presearcher.ts), which fills the leaves.
+ * The ids of the item's words that a query word stands for: those with its stem in the item's
+ * language (or its term, without the stem option or a stemmer), and those with its
+ * transliteration key. The item must be bound (presearcher.ts), which fills the leaves.
  */
-function wordsOf(item: PreparedItem, m: WordMatcher): readonly Word[] {
-  let words: readonly Word[]
+function wordsOf(item: PreparedItem, m: WordMatcher): readonly number[] {
+  let words: readonly number[]
   // The presearcher binds stem leaves exactly when the item's language has a stemmer.
   if (m.stemLeaf !== null && hasStemmer(item.stemLang)) {
     words = leafWords(m.stemLeaf, item)
   } else {
-    const word = termWord(m)
-    words = word.itemStamp === item.stamp ? [word] : NO_WORDS
+    const id = termId(m)
+    words = lexicon.rows[id * ROW + ITEM_STAMP] === item.stamp ? [id] : NO_WORDS
   }
   return withKeyWords(words, m.keyLeaf, item)
 }
 
 /** `words` and the words of `keyLeaf` (transliteration matches) not already among them. */
 function withKeyWords(
-  words: readonly Word[],
+  words: readonly number[],
   keyLeaf: Leaf | null,
   item: PreparedItem,
-): readonly Word[] {
+): readonly number[] {
   if (keyLeaf === null) return words
   const byKey = leafWords(keyLeaf, item)
   if (words.length === 0) return byKey
-  let out: Word[] | undefined
-  for (const word of byKey) {
-    if (words.includes(word)) continue
+  let out: number[] | undefined
+  for (const id of byKey) {
+    if (words.includes(id)) continue
     out ??= words.slice()
-    out.push(word)
+    out.push(id)
   }
   return out ?? words
 }
 
-/** The lexicon's Word for the query word's term, looked up again only after a sweep. */
-function termWord(m: WordMatcher): Word {
-  const generation = lexiconGeneration()
-  if (m.word === undefined || m.wordGeneration !== generation) {
-    m.word = wordFor(m.term)
+/** The lexicon's id for the query word's term, looked up again only after a sweep. */
+function termId(m: WordMatcher): number {
+  const generation = lexicon.generation
+  if (m.wordId < 0 || m.wordGeneration !== generation) {
+    m.wordId = lexicon.get(m.term).id
     m.wordGeneration = generation
   }
-  return m.word
+  return m.wordId
 }
 
-function leafWords(leaf: Leaf, item: PreparedItem): readonly Word[] {
-  return leaf.stamp === item.stamp ? leaf.words : NO_WORDS
+function leafWords(leaf: Leaf, item: PreparedItem): readonly number[] {
+  return leaf.stamp === item.stamp ? leaf.ids : NO_WORDS
 }
 
 /** Token indices in field `f` where `word` occurs, ascending. */
@@ -141,12 +141,12 @@ export const MAX_NEAR_SPANS = 1000
 const NEAR_PAIRS_TO_SORT = 256
 
 function wordSpans(words: WordMatcher[], text: string, item: PreparedItem, f: TextField): Span[] {
-  const tokens = item.fields[f].tokens
+  const { base } = item.fields[f]
   const first = occurrences(item, f, words[0]!)
   if (first.length === 0) return []
   if (words.length === 1) {
     return first.map((index) => {
-      const pos = tokens[index]!.pos
+      const pos = item.pos[base + index]!
       return { from: pos, to: pos, tokens: [{ index, text }] }
     })
   }
@@ -156,12 +156,12 @@ function wordSpans(words: WordMatcher[], text: string, item: PreparedItem, f: Te
     const occ = occurrences(item, f, words[k]!)
     if (occ.length === 0) return []
     const byPos = new Map<number, number>()
-    for (const index of occ) byPos.set(tokens[index]!.pos, index)
+    for (const index of occ) byPos.set(item.pos[base + index]!, index)
     later.push(byPos)
   }
   const out: Span[] = []
   for (const index of first) {
-    const pos = tokens[index]!.pos
+    const pos = item.pos[base + index]!
     const hit: Span['tokens'] = [{ index, text }]
     let ok = true
     for (let k = 1; k < words.length && ok; k++) {
@@ -177,9 +177,9 @@ function wordSpans(words: WordMatcher[], text: string, item: PreparedItem, f: Te
 type WildcardNode = Extract<CompiledNode, { type: 'wildcard' }>
 
 function wildcardSpans(node: WildcardNode, item: PreparedItem, f: TextField): Span[] {
-  const tokens = item.fields[f].tokens
+  const { base } = item.fields[f]
   return wildcardIndices(node, item, f).map((index) => {
-    const pos = tokens[index]!.pos
+    const pos = item.pos[base + index]!
     return { from: pos, to: pos, tokens: [{ index, text: node.text }] }
   })
 }
@@ -191,16 +191,16 @@ function wildcardIndices(node: WildcardNode, item: PreparedItem, f: TextField): 
 
 /** Whether any field of the wildcard holds a word it matches. */
 function wildcardMatches(node: WildcardNode, item: PreparedItem): boolean {
-  for (const word of wildcardWords(node, item)) if (occursIn(item, word, node.fields)) return true
+  for (const id of wildcardWords(node, item)) if (occursIn(item, id, node.fields)) return true
   return false
 }
 
 /** The item's words the wildcard matches by its pattern or by its transliteration key. */
-function wildcardWords(node: WildcardNode, item: PreparedItem): readonly Word[] {
+function wildcardWords(node: WildcardNode, item: PreparedItem): readonly number[] {
   return withKeyWords(leafWords(node.leaf, item), node.keyLeaf, item)
 }
 
-const NO_WORDS: Word[] = []
+const NO_WORDS: number[] = []
 
 type NearNode = Extract<CompiledNode, { type: 'near' }>
 
@@ -304,10 +304,10 @@ export function collectHits(
       if (node.type === 'words' && node.words.length === 1) {
         // One word: its occurrences are the hits (what wordSpans would wrap in spans).
         for (const f of node.fields) {
-          const tokens = item.fields[f].tokens
+          const { base } = item.fields[f]
           for (const index of occurrences(item, f, node.words[0]!)) {
-            const token = tokens[index]!
-            hits.push({ field: f, term: node.text, start: token.start, end: token.end })
+            const t = base + index
+            hits.push({ field: f, term: node.text, start: item.start[t]!, end: item.end[t]! })
             terms.add(node.text)
             fields.add(f)
           }
@@ -320,12 +320,12 @@ export function collectHits(
           // A phrase is one hit, from its first word to its last: one highlight, not one a word.
           let last: Hit | undefined
           for (const { index, text, joined } of span.tokens) {
-            const token = field.tokens[index]!
+            const t = field.base + index
             if (joined && last) {
-              last.end = Math.max(last.end, token.end)
+              last.end = Math.max(last.end, item.end[t]!)
               continue
             }
-            last = { field: f, term: text, start: token.start, end: token.end }
+            last = { field: f, term: text, start: item.start[t]!, end: item.end[t]! }
             hits.push(last)
             terms.add(text)
             fields.add(f)

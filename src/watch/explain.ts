@@ -73,10 +73,9 @@ function buildSnippet(
     const f = hits[from]!.field as TextField
     let to = from + 1
     while (to < hits.length && hits[to]!.field === f) to++
-    const tokens = item.fields[f].tokens
     // Hits far apart cannot share a window; a few anchors per field find the densest one.
     for (let a = from; a < Math.min(to, from + MAX_ANCHORS); a++) {
-      const window = windowAround(tokens, hits[a]!.start, item.fields[f].text.length)
+      const window = windowAround(item, item.fields[f], hits[a]!.start)
       terms.length = 0
       let inside = 0
       for (let k = from; k < to; k++) {
@@ -99,40 +98,46 @@ function buildSnippet(
   return cutSnippet(item.fields[best.field], best.start, best.end, spans)
 }
 
-/** Offsets of a window of words starting a few words before the token at `offset`. */
+/**
+ * Offsets of a window of words of `field` (which has tokens) starting a few words before the
+ * token at `offset`.
+ */
 function windowAround(
-  tokens: PreparedItem['fields']['title']['tokens'],
+  item: PreparedItem,
+  field: FieldIndex,
   offset: number,
-  textLength: number,
 ): { start: number; end: number } {
+  const { pos, start, end: ends } = item
+  const base = field.base
+  const lastToken = base + field.count - 1
   // First token ending after `offset` (tokens are in text order).
-  let lo = 0
-  let hi = tokens.length - 1
+  let lo = base
+  let hi = lastToken
   while (lo < hi) {
     const mid = (lo + hi) >>> 1
-    if (tokens[mid]!.end > offset) hi = mid
+    if (ends[mid]! > offset) hi = mid
     else lo = mid + 1
   }
   const anchor = lo
-  const anchorPos = tokens[anchor]!.pos
+  const anchorPos = pos[anchor]!
   let first = anchor
-  while (first > 0 && tokens[first - 1]!.pos >= anchorPos - WORDS_BEFORE) first--
+  while (first > base && pos[first - 1]! >= anchorPos - WORDS_BEFORE) first--
   let last = anchor
-  const lastPos = tokens[first]!.pos + WINDOW_WORDS - 1
-  while (last + 1 < tokens.length && tokens[last + 1]!.pos <= lastPos) last++
+  const lastPos = pos[first]! + WINDOW_WORDS - 1
+  while (last < lastToken && pos[last + 1]! <= lastPos) last++
   let end = 0
-  for (let i = first; i <= last; i++) end = Math.max(end, tokens[i]!.end)
+  for (let i = first; i <= last; i++) end = Math.max(end, ends[i]!)
   // Keep the punctuation that closes the text (a full stop) rather than cutting before it.
-  if (last === tokens.length - 1) end = textLength
-  return { start: first === 0 ? 0 : tokens[first]!.start, end }
+  if (last === lastToken) end = field.text.length
+  return { start: first === base ? 0 : start[first]!, end }
 }
 
 /** With no text hit (site:, lang:, feed: only), the opening words of the body or title. */
 function leadSnippet(item: PreparedItem): Omit<MatchExplanation, 'terms' | 'fields' | 'hits'> {
   for (const f of ['summary', 'content', 'title'] as const) {
     const field = item.fields[f]
-    if (field.tokens.length === 0) continue
-    const window = windowAround(field.tokens, 0, field.text.length)
+    if (field.count === 0) continue
+    const window = windowAround(item, field, 0)
     return cutSnippet(field, window.start, window.end, [])
   }
   return { snippet: '', highlights: [] }

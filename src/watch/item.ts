@@ -1,14 +1,14 @@
-// Prepares one item for matching: tokenises each searchable field once, finds the item's distinct
-// Words (word.ts) and chains each Word's occurrences, and extracts the host, languages, feed id
-// and tags that site:, lang: and feed: compare against. The words sharing a stem, a
-// transliteration key or a wildcard with a query word are found by the presearcher
-// (presearcher.ts's bind), from memos on the Words. Not responsible for deciding matches
-// (evaluate.ts).
+// Prepares one item for matching: tokenises each searchable field once, gives each token its
+// word's id in the lexicon (word.ts), lists the item's distinct words and chains each one's
+// occurrences, and extracts the host, languages, feed id and tags that site:, lang: and feed:
+// compare against. The words sharing a stem, a transliteration key or a wildcard with a query
+// word are found by the presearcher (presearcher.ts's bind), from memos on the Words. Not
+// responsible for deciding matches (evaluate.ts).
 
 import type { TextField } from './query-parser'
 import { primaryLanguage } from './stem'
-import { tokenize, type Token } from './tokenize'
-import { nextItemStamp, trimLexicon, wordFor, type Word } from './word'
+import { scanTokens, termHash, type TokenSink } from './tokenize'
+import { FIRST, ITEM_STAMP, LAST, ROW, lexicon, nextItemStamp, trimLexicon } from './word'
 
 /** The fields of an item a watch can look at; text fields are plain text (ingest strips HTML). */
 export interface ItemFields {
@@ -27,9 +27,9 @@ export interface ItemFields {
 export interface FieldIndex {
   /** The field's original text; hit offsets point into it (categories joined by ", "). */
   text: string
-  tokens: Token[]
-  /** The item-wide number of this field's first token (see PreparedItem.next). */
+  /** The item-wide number of this field's first token, and its number of tokens. */
   base: number
+  count: number
   /** Lazily set by explain.ts: whether every whitespace in `text` is a single plain space. */
   singleSpaced?: boolean
 }
@@ -38,6 +38,14 @@ export interface PreparedItem {
   /** A number no other prepared item has (word.ts's nextItemStamp): marks what belongs to it. */
   stamp: number
   fields: Record<TextField, FieldIndex>
+  /**
+   * Per token, numbered through the fields in FIELD_ORDER: its word's id in the lexicon
+   * (word.ts), its word position in its field, and its offsets into the field's text.
+   */
+  ids: Int32Array
+  pos: Int32Array
+  start: Int32Array
+  end: Int32Array
   /** Language tags of the item and its feed, lowercased, each with its prefixes (fr-ca, fr). */
   langs: string[]
   /** The language whose stemmer applies: the item's, else the feed's (primary subtag). */
@@ -48,12 +56,13 @@ export interface PreparedItem {
   feedId: string
   feedTags: string[]
   /**
-   * The item's distinct words over all fields. Each Word holds its occurrences in this item (its
-   * `first` token, then `next`), valid while its itemStamp is this item's stamp: preparing
-   * another item takes them over, so an item is matched before the next is prepared.
+   * The ids of the item's distinct words, in order of first occurrence. Each word's row holds
+   * its occurrences in this item (its FIRST token, then `next`), valid while the row's
+   * ITEM_STAMP is this item's stamp: preparing another item takes them over, so an item is
+   * matched before the next is prepared.
    */
-  words: Word[]
-  /** Token numbers run through the fields in FIELD_ORDER; next[t] is the word's next token or -1. */
+  words: Int32Array
+  /** next[t] is the token after t with the same word, or -1. */
   next: Int32Array
 }
 
@@ -65,12 +74,84 @@ const HOST_RE = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?([^/?#:]+)/i
 /** The fields in item-wide token order. */
 export const FIELD_ORDER = ['title', 'summary', 'content', 'author', 'category', 'url'] as const
 
+/**
+ * Takes an item's tokens as scanTokens finds them, then looks all their words up in the lexicon
+ * at once (lookUp): a plain word as a range of the field's text, without a string. One for the
+ * isolate, reused by every item (preparing one is never interrupted).
+ */
+class ItemTokens implements TokenSink {
+  /** Per token: its position and offsets, then (after lookUp) its word's id. */
+  pos = new Int32Array(4096)
+  start = new Int32Array(4096)
+  end = new Int32Array(4096)
+  ids = new Int32Array(4096)
+  /** Per token, for lookUp: its term is texts[t] from `from` to `to` (see TokenSink.plain). */
+  texts: string[] = []
+  from = new Int32Array(4096)
+  to = new Int32Array(4096)
+  hash = new Int32Array(4096)
+  upper = new Uint8Array(4096)
+  count = 0
+  offset = 0
+
+  plain(text: string, start: number, end: number, hash: number, upper: boolean, pos: number) {
+    this.push(text, start, end, hash, upper, pos, start + this.offset, end + this.offset)
+  }
+
+  token(term: string, pos: number, start: number, end: number) {
+    this.push(term, 0, term.length, termHash(term), false, pos, start, end)
+  }
+
+  private push(
+    text: string,
+    from: number,
+    to: number,
+    hash: number,
+    upper: boolean,
+    pos: number,
+    start: number,
+    end: number,
+  ): void {
+    const t = this.count++
+    if (t === this.ids.length) this.grow()
+    this.texts[t] = text
+    this.from[t] = from
+    this.to[t] = to
+    this.hash[t] = hash
+    this.upper[t] = upper ? 1 : 0
+    this.pos[t] = pos
+    this.start[t] = start
+    this.end[t] = end
+  }
+
+  /** Sets every token's id (see Lexicon.findAll). */
+  lookUp(): void {
+    lexicon.findAll(this.count, this.texts, this.from, this.to, this.hash, this.upper, this.ids)
+    this.texts.length = 0
+  }
+
+  private grow(): void {
+    const size = this.ids.length * 2
+    for (const key of ['pos', 'start', 'end', 'ids', 'from', 'to', 'hash'] as const) {
+      const array = new Int32Array(size)
+      array.set(this[key])
+      this[key] = array
+    }
+    const upper = new Uint8Array(size)
+    upper.set(this.upper)
+    this.upper = upper
+  }
+}
+
+const scratch = new ItemTokens()
+
 export function prepareItem(item: ItemFields): PreparedItem {
   trimLexicon()
   const url = item.url ?? ''
   const host = HOST_RE.exec(url)
   const hostText = host?.[1] ?? ''
   const stamp = nextItemStamp()
+  scratch.count = 0
   const fields: Record<TextField, FieldIndex> = {
     title: tokenizeField(item.title ?? ''),
     summary: tokenizeField(item.summary ?? ''),
@@ -79,10 +160,17 @@ export function prepareItem(item: ItemFields): PreparedItem {
     category: tokenizeCategories(item.categories ?? []),
     url: tokenizeField(url),
   }
-  const { words, next } = chainWords(fields, stamp)
+  const count = scratch.count
+  scratch.lookUp()
+  const ids = scratch.ids.slice(0, count)
+  const { words, next } = chainWords(ids, stamp)
   return {
     stamp,
     fields,
+    ids,
+    pos: scratch.pos.slice(0, count),
+    start: scratch.start.slice(0, count),
+    end: scratch.end.slice(0, count),
     langs: languageTags([item.lang, item.feedLang]),
     stemLang: primaryLanguage(item.lang) ?? primaryLanguage(item.feedLang),
     host: hostText.toLowerCase().replace(/\.$/, ''),
@@ -94,86 +182,87 @@ export function prepareItem(item: ItemFields): PreparedItem {
   }
 }
 
+/** Scans one field into `scratch` (fields must come in FIELD_ORDER). */
 function tokenizeField(text: string): FieldIndex {
-  const tokens: Token[] = []
-  tokenize(text, tokens)
-  return { text, tokens, base: 0 }
+  const base = scratch.count
+  scratch.offset = 0
+  scanTokens(text, scratch)
+  return { text, base, count: scratch.count - base }
 }
 
 function tokenizeCategories(categories: string[]): FieldIndex {
-  const tokens: Token[] = []
+  const base = scratch.count
   let pos = 0
   let offset = 0
   for (const category of categories) {
-    pos = tokenize(category, tokens, pos, offset) + CATEGORY_POSITION_GAP
+    scratch.offset = offset
+    pos = scanTokens(category, scratch, pos) + CATEGORY_POSITION_GAP
     offset += category.length + CATEGORY_SEPARATOR.length
   }
-  return { text: categories.join(CATEGORY_SEPARATOR), tokens, base: 0 }
+  const text = categories.join(CATEGORY_SEPARATOR)
+  return { text, base, count: scratch.count - base }
 }
+
+/** Scratch for the distinct words of the item being prepared. */
+let distinct = new Int32Array(4096)
 
 /**
- * Numbers the tokens across fields, finds each token's Word (one lexicon lookup per token) and
- * chains each Word's tokens in text order. Words met in this item carry its stamp, so neither
- * a set of terms nor a map per field is needed.
+ * Lists the item's distinct words and chains each word's tokens in text order, through the
+ * words' rows: words met in this item carry its stamp, so neither a set of terms nor a map per
+ * field is needed.
  */
-function chainWords(
-  fields: Record<TextField, FieldIndex>,
-  stamp: number,
-): { words: Word[]; next: Int32Array } {
-  let total = 0
-  for (const f of FIELD_ORDER) total += fields[f].tokens.length
-  const next = new Int32Array(total).fill(-1)
-  const words: Word[] = []
-  let t = 0
-  for (const f of FIELD_ORDER) {
-    const field = fields[f]
-    field.base = t
-    const tokens = field.tokens
-    for (let i = 0; i < tokens.length; i++, t++) {
-      const word = wordFor(tokens[i]!.term)
-      if (word.itemStamp === stamp) {
-        next[word.last] = t
-      } else {
-        word.itemStamp = stamp
-        word.first = t
-        words.push(word)
-      }
-      word.last = t
+function chainWords(ids: Int32Array, stamp: number): { words: Int32Array; next: Int32Array } {
+  const next = new Int32Array(ids.length).fill(-1)
+  if (distinct.length < ids.length) distinct = new Int32Array(ids.length)
+  const rows = lexicon.rows
+  let n = 0
+  for (let t = 0; t < ids.length; t++) {
+    const id = ids[t]!
+    const r = id * ROW
+    if (rows[r + ITEM_STAMP] === stamp) {
+      next[rows[r + LAST]!] = t
+    } else {
+      rows[r + ITEM_STAMP] = stamp
+      rows[r + FIRST] = t
+      distinct[n++] = id
     }
+    rows[r + LAST] = t
   }
-  return { words, next }
+  return { words: distinct.slice(0, n), next }
 }
 
-/** Whether `word` occurs in `item` in any of `fields`. */
-export function occursIn(item: PreparedItem, word: Word, fields: readonly TextField[]): boolean {
-  if (word.itemStamp !== item.stamp) return false
-  for (let t = word.first; t !== -1; t = item.next[t]!) {
+/** Whether the word `id` occurs in `item` in any of `fields`. */
+export function occursIn(item: PreparedItem, id: number, fields: readonly TextField[]): boolean {
+  const rows = lexicon.rows
+  if (rows[id * ROW + ITEM_STAMP] !== item.stamp) return false
+  for (let t = rows[id * ROW + FIRST]!; t !== -1; t = item.next[t]!) {
     for (const f of fields) {
       const field = item.fields[f]
-      if (t >= field.base && t < field.base + field.tokens.length) return true
+      if (t >= field.base && t < field.base + field.count) return true
     }
   }
   return false
 }
 
 /**
- * Token indices in field `f` (counted within the field) of any of `words`, ascending, or
- * undefined when none occurs there.
+ * Token indices in field `f` (counted within the field) of any of the words `ids`, ascending,
+ * or undefined when none occurs there.
  */
 export function indicesOf(
   item: PreparedItem,
   f: TextField,
-  words: readonly Word[],
+  ids: readonly number[],
 ): number[] | undefined {
+  const rows = lexicon.rows
   const field = item.fields[f]
   const base = field.base
-  const end = base + field.tokens.length
+  const end = base + field.count
   let found: number[] | undefined
   let sorted = true
-  for (const word of words) {
-    if (word.itemStamp !== item.stamp) continue
+  for (const id of ids) {
+    if (rows[id * ROW + ITEM_STAMP] !== item.stamp) continue
     const before = found ? found.length : 0
-    for (let t = word.first; t !== -1 && t < end; t = item.next[t]!) {
+    for (let t = rows[id * ROW + FIRST]!; t !== -1 && t < end; t = item.next[t]!) {
       if (t < base) continue
       if (found) found.push(t - base)
       else found = [t - base]

@@ -20,8 +20,17 @@ import {
   type WordMatcher,
 } from './compile'
 import type { PreparedItem } from './item'
-import { hasStemmer, stemWord } from './stem'
-import type { Leaf, Word } from './word'
+import { STEM_LANGUAGES, hasStemmer, stemWord } from './stem'
+import {
+  MEMO_JOINS,
+  MEMO_SELECTS,
+  ROW,
+  STEM_MEMO,
+  TERM_MEMO,
+  lexicon,
+  type Leaf,
+  type Word,
+} from './word'
 
 export interface Presearcher {
   /**
@@ -108,14 +117,14 @@ export function buildPresearcher(queries: CompiledQuery[]): Presearcher {
   })
   const seen = new Uint8Array(queries.length)
   // What one word selects never changes for this index: memoised on the Word (word.ts), since
-  // news vocabulary repeats from item to item. Words hold the index's number and its leaves
-  // they join, not the index, so a replaced index's maps are not kept alive by them.
+  // news vocabulary repeats from item to item, with the index's number in the word's row to
+  // say for which index the memo holds. Words hold that number and the leaves they join, not
+  // the index, so a replaced index's maps are not kept alive by them.
   const self = {} as Presearcher
-  const id = ++presearchers
+  const id = nextPresearcherId()
 
-  /** Watches that `word` selects through its term, prefixes and transliteration key. */
-  const selectByTerm = (word: Word): readonly number[] => {
-    if (word.selectedBy === id) return word.selected
+  /** Memoises on `word` the watches it selects through its term, prefixes and transliteration key. */
+  const memoTerm = (word: Word): number => {
     const term = word.term
     let list: number[] = []
     const add = (found: number[] | undefined) => {
@@ -134,32 +143,30 @@ export function buildPresearcher(queries: CompiledQuery[]): Presearcher {
       keyN = prefixHashes(key, keyPrefixes)
       b.keyPrefixes.lookup(keyPrefixes, keyN, add)
     }
-    if (list.length === 0) list = NO_WATCHES
-    word.selectedBy = id
-    word.selected = list
+    word.selected = list.length === 0 ? NO_WATCHES : list
     word.leaves = termLeaves(b, word, n, needsKeys ? keyN : -1)
-    return list
+    const memo = id * 4 + memoFlags(word.selected, word.leaves)
+    lexicon.rows[word.id * ROW + TERM_MEMO] = memo
+    return memo
   }
 
-  /** Watches that `word` selects through its stem in `lang`. */
-  const selectByStem = (word: Word, lang: string): readonly number[] => {
-    if (word.stemSelectedBy === id && word.stemSelectedLang === lang) return word.stemSelected
+  /** Memoises on `word` the watches it selects through its stem in `lang`. */
+  const memoStem = (word: Word, lang: string, key: number): number => {
     const term = word.term
     const stem = word.stem(lang)
     const viaStem = stemBuckets(b, lang).get(stem)
     const viaTerm = stem !== term ? b.terms.get(stem) : undefined
-    const list = viaStem && viaTerm ? viaStem.concat(viaTerm) : (viaStem ?? viaTerm ?? NO_WATCHES)
-    word.stemSelectedBy = id
-    word.stemSelectedLang = lang
-    word.stemSelected = list
+    word.stemSelected =
+      viaStem && viaTerm ? viaStem.concat(viaTerm) : (viaStem ?? viaTerm ?? NO_WATCHES)
     word.stemLeaves = stemLeaves(b, lang).get(stem) ?? NO_LEAVES
-    return list
+    const memo = key * 4 + memoFlags(word.stemSelected, word.stemLeaves)
+    lexicon.rows[word.id * ROW + STEM_MEMO] = memo
+    return memo
   }
 
   self.bind = (item) => {
     const out: number[] = []
-    const add = (list: readonly number[] | undefined) => {
-      if (!list) return
+    const add = (list: readonly number[]) => {
       for (let j = 0; j < list.length; j++) {
         const i = list[j]!
         if (seen[i] === 0) {
@@ -168,25 +175,34 @@ export function buildPresearcher(queries: CompiledQuery[]): Presearcher {
         }
       }
     }
-    const lang = needsStem && hasStemmer(item.stemLang) ? item.stemLang : undefined
+    const lang = needsStem && hasStemmer(item.stemLang) ? item.stemLang! : undefined
+    // The stem memo's key: this index and the language (fewer than 16 have a stemmer).
+    const stemKey = lang ? id * 16 + STEM_LANGUAGES.indexOf(lang) : 0
     const stamp = item.stamp
-    for (const word of item.words) {
-      // Most words select nothing and join no leaf: skip the calls for them.
-      const byTerm = selectByTerm(word)
-      if (byTerm.length !== 0) add(byTerm)
-      if (word.leaves.length !== 0) join(word.leaves, word, stamp)
+    const rows = lexicon.rows
+    const words = lexicon.words
+    const ids = item.words
+    // Most words select nothing and join no leaf: their row says so, and their Word is not read.
+    for (let k = 0; k < ids.length; k++) {
+      const r = ids[k]! * ROW
+      let memo = rows[r + TERM_MEMO]!
+      if (memo >>> 2 !== id) memo = memoTerm(words[ids[k]!]!)
+      if ((memo & MEMO_SELECTS) !== 0) add(words[ids[k]!]!.selected)
+      if ((memo & MEMO_JOINS) !== 0) join(words[ids[k]!]!.leaves, ids[k]!, stamp)
       if (!lang) continue
-      const byStem = selectByStem(word, lang)
-      if (byStem.length !== 0) add(byStem)
-      if (word.stemLeaves.length !== 0) join(word.stemLeaves, word, stamp)
+      let stemMemo = rows[r + STEM_MEMO]!
+      if (stemMemo >>> 2 !== stemKey) stemMemo = memoStem(words[ids[k]!]!, lang, stemKey)
+      if ((stemMemo & MEMO_SELECTS) !== 0) add(words[ids[k]!]!.stemSelected)
+      if ((stemMemo & MEMO_JOINS) !== 0) join(words[ids[k]!]!.stemLeaves, ids[k]!, stamp)
     }
     if (b.meta.size > 0) {
-      for (const lang of item.langs) add(b.meta.get(`lang:${lang}`))
-      add(b.meta.get(`feed:${item.feedId}`))
-      for (const tag of item.feedTags) add(b.meta.get(`feed:${tag}`))
+      const addMeta = (list: number[] | undefined) => list && add(list)
+      for (const lang of item.langs) addMeta(b.meta.get(`lang:${lang}`))
+      addMeta(b.meta.get(`feed:${item.feedId}`))
+      for (const tag of item.feedTags) addMeta(b.meta.get(`feed:${tag}`))
       let host = item.host
       while (host !== '') {
-        add(b.meta.get(`site:${host}`))
+        addMeta(b.meta.get(`site:${host}`))
         const dot = host.indexOf('.')
         host = dot < 0 ? '' : host.slice(dot + 1)
       }
@@ -198,18 +214,39 @@ export function buildPresearcher(queries: CompiledQuery[]): Presearcher {
   return self
 }
 
+function memoFlags(selected: readonly number[], leaves: readonly Leaf[]): number {
+  return (selected.length !== 0 ? MEMO_SELECTS : 0) | (leaves.length !== 0 ? MEMO_JOINS : 0)
+}
+
+/**
+ * Presearchers built in this isolate, numbered for the memos in the lexicon's rows, where the
+ * number times 16 (a language), times 4 (flags) must stay below 2^31: past that, the memos are
+ * forgotten and the numbering starts again.
+ */
+let presearchers = 0
+const MAX_PRESEARCHERS = 1 << 25
+
+function nextPresearcherId(): number {
+  if (++presearchers === MAX_PRESEARCHERS) {
+    presearchers = 1
+    const rows = lexicon.rows
+    for (let r = 0; r < rows.length; r += ROW) rows[r + TERM_MEMO] = rows[r + STEM_MEMO] = 0
+  }
+  return presearchers
+}
+
 const NO_WATCHES: number[] = []
 const NO_LEAVES: Leaf[] = []
 
-/** Adds `word` to each of `leaves` for the item numbered `stamp`. */
-function join(leaves: readonly Leaf[], word: Word, stamp: number): void {
+/** Adds the word `id` to each of `leaves` for the item numbered `stamp`. */
+function join(leaves: readonly Leaf[], id: number, stamp: number): void {
   for (let k = 0; k < leaves.length; k++) {
     const leaf = leaves[k]!
     if (leaf.stamp !== stamp) {
       leaf.stamp = stamp
-      leaf.words = [word]
-    } else if (leaf.words[leaf.words.length - 1] !== word) {
-      leaf.words.push(word)
+      leaf.ids = [id]
+    } else if (leaf.ids[leaf.ids.length - 1] !== id) {
+      leaf.ids.push(id)
     }
   }
 }
@@ -284,8 +321,6 @@ function stemLeaves(b: Buckets, lang: string): Map<string, Leaf[]> {
   }
   return map
 }
-/** Presearchers built in this isolate: numbers them for the memos on Words. */
-let presearchers = 0
 const NO_STEMS = new Map<string, number[]>()
 
 /**

@@ -56,17 +56,72 @@ interface Segment {
 }
 
 /**
+ * Where scanTokens puts what it finds. The scan hands over a plain word as a range of the text
+ * with its hash, so that the item side (item.ts) can look a known word up without making a
+ * string; every other token comes with its term.
+ */
+export interface TokenSink {
+  /**
+   * A word of [A-Za-z0-9а-яА-Я] only, text[start, end): its term is those units with A–Z and
+   * А–Я lowercased (`upper`: there are some), and `hash` is termHash of that term.
+   */
+  plain(text: string, start: number, end: number, hash: number, upper: boolean, pos: number): void
+  /** Any other token; start and end already have the offset added. */
+  token(term: string, pos: number, start: number, end: number, kind: TokenKind): void
+  /** The offset scanTokens was given, for `plain`'s ranges. */
+  offset: number
+}
+
+/**
+ * The hash of a term that the lexicon (word.ts) files it under: a polynomial over its UTF-16
+ * units. scanTokens computes the same for a plain word while it scans it.
+ */
+export function termHash(term: string): number {
+  let h = 0
+  for (let i = 0; i < term.length; i++) h = (Math.imul(h, 31) + term.charCodeAt(i)) | 0
+  return h
+}
+
+/**
  * Appends the tokens of `text` to `out`, numbering positions from `firstPos`; returns the next
  * free position. `offset` is added to every start/end (for fields made of several strings).
- *
- * A scan by code unit takes the common case without a regex: a run of [A-Za-z0-9а-яА-Я] between
- * ASCII separators (anything ASCII but letters, digits and the joiners - ' `) is a word that
- * WORD_RE would match whole, and lowercasing is all its folding. Anything else (a non-ASCII
+ */
+export function tokenize(text: string, out: Token[], firstPos = 0, offset = 0): number {
+  const sink = new TokenArraySink(out, offset)
+  return scanTokens(text, sink, firstPos)
+}
+
+/** Collects scanTokens's tokens as Token objects: what tokenize returns. */
+class TokenArraySink implements TokenSink {
+  constructor(
+    private readonly out: Token[],
+    readonly offset: number,
+  ) {}
+
+  plain(text: string, start: number, end: number, _hash: number, upper: boolean, pos: number) {
+    const word = text.slice(start, end)
+    const term = upper ? word.toLowerCase() : word
+    this.out.push({ term, pos, start: start + this.offset, end: end + this.offset, kind: 0 })
+  }
+
+  token(term: string, pos: number, start: number, end: number, kind: TokenKind) {
+    this.out.push({ term, pos, start, end, kind })
+  }
+}
+
+/** Scratch for the tokens of one word taken by WORD_RE in scanTokens. */
+const wordTokens: Token[] = []
+
+/**
+ * tokenize, into `sink`. A scan by code unit takes the common case without a regex: a run of
+ * [A-Za-z0-9а-яА-Я] between ASCII separators (anything ASCII but letters, digits and the
+ * joiners - ' `) is a word that WORD_RE would match whole, and lowercasing is all its folding;
+ * the scan hashes its lowercased units as it goes (termHash). Anything else (a non-ASCII
  * character, a joiner) hands over to WORD_RE from the same place, so the tokens are exactly
  * those of matching WORD_RE over the whole text: the scan only skips characters that can begin
  * no match and takes runs that WORD_RE would take the same way.
  */
-export function tokenize(text: string, out: Token[], firstPos = 0, offset = 0): number {
+export function scanTokens(text: string, sink: TokenSink, firstPos = 0): number {
   let pos = firstPos
   const n = text.length
   let i = 0
@@ -79,30 +134,28 @@ export function tokenize(text: string, out: Token[], firstPos = 0, offset = 0): 
     }
     let j = i
     let upper = false
+    let hash = 0
     for (; j < n; j++) {
-      const d = text.charCodeAt(j)
+      let d = text.charCodeAt(j)
       if (!isPlainUnit(d)) break
       // A–Z, А–Я: most words have none, and toLowerCase of Cyrillic text is a runtime call.
-      if ((d >= 0x41 && d <= 0x5a) || (d >= 0x410 && d <= 0x42f)) upper = true
+      if ((d >= 0x41 && d <= 0x5a) || (d >= 0x410 && d <= 0x42f)) {
+        upper = true
+        d += 0x20
+      }
+      hash = (Math.imul(hash, 31) + d) | 0
     }
     if (j > i && (j === n || isAsciiSeparator(text.charCodeAt(j)))) {
-      // What emitWord does with a plain word: lowercasing is all its folding.
-      const word = text.slice(i, j)
-      const start = i + offset
-      out.push({
-        term: upper ? word.toLowerCase() : word,
-        pos: pos++,
-        start,
-        end: j + offset,
-        kind: 0,
-      })
+      sink.plain(text, i, j, hash, upper, pos++)
       i = j
       continue
     }
     WORD_RE.lastIndex = i
     const m = WORD_RE.exec(text)
     if (m === null) break
-    pos = emitWord(m[0], m.index + offset, out, pos)
+    wordTokens.length = 0
+    pos = emitWord(m[0], m.index + sink.offset, wordTokens, pos)
+    for (const t of wordTokens) sink.token(t.term, t.pos, t.start, t.end, t.kind)
     i = m.index + m[0].length
   }
   return pos

@@ -7,7 +7,8 @@ import { FIELD_ORDER, indicesOf, occursIn, prepareItem } from '../../src/watch/i
 import { buildPresearcher } from '../../src/watch/presearcher'
 import { stemWord } from '../../src/watch/stem'
 import { transliterationKey } from '../../src/watch/transliterate'
-import type { Word } from '../../src/watch/word'
+import { lexicon, wordFor } from '../../src/watch/word'
+import { tokenizeByRegex, type Token } from '../../src/watch/tokenize'
 import { prng } from '../support/prng'
 
 /** Few letters, so many words share a prefix, a stem or a key. */
@@ -44,13 +45,14 @@ function leavesOf(node: CompiledNode, out: CompiledNode[] = []): CompiledNode[] 
   }
 }
 
-const termsOf = (words: readonly Word[]) => words.map((w) => w.term)
+const termOf = (id: number) => lexicon.words[id]!.term
+const termsOf = (ids: ArrayLike<number>) => Array.from(ids, termOf)
 
 describe('binding an item to the leaves', () => {
   it.each([0, 1, 5, 40, 400])('agrees with a scan of the words (%i words)', (count) => {
     const random = prng(count + 1)
     const item = prepareItem({ content: randomText(random, count), title: 'armement', lang: 'fr' })
-    const probes = [...new Set(item.words.map((w) => w.term))].slice(0, 40)
+    const probes = [...new Set(termsOf(item.words))].slice(0, 40)
     probes.push('zzz', 'armement', 'белгород')
     const queries = [
       ...probes.map((p) => compileQuery(p, { stem: true, transliterate: true })),
@@ -62,23 +64,23 @@ describe('binding an item to the leaves', () => {
         ]),
     ]
     buildPresearcher(queries).bind(item)
-    const pick = (test: (w: Word) => boolean) => termsOf(item.words.filter(test))
+    const pick = (test: (term: string) => boolean) => termsOf(item.words).filter(test)
     for (const q of queries) {
       for (const leaf of leavesOf(q.root)) {
-        const bound = (l: { stamp: number; words: Word[] }) =>
-          l.stamp === item.stamp ? termsOf(l.words) : []
+        const bound = (l: { stamp: number; ids: number[] }) =>
+          l.stamp === item.stamp ? termsOf(l.ids) : []
         if (leaf.type === 'words') {
           const m = leaf.words[0]!
           const stem = stemWord(m.term, 'fr')
-          expect(bound(m.stemLeaf!)).toEqual(pick((w) => stemWord(w.term, 'fr') === stem))
+          expect(bound(m.stemLeaf!)).toEqual(pick((w) => stemWord(w, 'fr') === stem))
           const key = transliterationKey(m.term)
-          expect(bound(m.keyLeaf!)).toEqual(pick((w) => transliterationKey(w.term) === key))
+          expect(bound(m.keyLeaf!)).toEqual(pick((w) => transliterationKey(w) === key))
         } else if (leaf.type === 'wildcard') {
-          expect(bound(leaf.leaf)).toEqual(pick((w) => leaf.test(w.term)))
+          expect(bound(leaf.leaf)).toEqual(pick((w) => leaf.test(w)))
           if (leaf.keyLeaf) {
             const prefix = leaf.keyPrefix!
             expect(bound(leaf.keyLeaf)).toEqual(
-              pick((w) => transliterationKey(w.term).startsWith(prefix)),
+              pick((w) => transliterationKey(w).startsWith(prefix)),
             )
           }
         }
@@ -93,24 +95,65 @@ describe('binding an item to the leaves', () => {
       content: 'nothing here; news, news',
       categories: ['Belgorod', 'World news'],
     })
-    for (const word of item.words) {
+    for (const id of item.words) {
       for (const f of FIELD_ORDER) {
-        const expected = item.fields[f].tokens.flatMap((t, i) => (t.term === word.term ? [i] : []))
-        expect(indicesOf(item, f, [word]) ?? []).toEqual(expected)
-        expect(occursIn(item, word, [f])).toBe(expected.length > 0)
+        const { base, count } = item.fields[f]
+        const expected: number[] = []
+        for (let i = 0; i < count; i++) if (item.ids[base + i] === id) expected.push(i)
+        expect(indicesOf(item, f, [id]) ?? []).toEqual(expected)
+        expect(occursIn(item, id, [f])).toBe(expected.length > 0)
       }
     }
-    const [belgorod, news] = ['belgorod', 'news'].map((t) => item.words.find((w) => w.term === t)!)
+    const [belgorod, news] = ['belgorod', 'news'].map((t) => wordFor(t).id)
     expect(indicesOf(item, 'category', [news!, belgorod!])).toEqual([0, 2])
   })
 
   it('hands a word over to the next item that holds it', () => {
     const first = prepareItem({ title: 'belgorod' })
-    const word = first.words[0]!
-    expect(occursIn(first, word, ['title'])).toBe(true)
+    const id = first.words[0]!
+    expect(occursIn(first, id, ['title'])).toBe(true)
     const second = prepareItem({ summary: 'kursk belgorod' })
-    expect(second.words[1]).toBe(word)
-    expect(occursIn(first, word, ['title'])).toBe(false)
-    expect(indicesOf(second, 'summary', [word])).toEqual([1])
+    expect(second.words[1]).toBe(id)
+    expect(occursIn(first, id, ['title'])).toBe(false)
+    expect(indicesOf(second, 'summary', [id])).toEqual([1])
+  })
+
+  it("gives each token its term's one id, with the offsets and positions of tokenize", () => {
+    const fields = {
+      title: 'L’Otan et Belgorod: NATO’s e-mail, БЕЛГОРОД, белгород, Hauptstraße 東京都',
+      summary: 'belgorod BELGOROD Belgorod armes d’armes',
+      content: 'Ёлки и ёлки; cœur, CŒUR; 3.5',
+      author: 'Jane Doe',
+      categories: ['World', 'Belgorod news'],
+      url: 'https://news.example.com/belgorod',
+    }
+    const item = prepareItem(fields)
+    const texts: Record<string, string[]> = {
+      title: [fields.title],
+      summary: [fields.summary],
+      content: [fields.content],
+      author: [fields.author],
+      category: fields.categories,
+      url: [fields.url],
+    }
+    for (const f of FIELD_ORDER) {
+      const expected: Token[] = []
+      let pos = 0
+      let offset = 0
+      for (const text of texts[f]!) {
+        pos = tokenizeByRegex(text, expected, pos, offset) + 100
+        offset += text.length + 2
+      }
+      const { base, count } = item.fields[f]
+      const got = Array.from({ length: count }, (_, i) => ({
+        id: item.ids[base + i],
+        pos: item.pos[base + i],
+        start: item.start[base + i],
+        end: item.end[base + i],
+      }))
+      expect(got).toEqual(
+        expected.map((t) => ({ id: wordFor(t.term).id, pos: t.pos, start: t.start, end: t.end })),
+      )
+    }
   })
 })

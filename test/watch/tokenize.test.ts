@@ -1,7 +1,7 @@
 // Word boundaries, elisions, compounds and CJK bigrams (src/watch/tokenize.ts).
 import { describe, expect, it } from 'vitest'
 import { tokenize, type Token } from '../../src/watch'
-import { tokenizeByRegex } from '../../src/watch/tokenize'
+import { scanTokens, termHash, tokenizeByRegex } from '../../src/watch/tokenize'
 import { prng } from '../support/prng'
 
 function terms(text: string): string[] {
@@ -91,5 +91,30 @@ describe('tokenize scan', () => {
         tokens: byRegex,
       })
     }
+  })
+
+  it('hands each plain word over with the hash of its term (what the lexicon files it under)', () => {
+    const random = prng(5)
+    let plain = 0
+    for (let n = 0; n < 2000; n++) {
+      let text = ''
+      for (let i = 0; i < 30; i++) text += ALPHABET[Math.floor(random() * ALPHABET.length)]
+      const byRegex: Token[] = []
+      tokenizeByRegex(text, byRegex, 0, 0)
+      const seen: Array<{ term: string; hash: number }> = []
+      scanTokens(text, {
+        offset: 0,
+        plain(text, start, end, hash, upper) {
+          const word = text.slice(start, end)
+          seen.push({ term: upper ? word.toLowerCase() : word, hash })
+          plain++
+        },
+        token(term) {
+          seen.push({ term, hash: termHash(term) })
+        },
+      })
+      expect(seen).toEqual(byRegex.map((t) => ({ term: t.term, hash: termHash(t.term) })))
+    }
+    expect(plain).toBeGreaterThan(1000)
   })
 })

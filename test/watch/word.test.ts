@@ -2,6 +2,7 @@
 // forgetting the words in use.
 import { describe, expect, it } from 'vitest'
 import { Lexicon, wordFor } from '../../src/watch/word'
+import { termHash } from '../../src/watch/tokenize'
 import { stemWord } from '../../src/watch/stem'
 import { transliterationKey } from '../../src/watch/transliterate'
 
@@ -34,6 +35,40 @@ describe('Lexicon', () => {
     expect(lexicon.size).toBeGreaterThan(4)
   })
 
+  it('finds every word again as it grows, each under its own id', () => {
+    const lexicon = new Lexicon(1_000_000)
+    const terms = Array.from({ length: 30_000 }, (_, i) => `w${i.toString(36)}`)
+    const words = terms.map((t) => lexicon.get(t))
+    expect(new Set(words.map((w) => w.id)).size).toBe(terms.length)
+    terms.forEach((t, i) => expect(lexicon.get(t)).toBe(words[i]))
+    expect(lexicon.size).toBe(terms.length)
+  })
+
+  it('looks a range of text up, lowercasing A–Z and А–Я when told to', () => {
+    const lexicon = new Lexicon(10)
+    const text = 'in Belgorod, БЕЛГОРОД.'
+    const latin = lexicon.find(text, 3, 11, termHash('belgorod'), true)
+    expect(lexicon.words[latin]!.term).toBe('belgorod')
+    expect(lexicon.get('belgorod').id).toBe(latin)
+    const cyrillic = lexicon.find(text, 13, 21, termHash('белгород'), true)
+    expect(lexicon.words[cyrillic]!.term).toBe('белгород')
+    expect(lexicon.get('белгород').id).toBe(cyrillic)
+    expect(lexicon.size).toBe(2)
+  })
+
+  it('renumbers the words a sweep keeps, and finds them under their new ids', () => {
+    const lexicon = new Lexicon(16)
+    for (let i = 0; i < 12; i++) lexicon.get(`old${i}`)
+    const kept = ['keep1', 'keep2', 'keep3', 'keep4'].map((t) => lexicon.get(t))
+    lexicon.sweep()
+    expect(lexicon.size).toBe(4)
+    for (const word of kept) {
+      expect(lexicon.words[word.id]).toBe(word)
+      expect(lexicon.get(word.term)).toBe(word)
+    }
+    expect(lexicon.get('old1').id).toBe(4)
+  })
+
   it('empties itself when a sweep would free less than a quarter', () => {
     const lexicon = new Lexicon(4)
     for (const t of ['a', 'b', 'c', 'd']) lexicon.get(t)
@@ -46,6 +81,7 @@ describe('Lexicon', () => {
 describe('Word', () => {
   it('is one object per term', () => {
     expect(wordFor('armements')).toBe(wordFor('armements'))
+    expect(wordFor('armements').term).toBe('armements')
   })
 
   it.each([
