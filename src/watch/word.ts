@@ -58,9 +58,14 @@ export class Word {
   stemSelected: readonly number[] = []
   stemLeaves: readonly Leaf[] = []
 
-  /** The stem last asked for and its language (a word is nearly always met in one). */
+  /**
+   * The stems last asked for and their languages: a word is nearly always met in one language,
+   * and names (Paris, Belgorod) in two or three, alternately.
+   */
   private stemLang = ''
   private lastStem = ''
+  private otherLang = ''
+  private otherStem = ''
   /** Transliteration key, computed on first use. */
   private key: string | undefined = undefined
 
@@ -72,11 +77,12 @@ export class Word {
 
   /** The stem in `lang` (the term itself when `lang` has no stemmer). */
   stem(lang: string): string {
-    if (this.stemLang !== lang) {
-      this.lastStem = computeStem(this.term, lang)
-      this.stemLang = lang
-    }
-    return this.lastStem
+    if (this.stemLang === lang) return this.lastStem
+    const stem = this.otherLang === lang ? this.otherStem : computeStem(this.term, lang)
+    this.otherLang = this.stemLang
+    this.otherStem = this.lastStem
+    this.stemLang = lang
+    return (this.lastStem = stem)
   }
 
   translit(): string {
