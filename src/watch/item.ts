@@ -7,7 +7,7 @@
 
 import type { TextField } from './query-parser'
 import { primaryLanguage } from './stem'
-import { scanTokens, termHash, type TokenSink } from './tokenize'
+import { grownUnits, scanTokens, termHash, type TokenSink } from './tokenize'
 import { FIRST, ITEM_STAMP, LAST, ROW, lexicon, nextItemStamp, trimLexicon } from './word'
 
 /** The fields of an item a watch can look at; text fields are plain text (ingest strips HTML). */
@@ -76,7 +76,7 @@ export const FIELD_ORDER = ['title', 'summary', 'content', 'author', 'category',
 
 /**
  * Takes an item's tokens as scanTokens finds them, then looks all their words up in the lexicon
- * at once (lookUp): a plain word as a range of the field's text, without a string. One for the
+ * at once (lookUp), from the units the scan wrote: a known word without a string. One for the
  * isolate, reused by every item (preparing one is never interrupted).
  */
 class ItemTokens implements TokenSink {
@@ -85,40 +85,45 @@ class ItemTokens implements TokenSink {
   start = new Int32Array(4096)
   end = new Int32Array(4096)
   ids = new Int32Array(4096)
-  /** Per token, for lookUp: its term is texts[t] from `from` to `to` (see TokenSink.plain). */
-  texts: string[] = []
+  /** Per token, for lookUp: its term is units[from, to), with termHash `hash`. */
   from = new Int32Array(4096)
   to = new Int32Array(4096)
   hash = new Int32Array(4096)
-  upper = new Uint8Array(4096)
+  units: Uint16Array = new Uint16Array(16384)
+  unitEnd = 0
   count = 0
   offset = 0
 
-  plain(text: string, start: number, end: number, hash: number, upper: boolean, pos: number) {
-    this.push(text, start, end, hash, upper, pos, start + this.offset, end + this.offset)
+  reserve(n: number) {
+    this.units = grownUnits(this.units, this.unitEnd + n)
+  }
+
+  plain(start: number, end: number, hash: number, pos: number) {
+    const from = this.unitEnd
+    this.unitEnd += end - start
+    this.push(from, hash, pos, start + this.offset, end + this.offset)
   }
 
   token(term: string, pos: number, start: number, end: number) {
-    this.push(term, 0, term.length, termHash(term), false, pos, start, end)
+    this.reserve(term.length)
+    const from = this.unitEnd
+    for (let i = 0; i < term.length; i++) this.units[from + i] = term.charCodeAt(i)
+    this.unitEnd += term.length
+    this.push(from, termHash(term), pos, start, end)
   }
 
-  private push(
-    text: string,
-    from: number,
-    to: number,
-    hash: number,
-    upper: boolean,
-    pos: number,
-    start: number,
-    end: number,
-  ): void {
+  /** Empties it for the next item. */
+  clear(): void {
+    this.count = 0
+    this.unitEnd = 0
+  }
+
+  private push(from: number, hash: number, pos: number, start: number, end: number): void {
     const t = this.count++
     if (t === this.ids.length) this.grow()
-    this.texts[t] = text
     this.from[t] = from
-    this.to[t] = to
+    this.to[t] = this.unitEnd
     this.hash[t] = hash
-    this.upper[t] = upper ? 1 : 0
     this.pos[t] = pos
     this.start[t] = start
     this.end[t] = end
@@ -126,8 +131,7 @@ class ItemTokens implements TokenSink {
 
   /** Sets every token's id (see Lexicon.findAll). */
   lookUp(): void {
-    lexicon.findAll(this.count, this.texts, this.from, this.to, this.hash, this.upper, this.ids)
-    this.texts.length = 0
+    lexicon.findAll(this.count, this.units, this.from, this.to, this.hash, this.ids)
   }
 
   private grow(): void {
@@ -137,9 +141,6 @@ class ItemTokens implements TokenSink {
       array.set(this[key])
       this[key] = array
     }
-    const upper = new Uint8Array(size)
-    upper.set(this.upper)
-    this.upper = upper
   }
 }
 
@@ -151,7 +152,7 @@ export function prepareItem(item: ItemFields): PreparedItem {
   const host = HOST_RE.exec(url)
   const hostText = host?.[1] ?? ''
   const stamp = nextItemStamp()
-  scratch.count = 0
+  scratch.clear()
   const fields: Record<TextField, FieldIndex> = {
     title: tokenizeField(item.title ?? ''),
     summary: tokenizeField(item.summary ?? ''),

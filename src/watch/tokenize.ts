@@ -56,16 +56,22 @@ interface Segment {
 }
 
 /**
- * Where scanTokens puts what it finds. The scan hands over a plain word as a range of the text
- * with its hash, so that the item side (item.ts) can look a known word up without making a
- * string; every other token comes with its term.
+ * Where scanTokens puts what it finds. The scan writes a plain word's lowercased code units into
+ * the sink's `units` (from `unitEnd` on) as it reads them, and hands the word over with their
+ * hash, so that the item side (item.ts) looks a known word up without making a string; every
+ * other token comes with its term.
  */
 export interface TokenSink {
+  units: Uint16Array
+  unitEnd: number
+  /** Makes room in `units` for `n` more units after `unitEnd` (it may replace `units`). */
+  reserve(n: number): void
   /**
-   * A word of [A-Za-z0-9а-яА-Я] only, text[start, end): its term is those units with A–Z and
-   * А–Я lowercased (`upper`: there are some), and `hash` is termHash of that term.
+   * A word of [A-Za-z0-9а-яА-Я] only, text[start, end) (offset not added): its term is those
+   * units with A–Z and А–Я lowercased, now in units[unitEnd, unitEnd + end - start), and `hash`
+   * is termHash of that term.
    */
-  plain(text: string, start: number, end: number, hash: number, upper: boolean, pos: number): void
+  plain(start: number, end: number, hash: number, pos: number): void
   /** Any other token; start and end already have the offset added. */
   token(term: string, pos: number, start: number, end: number, kind: TokenKind): void
   /** The offset scanTokens was given, for `plain`'s ranges. */
@@ -82,6 +88,27 @@ export function termHash(term: string): number {
   return h
 }
 
+/** The string of units[from, to): a new flat string, which keeps no larger text alive. */
+export function unitsToString(units: Uint16Array, from: number, to: number): string {
+  let s = ''
+  // Chunks keep the argument count of apply well within the engine's limit.
+  for (let i = from; i < to; i += 4096) {
+    const chunk = units.subarray(i, Math.min(to, i + 4096))
+    s += String.fromCharCode.apply(null, chunk as unknown as number[])
+  }
+  return s
+}
+
+/** Grows `units` (doubling) to hold at least `length` units, keeping its content. */
+export function grownUnits(units: Uint16Array, length: number): Uint16Array {
+  if (length <= units.length) return units
+  let size = Math.max(units.length * 2, 64)
+  while (size < length) size *= 2
+  const out = new Uint16Array(size)
+  out.set(units)
+  return out
+}
+
 /**
  * Appends the tokens of `text` to `out`, numbering positions from `firstPos`; returns the next
  * free position. `offset` is added to every start/end (for fields made of several strings).
@@ -93,14 +120,21 @@ export function tokenize(text: string, out: Token[], firstPos = 0, offset = 0): 
 
 /** Collects scanTokens's tokens as Token objects: what tokenize returns. */
 class TokenArraySink implements TokenSink {
+  units: Uint16Array = new Uint16Array(64)
+  /** Each plain word is turned into its term at once, so its units can go at 0 every time. */
+  readonly unitEnd = 0
+
   constructor(
     private readonly out: Token[],
     readonly offset: number,
   ) {}
 
-  plain(text: string, start: number, end: number, _hash: number, upper: boolean, pos: number) {
-    const word = text.slice(start, end)
-    const term = upper ? word.toLowerCase() : word
+  reserve(n: number) {
+    this.units = grownUnits(this.units, n)
+  }
+
+  plain(start: number, end: number, _hash: number, pos: number) {
+    const term = unitsToString(this.units, 0, end - start)
     this.out.push({ term, pos, start: start + this.offset, end: end + this.offset, kind: 0 })
   }
 
@@ -116,14 +150,15 @@ const wordTokens: Token[] = []
  * tokenize, into `sink`. A scan by code unit takes the common case without a regex: a run of
  * [A-Za-z0-9а-яА-Я] between ASCII separators (anything ASCII but letters, digits and the
  * joiners - ' `) is a word that WORD_RE would match whole, and lowercasing is all its folding;
- * the scan hashes its lowercased units as it goes (termHash). Anything else (a non-ASCII
- * character, a joiner) hands over to WORD_RE from the same place, so the tokens are exactly
- * those of matching WORD_RE over the whole text: the scan only skips characters that can begin
- * no match and takes runs that WORD_RE would take the same way.
+ * the scan writes its lowercased units to the sink and hashes them as it goes (termHash).
+ * Anything else (a non-ASCII character, a joiner) hands over to WORD_RE from the same place, so
+ * the tokens are exactly those of matching WORD_RE over the whole text: the scan only skips
+ * characters that can begin no match and takes runs that WORD_RE would take the same way.
  */
 export function scanTokens(text: string, sink: TokenSink, firstPos = 0): number {
   let pos = firstPos
   const n = text.length
+  let units = sink.units
   let i = 0
   while (i < n) {
     const c = text.charCodeAt(i)
@@ -132,21 +167,24 @@ export function scanTokens(text: string, sink: TokenSink, firstPos = 0): number 
       i++
       continue
     }
+    let u = sink.unitEnd
+    // A plain run is at most the rest of the text.
+    if (u + n - i > units.length) {
+      sink.reserve(n - i)
+      units = sink.units
+    }
     let j = i
-    let upper = false
     let hash = 0
     for (; j < n; j++) {
       let d = text.charCodeAt(j)
       if (!isPlainUnit(d)) break
-      // A–Z, А–Я: most words have none, and toLowerCase of Cyrillic text is a runtime call.
-      if ((d >= 0x41 && d <= 0x5a) || (d >= 0x410 && d <= 0x42f)) {
-        upper = true
-        d += 0x20
-      }
+      // A–Z, А–Я: lowercasing is all the folding of a plain word.
+      if ((d >= 0x41 && d <= 0x5a) || (d >= 0x410 && d <= 0x42f)) d += 0x20
+      units[u++] = d
       hash = (Math.imul(hash, 31) + d) | 0
     }
     if (j > i && (j === n || isAsciiSeparator(text.charCodeAt(j)))) {
-      sink.plain(text, i, j, hash, upper, pos++)
+      sink.plain(i, j, hash, pos++)
       i = j
       continue
     }
@@ -156,6 +194,7 @@ export function scanTokens(text: string, sink: TokenSink, firstPos = 0): number 
     wordTokens.length = 0
     pos = emitWord(m[0], m.index + sink.offset, wordTokens, pos)
     for (const t of wordTokens) sink.token(t.term, t.pos, t.start, t.end, t.kind)
+    units = sink.units
     i = m.index + m[0].length
   }
   return pos

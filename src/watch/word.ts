@@ -8,7 +8,7 @@
 // boundaries (tokenize.ts).
 
 import { computeStem } from './stem'
-import { termHash } from './tokenize'
+import { grownUnits, termHash, unitsToString } from './tokenize'
 import { computeTransliterationKey } from './transliterate'
 
 /**
@@ -22,11 +22,11 @@ export interface Leaf {
   ids: number[]
 }
 
-/** Int32s per word id in Lexicon.rows, and what each holds. */
-export const ROW = 8
-/** Where the term's code units start in the pool, and how many there are. */
-const POOL_START = 0
-const LENGTH = 1
+/** Int32s per word id in Lexicon.rows (64 bytes: a cache line), and what each holds. */
+export const ROW = 16
+/** The term's length in UTF-16 units, and where it starts in the pool if it is long. */
+const LENGTH = 0
+const POOL_START = 1
 /**
  * The item being matched (item.ts): the number (nextItemStamp) of the last item holding this
  * word, and its occurrences there as a chain through that item's token numbers: FIRST, then
@@ -45,6 +45,13 @@ export const TERM_MEMO = 6
 export const STEM_MEMO = 7
 export const MEMO_SELECTS = 1
 export const MEMO_JOINS = 2
+/**
+ * A term of up to INLINE_UNITS units is kept in its row (Int32s 8 to 15, as 16-bit units from
+ * unit INLINE_AT of the row), so that looking it up reads one slot and one row; longer ones
+ * (a few percent of news words) live in the pool.
+ */
+const INLINE_UNITS = 16
+const INLINE_AT = 16
 
 export class Word {
   /**
@@ -103,17 +110,20 @@ export function ownCopy(s: string): string {
 const INITIAL_WORDS = 1 << 12
 
 /** findAll's candidate ids. */
-let scratch = new Int32Array(INITIAL_WORDS)
+let candidates = new Int32Array(INITIAL_WORDS)
+/** get's term, as units. */
+let termUnits: Uint16Array = new Uint16Array(64)
 
 /**
  * The term → id table and the per-id state, in typed arrays. Why not a Map<string, Word>: an
  * item's words are mostly met long ago, so each lookup misses the CPU cache, and a Map lookup is
  * a chain of dependent loads (bucket, entry, key string, Word), each a miss, behind a fresh
- * string that the tokenizer had to cut out and lowercase first. Here the tokenizer hashes a
- * word's folded units as it scans them and the lexicon compares them with the pool in place: a
- * known word costs no string at all, and a probe is a slot, a stretch of the pool and a row,
- * in loops short enough for the CPU to overlap the misses of successive words. Measured on the
- * bench corpus: tokenising and looking up an article's words went from ~220 to ~105 µs.
+ * string that the tokenizer had to cut out and lowercase first. Here the tokenizer writes and
+ * hashes a word's folded units as it scans them (tokenize.ts), and the lexicon compares them
+ * with the units in the word's row: a known word costs no string at all, one slot and one row
+ * (which also holds what preparing and binding the item touch next), in loops short enough for
+ * the CPU to overlap the misses of successive words. Measured on the bench corpus: tokenising
+ * and looking up an article's words went from ~220 to ~105 µs (see docs/watch-engine.md).
  *
  * Open addressing with linear probing over [hash, id + 1] pairs (0: empty), at most half full.
  *
@@ -125,16 +135,18 @@ let scratch = new Int32Array(INITIAL_WORDS)
  */
 export class Lexicon {
   /** ROW Int32s per id (the offsets above). Replaced when it grows: read it after any lookup. */
-  rows = new Int32Array(INITIAL_WORDS * ROW)
+  rows: Int32Array = new Int32Array(INITIAL_WORDS * ROW)
   /** Word objects by id. */
   words: Word[] = []
   /** Counts sweeps: an id or Word kept from before the last one may no longer be the term's. */
   generation = 0
+  /** `rows` as 16-bit units, for the terms kept inline. */
+  private rowUnits = new Uint16Array(this.rows.buffer)
   private slots = new Int32Array(INITIAL_WORDS * 4)
   /** 32 minus log2 of the slot count: a hash's top bits pick its first slot. */
   private shift = 32 - Math.log2(INITIAL_WORDS * 2)
-  /** The terms' code units, back to back. */
-  private pool = new Uint16Array(INITIAL_WORDS * 8)
+  /** The units of the terms longer than INLINE_UNITS, back to back. */
+  private pool: Uint16Array = new Uint16Array(INITIAL_WORDS)
   private poolEnd = 0
   private epoch = 2
   private added = 0
@@ -146,44 +158,37 @@ export class Lexicon {
   }
 
   /**
-   * The id of the term whose units are text[start, end), lowercased (A–Z, А–Я only) when
-   * `upper`, made on first use; `hash` is termHash of those lowercased units.
+   * The id of the term whose units are units[from, to), made on first use (`term`: its
+   * string, when the caller has it); `hash` is termHash of the term.
    */
-  find(text: string, start: number, end: number, hash: number, upper: boolean): number {
+  find(units: Uint16Array, from: number, to: number, hash: number, term?: string): number {
     const slots = this.slots
     const mask = slots.length - 2
-    const length = end - start
     let s = (Math.imul(hash, 0x9e3779b1) >>> this.shift) << 1
     for (let entry = slots[s + 1]!; entry !== 0; entry = slots[s + 1]!) {
-      if (slots[s] === hash) {
-        const id = entry - 1
-        const r = id * ROW
-        if (this.rows[r + LENGTH] === length && this.holds(r, text, start, upper)) {
-          this.rows[r + EPOCH] = this.epoch
-          return id
-        }
+      if (slots[s] === hash && this.holds(entry - 1, units, from, to)) {
+        this.rows[(entry - 1) * ROW + EPOCH] = this.epoch
+        return entry - 1
       }
       s = (s + 2) & mask
     }
-    const term = ownCopy(start === 0 && end === text.length ? text : text.slice(start, end))
-    return this.add(upper ? term.toLowerCase() : term, hash, s)
+    return this.add(term ?? unitsToString(units, from, to), units, from, hash, s)
   }
 
   /**
-   * find for n terms at once, into `out` (which may be `to`): each phase runs over every term
-   * before the next starts (the slots of all, then the rows of those, then their units in the
-   * pool), so the CPU overlaps the cache misses of many words instead of waiting for each.
+   * find for n terms at once, into `out`: term t is units[from[t], to[t]) with hash hashes[t].
+   * Each phase runs over every term before the next starts (the slots of all, then their
+   * rows), so the CPU overlaps the cache misses of many words instead of waiting for each.
    */
   findAll(
     n: number,
-    texts: readonly string[],
+    units: Uint16Array,
     from: Int32Array,
     to: Int32Array,
     hashes: Int32Array,
-    upper: Uint8Array,
     out: Int32Array,
   ): void {
-    if (scratch.length < n) scratch = new Int32Array(Math.max(n, scratch.length * 2))
+    if (candidates.length < n) candidates = new Int32Array(Math.max(n, candidates.length * 2))
     const slots = this.slots
     const mask = slots.length - 2
     const shift = this.shift
@@ -198,28 +203,30 @@ export class Lexicon {
         }
         s = (s + 2) & mask
       }
-      scratch[t] = found
-    }
-    const rows = this.rows
-    for (let t = 0; t < n; t++) {
-      const id = scratch[t]!
-      if (id >= 0 && rows[id * ROW + LENGTH] !== to[t]! - from[t]!) scratch[t] = -1
+      candidates[t] = found
     }
     for (let t = 0; t < n; t++) {
-      const id = scratch[t]!
-      if (id >= 0 && this.holds(id * ROW, texts[t]!, from[t]!, upper[t] === 1)) {
-        // this.rows: a find before may have grown them.
+      const id = candidates[t]!
+      if (id >= 0 && this.holds(id, units, from[t]!, to[t]!)) {
         this.rows[id * ROW + EPOCH] = this.epoch
         out[t] = id
       } else {
-        out[t] = this.find(texts[t]!, from[t]!, to[t]!, hashes[t]!, upper[t] === 1)
+        // Another word under the same hash, or a new word: the whole probe.
+        out[t] = this.find(units, from[t]!, to[t]!, hashes[t]!)
       }
     }
   }
 
   /** The Word of a folded `term`, made on first use. */
   get(term: string): Word {
-    return this.words[this.find(term, 0, term.length, termHash(term), false)]!
+    termUnits = grownUnits(termUnits, term.length)
+    let hash = 0
+    for (let i = 0; i < term.length; i++) {
+      const c = term.charCodeAt(i)
+      termUnits[i] = c
+      hash = (Math.imul(hash, 31) + c) | 0
+    }
+    return this.words[this.find(termUnits, 0, term.length, hash, term)]!
   }
 
   /** Makes room when full. Call only between items, so one item never holds two ids for a term. */
@@ -239,11 +246,13 @@ export class Lexicon {
         const id = this.words.length
         const r = id * ROW
         this.rows.set(old.subarray(from, from + ROW), r)
-        const start = old[from + POOL_START]!
         const length = old[from + LENGTH]!
-        this.rows[r + POOL_START] = this.poolEnd
-        this.pool.set(oldPool.subarray(start, start + length), this.poolEnd)
-        this.poolEnd += length
+        if (length > INLINE_UNITS) {
+          const start = old[from + POOL_START]!
+          this.rows[r + POOL_START] = this.poolEnd
+          this.pool.set(oldPool.subarray(start, start + length), this.poolEnd)
+          this.poolEnd += length
+        }
         word.id = id
         this.words.push(word)
         this.slot(termHash(word.term), id)
@@ -254,32 +263,36 @@ export class Lexicon {
     this.generation++
   }
 
-  /** Whether the row at `r` holds text[start, start + its length), lowercased when `upper`. */
-  private holds(r: number, text: string, start: number, upper: boolean): boolean {
-    const pool = this.pool
-    let p = this.rows[r + POOL_START]!
-    const end = p + this.rows[r + LENGTH]!
-    for (let i = start; p < end; p++, i++) {
-      let c = text.charCodeAt(i)
-      if (upper && ((c >= 0x41 && c <= 0x5a) || (c >= 0x410 && c <= 0x42f))) c += 0x20
-      if (pool[p] !== c) return false
-    }
-    return true
+  /** Whether word `id` is the term units[from, to). */
+  private holds(id: number, units: Uint16Array, from: number, to: number): boolean {
+    const r = id * ROW
+    const length = to - from
+    if (this.rows[r + LENGTH] !== length) return false
+    return length <= INLINE_UNITS
+      ? sameUnits(this.rowUnits, r * 2 + INLINE_AT, units, from, length)
+      : sameUnits(this.pool, this.rows[r + POOL_START]!, units, from, length)
   }
 
-  /** Files a new term at the empty slot `s` its probe ended on. */
-  private add(term: string, hash: number, s: number): number {
+  /** Files a new term (its units at units[from…]) at the empty slot `s` its probe ended on. */
+  private add(term: string, units: Uint16Array, from: number, hash: number, s: number): number {
     const id = this.words.length
-    if ((id + 1) * ROW > this.rows.length) this.rows = grown(this.rows, (id + 1) * ROW)
-    if (this.poolEnd + term.length > this.pool.length) {
-      this.pool = grown(this.pool, this.poolEnd + term.length)
+    if ((id + 1) * ROW > this.rows.length) {
+      this.rows = grown(this.rows, (id + 1) * ROW)
+      this.rowUnits = new Uint16Array(this.rows.buffer)
     }
     const r = id * ROW
-    this.rows[r + POOL_START] = this.poolEnd
-    this.rows[r + LENGTH] = term.length
+    const length = term.length
+    this.rows[r + LENGTH] = length
     this.rows[r + EPOCH] = this.epoch
-    for (let i = 0; i < term.length; i++) this.pool[this.poolEnd++] = term.charCodeAt(i)
-    this.words.push(new Word(term, id))
+    if (length <= INLINE_UNITS) {
+      this.rowUnits.set(units.subarray(from, from + length), r * 2 + INLINE_AT)
+    } else {
+      this.pool = grownUnits(this.pool, this.poolEnd + length)
+      this.rows[r + POOL_START] = this.poolEnd
+      this.pool.set(units.subarray(from, from + length), this.poolEnd)
+      this.poolEnd += length
+    }
+    this.words.push(new Word(ownCopy(term), id))
     if ((id + 1) * 4 > this.slots.length) this.rehash()
     else {
       this.slots[s] = hash
@@ -308,12 +321,13 @@ export class Lexicon {
     for (const word of this.words) this.slot(termHash(word.term), word.id)
   }
 
-  /** Empty, with room for `words` words of `units` code units in all. */
+  /** Empty, with room for `words` words, `units` of them long ones' units. */
   private reset(words: number, units: number): void {
     let capacity = INITIAL_WORDS
     while (capacity < words) capacity *= 2
     this.rows = new Int32Array(capacity * ROW)
-    this.pool = new Uint16Array(Math.max(capacity * 8, units))
+    this.rowUnits = new Uint16Array(this.rows.buffer)
+    this.pool = new Uint16Array(Math.max(INITIAL_WORDS, units))
     this.poolEnd = 0
     this.slots = new Int32Array(capacity * 4)
     this.shift = 32 - Math.log2(capacity * 2)
@@ -321,13 +335,18 @@ export class Lexicon {
   }
 }
 
-/** A copy of `array` at least `length` long (doubling, so growth costs O(1) a word). */
-function grown<T extends Int32Array | Uint16Array>(array: T, length: number): T {
-  let size = array.length * 2
+/** A copy of `rows` at least `length` long (doubling, so growth costs O(1) a word). */
+function grown(rows: Int32Array, length: number): Int32Array {
+  let size = rows.length * 2
   while (size < length) size *= 2
-  const out = new (array.constructor as new (n: number) => T)(size)
-  out.set(array)
+  const out = new Int32Array(size)
+  out.set(rows)
   return out
+}
+
+function sameUnits(a: Uint16Array, i: number, b: Uint16Array, j: number, n: number): boolean {
+  for (let k = 0; k < n; k++) if (a[i + k] !== b[j + k]) return false
+  return true
 }
 
 /**

@@ -1,7 +1,13 @@
 // Word boundaries, elisions, compounds and CJK bigrams (src/watch/tokenize.ts).
 import { describe, expect, it } from 'vitest'
 import { tokenize, type Token } from '../../src/watch'
-import { scanTokens, termHash, tokenizeByRegex } from '../../src/watch/tokenize'
+import {
+  grownUnits,
+  scanTokens,
+  termHash,
+  tokenizeByRegex,
+  unitsToString,
+} from '../../src/watch/tokenize'
 import { prng } from '../support/prng'
 
 function terms(text: string): string[] {
@@ -93,7 +99,7 @@ describe('tokenize scan', () => {
     }
   })
 
-  it('hands each plain word over with the hash of its term (what the lexicon files it under)', () => {
+  it("hands each plain word over as its term's units and hash (what the lexicon files it under)", () => {
     const random = prng(5)
     let plain = 0
     for (let n = 0; n < 2000; n++) {
@@ -102,17 +108,27 @@ describe('tokenize scan', () => {
       const byRegex: Token[] = []
       tokenizeByRegex(text, byRegex, 0, 0)
       const seen: Array<{ term: string; hash: number }> = []
-      scanTokens(text, {
+      const sink = {
         offset: 0,
-        plain(text, start, end, hash, upper) {
-          const word = text.slice(start, end)
-          seen.push({ term: upper ? word.toLowerCase() : word, hash })
+        units: new Uint16Array(8) as Uint16Array,
+        unitEnd: 0,
+        reserve(n: number) {
+          this.units = grownUnits(this.units, this.unitEnd + n)
+        },
+        plain(start: number, end: number, hash: number) {
+          // The word's lowercased units, where the scan wrote them.
+          seen.push({
+            term: unitsToString(this.units, this.unitEnd, this.unitEnd + end - start),
+            hash,
+          })
+          this.unitEnd += end - start
           plain++
         },
-        token(term) {
+        token(term: string) {
           seen.push({ term, hash: termHash(term) })
         },
-      })
+      }
+      scanTokens(text, sink)
       expect(seen).toEqual(byRegex.map((t) => ({ term: t.term, hash: termHash(t.term) })))
     }
     expect(plain).toBeGreaterThan(1000)

@@ -44,16 +44,50 @@ describe('Lexicon', () => {
     expect(lexicon.size).toBe(terms.length)
   })
 
-  it('looks a range of text up, lowercasing A–Z and А–Я when told to', () => {
-    const lexicon = new Lexicon(10)
-    const text = 'in Belgorod, БЕЛГОРОД.'
-    const latin = lexicon.find(text, 3, 11, termHash('belgorod'), true)
-    expect(lexicon.words[latin]!.term).toBe('belgorod')
-    expect(lexicon.get('belgorod').id).toBe(latin)
-    const cyrillic = lexicon.find(text, 13, 21, termHash('белгород'), true)
-    expect(lexicon.words[cyrillic]!.term).toBe('белгород')
-    expect(lexicon.get('белгород').id).toBe(cyrillic)
-    expect(lexicon.size).toBe(2)
+  it('looks terms up as units, short ones kept in their row and long ones in the pool', () => {
+    const lexicon = new Lexicon(100)
+    const terms = [
+      'belgorod',
+      'белгород',
+      'a',
+      'bundesverfassungsgericht',
+      'bundesverfassungsgerichts',
+    ]
+    const units = new Uint16Array(200)
+    const from: number[] = []
+    let end = 0
+    for (const term of terms) {
+      from.push(end)
+      for (const c of term) units[end++] = c.charCodeAt(0)
+    }
+    const ids = terms.map((term, i) =>
+      lexicon.find(units, from[i]!, from[i]! + term.length, termHash(term)),
+    )
+    expect(ids.map((id) => lexicon.words[id]!.term)).toEqual(terms)
+    expect(terms.map((t) => lexicon.get(t).id)).toEqual(ids)
+    const again = new Int32Array(terms.length)
+    const to = Int32Array.from(terms, (t, i) => from[i]! + t.length)
+    lexicon.findAll(
+      terms.length,
+      units,
+      Int32Array.from(from),
+      to,
+      Int32Array.from(terms, termHash),
+      again,
+    )
+    expect([...again]).toEqual(ids)
+    expect(lexicon.size).toBe(terms.length)
+  })
+
+  it('tells apart terms under one hash', () => {
+    // 'aa' and 'bB' share a polynomial hash with multiplier 31 (97·31 + 97 = 98·31 + 66).
+    expect(termHash('aa')).toBe(termHash('bB'))
+    const lexicon = new Lexicon(100)
+    const a = lexicon.get('aa')
+    const b = lexicon.get('bB')
+    expect(a).not.toBe(b)
+    expect(lexicon.get('aa')).toBe(a)
+    expect(lexicon.get('bB')).toBe(b)
   })
 
   it('renumbers the words a sweep keeps, and finds them under their new ids', () => {
