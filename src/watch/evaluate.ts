@@ -7,7 +7,6 @@
 import type { Hit } from '../model'
 import { type CompiledNode, type WordMatcher } from './compile'
 import { indicesOf, occursIn, type PreparedItem } from './item'
-import { hasStemmer } from './stem'
 import type { TextField } from './query-parser'
 import { ITEM_STAMP, ROW, lexicon, type Leaf } from './word'
 
@@ -69,7 +68,7 @@ function matchesMeta(node: Extract<CompiledNode, { type: 'meta' }>, item: Prepar
 function wordsOf(item: PreparedItem, m: WordMatcher): readonly number[] {
   let words: readonly number[]
   // The presearcher binds stem leaves exactly when the item's language has a stemmer.
-  if (m.stemLeaf !== null && hasStemmer(item.stemLang)) {
+  if (m.stemLeaf !== null && item.stemLang !== undefined) {
     words = leafWords(m.stemLeaf, item)
   } else {
     const id = termId(m)

@@ -5,7 +5,7 @@
 // Pure: no env, no fetch, no clock. Language: query-parser.ts header, docs/query-language.md.
 
 import type { Hit, MatchExplanation } from '../model'
-import { compileQuery, type CompiledQuery, type MatchOptions } from './compile'
+import { compileQuery, type CompiledNode, type CompiledQuery, type MatchOptions } from './compile'
 import { evaluate } from './evaluate'
 import { explainMatch } from './explain'
 import { prepareItem, type PreparedItem } from './item'
@@ -61,6 +61,8 @@ export interface PreviewResult {
 
 class CompiledWatchIndex implements WatchIndex {
   readonly size: number
+  /** The queries' roots, read without the CompiledQuery: one cache miss less a candidate. */
+  readonly roots: CompiledNode[]
 
   constructor(
     readonly ids: string[],
@@ -69,6 +71,7 @@ class CompiledWatchIndex implements WatchIndex {
     readonly errors: Array<{ watchId: string; error: QueryError }>,
   ) {
     this.size = queries.length
+    this.roots = queries.map((q) => q.root)
   }
 }
 
@@ -100,9 +103,9 @@ export function matchItem(
   const prepared = prepareItem(item)
   const out: Array<{ watchId: string; explanation: MatchExplanation }> = []
   for (const i of index.presearcher.bind(prepared)) {
-    const query = index.queries[i]!
-    if (evaluate(query.root, prepared)) {
-      out.push({ watchId: index.ids[i]!, explanation: explainMatch(query.root, prepared) })
+    const root = index.roots[i]!
+    if (evaluate(root, prepared)) {
+      out.push({ watchId: index.ids[i]!, explanation: explainMatch(root, prepared) })
     }
   }
   return out

@@ -6,7 +6,7 @@
 // responsible for deciding matches (evaluate.ts).
 
 import type { TextField } from './query-parser'
-import { primaryLanguage } from './stem'
+import { hasStemmer, primaryLanguage } from './stem'
 import { grownUnits, scanTokens, termHash, type TokenSink } from './tokenize'
 import { FIRST, ITEM_STAMP, LAST, ROW, lexicon, nextItemStamp, trimLexicon } from './word'
 
@@ -48,7 +48,10 @@ export interface PreparedItem {
   end: Int32Array
   /** Language tags of the item and its feed, lowercased, each with its prefixes (fr-ca, fr). */
   langs: string[]
-  /** The language whose stemmer applies: the item's, else the feed's (primary subtag). */
+  /**
+   * The language whose stemmer applies: the item's, else the feed's (primary subtag); undefined
+   * when that language has no stemmer.
+   */
   stemLang: string | undefined
   /** Lowercased host of the item URL and its offsets in the URL ('' when there is none). */
   host: string
@@ -173,7 +176,7 @@ export function prepareItem(item: ItemFields): PreparedItem {
     start: scratch.start.slice(0, count),
     end: scratch.end.slice(0, count),
     langs: languageTags([item.lang, item.feedLang]),
-    stemLang: primaryLanguage(item.lang) ?? primaryLanguage(item.feedLang),
+    stemLang: stemmerLanguage(primaryLanguage(item.lang) ?? primaryLanguage(item.feedLang)),
     host: hostText.toLowerCase().replace(/\.$/, ''),
     hostStart: host ? host[0].length - hostText.length : 0,
     feedId: (item.feedId ?? '').toLowerCase(),
@@ -273,6 +276,10 @@ export function indicesOf(
   // Each token has one term, so words never share one: sorting is all the union needs.
   if (!sorted) found!.sort((a, b) => a - b)
   return found
+}
+
+function stemmerLanguage(lang: string | undefined): string | undefined {
+  return hasStemmer(lang) ? lang : undefined
 }
 
 function languageTags(tags: Array<string | undefined>): string[] {
