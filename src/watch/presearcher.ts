@@ -183,17 +183,37 @@ export function buildPresearcher(queries: CompiledQuery[]): Presearcher {
     const words = lexicon.words
     const ids = item.words
     // Most words select nothing and join no leaf: their row says so, and their Word is not read.
+    // The others are listed first and their memos touched in a loop of its own, so that the CPU
+    // overlaps those cache misses (see Lexicon.findAll).
+    if (busy.length < ids.length) busy = new Int32Array(ids.length * 2)
+    let n = 0
     for (let k = 0; k < ids.length; k++) {
       const r = ids[k]! * ROW
       let memo = rows[r + TERM_MEMO]!
       if (memo >>> 2 !== id) memo = memoTerm(words[ids[k]!]!)
-      if ((memo & MEMO_SELECTS) !== 0) add(words[ids[k]!]!.selected)
-      if ((memo & MEMO_JOINS) !== 0) join(words[ids[k]!]!.leaves, ids[k]!, stamp)
-      if (!lang) continue
-      let stemMemo = rows[r + STEM_MEMO]!
-      if (stemMemo >>> 2 !== stemKey) stemMemo = memoStem(words[ids[k]!]!, lang, stemKey)
-      if ((stemMemo & MEMO_SELECTS) !== 0) add(words[ids[k]!]!.stemSelected)
-      if ((stemMemo & MEMO_JOINS) !== 0) join(words[ids[k]!]!.stemLeaves, ids[k]!, stamp)
+      let stemMemo = 0
+      if (lang) {
+        stemMemo = rows[r + STEM_MEMO]!
+        if (stemMemo >>> 2 !== stemKey) stemMemo = memoStem(words[ids[k]!]!, lang, stemKey)
+      }
+      if (((memo | stemMemo) & (MEMO_SELECTS | MEMO_JOINS)) !== 0) {
+        busy[n++] = ids[k]!
+        busy[n++] = (memo & 3) | ((stemMemo & 3) << 2)
+      }
+    }
+    let touched = 0
+    for (let k = 0; k < n; k += 2) {
+      const word = words[busy[k]!]!
+      touched ^= word.selected.length ^ word.stemSelected.length
+    }
+    touches = touched
+    for (let k = 0; k < n; k += 2) {
+      const word = words[busy[k]!]!
+      const flags = busy[k + 1]!
+      if ((flags & MEMO_SELECTS) !== 0) add(word.selected)
+      if ((flags & MEMO_JOINS) !== 0) join(word.leaves, busy[k]!, stamp)
+      if (((flags >> 2) & MEMO_SELECTS) !== 0) add(word.stemSelected)
+      if (((flags >> 2) & MEMO_JOINS) !== 0) join(word.stemLeaves, busy[k]!, stamp)
     }
     if (b.meta.size > 0) {
       const addMeta = (list: number[] | undefined) => list && add(list)
@@ -235,6 +255,11 @@ function nextPresearcherId(): number {
   }
   return presearchers
 }
+
+/** bind's words with a memo that is not empty, each followed by its memo flags. */
+let busy = new Int32Array(1024)
+/** What bind read to bring memos into the cache (kept, so the reads are made). */
+let touches = 0
 
 const NO_WATCHES: number[] = []
 const NO_LEAVES: Leaf[] = []
