@@ -62,6 +62,8 @@ const ALPHABET = [
   ..."-'`’ʼ‘′‐‑",
   ...' .,;:!?()"«»—/@[]{}_\t\n',
   ...'éßœłа́東京\u00ad\u200c\u200d\u0301😀𝒜ʹ',
+  // Letters the scan folds by its table, and neighbours it must leave to the regex.
+  ...'ÉàÇñøÆæİıŁЁїЇєґўÿǅĳẞΣςΆ\u0308',
 ]
 
 describe('tokenize scan', () => {
@@ -75,6 +77,9 @@ describe('tokenize scan', () => {
     ['a combining mark after a plain run', 'а́ба x'],
     ['an astral letter after a plain run', 'ab𝒜c'],
     ['a soft hyphen inside a word', 'ab\u00adcd ef'],
+    ['accented letters the table folds', 'État, Straße; Ålesund. İstanbul Łódź Ёлки'],
+    ['a combining mark after a folded letter', 'e\u0301te\u0301 é\u0308'],
+    ['Greek, left to the regex', 'ΟΔΟΣ οδός'],
   ])('agrees with the regex definition: %s', (_name, text) => {
     const scanned: Token[] = []
     const byRegex: Token[] = []
