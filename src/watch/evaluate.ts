@@ -277,8 +277,8 @@ export function collectHits(
   node: CompiledNode,
   item: PreparedItem,
   hits: Hit[],
-  terms: Set<string>,
-  fields: Set<string>,
+  terms: string[],
+  fields: string[],
 ): void {
   switch (node.type) {
     case 'and':
@@ -292,8 +292,8 @@ export function collectHits(
       return
     case 'meta':
       if (!matchesMeta(node, item)) return
-      terms.add(node.text)
-      fields.add(node.field)
+      addOnce(terms, node.text)
+      addOnce(fields, node.field)
       if (node.field === 'site' && item.host !== '') {
         const start = item.hostStart
         hits.push({ field: 'url', term: node.text, start, end: start + item.host.length })
@@ -307,8 +307,8 @@ export function collectHits(
           for (const index of occurrences(item, f, node.words[0]!)) {
             const t = base + index
             hits.push({ field: f, term: node.text, start: item.start[t]!, end: item.end[t]! })
-            terms.add(node.text)
-            fields.add(f)
+            addOnce(terms, node.text)
+            addOnce(fields, f)
           }
         }
         return
@@ -326,10 +326,15 @@ export function collectHits(
             }
             last = { field: f, term: text, start: item.start[t]!, end: item.end[t]! }
             hits.push(last)
-            terms.add(text)
-            fields.add(f)
+            addOnce(terms, text)
+            addOnce(fields, f)
           }
         }
       }
   }
+}
+
+/** Appends `value` unless present: an explanation names a few terms and fields, not hundreds. */
+function addOnce(list: string[], value: string): void {
+  if (!list.includes(value)) list.push(value)
 }

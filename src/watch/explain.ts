@@ -20,12 +20,12 @@ const MAX_ANCHORS = 16
 
 export function explainMatch(root: CompiledNode, item: PreparedItem): MatchExplanation {
   const raw: Hit[] = []
-  const terms = new Set<string>()
-  const fields = new Set<string>()
+  const terms: string[] = []
+  const fields: string[] = []
   collectHits(root, item, raw, terms, fields)
   const hits = dedupeHits(raw)
   const { snippet, highlights } = buildSnippet(item, hits)
-  return { terms: [...terms], fields: [...fields], hits, snippet, highlights }
+  return { terms, fields, hits, snippet, highlights }
 }
 
 /**
@@ -214,9 +214,10 @@ function cutSingleSpaced(
   spans: Array<[number, number]>,
 ): Omit<MatchExplanation, 'terms' | 'fields' | 'hits'> {
   const shift = start > 0 ? ELLIPSIS.length - start : -start
-  let out = (start > 0 ? ELLIPSIS : '') + window
-  if (out.endsWith(' ')) out = out.slice(0, -1)
-  if (cutEnd) out += ELLIPSIS
+  // The window's last character is tested before concatenating: testing the concatenation
+  // would copy it into one flat string first.
+  const trimmed = window.endsWith(' ') ? window.slice(0, -1) : window
+  const out = (start > 0 ? ELLIPSIS : '') + trimmed + (cutEnd ? ELLIPSIS : '')
   const moved = spans
     .map(([s, e]): [number, number] => [s + shift, Math.min(e + shift, out.length)])
     .sort((a, b) => a[0] - b[0] || a[1] - b[1])
