@@ -7,7 +7,7 @@
 // Not responsible for deriving the forms (normalize.ts, stem.ts, transliterate.ts) nor for word
 // boundaries (tokenize.ts).
 
-import { computeStem } from './stem'
+import { STEM_LANGUAGES, computeStem } from './stem'
 import { grownUnits, termHash, unitsToString } from './tokenize'
 import { computeTransliterationKey } from './transliterate'
 
@@ -65,14 +65,15 @@ export class Word {
   stemSelected: readonly number[] = []
   stemLeaves: readonly Leaf[] = []
 
-  /**
-   * The stems last asked for and their languages: a word is nearly always met in one language,
-   * and names (Paris, Belgorod) in two or three, alternately.
-   */
+  /** The stem last asked for and its language: a word is nearly always met in one. */
   private stemLang = ''
   private lastStem = ''
-  private otherLang = ''
-  private otherStem = ''
+  /**
+   * Its stems by language (index in STEM_LANGUAGES), once it is met in a second one: names and
+   * international words (Paris, inflation) come back in articles of several languages in turn.
+   */
+  private stems: string[] | undefined = undefined
+
   /** Transliteration key, computed on first use. */
   private key: string | undefined = undefined
 
@@ -85,9 +86,17 @@ export class Word {
   /** The stem in `lang` (the term itself when `lang` has no stemmer). */
   stem(lang: string): string {
     if (this.stemLang === lang) return this.lastStem
-    const stem = this.otherLang === lang ? this.otherStem : computeStem(this.term, lang)
-    this.otherLang = this.stemLang
-    this.otherStem = this.lastStem
+    if (this.stemLang !== '' && this.stems === undefined) {
+      this.stems = []
+      const before = STEM_LANGUAGES.indexOf(this.stemLang)
+      if (before >= 0) this.stems[before] = this.lastStem
+    }
+    const k = STEM_LANGUAGES.indexOf(lang)
+    let stem = k >= 0 ? this.stems?.[k] : undefined
+    if (stem === undefined) {
+      stem = computeStem(this.term, lang)
+      if (k >= 0 && this.stems) this.stems[k] = stem
+    }
     this.stemLang = lang
     return (this.lastStem = stem)
   }

@@ -133,6 +133,9 @@ describe('Word', () => {
     expect(word.stem('fr')).toBe(stemWord('attaques', 'fr'))
     expect(word.stem('en')).toBe(stemWord('attaques', 'en'))
     expect(word.stem('fr')).toBe(stemWord('attaques', 'fr'))
+    for (const lang of ['de', 'xx', 'en', 'ru', 'fr', 'de', 'xx']) {
+      expect(word.stem(lang)).toBe(stemWord('attaques', lang))
+    }
   })
 
   it.each(['белгород', 'kyiv', '東京'])('transliterates %s as transliterationKey does', (term) => {
