@@ -54,20 +54,23 @@ function dedupeHits(hits: Hit[]): Hit[] {
   return out
 }
 
-interface Window {
-  field: TextField
-  start: number
-  end: number
-  score: number
-}
+type Snippet = Omit<MatchExplanation, 'terms' | 'fields' | 'hits'>
 
-function buildSnippet(
-  item: PreparedItem,
-  hits: Hit[],
-): Omit<MatchExplanation, 'terms' | 'fields' | 'hits'> {
-  let best: Window | undefined
-  // `hits` come from dedupeHits, ordered by FIELD_PREFERENCE: each field's hits are one run.
-  const terms: string[] = []
+/** windowAround's answer, reused: one window is looked at at a time. */
+const window = { start: 0, end: 0 }
+/** buildSnippet's scratch: the distinct terms inside the window being scored. */
+const windowTerms: string[] = []
+
+/**
+ * The window of words with the most distinct terms (then hits) among windows anchored at a few
+ * hits of each field. `hits` come from dedupeHits, ordered by FIELD_PREFERENCE, start and end:
+ * each field's hits are one run, in text order.
+ */
+function buildSnippet(item: PreparedItem, hits: readonly Hit[]): Snippet {
+  let bestField: TextField | undefined
+  let bestStart = 0
+  let bestEnd = 0
+  let bestScore = -1
   let from = 0
   while (from < hits.length) {
     const f = hits[from]!.field as TextField
@@ -75,38 +78,34 @@ function buildSnippet(
     while (to < hits.length && hits[to]!.field === f) to++
     // Hits far apart cannot share a window; a few anchors per field find the densest one.
     for (let a = from; a < Math.min(to, from + MAX_ANCHORS); a++) {
-      const window = windowAround(item, item.fields[f], hits[a]!.start)
-      terms.length = 0
+      windowAround(item, item.fields[f], hits[a]!.start)
+      windowTerms.length = 0
       let inside = 0
       for (let k = from; k < to; k++) {
         const h = hits[k]!
         if (h.start < window.start || h.end > window.end) continue
-        if (!terms.includes(h.term)) terms.push(h.term)
+        if (!windowTerms.includes(h.term)) windowTerms.push(h.term)
         inside++
       }
-      const score = terms.length * 1000 + inside
-      if (!best || score > best.score) {
-        best = { field: f, start: window.start, end: window.end, score }
+      const score = windowTerms.length * 1000 + inside
+      if (score > bestScore) {
+        bestField = f
+        bestStart = window.start
+        bestEnd = window.end
+        bestScore = score
       }
     }
     from = to
   }
-  if (!best) return leadSnippet(item)
-  const spans = hits
-    .filter((h) => h.field === best.field && h.start >= best.start && h.end <= best.end)
-    .map((h): [number, number] => [h.start, h.end])
-  return cutSnippet(item.fields[best.field], best.start, best.end, spans)
+  if (bestField === undefined) return leadSnippet(item)
+  return cutSnippet(item.fields[bestField], bestStart, bestEnd, hits, bestField)
 }
 
 /**
- * Offsets of a window of words of `field` (which has tokens) starting a few words before the
- * token at `offset`.
+ * Sets `window` to the offsets of a window of words of `field` (which has tokens) starting a few
+ * words before the token at `offset`.
  */
-function windowAround(
-  item: PreparedItem,
-  field: FieldIndex,
-  offset: number,
-): { start: number; end: number } {
+function windowAround(item: PreparedItem, field: FieldIndex, offset: number): void {
   const { pos, start, end: ends } = item
   const base = field.base
   const lastToken = base + field.count - 1
@@ -129,35 +128,37 @@ function windowAround(
   for (let i = first; i <= last; i++) end = Math.max(end, ends[i]!)
   // Keep the punctuation that closes the text (a full stop) rather than cutting before it.
   if (last === lastToken) end = field.text.length
-  return { start: first === base ? 0 : start[first]!, end }
+  window.start = first === base ? 0 : start[first]!
+  window.end = end
 }
 
 /** With no text hit (site:, lang:, feed: only), the opening words of the body or title. */
-function leadSnippet(item: PreparedItem): Omit<MatchExplanation, 'terms' | 'fields' | 'hits'> {
+function leadSnippet(item: PreparedItem): Snippet {
   for (const f of ['summary', 'content', 'title'] as const) {
     const field = item.fields[f]
     if (field.count === 0) continue
-    const window = windowAround(item, field, 0)
-    return cutSnippet(field, window.start, window.end, [])
+    windowAround(item, field, 0)
+    return cutSnippet(field, window.start, window.end, [], f)
   }
   return { snippet: '', highlights: [] }
 }
 
 /**
  * The text between `start` and `end` with whitespace runs collapsed, "…" where the field was cut,
- * and the spans (offsets into the field) moved into the snippet and merged where they overlap.
+ * and the hits of field `f` inside it moved into the snippet and merged where they overlap.
  */
 function cutSnippet(
   field: FieldIndex,
   start: number,
   end: number,
-  spans: Array<[number, number]>,
-): Omit<MatchExplanation, 'terms' | 'fields' | 'hits'> {
+  hits: readonly Hit[],
+  f: TextField,
+): Snippet {
   const text = field.text
   // Checked once per field, not per snippet: items usually explain several matches.
   field.singleSpaced ??= !text.includes('  ') && !OTHER_SPACE_RE.test(text)
   if (field.singleSpaced && !isSpace(text.charCodeAt(start))) {
-    return cutSingleSpaced(text.slice(start, end), start, end < text.length, spans)
+    return cutSingleSpaced(text.slice(start, end), start, end < text.length, hits, f)
   }
   // map[i]: where text[start + i] lands in the snippet. Runs of non-space are copied whole.
   const map = new Array<number>(end - start + 1)
@@ -181,21 +182,7 @@ function cutSnippet(
   map[end - start] = out.length
   out = out.trimEnd()
   if (end < text.length) out += ELLIPSIS
-  const moved = spans
-    .map(([s, e]): [number, number] => [map[s - start]!, Math.min(map[e - start]!, out.length)])
-    .sort((a, b) => a[0] - b[0] || a[1] - b[1])
-  return { snippet: out, highlights: mergeSpans(moved) }
-}
-
-/** Sorted spans, overlapping ones merged. */
-function mergeSpans(moved: Array<[number, number]>): Array<[number, number]> {
-  const highlights: Array<[number, number]> = []
-  for (const span of moved) {
-    const prev = highlights[highlights.length - 1]
-    if (prev && span[0] <= prev[1]) prev[1] = Math.max(prev[1], span[1])
-    else highlights.push(span)
-  }
-  return highlights
+  return { snippet: out, highlights: highlightsIn(hits, f, start, end, 0, map, out.length) }
 }
 
 /**
@@ -208,20 +195,47 @@ function mergeSpans(moved: Array<[number, number]>): Array<[number, number]> {
 const OTHER_SPACE_RE = /[^\S ]/
 
 function cutSingleSpaced(
-  window: string,
+  slice: string,
   start: number,
   cutEnd: boolean,
-  spans: Array<[number, number]>,
-): Omit<MatchExplanation, 'terms' | 'fields' | 'hits'> {
+  hits: readonly Hit[],
+  f: TextField,
+): Snippet {
   const shift = start > 0 ? ELLIPSIS.length - start : -start
-  // The window's last character is tested before concatenating: testing the concatenation
+  // The slice's last character is tested before concatenating: testing the concatenation
   // would copy it into one flat string first.
-  const trimmed = window.endsWith(' ') ? window.slice(0, -1) : window
+  const trimmed = slice.endsWith(' ') ? slice.slice(0, -1) : slice
   const out = (start > 0 ? ELLIPSIS : '') + trimmed + (cutEnd ? ELLIPSIS : '')
-  const moved = spans
-    .map(([s, e]): [number, number] => [s + shift, Math.min(e + shift, out.length)])
-    .sort((a, b) => a[0] - b[0] || a[1] - b[1])
-  return { snippet: out, highlights: mergeSpans(moved) }
+  return {
+    snippet: out,
+    highlights: highlightsIn(hits, f, start, start + slice.length, shift, null, out.length),
+  }
+}
+
+/**
+ * The hits of field `f` within [start, end) of its text, moved into a snippet of `length`
+ * (by `map`, indexed from `start`, or else by adding `shift`), overlapping ones merged. The
+ * hits of a field come in text order (buildSnippet), and moving keeps that order.
+ */
+function highlightsIn(
+  hits: readonly Hit[],
+  f: TextField,
+  start: number,
+  end: number,
+  shift: number,
+  map: number[] | null,
+  length: number,
+): Array<[number, number]> {
+  const out: Array<[number, number]> = []
+  for (const h of hits) {
+    if (h.field !== f || h.start < start || h.end > end) continue
+    const from = map ? map[h.start - start]! : h.start + shift
+    const to = Math.min(map ? map[h.end - start]! : h.end + shift, length)
+    const prev = out[out.length - 1]
+    if (prev && from <= prev[1]) prev[1] = Math.max(prev[1], to)
+    else out.push([from, to])
+  }
+  return out
 }
 
 /** Unicode White_Space (what \s matches), by code unit, without a regex per character. */
