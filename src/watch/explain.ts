@@ -132,15 +132,23 @@ function windowAround(item: PreparedItem, field: FieldIndex, offset: number): vo
   window.end = end
 }
 
-/** With no text hit (site:, lang:, feed: only), the opening words of the body or title. */
+/**
+ * With no text hit (site:, lang:, feed: only), the opening words of the body or title: the same
+ * for every such match of an item, so cut once (a feed: watch matches every item of its feed).
+ */
 function leadSnippet(item: PreparedItem): Snippet {
+  item.lead ??= cutLead(item)
+  return { snippet: item.lead, highlights: [] }
+}
+
+function cutLead(item: PreparedItem): string {
   for (const f of ['summary', 'content', 'title'] as const) {
     const field = item.fields[f]
     if (field.count === 0) continue
     windowAround(item, field, 0)
-    return cutSnippet(field, window.start, window.end, [], f)
+    return cutSnippet(field, window.start, window.end, [], f).snippet
   }
-  return { snippet: '', highlights: [] }
+  return ''
 }
 
 /**

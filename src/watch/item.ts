@@ -37,6 +37,11 @@ export interface FieldIndex {
 export interface PreparedItem {
   /** A number no other prepared item has (word.ts's nextItemStamp): marks what belongs to it. */
   stamp: number
+  /**
+   * Lazily set by explain.ts: the snippet of matches without a text hit (site:, lang:, feed:
+   * only), the same for every such match of the item.
+   */
+  lead?: string
   fields: Record<TextField, FieldIndex>
   /**
    * Per token, numbered through the fields in FIELD_ORDER: its word's id in the lexicon

@@ -1,6 +1,12 @@
 // Explanations: matched terms, fields, hit offsets into the original text, snippet + highlights.
 import { describe, expect, it } from 'vitest'
-import { matchQuery, previewQuery, type MatchInput } from '../../src/watch'
+import {
+  compileWatchIndex,
+  matchItem,
+  matchQuery,
+  previewQuery,
+  type MatchInput,
+} from '../../src/watch'
 import { matchInput } from './inputs'
 
 const item = (fields: Partial<MatchInput>): MatchInput => matchInput(fields)
@@ -120,6 +126,23 @@ describe('explanations', () => {
     const result = matchQuery('site:example.com', item({ url }))!
     expect(result.fields).toEqual(['site'])
     expect(url.slice(result.hits[0]!.start, result.hits[0]!.end)).toBe('news.example.com')
+  })
+
+  it('gives every match without a text hit the opening words, each its own highlights', () => {
+    const index = compileWatchIndex([
+      { id: 'a', query: 'feed:wire' },
+      { id: 'b', query: 'lang:fr -football' },
+      { id: 'c', query: 'belgorod' },
+    ])
+    const summary = 'Une frappe de drone a touché Belgorod dans la nuit, selon les autorités.'
+    const matches = matchItem(index, item({ summary, feedId: 'wire', lang: 'fr' }))
+    expect(matches.map((m) => m.watchId)).toEqual(['a', 'b', 'c'])
+    const [a, b, c] = matches.map((m) => m.explanation)
+    expect(a!.snippet).toBe(summary)
+    expect(b!.snippet).toBe(summary)
+    expect(a!.highlights).toEqual([])
+    expect(a!.highlights).not.toBe(b!.highlights)
+    expect(marked(c!.snippet, c!.highlights)).toContain('touché [Belgorod]')
   })
 
   it('does not report negated terms', () => {
