@@ -21,6 +21,7 @@ import {
 } from './compile'
 import type { PreparedItem } from './item'
 import { STEM_LANGUAGES, hasStemmer, stemWord } from './stem'
+import { termHash } from './tokenize'
 import {
   MEMO_JOINS,
   MEMO_SELECTS,
@@ -55,12 +56,12 @@ interface PatternLeaf {
  * instead of building a prefixed string per lookup.
  */
 interface Buckets {
-  terms: Map<string, number[]>
+  terms: TermBuckets<number>
   /** Stem buckets per language, filed on first use from stemOf (see stemBuckets). */
-  stems: Map<string, Map<string, number[]>>
+  stems: Map<string, TermBuckets<number>>
   /** `stemOf` keys: the term and the watch, in watch order. */
   stemOf: Array<{ term: string; watch: number }>
-  keys: Map<string, number[]>
+  keys: TermBuckets<number>
   /** Wildcards by their (cut) literal prefix; hash collisions only add candidates. */
   prefixes: PrefixBuckets<number>
   /** `?` patterns without `*`, by prefix, suffix and term length together (sizedHash). */
@@ -69,9 +70,9 @@ interface Buckets {
   meta: Map<string, number[]>
   /** Leaves of stemmed query words: their terms, filed per language on first use (stemLeaves). */
   stemLeafOf: Array<{ term: string; leaf: Leaf }>
-  stemLeaves: Map<string, Map<string, Leaf[]>>
+  stemLeaves: Map<string, TermBuckets<Leaf>>
   /** Leaves of transliterated query words, by key. */
-  keyLeaves: Map<string, Leaf[]>
+  keyLeaves: TermBuckets<Leaf>
   /** Wildcard leaves by their literal prefix (cut), and those without a prefix. */
   patternLeaves: PrefixBuckets<PatternLeaf>
   unprefixedLeaves: PatternLeaf[]
@@ -84,17 +85,17 @@ interface Buckets {
 
 export function buildPresearcher(queries: CompiledQuery[]): Presearcher {
   const b: Buckets = {
-    terms: new Map(),
+    terms: new TermBuckets(),
     stems: new Map(),
     stemOf: [],
-    keys: new Map(),
+    keys: new TermBuckets(),
     prefixes: new PrefixBuckets(),
     sized: new HashBuckets(),
     keyPrefixes: new PrefixBuckets(),
     meta: new Map(),
     stemLeafOf: [],
     stemLeaves: new Map(),
-    keyLeaves: new Map(),
+    keyLeaves: new TermBuckets(),
     patternLeaves: new PrefixBuckets(),
     unprefixedLeaves: [],
     keyPatternLeaves: new PrefixBuckets(),
@@ -309,7 +310,7 @@ function fileLeaves(b: Buckets, node: CompiledNode): void {
 
 function fileWordLeaves(b: Buckets, word: WordMatcher): void {
   if (word.stemLeaf) b.stemLeafOf.push({ term: word.term, leaf: word.stemLeaf })
-  if (word.keyLeaf && word.key !== null) file(b.keyLeaves, word.key, word.keyLeaf)
+  if (word.keyLeaf && word.key !== null) b.keyLeaves.file(word.key, word.keyLeaf)
 }
 
 /**
@@ -338,30 +339,29 @@ function termLeaves(b: Buckets, word: Word, n: number, keyN: number): readonly L
 }
 
 /** The stem leaves of `lang` by stem, filed when the first item in `lang` comes. */
-function stemLeaves(b: Buckets, lang: string): Map<string, Leaf[]> {
+function stemLeaves(b: Buckets, lang: string): TermBuckets<Leaf> {
   let map = b.stemLeaves.get(lang)
   if (!map) {
-    map = new Map()
-    for (const { term, leaf } of b.stemLeafOf) file(map, stemWord(term, lang), leaf)
+    map = new TermBuckets()
+    for (const { term, leaf } of b.stemLeafOf) map.file(stemWord(term, lang), leaf)
     b.stemLeaves.set(lang, map)
   }
   return map
 }
-const NO_STEMS = new Map<string, number[]>()
 
 /**
  * The stem buckets of `lang`: each stemOf term under its stem in `lang` (not when the stem is the
  * term itself: the item side also looks stems up among plain terms). Filed when the first item in
  * `lang` comes, so an index costs no stemming for languages its items are not written in.
  */
-function stemBuckets(b: Buckets, lang: string): Map<string, number[]> {
+function stemBuckets(b: Buckets, lang: string): TermBuckets<number> {
   if (!hasStemmer(lang)) return NO_STEMS
   let map = b.stems.get(lang)
   if (!map) {
-    map = new Map()
+    map = new TermBuckets()
     for (const { term, watch } of b.stemOf) {
       const stem = stemWord(term, lang)
-      if (stem !== term) file(map, stem, watch)
+      if (stem !== term) map.file(stem, watch)
     }
     b.stems.set(lang, map)
   }
@@ -371,12 +371,12 @@ function stemBuckets(b: Buckets, lang: string): Map<string, number[]> {
 function fileKey(b: Buckets, key: PresearchKey, watch: number): void {
   switch (key.kind) {
     case 'term':
-      return file(b.terms, key.value, watch)
+      return b.terms.file(key.value, watch)
     case 'stemOf':
       b.stemOf.push({ term: key.value, watch })
       return
     case 'translit':
-      return file(b.keys, key.value, watch)
+      return b.keys.file(key.value, watch)
     case 'prefix':
       return b.prefixes.fileUnder(key.value, watch)
     case 'sized':
@@ -516,6 +516,54 @@ class PrefixBuckets<T> extends HashBuckets<T> {
 
 const FILTER_WORDS = 2048
 
+/**
+ * Lists by term behind a filter of 16 bits a term (two set per term): nearly every word an item
+ * shows for the first time is filed under no term, stem or transliteration key of the index,
+ * and the filter answers those without the Map, whose probe hashes the new string and misses
+ * the cache (measured: the Map lookups were half of the work of a word's first sight). Sized
+ * when first read, once everything is filed; a set bit only means "look in the Map".
+ */
+class TermBuckets<T> {
+  private readonly map = new Map<string, T[]>()
+  private bits: Uint32Array | null = null
+  /** 32 minus log2 of the filter's size in bits. */
+  private shift = 0
+
+  get size(): number {
+    return this.map.size
+  }
+
+  file(term: string, value: T): void {
+    file(this.map, term, value)
+    if (this.bits) this.mark(termHash(term))
+  }
+
+  get(term: string): T[] | undefined {
+    if (this.bits === null) this.build()
+    const h = termHash(term)
+    const a = Math.imul(h, 0x9e3779b1) >>> this.shift
+    const b = Math.imul(h ^ (h >>> 15), 0x85ebca6b) >>> this.shift
+    if ((this.bits![a >>> 5]! & (1 << (a & 31))) === 0) return undefined
+    if ((this.bits![b >>> 5]! & (1 << (b & 31))) === 0) return undefined
+    return this.map.get(term)
+  }
+
+  private build(): void {
+    let size = 64
+    while (size < this.map.size * 16) size *= 2
+    this.bits = new Uint32Array(size / 32)
+    this.shift = 32 - Math.log2(size)
+    for (const term of this.map.keys()) this.mark(termHash(term))
+  }
+
+  private mark(h: number): void {
+    const a = Math.imul(h, 0x9e3779b1) >>> this.shift
+    const b = Math.imul(h ^ (h >>> 15), 0x85ebca6b) >>> this.shift
+    this.bits![a >>> 5]! |= 1 << (a & 31)
+    this.bits![b >>> 5]! |= 1 << (b & 31)
+  }
+}
+
 function file<K, T>(map: Map<K, T[]>, key: K, value: T): void {
   const list = map.get(key)
   if (list) {
@@ -524,3 +572,5 @@ function file<K, T>(map: Map<K, T[]>, key: K, value: T): void {
     map.set(key, [value])
   }
 }
+
+const NO_STEMS = new TermBuckets<number>()
