@@ -156,4 +156,17 @@ describe('binding an item to the leaves', () => {
       )
     }
   })
+
+  it('prepares an item longer than its scratch space and finds words at its end', () => {
+    const words = Array.from({ length: 12_000 }, (_, i) => `mot${i.toString(36)}ière`)
+    const content = `${words.join(' ')} Белгород`
+    const item = prepareItem({ content })
+    const { base, count } = item.fields.content
+    expect(count).toBe(12_001)
+    const last = base + count - 1
+    expect(termOf(item.ids[last]!)).toBe('белгород')
+    expect(content.slice(item.start[last], item.end[last])).toBe('Белгород')
+    expect(termOf(item.ids[base + 11_999]!)).toBe(`mot${(11_999).toString(36)}iere`)
+    expect(indicesOf(item, 'content', [wordFor('белгород').id])).toEqual([12_000])
+  })
 })
