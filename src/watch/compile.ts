@@ -237,7 +237,10 @@ export function presearchKeys(node: CompiledNode): PresearchKeys | null {
       let bestWeight = -1
       for (const word of node.words) {
         const weight = wordWeight(word.term)
-        if (weight > bestWeight) [best, bestWeight] = [word, weight]
+        if (weight > bestWeight) {
+          best = word
+          bestWeight = weight
+        }
       }
       if (!best) return null
       const keys: PresearchKey[] = [{ kind: 'term', value: best.term }]
