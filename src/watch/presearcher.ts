@@ -186,7 +186,7 @@ export function buildPresearcher(queries: CompiledQuery[]): Presearcher {
     // Most words select nothing and join no leaf: their row says so, and their Word is not read.
     // The others are listed first and their memos touched in a loop of its own, so that the CPU
     // overlaps those cache misses (see Lexicon.findAll).
-    if (busy.length < ids.length) busy = new Int32Array(ids.length * 2)
+    if (busy.length < ids.length * 2) busy = new Int32Array(ids.length * 2)
     let n = 0
     for (let k = 0; k < ids.length; k++) {
       const r = ids[k]! * ROW

@@ -110,6 +110,17 @@ describe('compileWatchIndex', () => {
     }
   })
 
+  it("finds every watch when most of a long item's words select one, at every item length", () => {
+    // Lengths grow by less than twice, so that each reaches past what the previous one left of
+    // any scratch space.
+    const words = Array.from({ length: 13_000 }, (_, i) => `mot${i.toString(36)}`)
+    const index = compileWatchIndex(words.map((w, i) => ({ id: `w${i}`, query: w })))
+    for (const length of [600, 1_100, 2_000, 3_700, 7_000, 13_000]) {
+      const content = words.slice(0, length).join(' ')
+      expect(matchItem(index, item({ content })).length).toBe(length)
+    }
+  })
+
   it('matches nothing with an empty index', () => {
     expect(matchItem(compileWatchIndex([]), item({ title: 'x' }))).toEqual([])
   })
