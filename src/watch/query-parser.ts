@@ -274,7 +274,10 @@ class Parser {
   }
 
   private parseOr(field: FieldName): QueryAst {
-    const children = [this.parseAnd(field)]
+    const first = this.parseAnd(field)
+    // Most queries and groups have no OR: no list for them.
+    if (this.peek().kind !== 'or') return first
+    const children = [first]
     while (this.peek().kind === 'or') {
       const op = this.next()
       if (!startsOperand(this.peek())) throw this.error('OR needs a term after it', op.pos)
@@ -288,7 +291,9 @@ class Parser {
     if (first.kind === 'or' || first.kind === 'and') {
       throw this.error(`${first.kind.toUpperCase()} needs a term before it`, first.pos)
     }
-    const children = [this.parseUnary(field)]
+    const operand = this.parseUnary(field)
+    if (!continuesAnd(this.peek())) return operand
+    const children = [operand]
     for (;;) {
       const look = this.peek()
       if (look.kind === 'and') {
@@ -484,6 +489,11 @@ function isSpanOperand(node: QueryAst): boolean {
   if (node.type === 'term' || node.type === 'phrase' || node.type === 'wildcard') return true
   if (node.type === 'near') return true
   return node.type === 'or' && node.children.every(isSpanOperand)
+}
+
+/** Whether `lx` goes on an AND: an explicit AND, or an operand after the last (implicit AND). */
+function continuesAnd(lx: Lexeme): boolean {
+  return lx.kind === 'and' || startsOperand(lx)
 }
 
 function combine(type: 'and' | 'or', children: QueryAst[]): QueryAst {
