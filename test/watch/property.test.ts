@@ -11,6 +11,8 @@ import {
   type MatchInput,
   type WatchSpec,
 } from '../../src/watch'
+import { prepareItem } from '../../src/watch/item'
+import { lexicon } from '../../src/watch/word'
 import { prng } from '../support/prng'
 
 const VOCABULARY = [
@@ -211,5 +213,38 @@ describe('presearcher property', () => {
     expect(disagreements).toEqual([])
     // The generated set must exercise matching, not only non-matching.
     expect(matches).toBeGreaterThan(items.length)
+  })
+
+  it('agrees across lexicon sweeps, which renumber the words an index has memoised', () => {
+    const gen = generator(prng(11))
+    const watches = Array.from({ length: 150 }, (_, i) => gen.watch(i))
+    const index = compileWatchIndex(watches)
+    const valid = watches.filter((w) => !index.errors.some((e) => e.watchId === w.id))
+    const flood = prng(12)
+    const generation = lexicon.generation
+    let agreed = 0
+    // 10,000 words never seen between checks, 360,000 in all: the lexicon (200,000 words)
+    // sweeps more than once, and keeps the words the checks use, renumbered.
+    for (let round = 0; round < 36; round++) {
+      for (let k = 0; k < 10; k++) {
+        const words = Array.from({ length: 1000 }, () => `zz${Math.floor(flood() * 2 ** 40)}`)
+        prepareItem({ content: words.join(' ') })
+      }
+      for (const item of Array.from({ length: 4 }, () => gen.item())) {
+        const got = matchItem(index, item).map((r) => r.watchId)
+        const expected = valid.filter((w) => {
+          try {
+            return matchQuery(w.query, item, w.options) !== null
+          } catch (error) {
+            if (error instanceof QueryError) return false
+            throw error
+          }
+        })
+        expect(got).toEqual(expected.map((w) => w.id))
+        agreed++
+      }
+    }
+    expect(lexicon.generation).toBeGreaterThan(generation + 1)
+    expect(agreed).toBe(144)
   })
 })
