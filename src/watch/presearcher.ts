@@ -65,7 +65,7 @@ interface Buckets {
   /** Wildcards by their (cut) literal prefix; hash collisions only add candidates. */
   prefixes: PrefixBuckets<number>
   /** `?` patterns without `*`, by prefix, suffix and term length together (sizedHash). */
-  sized: HashBuckets<number>
+  sized: SizedBuckets<number>
   keyPrefixes: PrefixBuckets<number>
   meta: Map<string, number[]>
   /** Leaves of stemmed query words: their terms, filed per language on first use (stemLeaves). */
@@ -73,14 +73,13 @@ interface Buckets {
   stemLeaves: Map<string, TermBuckets<Leaf>>
   /** Leaves of transliterated query words, by key. */
   keyLeaves: TermBuckets<Leaf>
-  /** Wildcard leaves by their literal prefix (cut), and those without a prefix. */
+  /** `*` wildcard leaves by their literal prefix (cut), and those without a prefix. */
   patternLeaves: PrefixBuckets<PatternLeaf>
+  /** `?` wildcard leaves (no `*`) by prefix, suffix and length, as `sized`. */
+  sizedLeaves: SizedBuckets<PatternLeaf>
   unprefixedLeaves: PatternLeaf[]
   /** Transliterated wildcards' leaves by their key prefix (cut). */
   keyPatternLeaves: PrefixBuckets<PatternLeaf>
-  /** For `sized`: bit n set when some prefix (or suffix) of length n is filed, n from 0. */
-  sizedPrefixLengths: number
-  sizedSuffixLengths: number
 }
 
 export function buildPresearcher(queries: CompiledQuery[]): Presearcher {
@@ -90,17 +89,16 @@ export function buildPresearcher(queries: CompiledQuery[]): Presearcher {
     stemOf: [],
     keys: new TermBuckets(),
     prefixes: new PrefixBuckets(),
-    sized: new HashBuckets(),
+    sized: new SizedBuckets(),
     keyPrefixes: new PrefixBuckets(),
     meta: new Map(),
     stemLeafOf: [],
     stemLeaves: new Map(),
     keyLeaves: new TermBuckets(),
     patternLeaves: new PrefixBuckets(),
+    sizedLeaves: new SizedBuckets(),
     unprefixedLeaves: [],
     keyPatternLeaves: new PrefixBuckets(),
-    sizedPrefixLengths: 0,
-    sizedSuffixLengths: 0,
   }
   const always: number[] = []
   let needsStem = false
@@ -131,11 +129,11 @@ export function buildPresearcher(queries: CompiledQuery[]): Presearcher {
     const add = (found: number[] | undefined) => {
       if (found) for (let j = 0; j < found.length; j++) list.push(found[j]!)
     }
-    add(b.terms.get(term))
+    add(b.terms.get(term, word.hash))
     // A word's prefix hashes serve the wildcard buckets and leaves alike: computed once.
     const n = prefixHashes(term, termPrefixes)
     b.prefixes.lookup(termPrefixes, n, add)
-    if (b.sizedPrefixLengths !== 0) lookupSized(b, term, n, add)
+    b.sized.lookup(term, n, add)
     let keyN = 0
     if (needsKeys) {
       const key = word.translit()
@@ -286,7 +284,14 @@ function fileLeaves(b: Buckets, node: CompiledNode): void {
       return
     case 'wildcard': {
       const entry: PatternLeaf = { leaf: node.leaf, prefix: node.prefix, test: node.test }
-      if (node.prefix === '') b.unprefixedLeaves.push(entry)
+      // A `?` pattern has lengths: only words of those lengths, starting and ending as it does,
+      // are tested against it (on the bench, words met for the first time tested a dozen
+      // patterns sharing their first three letters).
+      if (node.lengths) {
+        for (const length of node.lengths) {
+          b.sizedLeaves.fileSized(node.prefix, node.suffix, length, entry)
+        }
+      } else if (node.prefix === '') b.unprefixedLeaves.push(entry)
       else b.patternLeaves.fileUnder(node.prefix, entry)
       if (node.keyLeaf && node.keyPrefix !== null) {
         const keyEntry = { leaf: node.keyLeaf, prefix: node.keyPrefix, test: null }
@@ -328,6 +333,7 @@ function termLeaves(b: Buckets, word: Word, n: number, keyN: number): readonly L
   }
   const term = word.term
   b.patternLeaves.lookup(termPrefixes, n, (entries) => take(entries, term))
+  b.sizedLeaves.lookup(term, n, (entries) => take(entries, term))
   take(b.unprefixedLeaves, term)
   if (keyN >= 0) {
     const key = word.translit()
@@ -380,12 +386,7 @@ function fileKey(b: Buckets, key: PresearchKey, watch: number): void {
     case 'prefix':
       return b.prefixes.fileUnder(key.value, watch)
     case 'sized':
-      b.sizedPrefixLengths |= 1 << key.value.length
-      b.sizedSuffixLengths |= 1 << key.suffix.length
-      return b.sized.file(
-        sizedHash(prefixHash(key.value), prefixHash(key.suffix), key.length),
-        watch,
-      )
+      return b.sized.fileSized(key.value, key.suffix, key.length, watch)
     case 'keyPrefix':
       return b.keyPrefixes.fileUnder(key.value, watch)
     case 'meta':
@@ -449,27 +450,6 @@ function sizedHash(prefix: number, suffix: number, length: number): number {
 }
 
 /**
- * Adds the `?` watches filed under each (prefix, suffix) pair of `term` of the lengths in use;
- * termPrefixes holds the term's prefix hashes up to n.
- */
-function lookupSized(
-  b: Buckets,
-  term: string,
-  n: number,
-  add: (list: number[] | undefined) => void,
-): void {
-  suffixHashes(term, n, termSuffixes)
-  for (let p = 0; p <= n; p++) {
-    if ((b.sizedPrefixLengths & (1 << p)) === 0) continue
-    const prefix = termPrefixes[p]!
-    for (let k = 0; k <= n; k++) {
-      if ((b.sizedSuffixLengths & (1 << k)) === 0) continue
-      add(b.sized.get(sizedHash(prefix, termSuffixes[k]!, term.length)))
-    }
-  }
-}
-
-/**
  * Watches by a numeric hash, behind a 65,536-bit filter: a word looks up to 30 prefix and
  * suffix hashes on its first item, nearly all absent, and a filter bit (8 KB, in the CPU cache)
  * answers those without probing the Map. A set bit only means "look in the Map".
@@ -514,6 +494,43 @@ class PrefixBuckets<T> extends HashBuckets<T> {
   }
 }
 
+/**
+ * HashBuckets filed by a prefix, a suffix (each cut to PREFIX_BUCKET_LENGTH) and a term length
+ * together, for `?` patterns: `bel?orod` under (`bel`, `orod`, 8). It knows the prefix and suffix
+ * lengths in use, so a word looks up only those pairs.
+ */
+class SizedBuckets<T> extends HashBuckets<T> {
+  /** Bit n set: some prefix (suffix) of length n is filed, n from 0. */
+  private prefixLengths = 0
+  private suffixLengths = 0
+
+  fileSized(prefix: string, suffix: string, length: number, value: T): void {
+    const p = prefix.slice(0, PREFIX_BUCKET_LENGTH)
+    const x = suffix.slice(-PREFIX_BUCKET_LENGTH)
+    this.prefixLengths |= 1 << p.length
+    this.suffixLengths |= 1 << x.length
+    this.file(sizedHash(prefixHash(p), prefixHash(x), length), value)
+  }
+
+  /**
+   * Visits what is filed under each (prefix, suffix) pair of `term` of the lengths in use;
+   * termPrefixes holds the term's prefix hashes up to n (prefixHashes).
+   */
+  lookup(term: string, n: number, visit: (found: T[]) => void): void {
+    if (this.prefixLengths === 0) return
+    suffixHashes(term, n, termSuffixes)
+    for (let p = 0; p <= n; p++) {
+      if ((this.prefixLengths & (1 << p)) === 0) continue
+      const prefix = termPrefixes[p]!
+      for (let k = 0; k <= n; k++) {
+        if ((this.suffixLengths & (1 << k)) === 0) continue
+        const found = this.get(sizedHash(prefix, termSuffixes[k]!, term.length))
+        if (found) visit(found)
+      }
+    }
+  }
+}
+
 const FILTER_WORDS = 2048
 
 /**
@@ -538,9 +555,9 @@ class TermBuckets<T> {
     if (this.bits) this.mark(termHash(term))
   }
 
-  get(term: string): T[] | undefined {
+  /** The list filed under `term`, whose termHash is `h`. */
+  get(term: string, h = termHash(term)): T[] | undefined {
     if (this.bits === null) this.build()
-    const h = termHash(term)
     const a = Math.imul(h, 0x9e3779b1) >>> this.shift
     const b = Math.imul(h ^ (h >>> 15), 0x85ebca6b) >>> this.shift
     if ((this.bits![a >>> 5]! & (1 << (a & 31))) === 0) return undefined

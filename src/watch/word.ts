@@ -8,7 +8,7 @@
 // boundaries (tokenize.ts).
 
 import { STEM_LANGUAGES, computeStem } from './stem'
-import { grownUnits, termHash, unitsToString } from './tokenize'
+import { grownUnits, unitsToString } from './tokenize'
 import { computeTransliterationKey } from './transliterate'
 
 /**
@@ -81,6 +81,8 @@ export class Word {
     readonly term: string,
     /** The row of this word in its lexicon; a sweep renumbers the words it keeps. */
     public id: number,
+    /** termHash of the term (tokenize.ts). */
+    readonly hash: number,
   ) {}
 
   /** The stem in `lang` (the term itself when `lang` has no stemmer). */
@@ -279,7 +281,7 @@ export class Lexicon {
         }
         word.id = id
         this.words.push(word)
-        this.slot(termHash(word.term), id)
+        this.slot(word.hash, id)
       }
     }
     this.added = 0
@@ -316,7 +318,7 @@ export class Lexicon {
       this.pool.set(units.subarray(from, from + length), this.poolEnd)
       this.poolEnd += length
     }
-    this.words.push(new Word(ownCopy(term), id))
+    this.words.push(new Word(ownCopy(term), id, hash))
     if ((id + 1) * 4 > this.slots.length) this.rehash()
     else {
       this.slots[s] = hash
@@ -342,7 +344,7 @@ export class Lexicon {
   private rehash(): void {
     this.slots = new Int32Array(this.slots.length * 2)
     this.shift--
-    for (const word of this.words) this.slot(termHash(word.term), word.id)
+    for (const word of this.words) this.slot(word.hash, word.id)
   }
 
   /** Empty, with room for `words` words, `units` of them long ones' units. */
