@@ -7,7 +7,14 @@
 
 import type { TextField } from './query-parser'
 import { hasStemmer, primaryLanguage } from './stem'
-import { grownUnits, scanTokens, termHash, type TokenSink } from './tokenize'
+import {
+  SCRATCH_KEEP,
+  grownUnits,
+  int32Scratch,
+  scanTokens,
+  termHash,
+  type TokenSink,
+} from './tokenize'
 import { FIRST, ITEM_STAMP, LAST, ROW, lexicon, nextItemStamp, trimLexicon } from './word'
 
 /** The fields of an item a watch can look at; text fields are plain text (ingest strips HTML). */
@@ -82,6 +89,9 @@ const HOST_RE = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?([^/?#:]+)/i
 /** The fields in item-wide token order. */
 export const FIELD_ORDER = ['title', 'summary', 'content', 'author', 'category', 'url'] as const
 
+/** Tokens the scratch holds at first: a long article has a few thousand. */
+const INITIAL_TOKENS = 4096
+
 /**
  * Takes an item's tokens as scanTokens finds them, then looks all their words up in the lexicon
  * at once (lookUp), from the units the scan wrote: a known word without a string. One for the
@@ -89,16 +99,16 @@ export const FIELD_ORDER = ['title', 'summary', 'content', 'author', 'category',
  */
 class ItemTokens implements TokenSink {
   /** Per token: its position and offsets, then (after lookUp) its word's id and next token. */
-  pos = new Int32Array(4096)
-  start = new Int32Array(4096)
-  end = new Int32Array(4096)
-  ids = new Int32Array(4096)
-  next = new Int32Array(4096)
+  pos = new Int32Array(INITIAL_TOKENS)
+  start = new Int32Array(INITIAL_TOKENS)
+  end = new Int32Array(INITIAL_TOKENS)
+  ids = new Int32Array(INITIAL_TOKENS)
+  next = new Int32Array(INITIAL_TOKENS)
   /** Per token, for lookUp: its term is units[from, to), with termHash `hash`. */
-  from = new Int32Array(4096)
-  to = new Int32Array(4096)
-  hash = new Int32Array(4096)
-  units: Uint16Array = new Uint16Array(16384)
+  from = new Int32Array(INITIAL_TOKENS)
+  to = new Int32Array(INITIAL_TOKENS)
+  hash = new Int32Array(INITIAL_TOKENS)
+  units: Uint16Array = new Uint16Array(4 * INITIAL_TOKENS)
   unitEnd = 0
   count = 0
   offset = 0
@@ -121,10 +131,16 @@ class ItemTokens implements TokenSink {
     this.push(from, termHash(term), pos, start, end)
   }
 
-  /** Empties it for the next item. */
+  /** Empties it for the next item, giving back what an oversized item made it grow to. */
   clear(): void {
     this.count = 0
     this.unitEnd = 0
+    if (this.ids.length > SCRATCH_KEEP) {
+      for (const key of ['pos', 'start', 'end', 'ids', 'next', 'from', 'to', 'hash'] as const) {
+        this[key] = new Int32Array(INITIAL_TOKENS)
+      }
+    }
+    if (this.units.length > 4 * SCRATCH_KEEP) this.units = new Uint16Array(4 * INITIAL_TOKENS)
   }
 
   private push(from: number, hash: number, pos: number, start: number, end: number): void {
@@ -220,7 +236,7 @@ function tokenizeCategories(categories: string[]): FieldIndex {
 }
 
 /** Scratch for the distinct words of the item being prepared. */
-let distinct = new Int32Array(4096)
+let distinct: Int32Array = new Int32Array(INITIAL_TOKENS)
 
 /**
  * Lists the item's distinct words (into `distinct`, returning how many) and chains each word's
@@ -229,7 +245,7 @@ let distinct = new Int32Array(4096)
  */
 function chainWords(ids: Int32Array, count: number, stamp: number): number {
   const next = scratch.next
-  if (distinct.length < count) distinct = new Int32Array(count)
+  distinct = int32Scratch(distinct, count)
   const rows = lexicon.rows
   let n = 0
   for (let t = 0; t < count; t++) {

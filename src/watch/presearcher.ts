@@ -21,7 +21,7 @@ import {
 } from './compile'
 import type { PreparedItem } from './item'
 import { STEM_LANGUAGES, hasStemmer, stemWord } from './stem'
-import { termHash } from './tokenize'
+import { int32Scratch, termHash } from './tokenize'
 import {
   MEMO_JOINS,
   MEMO_SELECTS,
@@ -184,7 +184,7 @@ export function buildPresearcher(queries: CompiledQuery[]): Presearcher {
     // Most words select nothing and join no leaf: their row says so, and their Word is not read.
     // The others are listed first and their memos touched in a loop of its own, so that the CPU
     // overlaps those cache misses (see Lexicon.findAll).
-    if (busy.length < ids.length * 2) busy = new Int32Array(ids.length * 2)
+    busy = int32Scratch(busy, ids.length * 2)
     let n = 0
     for (let k = 0; k < ids.length; k++) {
       const r = ids[k]! * ROW
@@ -256,7 +256,7 @@ function nextPresearcherId(): number {
 }
 
 /** bind's words with a memo that is not empty, each followed by its memo flags. */
-let busy = new Int32Array(1024)
+let busy: Int32Array = new Int32Array(1024)
 /** What bind read to bring memos into the cache (kept, so the reads are made). */
 let touches = 0
 

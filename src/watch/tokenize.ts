@@ -99,6 +99,28 @@ export function unitsToString(units: Uint16Array, from: number, to: number): str
   return s
 }
 
+/**
+ * Past this many elements, a scratch array is given back as soon as an item needs less: one huge
+ * item (a feed may hold a multi-megabyte article) must not hold megabytes for the isolate's life.
+ */
+export const SCRATCH_KEEP = 1 << 16
+
+/** Scratch for `length` elements: `array` if it fits and is not oversized, else a new one. */
+export function int32Scratch(array: Int32Array, length: number): Int32Array {
+  if (length <= array.length && (array.length <= SCRATCH_KEEP || length > SCRATCH_KEEP)) {
+    return array
+  }
+  return new Int32Array(Math.max(length, 1024))
+}
+
+/** int32Scratch for code units. */
+export function unitsScratch(array: Uint16Array, length: number): Uint16Array {
+  if (length <= array.length && (array.length <= SCRATCH_KEEP || length > SCRATCH_KEEP)) {
+    return array
+  }
+  return new Uint16Array(Math.max(length, 1024))
+}
+
 /** Grows `units` (doubling) to hold at least `length` units, keeping its content. */
 export function grownUnits(units: Uint16Array, length: number): Uint16Array {
   if (length <= units.length) return units

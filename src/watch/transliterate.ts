@@ -14,7 +14,7 @@
 // What a deterministic scheme cannot do: Kiev and Kyiv stay different (they are different words,
 // from Киев and Київ); Czech-style č/š fold to c/s (normalize.ts) and do not meet ч/ш.
 
-import { grownUnits, unitsToString } from './tokenize'
+import { unitsScratch, unitsToString } from './tokenize'
 
 const CYRILLIC: Readonly<Record<string, string>> = {
   а: 'a',
@@ -107,7 +107,7 @@ export function transliterationKey(word: string): string {
 export function computeTransliterationKey(word: string): string {
   if (!LATIN_OR_CYRILLIC_RE.test(word)) return word
   // Romanise the lowercase Cyrillic letters (щ, the longest, gives four units).
-  latinUnits = grownUnits(latinUnits, word.length * 4)
+  latinUnits = unitsScratch(latinUnits, word.length * 4)
   let n = 0
   for (let i = 0; i < word.length; i++) {
     const c = word.charCodeAt(i)
@@ -123,7 +123,7 @@ export function computeTransliterationKey(word: string): string {
  * no doubles.
  */
 function skeleton(units: Uint16Array, n: number): string {
-  keyUnits = grownUnits(keyUnits, n * 2)
+  keyUnits = unitsScratch(keyUnits, n * 2)
   let m = 0
   let prev = -1
   for (let i = 0; i < n; i++) {

@@ -8,7 +8,7 @@
 // boundaries (tokenize.ts).
 
 import { STEM_LANGUAGES, computeStem } from './stem'
-import { grownUnits, unitsToString } from './tokenize'
+import { grownUnits, int32Scratch, unitsScratch, unitsToString } from './tokenize'
 import { computeTransliterationKey } from './transliterate'
 
 /**
@@ -121,7 +121,7 @@ export function ownCopy(s: string): string {
 const INITIAL_WORDS = 1 << 12
 
 /** findAll's candidate ids. */
-let candidates = new Int32Array(INITIAL_WORDS)
+let candidates: Int32Array = new Int32Array(INITIAL_WORDS)
 /** What findAll read to bring slots and rows into the cache (kept, so the reads are made). */
 let touches = 0
 /** get's term, as units. */
@@ -202,7 +202,7 @@ export class Lexicon {
     hashes: Int32Array,
     out: Int32Array,
   ): void {
-    if (candidates.length < n) candidates = new Int32Array(Math.max(n, candidates.length * 2))
+    candidates = int32Scratch(candidates, n)
     const slots = this.slots
     const mask = slots.length - 2
     const shift = this.shift
@@ -245,7 +245,7 @@ export class Lexicon {
 
   /** The Word of a folded `term`, made on first use. */
   get(term: string): Word {
-    termUnits = grownUnits(termUnits, term.length)
+    termUnits = unitsScratch(termUnits, term.length)
     let hash = 0
     for (let i = 0; i < term.length; i++) {
       const c = term.charCodeAt(i)

@@ -169,4 +169,15 @@ describe('binding an item to the leaves', () => {
     expect(termOf(item.ids[base + 11_999]!)).toBe(`mot${(11_999).toString(36)}iere`)
     expect(indicesOf(item, 'content', [wordFor('белгород').id])).toEqual([12_000])
   })
+
+  it('gives back the space of a huge item, and prepares the next one right', () => {
+    const huge = Array.from({ length: 70_000 }, (_, i) => `w${i.toString(36)}`).join(' ')
+    const first = prepareItem({ content: `${huge} kursk` })
+    expect(first.fields.content.count).toBe(70_001)
+    expect(termOf(first.ids[70_000]!)).toBe('kursk')
+    const next = prepareItem({ title: 'Kursk, Belgorod', content: 'kursk' })
+    expect(Array.from(next.ids, termOf)).toEqual(['kursk', 'belgorod', 'kursk'])
+    expect(indicesOf(next, 'content', [wordFor('kursk').id])).toEqual([0])
+    expect(Array.from(next.start)).toEqual([0, 7, 0])
+  })
 })
