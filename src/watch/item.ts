@@ -218,7 +218,7 @@ export function prepareItem(item: ItemFields): PreparedItem {
 function tokenizeField(text: string): FieldIndex {
   const base = scratch.count
   scratch.offset = 0
-  scanTokens(text, scratch)
+  scanTokens(matchedPart(text), scratch)
   return { text, base, count: scratch.count - base }
 }
 
@@ -227,12 +227,27 @@ function tokenizeCategories(categories: string[]): FieldIndex {
   let pos = 0
   let offset = 0
   for (const category of categories) {
+    if (offset >= MAX_FIELD_CHARS) break
     scratch.offset = offset
     pos = scanTokens(category, scratch, pos) + CATEGORY_POSITION_GAP
     offset += category.length + CATEGORY_SEPARATOR.length
   }
   const text = categories.join(CATEGORY_SEPARATOR)
   return { text, base, count: scratch.count - base }
+}
+
+/**
+ * A field is matched on its first 200,000 characters (~30,000 words; the longest news articles
+ * have ~10,000). Every word of an item enters the lexicon until the next item, so an unbounded
+ * field (a feed may hold a 5 MB item of made-up words) could fill the isolate's memory.
+ */
+export const MAX_FIELD_CHARS = 200_000
+
+/** The start of `text` that is matched: up to MAX_FIELD_CHARS, cut between words. */
+function matchedPart(text: string): string {
+  if (text.length <= MAX_FIELD_CHARS) return text
+  const space = text.lastIndexOf(' ', MAX_FIELD_CHARS)
+  return text.slice(0, space > 0 ? space : MAX_FIELD_CHARS)
 }
 
 /** Scratch for the distinct words of the item being prepared. */

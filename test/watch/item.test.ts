@@ -3,7 +3,13 @@
 // item's word order, and a word's occurrences must be exactly its tokens.
 import { describe, expect, it } from 'vitest'
 import { compileQuery, type CompiledNode } from '../../src/watch/compile'
-import { FIELD_ORDER, indicesOf, occursIn, prepareItem } from '../../src/watch/item'
+import {
+  FIELD_ORDER,
+  MAX_FIELD_CHARS,
+  indicesOf,
+  occursIn,
+  prepareItem,
+} from '../../src/watch/item'
 import { buildPresearcher } from '../../src/watch/presearcher'
 import { stemWord } from '../../src/watch/stem'
 import { transliterationKey } from '../../src/watch/transliterate'
@@ -170,11 +176,26 @@ describe('binding an item to the leaves', () => {
     expect(indicesOf(item, 'content', [wordFor('белгород').id])).toEqual([12_000])
   })
 
+  it('matches a field on its first MAX_FIELD_CHARS characters, cut between words', () => {
+    const filler = 'lorem '.repeat(Math.ceil(MAX_FIELD_CHARS / 6))
+    const content = `belgorod ${filler.slice(0, MAX_FIELD_CHARS - 16)} kursk-oblast ${filler} kharkiv`
+    const item = prepareItem({ content, categories: [filler, filler, 'donetsk'] })
+    const terms = new Set(Array.from(item.ids, termOf))
+    expect(terms.has('belgorod')).toBe(true)
+    expect(terms.has('kharkiv')).toBe(false)
+    // A word astride the limit is left out whole, never cut into another word.
+    expect(terms.has('kursk')).toBe(false)
+    expect(terms.has('kurs')).toBe(false)
+    expect(terms.has('donetsk')).toBe(false)
+    expect(item.fields.content.text).toBe(content)
+  })
+
   it('gives back the space of a huge item, and prepares the next one right', () => {
-    const huge = Array.from({ length: 70_000 }, (_, i) => `w${i.toString(36)}`).join(' ')
+    // 66,000 two-digit words: more tokens than the scratch keeps, within MAX_FIELD_CHARS.
+    const huge = Array.from({ length: 66_000 }, (_, i) => String(10 + (i % 90))).join(' ')
     const first = prepareItem({ content: `${huge} kursk` })
-    expect(first.fields.content.count).toBe(70_001)
-    expect(termOf(first.ids[70_000]!)).toBe('kursk')
+    expect(first.fields.content.count).toBe(66_001)
+    expect(termOf(first.ids[66_000]!)).toBe('kursk')
     const next = prepareItem({ title: 'Kursk, Belgorod', content: 'kursk' })
     expect(Array.from(next.ids, termOf)).toEqual(['kursk', 'belgorod', 'kursk'])
     expect(indicesOf(next, 'content', [wordFor('kursk').id])).toEqual([0])
