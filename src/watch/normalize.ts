@@ -25,6 +25,8 @@
 // - German ä/ö/ü fold to a/o/u, not ae/oe/ue: the transcription rule would make `michael` equal
 //   `michal`-like false matches; users who type `mueller` can write `mueller OR muller`.
 
+import { boundedMemo } from '../lib/memo'
+
 /** Apostrophe-like characters unified in tokenising: ’ ʼ ‘ ` ′ and the ASCII apostrophe. */
 export const APOSTROPHES = "'’ʼ‘`′"
 
@@ -80,21 +82,16 @@ const INVISIBLE_RE = /[\u00ad\u200b-\u200d\u2060\ufeff\u0640]/g
 const PLAIN_WORD_RE = /^[A-Za-z0-9\u0410-\u044f]*$/
 const NEEDS_MARK_WORK_RE = /[\u0300-\u036f\u0591-\u05c7\u064b-\u065f\u0670]/
 
-/** Memo of folded words: article vocabularies repeat, and NFD/NFC are the costly steps. */
-const cache = new Map<string, string>()
-/** Bounded so a long-lived isolate cannot grow it without limit (~100 bytes an entry). */
-const CACHE_LIMIT = 100_000
+/**
+ * Memo of folded words: article vocabularies repeat, and NFD/NFC are the costly steps
+ * (100,000 entries, ~100 bytes each).
+ */
+const foldMemo = boundedMemo(100_000, (word) => foldWord(word))
 
 /** The search form of one word (no spaces or punctuation inside; tokenize.ts finds words). */
 export function normalizeWord(word: string): string {
   if (PLAIN_WORD_RE.test(word)) return word.toLowerCase()
-  let folded = cache.get(word)
-  if (folded === undefined) {
-    folded = foldWord(word)
-    if (cache.size >= CACHE_LIMIT) cache.clear()
-    cache.set(word, folded)
-  }
-  return folded
+  return foldMemo(word)
 }
 
 function foldWord(word: string): string {

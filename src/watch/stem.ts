@@ -6,6 +6,7 @@
 // no Node built-ins, so it bundles for workerd and only the languages imported here ship).
 // Reference: https://snowballstem.org/algorithms/
 
+import { boundedMemo } from '../lib/memo'
 import { stemmer as german } from '@orama/stemmers/german'
 import { stemmer as english } from '@orama/stemmers/english'
 import { stemmer as spanish } from '@orama/stemmers/spanish'
@@ -33,10 +34,10 @@ const STEMMERS: Readonly<Record<string, Stemmer>> = {
 /** Languages with a stemmer: a stemmed term is indexed once per language (presearcher.ts). */
 export const STEM_LANGUAGES: readonly string[] = Object.keys(STEMMERS)
 
-/** Per-language memo: ~1.5 µs a stem, and article vocabularies repeat across items. */
-const caches = new Map<string, Map<string, string>>()
-/** Bounded so a long-lived isolate cannot grow it without limit. */
-const CACHE_LIMIT = 50_000
+/** Per-language memos: ~1.5 µs a stem, and article vocabularies repeat across items. */
+const memos = new Map<string, (word: string) => string>()
+/** Entries per language, bounded so a long-lived isolate cannot grow them without limit. */
+const MEMO_LIMIT = 50_000
 
 /** The primary language subtag of a BCP 47 tag, lowercased: 'fr-CA' → 'fr'. */
 export function primaryLanguage(tag: string | undefined): string | undefined {
@@ -59,13 +60,7 @@ export function computeStem(word: string, lang: string): string {
 export function stemWord(word: string, lang: string): string {
   const stemmer = STEMMERS[lang]
   if (!stemmer) return word
-  let cache = caches.get(lang)
-  if (!cache) caches.set(lang, (cache = new Map()))
-  let stem = cache.get(word)
-  if (stem === undefined) {
-    stem = stemmer(word)
-    if (cache.size >= CACHE_LIMIT) cache.clear()
-    cache.set(word, stem)
-  }
-  return stem
+  let memo = memos.get(lang)
+  if (!memo) memos.set(lang, (memo = boundedMemo(MEMO_LIMIT, stemmer)))
+  return memo(word)
 }

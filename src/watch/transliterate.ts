@@ -14,6 +14,7 @@
 // What a deterministic scheme cannot do: Kiev and Kyiv stay different (they are different words,
 // from Киев and Київ); Czech-style č/š fold to c/s (normalize.ts) and do not meet ч/ш.
 
+import { boundedMemo } from '../lib/memo'
 import { unitsScratch, unitsToString } from './tokenize'
 
 const CYRILLIC: Readonly<Record<string, string>> = {
@@ -84,20 +85,8 @@ const Y = 0x79
 let latinUnits = new Uint16Array(64) as Uint16Array
 let keyUnits = new Uint16Array(64) as Uint16Array
 
-const cache = new Map<string, string>()
-/** Bounded so a long-lived isolate cannot grow it without limit. */
-const CACHE_LIMIT = 100_000
-
 /** The transliteration key of a normalised word; words in other scripts are returned as they are. */
-export function transliterationKey(word: string): string {
-  let key = cache.get(word)
-  if (key === undefined) {
-    key = computeTransliterationKey(word)
-    if (cache.size >= CACHE_LIMIT) cache.clear()
-    cache.set(word, key)
-  }
-  return key
-}
+export const transliterationKey = boundedMemo(100_000, (word) => computeTransliterationKey(word))
 
 /**
  * transliterationKey without the memo, for callers that keep the key themselves (word.ts). By
