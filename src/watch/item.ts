@@ -7,14 +7,8 @@
 
 import type { TextField } from './query-parser'
 import { hasStemmer, primaryLanguage } from './stem'
-import {
-  SCRATCH_KEEP,
-  grownUnits,
-  int32Scratch,
-  scanTokens,
-  termHash,
-  type TokenSink,
-} from './tokenize'
+import { SCRATCH_KEEP, grown, scratchFor } from './buffers'
+import { scanTokens, termHash, type TokenSink } from './tokenize'
 import { FIRST, ITEM_STAMP, LAST, ROW, lexicon, nextItemStamp, trimLexicon } from './word'
 
 /** The fields of an item a watch can look at; text fields are plain text (ingest strips HTML). */
@@ -91,6 +85,8 @@ export const FIELD_ORDER = ['title', 'summary', 'content', 'author', 'category',
 
 /** Tokens the scratch holds at first: a long article has a few thousand. */
 const INITIAL_TOKENS = 4096
+/** ItemTokens's arrays with an element per token. */
+const TOKEN_ARRAYS = ['pos', 'start', 'end', 'ids', 'next', 'from', 'to', 'hash'] as const
 
 /**
  * Takes an item's tokens as scanTokens finds them, then looks all their words up in the lexicon
@@ -114,7 +110,7 @@ class ItemTokens implements TokenSink {
   offset = 0
 
   reserve(n: number) {
-    this.units = grownUnits(this.units, this.unitEnd + n)
+    this.units = grown(this.units, this.unitEnd + n)
   }
 
   plain(start: number, end: number, hash: number, pos: number) {
@@ -135,12 +131,9 @@ class ItemTokens implements TokenSink {
   clear(): void {
     this.count = 0
     this.unitEnd = 0
-    if (this.ids.length > SCRATCH_KEEP) {
-      for (const key of ['pos', 'start', 'end', 'ids', 'next', 'from', 'to', 'hash'] as const) {
-        this[key] = new Int32Array(INITIAL_TOKENS)
-      }
-    }
-    if (this.units.length > 4 * SCRATCH_KEEP) this.units = new Uint16Array(4 * INITIAL_TOKENS)
+    for (const key of TOKEN_ARRAYS) this[key] = scratchFor(this[key], INITIAL_TOKENS)
+    // Long articles need more units than tokens: a higher bound before giving units back.
+    this.units = scratchFor(this.units, 4 * INITIAL_TOKENS, 4 * SCRATCH_KEEP)
   }
 
   private push(from: number, hash: number, pos: number, start: number, end: number): void {
@@ -160,12 +153,7 @@ class ItemTokens implements TokenSink {
   }
 
   private grow(): void {
-    const size = this.ids.length * 2
-    for (const key of ['pos', 'start', 'end', 'ids', 'next', 'from', 'to', 'hash'] as const) {
-      const array = new Int32Array(size)
-      array.set(this[key])
-      this[key] = array
-    }
+    for (const key of TOKEN_ARRAYS) this[key] = grown(this[key], this[key].length + 1)
   }
 }
 
@@ -260,7 +248,7 @@ let distinct: Int32Array = new Int32Array(INITIAL_TOKENS)
  */
 function chainWords(ids: Int32Array, count: number, stamp: number): number {
   const next = scratch.next
-  distinct = int32Scratch(distinct, count)
+  distinct = scratchFor(distinct, count)
   const rows = lexicon.rows
   let n = 0
   for (let t = 0; t < count; t++) {

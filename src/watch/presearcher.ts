@@ -21,7 +21,8 @@ import {
 } from './compile'
 import type { PreparedItem } from './item'
 import { STEM_LANGUAGES, hasStemmer, stemWord } from './stem'
-import { int32Scratch, termHash } from './tokenize'
+import { scratchFor } from './buffers'
+import { termHash } from './tokenize'
 import {
   MEMO_JOINS,
   MEMO_SELECTS,
@@ -184,7 +185,7 @@ export function buildPresearcher(queries: CompiledQuery[]): Presearcher {
     // Most words select nothing and join no leaf: their row says so, and their Word is not read.
     // The others are listed first and their memos touched in a loop of its own, so that the CPU
     // overlaps those cache misses (see Lexicon.findAll).
-    busy = int32Scratch(busy, ids.length * 2)
+    busy = scratchFor(busy, ids.length * 2)
     let n = 0
     for (let k = 0; k < ids.length; k++) {
       const r = ids[k]! * ROW

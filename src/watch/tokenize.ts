@@ -20,6 +20,7 @@
 // - Han, Hiragana and Katakana runs give overlapping bigrams (東京都 → 東京 京都) plus each character
 //   as an alternate token, so a one-character query still finds it.
 
+import { grown } from './buffers'
 import { APOSTROPHES, ELISIONS, normalizeWord } from './normalize'
 
 /**
@@ -100,38 +101,6 @@ export function unitsToString(units: Uint16Array, from: number, to: number): str
 }
 
 /**
- * Past this many elements, a scratch array is given back as soon as an item needs less: one huge
- * item (a feed may hold a multi-megabyte article) must not hold megabytes for the isolate's life.
- */
-export const SCRATCH_KEEP = 1 << 16
-
-/** Scratch for `length` elements: `array` if it fits and is not oversized, else a new one. */
-export function int32Scratch(array: Int32Array, length: number): Int32Array {
-  if (length <= array.length && (array.length <= SCRATCH_KEEP || length > SCRATCH_KEEP)) {
-    return array
-  }
-  return new Int32Array(Math.max(length, 1024))
-}
-
-/** int32Scratch for code units. */
-export function unitsScratch(array: Uint16Array, length: number): Uint16Array {
-  if (length <= array.length && (array.length <= SCRATCH_KEEP || length > SCRATCH_KEEP)) {
-    return array
-  }
-  return new Uint16Array(Math.max(length, 1024))
-}
-
-/** Grows `units` (doubling) to hold at least `length` units, keeping its content. */
-export function grownUnits(units: Uint16Array, length: number): Uint16Array {
-  if (length <= units.length) return units
-  let size = Math.max(units.length * 2, 64)
-  while (size < length) size *= 2
-  const out = new Uint16Array(size)
-  out.set(units)
-  return out
-}
-
-/**
  * Appends the tokens of `text` to `out`, numbering positions from `firstPos`; returns the next
  * free position. `offset` is added to every start/end (for fields made of several strings).
  */
@@ -152,7 +121,7 @@ class TokenArraySink implements TokenSink {
   ) {}
 
   reserve(n: number) {
-    this.units = grownUnits(this.units, n)
+    this.units = grown(this.units, n)
   }
 
   plain(start: number, end: number, _hash: number, pos: number) {

@@ -15,7 +15,8 @@
 // from Киев and Київ); Czech-style č/š fold to c/s (normalize.ts) and do not meet ч/ш.
 
 import { boundedMemo } from '../lib/memo'
-import { unitsScratch, unitsToString } from './tokenize'
+import { scratchFor } from './buffers'
+import { unitsToString } from './tokenize'
 
 const CYRILLIC: Readonly<Record<string, string>> = {
   а: 'a',
@@ -96,7 +97,7 @@ export const transliterationKey = boundedMemo(100_000, (word) => computeTranslit
 export function computeTransliterationKey(word: string): string {
   if (!LATIN_OR_CYRILLIC_RE.test(word)) return word
   // Romanise the lowercase Cyrillic letters (щ, the longest, gives four units).
-  latinUnits = unitsScratch(latinUnits, word.length * 4)
+  latinUnits = scratchFor(latinUnits, word.length * 4)
   let n = 0
   for (let i = 0; i < word.length; i++) {
     const c = word.charCodeAt(i)
@@ -112,7 +113,7 @@ export function computeTransliterationKey(word: string): string {
  * no doubles.
  */
 function skeleton(units: Uint16Array, n: number): string {
-  keyUnits = unitsScratch(keyUnits, n * 2)
+  keyUnits = scratchFor(keyUnits, n * 2)
   let m = 0
   let prev = -1
   for (let i = 0; i < n; i++) {

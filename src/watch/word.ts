@@ -8,7 +8,8 @@
 // boundaries (tokenize.ts).
 
 import { STEM_LANGUAGES, computeStem } from './stem'
-import { grownUnits, int32Scratch, unitsScratch, unitsToString } from './tokenize'
+import { grown, scratchFor } from './buffers'
+import { unitsToString } from './tokenize'
 import { computeTransliterationKey } from './transliterate'
 
 /**
@@ -202,7 +203,7 @@ export class Lexicon {
     hashes: Int32Array,
     out: Int32Array,
   ): void {
-    candidates = int32Scratch(candidates, n)
+    candidates = scratchFor(candidates, n)
     const slots = this.slots
     const mask = slots.length - 2
     const shift = this.shift
@@ -245,7 +246,7 @@ export class Lexicon {
 
   /** The Word of a folded `term`, made on first use. */
   get(term: string): Word {
-    termUnits = unitsScratch(termUnits, term.length)
+    termUnits = scratchFor(termUnits, term.length)
     let hash = 0
     for (let i = 0; i < term.length; i++) {
       const c = term.charCodeAt(i)
@@ -313,7 +314,7 @@ export class Lexicon {
     if (length <= INLINE_UNITS) {
       this.rowUnits.set(units.subarray(from, from + length), r * 2 + INLINE_AT)
     } else {
-      this.pool = grownUnits(this.pool, this.poolEnd + length)
+      this.pool = grown(this.pool, this.poolEnd + length)
       this.rows[r + POOL_START] = this.poolEnd
       this.pool.set(units.subarray(from, from + length), this.poolEnd)
       this.poolEnd += length
@@ -359,15 +360,6 @@ export class Lexicon {
     this.shift = 32 - Math.log2(capacity * 2)
     this.words = []
   }
-}
-
-/** A copy of `rows` at least `length` long (doubling, so growth costs O(1) a word). */
-function grown(rows: Int32Array, length: number): Int32Array {
-  let size = rows.length * 2
-  while (size < length) size *= 2
-  const out = new Int32Array(size)
-  out.set(rows)
-  return out
 }
 
 function sameUnits(a: Uint16Array, i: number, b: Uint16Array, j: number, n: number): boolean {

@@ -1,13 +1,8 @@
 // Word boundaries, elisions, compounds and CJK bigrams (src/watch/tokenize.ts).
 import { describe, expect, it } from 'vitest'
 import { tokenize, type Token } from '../../src/watch'
-import {
-  grownUnits,
-  scanTokens,
-  termHash,
-  tokenizeByRegex,
-  unitsToString,
-} from '../../src/watch/tokenize'
+import { scanTokens, termHash, tokenizeByRegex, unitsToString } from '../../src/watch/tokenize'
+import { grown } from '../../src/watch/buffers'
 import { prng } from '../support/prng'
 
 function terms(text: string): string[] {
@@ -118,7 +113,7 @@ describe('tokenize scan', () => {
         units: new Uint16Array(8) as Uint16Array,
         unitEnd: 0,
         reserve(n: number) {
-          this.units = grownUnits(this.units, this.unitEnd + n)
+          this.units = grown(this.units, this.unitEnd + n)
         },
         plain(start: number, end: number, hash: number) {
           // The word's lowercased units, where the scan wrote them.
