@@ -184,26 +184,13 @@ function wildcard(
   options: MatchOptions,
 ): CompiledNode {
   const prefix = pieces[0] ?? ''
-  let lengths: number[] | null = null
-  if (!star) {
-    const literal = pieces.reduce((sum, p) => sum + p.length, 0)
-    const marks = pieces.length - 1
-    lengths = []
-    for (let n = literal + marks; n <= literal + 2 * marks; n++) lengths.push(n)
-  }
-  const suffix = pieces[pieces.length - 1] ?? ''
   let test: (term: string) => boolean
   if (pieces.length === 1) {
     test = (term) => term.startsWith(prefix)
   } else {
     // Built on first use: most wildcards are never evaluated against an item.
     let re: RegExp | undefined
-    const [shortest, longest] = lengths ? [lengths[0]!, lengths[lengths.length - 1]!] : [0, 0]
     test = (term) => {
-      // The length and the ends rule out nearly every word without the regex.
-      if (lengths && (term.length < shortest || term.length > longest || !term.endsWith(suffix)))
-        return false
-      if (!term.startsWith(prefix)) return false
       re ??= new RegExp(`^${pieces.map(escapeRegExp).join('.')}${star ? '' : '$'}`, 'u')
       return re.test(term)
     }
@@ -213,6 +200,14 @@ function wildcard(
     keyPrefix = transliterationKey(prefix)
     if (keyPrefix === '') keyPrefix = null
   }
+  let lengths: number[] | null = null
+  if (!star) {
+    const literal = pieces.reduce((sum, p) => sum + p.length, 0)
+    const marks = pieces.length - 1
+    lengths = []
+    for (let n = literal + marks; n <= literal + 2 * marks; n++) lengths.push(n)
+  }
+  const suffix = pieces[pieces.length - 1] ?? ''
   const keyLeaf = keyPrefix !== null ? newLeaf() : null
   const leaf = newLeaf()
   return { type: 'wildcard', fields, test, keyPrefix, prefix, lengths, suffix, text, leaf, keyLeaf }
