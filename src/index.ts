@@ -35,7 +35,7 @@ export default {
     }
     await consumeDeliveries(batch as MessageBatch<Alert>, {
       kv: env.KV,
-      config: await loadConfig(env.KV),
+      config: await loadConfig(env),
       fetch: send,
       now,
       random: Math.random,

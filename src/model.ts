@@ -84,6 +84,14 @@ export interface Item extends ParsedItem {
 
 export type DeliveryMode = 'instant' | 'digest'
 
+/**
+ * When a digest is sent: every N minutes (aligned to the epoch, so restarts do not shift it), or
+ * daily at a local time in a named IANA time zone (DST-correct).
+ */
+export type DigestSchedule =
+  | { everyMinutes: number }
+  | { dailyAt: string /* HH:MM, 24-hour */; timeZone: string /* e.g. Europe/Paris */ }
+
 /** A keyword watch: a query, where it applies, and where its matches go. */
 export interface Watch {
   id: string
@@ -93,6 +101,8 @@ export interface Watch {
   scope: { feeds?: string[]; tags?: string[] }
   destinations: string[]
   mode: DeliveryMode
+  /** Required when `mode` is `digest`. */
+  digest?: DigestSchedule
   enabled: boolean
   /** Opt-in language features (see docs/query-language.md). */
   options?: { stem?: boolean; transliterate?: boolean }
@@ -101,14 +111,28 @@ export interface Watch {
 export type DestinationType =
   'webhook' | 'slack' | 'discord' | 'teams' | 'telegram' | 'ntfy' | 'googlechat' | 'email'
 
-/** Where alerts go. `url` and `secret` are credentials: never echoed back, never logged. */
+/**
+ * Where alerts go. Which fields apply depends on `type`:
+ * - webhook: `url`, `secret`; slack, discord, teams, googlechat: `url`;
+ * - ntfy: `url` (the topic URL on any server), optional `token`;
+ * - telegram: `token` (bot token), `chatId`, optional `apiBase` (self-hosted Bot API server);
+ * - email: `to` (one or several addresses).
+ * `url`, `secret` and `token` are credentials: never echoed back, never logged.
+ */
 export interface Destination {
   id: string
   name: string
   type: DestinationType
-  url: string
+  url?: string
   /** Standard Webhooks signing secret (`whsec_…`). */
   secret?: string
+  token?: string
+  chatId?: string
+  apiBase?: string
+  to?: string[]
+  /** `digest` batches this destination's alerts on `digest`'s schedule; default instant. */
+  mode?: DeliveryMode
+  digest?: DigestSchedule
   enabled: boolean
 }
 

@@ -1,11 +1,31 @@
-// One interface for every notification service (STYLE.md habit 4). A channel turns an alert into
-// the service's request, sends it, and classifies the answer; the consumer owns retries, dead
-// letters and the log, so a channel never retries by itself.
+// One interface for every notification service (STYLE.md habit 4). A channel turns a message (one
+// alert, or several rendered as one: a coalesced burst or a digest) into the service's request,
+// sends it, and classifies the answer; the consumer owns retries, pacing, dead letters and the
+// log, so a channel never retries by itself.
+//
+// Classification: a channel returns normally only when the service took the message. Otherwise
+// it throws a DeliveryError whose `retryable` says "try again" (with `retryAfterSeconds` when the
+// service named a delay) or "permanent" (the destination is gone, refused, or misconfigured).
 import type { Alert, Destination, DestinationType } from '../model'
 
 export interface ChannelDeps {
   fetch: typeof fetch
   now: Date
+  /** The `send_email` binding (email channel only). */
+  email?: SendEmail
+  /** Sender address for email (`EMAIL_FROM`). */
+  emailFrom?: string
+}
+
+/**
+ * What one call sends. `alert`: a single match. `burst`: several matches of one watch that came
+ * faster than the destination's pace, sent as one message ("12 new matches for …"). `digest`: a
+ * destination's or watch's batched alerts on its schedule.
+ */
+export interface Outgoing {
+  kind: 'alert' | 'burst' | 'digest'
+  /** At least one; for `alert` exactly one. */
+  alerts: readonly Alert[]
 }
 
 export interface SendResult {
@@ -14,6 +34,11 @@ export interface SendResult {
 
 export interface Channel {
   readonly type: DestinationType
-  /** Sends one alert. Throws DeliveryError (with `retryable`) when the destination did not take it. */
-  send(alert: Alert, destination: Destination, deps: ChannelDeps): Promise<SendResult>
+  /**
+   * The service's documented pace for one destination: the smallest gap, in milliseconds, between
+   * two messages (0: no pace to keep, e.g. a machine receiver).
+   */
+  readonly minIntervalMs: number
+  /** Sends one message. Throws DeliveryError (with `retryable`) when the service did not take it. */
+  send(message: Outgoing, destination: Destination, deps: ChannelDeps): Promise<SendResult>
 }

@@ -55,7 +55,7 @@ export async function consumeDeliveries(
   batch: MessageBatch<Alert>,
   deps: ConsumerDeps,
 ): Promise<void> {
-  const log = await loadDeliveryLog(deps.kv)
+  const log = await loadDeliveryLog({ KV: deps.kv })
   const delivered = new Set(log.delivered)
   const destinations = new Map<string, Destination>(deps.config.destinations.map((d) => [d.id, d]))
   const say = deps.log ?? ((line: string) => console.log(line))
@@ -85,7 +85,10 @@ export async function consumeDeliveries(
           channel: destination.type,
           retryable: false,
         })
-      const result = await channel.send(alert, destination, { fetch: deps.fetch, now })
+      const result = await channel.send({ kind: 'alert', alerts: [alert] }, destination, {
+        fetch: deps.fetch,
+        now,
+      })
       record(log, { ...base, outcome: 'sent', status: result.status })
       log.counters.sent++
       delivered.add(alert.id)
@@ -118,13 +121,16 @@ export async function consumeDeliveries(
         message.retry({ delaySeconds })
         say(`retrying ${alert.id} in ${delaySeconds}s: ${reason}`)
       } else {
-        await parkDeadLetter(deps.kv, {
-          alert,
-          error: reason,
-          status: failure.status,
-          attempts: message.attempts,
-          at: now.toISOString(),
-        })
+        await parkDeadLetter(
+          { KV: deps.kv },
+          {
+            alert,
+            error: reason,
+            status: failure.status,
+            attempts: message.attempts,
+            at: now.toISOString(),
+          },
+        )
         record(log, { ...base, outcome: 'dead', status: failure.status, error: reason })
         log.counters.dead++
         message.ack()
@@ -145,7 +151,7 @@ export async function consumeDeliveries(
  */
 async function saveLog(kv: KVNamespace, log: DeliveryLog, say: (line: string) => void) {
   try {
-    await saveDeliveryLog(kv, log)
+    await saveDeliveryLog({ KV: kv }, log)
   } catch (error) {
     say(`delivery log not saved: ${errorMessage(error)}`)
   }
@@ -159,15 +165,18 @@ export async function consumeDeadLetters(
   batch: MessageBatch<Alert>,
   deps: Pick<ConsumerDeps, 'kv' | 'now'>,
 ): Promise<void> {
-  const log = await loadDeliveryLog(deps.kv)
+  const log = await loadDeliveryLog({ KV: deps.kv })
   for (const message of batch.messages) {
     const now = deps.now()
-    await parkDeadLetter(deps.kv, {
-      alert: message.body,
-      error: 'delivery consumer failed on every attempt',
-      attempts: MAX_ATTEMPTS,
-      at: now.toISOString(),
-    })
+    await parkDeadLetter(
+      { KV: deps.kv },
+      {
+        alert: message.body,
+        error: 'delivery consumer failed on every attempt',
+        attempts: MAX_ATTEMPTS,
+        at: now.toISOString(),
+      },
+    )
     record(log, {
       ...entryFor(message.body, MAX_ATTEMPTS, now),
       outcome: 'dead',

@@ -5,7 +5,7 @@
 // Redirects are not followed (a 3xx is a failure): a webhook that moves must be reconfigured.
 import type { Alert, Destination } from '../model'
 import { DeliveryError, errorMessage } from '../lib/errors'
-import type { Channel, ChannelDeps, SendResult } from './channel'
+import type { Channel, ChannelDeps, Outgoing, SendResult } from './channel'
 import { parseRetryAfter } from '../lib/retry-after'
 import { classifyStatus } from './retry'
 import { signWebhook } from './sign'
@@ -70,7 +70,22 @@ export function renderWebhook(alert: Alert, now: Date): WebhookPayload {
 
 export const webhookChannel: Channel = {
   type: 'webhook',
-  async send(alert: Alert, destination: Destination, deps: ChannelDeps): Promise<SendResult> {
+  // A machine receiver: no pace to keep, so alerts are never coalesced.
+  minIntervalMs: 0,
+  async send(message: Outgoing, destination: Destination, deps: ChannelDeps): Promise<SendResult> {
+    // Webhook receivers get one signed request per alert (the payload contract has no batch form).
+    let result: SendResult = { status: 0 }
+    for (const alert of message.alerts) result = await sendOne(alert, destination, deps)
+    return result
+  },
+}
+
+async function sendOne(
+  alert: Alert,
+  destination: Destination,
+  deps: ChannelDeps,
+): Promise<SendResult> {
+  {
     const body = JSON.stringify(renderWebhook(alert, deps.now))
     const timestamp = Math.floor(deps.now.getTime() / 1000)
     const headers: Record<string, string> = {
@@ -89,7 +104,7 @@ export const webhookChannel: Channel = {
     }
     let response: Response
     try {
-      response = await deps.fetch(destination.url, {
+      response = await deps.fetch(destination.url ?? '', {
         method: 'POST',
         headers,
         body,
@@ -114,5 +129,5 @@ export const webhookChannel: Channel = {
       retryable: verdict === 'retry',
       retryAfterSeconds: parseRetryAfter(response.headers.get('retry-after'), deps.now.getTime()),
     })
-  },
+  }
 }

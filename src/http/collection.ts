@@ -1,6 +1,6 @@
 // What the feed, watch and destination routes share: finding an entry by id, refusing a duplicate
 // id, and deleting an entry from the configuration document.
-import { updateConfig, type ConfigDoc } from '../store/config'
+import { updateConfig, type ConfigDoc, type ConfigEnv } from '../store/config'
 import { ApiError, notFound } from './errors'
 
 export type Collection = 'feeds' | 'watches' | 'destinations'
@@ -31,13 +31,13 @@ export function assertNewId(entries: Array<{ id: string }>, id: string, collecti
 
 /** Removes entry `id` (404 if absent); `guard` may refuse the removal by throwing. */
 export async function removeById(
-  kv: KVNamespace,
+  env: ConfigEnv,
   now: Date,
   collection: Collection,
   id: string,
   guard?: (config: ConfigDoc) => void,
 ): Promise<void> {
-  await updateConfig(kv, now, (config) => {
+  await updateConfig(env, now, (config) => {
     findById<{ id: string }>(config[collection], id, collection)
     guard?.(config)
     return { ...config, [collection]: config[collection].filter((e) => e.id !== id) }
@@ -46,14 +46,14 @@ export async function removeById(
 
 /** Applies `change` to entry `id` (404 if absent) and stores the configuration; returns the entry. */
 export async function updateById<C extends Collection>(
-  kv: KVNamespace,
+  env: ConfigEnv,
   now: Date,
   collection: C,
   id: string,
   change: (entry: ConfigDoc[C][number], config: ConfigDoc) => ConfigDoc[C][number],
 ): Promise<ConfigDoc[C][number]> {
   let updated: ConfigDoc[C][number] | undefined
-  await updateConfig(kv, now, (config) => {
+  await updateConfig(env, now, (config) => {
     const entries = config[collection] as Array<ConfigDoc[C][number]>
     updated = change(findById(entries, id, collection), config)
     return { ...config, [collection]: entries.map((e) => (e.id === id ? updated : e)) }

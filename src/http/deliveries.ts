@@ -13,7 +13,7 @@ import { notFound } from './errors'
 
 export const deliveryRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
-    const [log, dead] = await Promise.all([loadDeliveryLog(c.env.KV), listDeadLetters(c.env.KV)])
+    const [log, dead] = await Promise.all([loadDeliveryLog(c.env), listDeadLetters(c.env)])
     return c.json({
       counters: log.counters,
       recent: log.recent,
@@ -31,13 +31,13 @@ export const deliveryRoutes = new Hono<AppEnv>()
   })
   .post('/:id/replay', async (c) => {
     const id = c.req.param('id')
-    const letter = await getDeadLetter(c.env.KV, id)
+    const letter = await getDeadLetter(c.env, id)
     if (!letter) throw notFound('dead letter', id)
     // Same alert id: a receiver that did get an earlier attempt deduplicates it.
     await (c.env.DELIVERIES as Queue<Alert>).send(letter.alert)
-    await deleteDeadLetter(c.env.KV, id)
-    const log = await loadDeliveryLog(c.env.KV)
+    await deleteDeadLetter(c.env, id)
+    const log = await loadDeliveryLog(c.env)
     log.counters.replayed++
-    await saveDeliveryLog(c.env.KV, log)
+    await saveDeliveryLog(c.env, log)
     return c.json({ replayed: id }, 202)
   })

@@ -41,11 +41,11 @@ function checkSecret(secret: string | undefined): void {
 
 export const destinationRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
-    const config = await loadConfig(c.env.KV)
+    const config = await loadConfig(c.env)
     return c.json({ destinations: config.destinations.map(publicDestination) })
   })
   .get('/:id', async (c) => {
-    const config = await loadConfig(c.env.KV)
+    const config = await loadConfig(c.env)
     const destination = findById(config.destinations, c.req.param('id'), 'destinations')
     return c.json({ destination: publicDestination(destination) })
   })
@@ -65,7 +65,7 @@ export const destinationRoutes = new Hono<AppEnv>()
       id: input.id ?? newId('d_'),
       secret: input.secret ?? generated,
     }
-    await updateConfig(c.env.KV, c.get('deps').now(), (config) => {
+    await updateConfig(c.env, c.get('deps').now(), (config) => {
       assertNewId(config.destinations, destination.id, 'destinations')
       return { ...config, destinations: [...config.destinations, destination] }
     })
@@ -77,21 +77,15 @@ export const destinationRoutes = new Hono<AppEnv>()
     if (patch.url !== undefined) checkDestinationUrl(patch.url, c.env)
     checkSecret(patch.secret)
     const id = c.req.param('id')
-    const destination = await updateById(
-      c.env.KV,
-      c.get('deps').now(),
-      'destinations',
-      id,
-      (d) => ({
-        ...d,
-        ...patch,
-      }),
-    )
+    const destination = await updateById(c.env, c.get('deps').now(), 'destinations', id, (d) => ({
+      ...d,
+      ...patch,
+    }))
     return c.json({ destination: publicDestination(destination) })
   })
   .delete('/:id', async (c) => {
     const id = c.req.param('id')
-    await removeById(c.env.KV, c.get('deps').now(), 'destinations', id, (config) => {
+    await removeById(c.env, c.get('deps').now(), 'destinations', id, (config) => {
       const user = config.watches.find((w) => w.destinations.includes(id))
       if (user) {
         throw new ApiError(

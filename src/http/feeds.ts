@@ -72,11 +72,11 @@ async function discover(
 
 export const feedRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
-    const config = await loadConfig(c.env.KV)
+    const config = await loadConfig(c.env)
     return c.json({ feeds: config.feeds.map(publicFeed) })
   })
   .get('/:id', async (c) => {
-    const config = await loadConfig(c.env.KV)
+    const config = await loadConfig(c.env)
     return c.json({ feed: publicFeed(findById(config.feeds, c.req.param('id'), 'feeds')) })
   })
   .post('/', async (c) => {
@@ -89,7 +89,7 @@ export const feedRoutes = new Hono<AppEnv>()
       id: input.id ?? newId('f_'),
       url: discovery?.found ?? input.url,
     }
-    await updateConfig(c.env.KV, deps.now(), (config) => {
+    await updateConfig(c.env, deps.now(), (config) => {
       assertNewId(config.feeds, feed.id, 'feeds')
       if (config.feeds.some((f) => f.url === feed.url)) {
         throw new ApiError(409, `url: a feed with this URL already exists`, { field: 'url' })
@@ -100,19 +100,13 @@ export const feedRoutes = new Hono<AppEnv>()
   })
   .patch('/:id', async (c) => {
     const patch = parseBody(feedPatch, await c.req.json().catch(() => undefined))
-    const feed = await updateById(
-      c.env.KV,
-      c.get('deps').now(),
-      'feeds',
-      c.req.param('id'),
-      (f) => ({
-        ...f,
-        ...patch,
-      }),
-    )
+    const feed = await updateById(c.env, c.get('deps').now(), 'feeds', c.req.param('id'), (f) => ({
+      ...f,
+      ...patch,
+    }))
     return c.json({ feed: publicFeed(feed) })
   })
   .delete('/:id', async (c) => {
-    await removeById(c.env.KV, c.get('deps').now(), 'feeds', c.req.param('id'))
+    await removeById(c.env, c.get('deps').now(), 'feeds', c.req.param('id'))
     return c.body(null, 204)
   })

@@ -17,7 +17,7 @@ export const previewRoutes = new Hono<AppEnv>().post('/', async (c) => {
   if (input.items) {
     return c.json({ results: previewQuery(input.query, input.items, input.options) })
   }
-  const config = await loadConfig(c.env.KV)
+  const config = await loadConfig(c.env)
   const feeds = config.feeds.filter((f) => f.enabled).slice(0, PREVIEW_MAX_FEEDS)
   const deps = c.get('deps')
   const fetched = await Promise.allSettled(

@@ -16,6 +16,11 @@ export function publicFeed(feed: Feed) {
 }
 
 export function publicDestination(destination: Destination) {
-  const { secret, url, ...rest } = destination
-  return { ...rest, url: redactDestinationUrl(url), signed: secret !== undefined }
+  const { secret, url, token, ...rest } = destination
+  return {
+    ...rest,
+    ...(url === undefined ? {} : { url: redactDestinationUrl(url) }),
+    ...(token === undefined ? {} : { tokenSet: true }),
+    signed: secret !== undefined,
+  }
 }

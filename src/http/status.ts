@@ -13,9 +13,9 @@ import { renderStatusPage } from './status-page'
 
 async function loadAll(env: Env) {
   const [config, shards, log] = await Promise.all([
-    loadConfig(env.KV),
+    loadConfig(env),
     loadShards(env.KV, shardCount(env)),
-    loadDeliveryLog(env.KV),
+    loadDeliveryLog(env),
   ])
   return { config, shards, log }
 }
@@ -59,7 +59,7 @@ export const detailedStatusRoutes = new Hono<AppEnv>().use(requireAdmin).get('/'
     }),
     feedCounts: summary.feeds,
     deliveries: { counters: log.counters, recent: log.recent.slice(0, 20) },
-    deadLetters: (await listDeadLetters(c.env.KV, 20)).map((d) => ({
+    deadLetters: (await listDeadLetters(c.env, 20)).map((d) => ({
       alertId: d.alert.id,
       destinationId: d.alert.destinationId,
       watchId: d.alert.watch.id,

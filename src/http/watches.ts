@@ -29,18 +29,18 @@ function checkReferences(watch: Watch, config: ConfigDoc): void {
 
 export const watchRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
-    const config = await loadConfig(c.env.KV)
+    const config = await loadConfig(c.env)
     return c.json({ watches: config.watches })
   })
   .get('/:id', async (c) => {
-    const config = await loadConfig(c.env.KV)
+    const config = await loadConfig(c.env)
     return c.json({ watch: findById(config.watches, c.req.param('id'), 'watches') })
   })
   .post('/', async (c) => {
     const input = parseBody(watchInput, await c.req.json().catch(() => undefined))
     parseQuery(input.query) // throws QueryError → 400 with the position
     const watch: Watch = { ...input, id: input.id ?? newId('w_') }
-    await updateConfig(c.env.KV, c.get('deps').now(), (config) => {
+    await updateConfig(c.env, c.get('deps').now(), (config) => {
       assertNewId(config.watches, watch.id, 'watches')
       checkReferences(watch, config)
       return { ...config, watches: [...config.watches, watch] }
@@ -51,7 +51,7 @@ export const watchRoutes = new Hono<AppEnv>()
     const patch = parseBody(watchPatch, await c.req.json().catch(() => undefined))
     if (patch.query !== undefined) parseQuery(patch.query)
     const watch = await updateById(
-      c.env.KV,
+      c.env,
       c.get('deps').now(),
       'watches',
       c.req.param('id'),
@@ -64,6 +64,6 @@ export const watchRoutes = new Hono<AppEnv>()
     return c.json({ watch })
   })
   .delete('/:id', async (c) => {
-    await removeById(c.env.KV, c.get('deps').now(), 'watches', c.req.param('id'))
+    await removeById(c.env, c.get('deps').now(), 'watches', c.req.param('id'))
     return c.body(null, 204)
   })

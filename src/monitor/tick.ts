@@ -102,7 +102,7 @@ export async function runTick(deps: TickDeps): Promise<TickResult> {
   const started = Date.now()
   const { now } = deps
   const say = deps.log ?? ((line: string) => console.log(line))
-  const config = await loadConfig(deps.kv)
+  const config = await loadConfig({ KV: deps.kv })
   const shards = await loadShards(deps.kv, deps.shardCount)
   const stateOf = (feedId: string) => shards[shardOf(feedId, deps.shardCount)]?.feeds[feedId]
 
@@ -255,7 +255,7 @@ async function storeMovedFeeds(kv: KVNamespace, now: Date, outcomes: PollOutcome
     outcomes.filter((o) => o.movedTo).map((o) => [o.feed.id, o.movedTo as string]),
   )
   if (moved.size === 0) return
-  await updateConfig(kv, now, (config) => ({
+  await updateConfig({ KV: kv }, now, (config) => ({
     ...config,
     feeds: config.feeds.map((f) =>
       moved.has(f.id) ? { ...f, url: moved.get(f.id) as string } : f,

@@ -26,18 +26,24 @@ export const emptyConfig = (): ConfigDoc => ({
   destinations: [],
 })
 
-export async function loadConfig(kv: KVNamespace): Promise<ConfigDoc> {
-  return (await readJson<ConfigDoc>(kv, CONFIG, 1)) ?? emptyConfig()
+/**
+ * The bindings the configuration lives in. Callers pass the Worker's whole `env`, so where the
+ * document is kept can change inside src/store/ without touching them.
+ */
+export type ConfigEnv = Pick<Env, 'KV'>
+
+export async function loadConfig(env: ConfigEnv): Promise<ConfigDoc> {
+  return (await readJson<ConfigDoc>(env.KV, CONFIG, 1)) ?? emptyConfig()
 }
 
 /** Applies `change` to the current document and stores it under the next version. */
 export async function updateConfig(
-  kv: KVNamespace,
+  env: ConfigEnv,
   now: Date,
   change: (config: ConfigDoc) => ConfigDoc,
 ): Promise<ConfigDoc> {
-  const current = await loadConfig(kv)
+  const current = await loadConfig(env)
   const next = { ...change(current), version: current.version + 1, updatedAt: now.toISOString() }
-  await writeJson(kv, CONFIG, next)
+  await writeJson(env.KV, CONFIG, next)
   return next
 }

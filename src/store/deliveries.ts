@@ -55,12 +55,15 @@ export const emptyLog = (): DeliveryLog => ({
   delivered: [],
 })
 
-export async function loadDeliveryLog(kv: KVNamespace): Promise<DeliveryLog> {
-  return (await readJson<DeliveryLog>(kv, DELIVERY_LOG, 1)) ?? emptyLog()
+/** The bindings the delivery log and dead letters live in (callers pass the Worker's `env`). */
+export type DeliveryEnv = Pick<Env, 'KV'>
+
+export async function loadDeliveryLog(env: DeliveryEnv): Promise<DeliveryLog> {
+  return (await readJson<DeliveryLog>(env.KV, DELIVERY_LOG, 1)) ?? emptyLog()
 }
 
-export async function saveDeliveryLog(kv: KVNamespace, log: DeliveryLog): Promise<void> {
-  await writeJson(kv, DELIVERY_LOG, log)
+export async function saveDeliveryLog(env: DeliveryEnv, log: DeliveryLog): Promise<void> {
+  await writeJson(env.KV, DELIVERY_LOG, log)
 }
 
 export interface DeadLetter {
@@ -71,27 +74,27 @@ export interface DeadLetter {
   at: string
 }
 
-export async function parkDeadLetter(kv: KVNamespace, letter: DeadLetter): Promise<void> {
-  await writeJson(kv, deadLetter(letter.alert.id), letter, {
+export async function parkDeadLetter(env: DeliveryEnv, letter: DeadLetter): Promise<void> {
+  await writeJson(env.KV, deadLetter(letter.alert.id), letter, {
     expirationTtl: DEAD_LETTER_TTL_SECONDS,
   })
 }
 
-export async function getDeadLetter(kv: KVNamespace, alertId: string): Promise<DeadLetter | null> {
-  const raw = await kv.get(deadLetter(alertId))
+export async function getDeadLetter(env: DeliveryEnv, alertId: string): Promise<DeadLetter | null> {
+  const raw = await env.KV.get(deadLetter(alertId))
   return raw === null ? null : (JSON.parse(raw) as DeadLetter)
 }
 
-export async function deleteDeadLetter(kv: KVNamespace, alertId: string): Promise<void> {
-  await kv.delete(deadLetter(alertId))
+export async function deleteDeadLetter(env: DeliveryEnv, alertId: string): Promise<void> {
+  await env.KV.delete(deadLetter(alertId))
 }
 
 /** Dead letters, newest first. Uses list(): for the API only, never the tick's hot path. */
-export async function listDeadLetters(kv: KVNamespace, limit = 100): Promise<DeadLetter[]> {
-  const listed = await kv.list({ prefix: DEAD_LETTER_PREFIX, limit })
+export async function listDeadLetters(env: DeliveryEnv, limit = 100): Promise<DeadLetter[]> {
+  const listed = await env.KV.list({ prefix: DEAD_LETTER_PREFIX, limit })
   const letters = await Promise.all(
     listed.keys.map((k) =>
-      kv.get(k.name).then((raw) => (raw ? (JSON.parse(raw) as DeadLetter) : null)),
+      env.KV.get(k.name).then((raw) => (raw ? (JSON.parse(raw) as DeadLetter) : null)),
     ),
   )
   return letters.filter((l): l is DeadLetter => l !== null).sort((a, b) => b.at.localeCompare(a.at))

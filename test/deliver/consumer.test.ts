@@ -65,7 +65,7 @@ describe('consumeDeliveries', () => {
     const second = await run([{ body: alert('a1', 'ok'), attempts: 1 }], [d])
     expect(second.explicitAcks).toEqual(['m0'])
     expect(await received('/consumer/ok')).toHaveLength(1)
-    const log = await loadDeliveryLog(env.KV)
+    const log = await loadDeliveryLog(env)
     expect(log.recent[0]).toMatchObject({ alertId: 'a1', outcome: 'duplicate' })
   })
 
@@ -73,21 +73,21 @@ describe('consumeDeliveries', () => {
     const url = await script('/consumer/busy', { status: 503, headers: { 'retry-after': '600' } })
     const result = await run([{ body: alert('b1', 'busy'), attempts: 1 }], [hook('busy', url)])
     expect(result.retryMessages.map((m) => m.msgId)).toEqual(['m0'])
-    const log = await loadDeliveryLog(env.KV)
+    const log = await loadDeliveryLog(env)
     expect(log.recent[0]).toMatchObject({ alertId: 'b1', outcome: 'retry', retryInSeconds: 600 })
     const soon = await run(
       [{ body: alert('b2', 'busy2'), attempts: 2 }],
       [hook('busy2', await script('/consumer/busy2', { status: 502 }))],
     )
     expect(soon.retryMessages).toHaveLength(1)
-    expect((await loadDeliveryLog(env.KV)).recent[0]).toMatchObject({ retryInSeconds: 300 })
+    expect((await loadDeliveryLog(env)).recent[0]).toMatchObject({ retryInSeconds: 300 })
   })
 
   it('parks a permanent failure at once, with the error', async () => {
     const url = await script('/consumer/gone', { status: 410 })
     const result = await run([{ body: alert('c1', 'gone'), attempts: 1 }], [hook('gone', url)])
     expect(result.explicitAcks).toEqual(['m0'])
-    const letter = await getDeadLetter(env.KV, 'c1')
+    const letter = await getDeadLetter(env, 'c1')
     expect(letter).toMatchObject({ status: 410, attempts: 1 })
     expect(letter?.error).toContain('HTTP 410')
   })
@@ -96,7 +96,7 @@ describe('consumeDeliveries', () => {
     const url = await script('/consumer/down', { status: 500 })
     const result = await run([{ body: alert('d1', 'down'), attempts: 5 }], [hook('down', url)])
     expect(result.retryMessages).toEqual([])
-    expect(await getDeadLetter(env.KV, 'd1')).toMatchObject({ attempts: 5 })
+    expect(await getDeadLetter(env, 'd1')).toMatchObject({ attempts: 5 })
   })
 
   it('drops alerts for a deleted destination, and one failure does not stop the others', async () => {
@@ -112,7 +112,7 @@ describe('consumeDeliveries', () => {
     )
     expect(result.explicitAcks.sort()).toEqual(['m0', 'm2'])
     expect(result.retryMessages.map((m) => m.msgId)).toEqual(['m1'])
-    const log = await loadDeliveryLog(env.KV)
+    const log = await loadDeliveryLog(env)
     expect(log.recent.slice(0, 3).map((r) => r.outcome)).toEqual(['sent', 'retry', 'dropped'])
   })
 })
