@@ -1,11 +1,13 @@
 // Worker entry: wiring only. fetch → the Hono app; scheduled → the monitor tick;
 // queue → the delivery consumer (or the dead-letter parker).
 import type { Alert } from './model'
-import { consumeDeadLetters, consumeDeliveries } from './deliver/consumer'
+import { consumeDeadLetters, consumeDeliveries, type DeliveryMessage } from './deliver/consumer'
 import { createApp } from './http/app'
 import { runTick } from './monitor/tick'
 import { maxItemAgeHours, maxPollsPerTick, retryDelays, shardCount } from './settings'
 import { loadConfig } from './store/config'
+
+export { DeliveryLedger } from './store/ledger'
 
 const now = () => new Date()
 /** The platform's fetch, callable as a plain function (calling it as `deps.fetch()` would not be). */
@@ -30,16 +32,17 @@ export default {
   },
 
   async queue(batch, env) {
-    if (batch.queue.endsWith('-dlq')) {
-      return consumeDeadLetters(batch as MessageBatch<Alert>, { kv: env.KV, now })
-    }
-    await consumeDeliveries(batch as MessageBatch<Alert>, {
-      kv: env.KV,
+    const messages = batch as MessageBatch<DeliveryMessage>
+    if (batch.queue.endsWith('-dlq')) return consumeDeadLetters(messages, { env, now })
+    await consumeDeliveries(messages, {
+      env,
       config: await loadConfig(env),
+      email: env.EMAIL,
+      emailFrom: env.EMAIL_FROM,
       fetch: send,
       now,
       random: Math.random,
       retryDelays: retryDelays(env),
     })
   },
-} satisfies ExportedHandler<Env, Alert>
+} satisfies ExportedHandler<Env, DeliveryMessage>

@@ -4,6 +4,7 @@ interface __BaseEnv_Env {
   KV: KVNamespace
   EMAIL: SendEmail
   DELIVERIES: Queue
+  LEDGER: DurableObjectNamespace<import('./index').DeliveryLedger>
   MAX_ITEM_AGE_HOURS: string
   EMAIL_FROM: string
   ENVIRONMENT: string

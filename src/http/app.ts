@@ -3,6 +3,7 @@ import { Hono } from 'hono'
 import type { AppDeps, AppEnv } from './app-env'
 import { requireAdmin } from './auth'
 import { deliveryRoutes } from './deliveries'
+import { destinationActionRoutes } from './destination-actions'
 import { destinationRoutes } from './destinations'
 import { ApiError, toErrorResponse } from './errors'
 import { feedRoutes } from './feeds'
@@ -16,6 +17,7 @@ export function createApp(deps: AppDeps) {
     .route('/feeds', feedRoutes)
     .route('/watches', watchRoutes)
     .route('/destinations', destinationRoutes)
+    .route('/destinations', destinationActionRoutes)
     .route('/deliveries', deliveryRoutes)
     .route('/preview', previewRoutes)
 

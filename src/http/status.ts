@@ -58,7 +58,11 @@ export const detailedStatusRoutes = new Hono<AppEnv>().use(requireAdmin).get('/'
       }
     }),
     feedCounts: summary.feeds,
-    deliveries: { counters: log.counters, recent: log.recent.slice(0, 20) },
+    deliveries: {
+      counters: log.counters,
+      recent: log.recent.slice(0, 20),
+      destinations: log.destinations,
+    },
     deadLetters: (await listDeadLetters(c.env, 20)).map((d) => ({
       alertId: d.alert.id,
       destinationId: d.alert.destinationId,

@@ -1,101 +1,172 @@
-// The delivery log (counters, recent outcomes, recently delivered alert ids) and dead letters.
-// The log is one document, read and written once per queue batch; dead letters are one key each,
-// because losing one to a concurrent overwrite would lose an alert.
+// The delivery log, dead letters, destination health, pacing and held alerts: the `env`-taking
+// API over the delivery ledger Durable Object (src/store/ledger.ts), its single writer. Callers
+// never see the stub; where the ledger lives can change here without touching them.
+import type { DeliveryLedger } from './ledger'
+import type {
+  ClaimResult,
+  DeadLetter,
+  DeliveryCounters,
+  DeliveryRecord,
+  DestinationHealth,
+  HeldGroup,
+  SettleResult,
+  Settlement,
+} from './ledger'
 import type { Alert } from '../model'
-import { DEAD_LETTER_PREFIX, DEAD_LETTER_TTL_SECONDS, DELIVERY_LOG, deadLetter } from './keys'
-import { readJson, writeJson } from './json'
+import type { PaceGrant } from '../deliver/pacing'
 
-export type DeliveryOutcome = 'sent' | 'retry' | 'dead' | 'duplicate' | 'dropped'
+export type {
+  ClaimResult,
+  DeadLetter,
+  DeliveryCounters,
+  DeliveryOutcome,
+  DeliveryRecord,
+  DestinationHealth,
+  FlushRequest,
+  HeldGroup,
+  SettleResult,
+  Settlement,
+} from './ledger'
+export { DISABLE_AFTER_PERMANENT, RECENT_LIMIT } from './ledger'
 
-export interface DeliveryRecord {
-  alertId: string
-  destinationId: string
-  watchId: string
-  feedId: string
-  title: string
-  outcome: DeliveryOutcome
-  attempt: number
-  status?: number
-  error?: string
-  /** For a retry: seconds until the next attempt. */
-  retryInSeconds?: number
-  at: string
-}
+/** The bindings the delivery ledger lives in (callers pass the Worker's `env`). */
+export type DeliveryEnv = { LEDGER: DurableObjectNamespace<DeliveryLedger> }
 
-export interface DeliveryCounters {
-  sent: number
-  retried: number
-  dead: number
-  duplicates: number
-  dropped: number
-  replayed: number
-}
+/** One ledger for the deployment: delivery rates are far below one object's throughput. */
+const LEDGER_NAME = 'deliveries'
+
+const ledger = (env: DeliveryEnv) => env.LEDGER.get(env.LEDGER.idFromName(LEDGER_NAME))
+
+/**
+ * RPC answers come back typed as their serialisable shape, which widens tuples such as
+ * `highlights: [number, number][]`; the values are the ones the ledger stored, so the cast is safe.
+ */
+const as = <T>(value: unknown): T => value as T
 
 export interface DeliveryLog {
   schema: 1
   counters: DeliveryCounters
   recent: DeliveryRecord[]
-  /** Alert ids delivered recently, oldest first: a second copy of one is not sent again. */
-  delivered: string[]
+  /** Destinations the ledger knows: disabled or not (and why), last error, held alerts. */
+  destinations: DestinationHealth[]
 }
-
-/** How many outcomes the log keeps for the status page. */
-export const RECENT_LIMIT = 100
-/**
- * How many delivered alert ids are remembered for deduplication. An alert id repeats only when a
- * tick is retried or the same story reaches a watch twice, within minutes or hours, so a few
- * thousand ids cover days of traffic for a typical deployment.
- */
-export const DELIVERED_LIMIT = 5000
-
-export const emptyLog = (): DeliveryLog => ({
-  schema: 1,
-  counters: { sent: 0, retried: 0, dead: 0, duplicates: 0, dropped: 0, replayed: 0 },
-  recent: [],
-  delivered: [],
-})
-
-/** The bindings the delivery log and dead letters live in (callers pass the Worker's `env`). */
-export type DeliveryEnv = Pick<Env, 'KV'>
 
 export async function loadDeliveryLog(env: DeliveryEnv): Promise<DeliveryLog> {
-  return (await readJson<DeliveryLog>(env.KV, DELIVERY_LOG, 1)) ?? emptyLog()
+  const log = await ledger(env).log()
+  return { schema: 1, ...log }
 }
 
-export async function saveDeliveryLog(env: DeliveryEnv, log: DeliveryLog): Promise<void> {
-  await writeJson(env.KV, DELIVERY_LOG, log)
-}
-
-export interface DeadLetter {
-  alert: Alert
-  error: string
-  status?: number
-  attempts: number
-  at: string
-}
-
-export async function parkDeadLetter(env: DeliveryEnv, letter: DeadLetter): Promise<void> {
-  await writeJson(env.KV, deadLetter(letter.alert.id), letter, {
-    expirationTtl: DEAD_LETTER_TTL_SECONDS,
-  })
+export async function listDeadLetters(env: DeliveryEnv, limit = 100): Promise<DeadLetter[]> {
+  return as<DeadLetter[]>(await ledger(env).deadLetters(limit))
 }
 
 export async function getDeadLetter(env: DeliveryEnv, alertId: string): Promise<DeadLetter | null> {
-  const raw = await env.KV.get(deadLetter(alertId))
-  return raw === null ? null : (JSON.parse(raw) as DeadLetter)
+  return as<DeadLetter | null>(await ledger(env).deadLetter(alertId))
 }
 
-export async function deleteDeadLetter(env: DeliveryEnv, alertId: string): Promise<void> {
-  await env.KV.delete(deadLetter(alertId))
+/** Takes a dead letter out for replay (counted once); null when there is none. */
+export async function takeDeadLetter(
+  env: DeliveryEnv,
+  alertId: string,
+): Promise<DeadLetter | null> {
+  return as<DeadLetter | null>(await ledger(env).takeDeadLetter(alertId))
 }
 
-/** Dead letters, newest first. Uses list(): for the API only, never the tick's hot path. */
-export async function listDeadLetters(env: DeliveryEnv, limit = 100): Promise<DeadLetter[]> {
-  const listed = await env.KV.list({ prefix: DEAD_LETTER_PREFIX, limit })
-  const letters = await Promise.all(
-    listed.keys.map((k) =>
-      env.KV.get(k.name).then((raw) => (raw ? (JSON.parse(raw) as DeadLetter) : null)),
-    ),
+export async function restoreDeadLetter(env: DeliveryEnv, letter: DeadLetter): Promise<void> {
+  await ledger(env).restoreDeadLetter(letter)
+}
+
+/** Parks letters (idempotent by alert id); answers how many were new. */
+export async function parkDeadLetters(
+  env: DeliveryEnv,
+  letters: DeadLetter[],
+  records: DeliveryRecord[],
+  now: Date,
+): Promise<number> {
+  return ledger(env).parkAll(letters, records, now.getTime())
+}
+
+export async function destinationHealth(
+  env: DeliveryEnv,
+  destinationId: string,
+): Promise<DestinationHealth | null> {
+  return ledger(env).destination(destinationId)
+}
+
+/** Clears the ledger's disabled state; true when the destination was disabled. */
+export async function enableDestination(env: DeliveryEnv, destinationId: string): Promise<boolean> {
+  return ledger(env).enable(destinationId)
+}
+
+export async function claimAlerts(
+  env: DeliveryEnv,
+  destinationId: string,
+  alertIds: string[],
+  now: Date,
+): Promise<ClaimResult> {
+  return ledger(env).claim(destinationId, alertIds, now.getTime())
+}
+
+export async function paceDestination(
+  env: DeliveryEnv,
+  destinationId: string,
+  now: Date,
+  intervalMs: number,
+  individual: number,
+  coalesced: number,
+): Promise<PaceGrant> {
+  return ledger(env).pace(destinationId, now.getTime(), intervalMs, individual, coalesced)
+}
+
+export async function settleDeliveries(
+  env: DeliveryEnv,
+  settlements: Settlement[],
+  now: Date,
+): Promise<SettleResult> {
+  return ledger(env).settle(settlements, now.getTime())
+}
+
+export async function holdAlerts(
+  env: DeliveryEnv,
+  destinationId: string,
+  hold: { kind: 'burst' | 'digest'; groupKey: string; dueAt: Date },
+  alerts: Alert[],
+  records: DeliveryRecord[],
+  now: Date,
+): Promise<void> {
+  await ledger(env).hold(
+    destinationId,
+    hold.kind,
+    hold.groupKey,
+    hold.dueAt.getTime(),
+    alerts,
+    records,
+    now.getTime(),
   )
-  return letters.filter((l): l is DeadLetter => l !== null).sort((a, b) => b.at.localeCompare(a.at))
+}
+
+export async function takeHeldAlerts(
+  env: DeliveryEnv,
+  destinationId: string,
+  dueBy: number,
+  now: Date,
+): Promise<HeldGroup[]> {
+  return as<HeldGroup[]>(await ledger(env).takeHeld(destinationId, dueBy, now.getTime()))
+}
+
+export async function deferHeldAlerts(
+  env: DeliveryEnv,
+  alertIds: string[],
+  dueAt: Date,
+  now: Date,
+): Promise<void> {
+  await ledger(env).defer(alertIds, dueAt.getTime(), now.getTime())
+}
+
+/**
+ * Asks the ledger to enqueue a flush request for every destination with held alerts due by `now`
+ * (what its alarm does; answers how many it enqueued).
+ */
+export async function requestDueFlushes(env: DeliveryEnv, now: Date): Promise<number> {
+  return ledger(env).requestDue(now.getTime())
 }

@@ -4,8 +4,8 @@
 // - CONFIG: read once per tick and per API call; written only by the API.
 // - shard(n): read once per tick; written at most once per tick, and only when its state changed
 //   or its heartbeat is due.
-// - DELIVERY_LOG: read and written once per queue batch that delivered something.
-// - deadLetter(id): one key per parked alert (rare, and must never be lost to an overwrite).
+// The delivery log and dead letters are not in KV: the delivery ledger Durable Object holds them
+// (src/store/ledger.ts).
 
 /** The whole configuration: feeds, watches, destinations (one versioned document). */
 export const CONFIG = 'config'
@@ -13,16 +13,3 @@ export const CONFIG = 'config'
 /** Feed-state shard documents: validators, schedule, health, bounded seen sets. */
 export const SHARD_PREFIX = 'shard:'
 export const shard = (n: number): string => `${SHARD_PREFIX}${n}`
-
-/** Delivery counters, the recent delivery log and the recently delivered alert ids. */
-export const DELIVERY_LOG = 'deliveries'
-
-/** Alerts that exhausted their retries or met a permanent failure, waiting for replay. */
-export const DEAD_LETTER_PREFIX = 'dead:'
-export const deadLetter = (alertId: string): string => `${DEAD_LETTER_PREFIX}${alertId}`
-
-/**
- * Dead letters expire after 30 days: long enough for a person to notice on the status page and
- * replay, short enough that a destination broken for months does not grow storage without bound.
- */
-export const DEAD_LETTER_TTL_SECONDS = 30 * 24 * 3600

@@ -3,7 +3,11 @@ import { env } from 'cloudflare:workers'
 import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import type { Alert, Destination } from '../../src/model'
-import { consumeDeliveries, type ConsumerDeps } from '../../src/deliver/consumer'
+import {
+  consumeDeliveries,
+  type ConsumerDeps,
+  type DeliveryMessage,
+} from '../../src/deliver/consumer'
 import { emptyConfig } from '../../src/store/config'
 import { getDeadLetter, loadDeliveryLog } from '../../src/store/deliveries'
 import { received, script } from '../support/loopback'
@@ -30,12 +34,12 @@ async function run(
   messages: Array<{ body: Alert; attempts: number }>,
   destinations: Destination[],
 ) {
-  const batch = createMessageBatch<Alert>(
+  const batch = createMessageBatch<DeliveryMessage>(
     'feedwatch-deliveries',
     messages.map((m, i) => ({ id: `m${i}`, timestamp: Date.now(), ...m })),
   )
   const deps: ConsumerDeps = {
-    kv: env.KV,
+    env,
     config: { ...emptyConfig(), destinations },
     fetch: (input, init) => fetch(input, init),
     now: () => new Date(),
