@@ -65,7 +65,8 @@ export function takeTokens(
   const coalesce = individual > whole
   const granted = Math.min(whole, coalesce ? coalesced : individual)
   const left = full.tokens - granted
-  const nextAt = now + Math.ceil(Math.max(0, 1 - left) * intervalMs)
+  // The epsilon keeps float dust (0.999 tokens) from adding a millisecond.
+  const nextAt = now + Math.ceil(Math.max(0, 1 - left) * intervalMs - 1e-6)
   return { bucket: { tokens: left, at: now }, granted, coalesce, nextAt }
 }
 
