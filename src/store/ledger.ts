@@ -441,6 +441,7 @@ export class DeliveryLedger extends DurableObject<LedgerEnv> {
     now: number,
   ): Promise<void> {
     this.ctx.storage.transactionSync(() => {
+      this.ensureDestination(destinationId)
       for (const alert of alerts) {
         this.sql.exec(
           `INSERT OR IGNORE INTO held (alert_id, destination_id, kind, group_key, due_at, alert)
