@@ -146,7 +146,7 @@ async function deliverTo(
 }
 
 async function park(
-  deps: ConsumerDeps,
+  deps: Pick<ConsumerDeps, 'env'>,
   alerts: Alert[],
   error: string,
   attempts: number,
