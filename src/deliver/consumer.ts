@@ -86,26 +86,48 @@ export async function consumeDeliveries(
   batch: MessageBatch<DeliveryMessage>,
   deps: ConsumerDeps,
 ): Promise<void> {
+  const settled = new Set<string>()
   const byDestination = new Map<string, Message<DeliveryMessage>[]>()
   for (const message of batch.messages) {
     const body = message.body
     const id = isFlush(body) ? body.flush.destinationId : body.destinationId
-    const list = byDestination.get(id)
-    if (list) list.push(message)
-    else byDestination.set(id, [message])
+    const list = byDestination.get(id) ?? []
+    list.push(tracked(message, settled))
+    byDestination.set(id, list)
   }
   const say = deps.log ?? ((line: string) => console.log(line))
+  const groups = [...byDestination]
   const results = await Promise.allSettled(
-    [...byDestination].map(([id, messages]) => deliverTo(id, messages, deps, say)),
+    groups.map(([id, messages]) => deliverTo(id, messages, deps, say)),
   )
   // A destination whose ledger call failed: its unsettled messages come back later (an explicit
-  // retry; an ack would lose them). Logged, not thrown, so the other destinations' acks stand.
+  // retry; an implicit ack would lose them). Logged, not thrown, so the others' outcomes stand.
   results.forEach((r, i) => {
     if (r.status === 'fulfilled') return
-    const [id, messages] = [...byDestination][i]!
+    const [id, messages] = groups[i]!
     say(`delivery to ${id} failed before settling: ${errorMessage(r.reason)}`)
-    for (const m of messages) m.retry({ delaySeconds: deps.retryDelays[0] ?? 5 })
+    for (const m of messages) {
+      if (!settled.has(m.id)) m.retry({ delaySeconds: deps.retryDelays[0] ?? 5 })
+    }
   })
+}
+
+/** The message, noting in `settled` when it is acked or retried. */
+function tracked<T>(message: Message<T>, settled: Set<string>): Message<T> {
+  return {
+    id: message.id,
+    timestamp: message.timestamp,
+    body: message.body,
+    attempts: message.attempts,
+    ack: () => {
+      settled.add(message.id)
+      message.ack()
+    },
+    retry: (options?: QueueRetryOptions) => {
+      settled.add(message.id)
+      message.retry(options)
+    },
+  }
 }
 
 /** One destination's share of a batch, in order. */

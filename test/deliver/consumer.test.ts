@@ -1,4 +1,5 @@
-// The queue consumer's decisions, one batch at a time, against real KV and a real receiver.
+// The queue consumer's decisions, one batch at a time, against the real delivery ledger and a real
+// receiver.
 import { env } from 'cloudflare:workers'
 import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
