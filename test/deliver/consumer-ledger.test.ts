@@ -16,6 +16,7 @@ import { webhookChannel } from '../../src/deliver/webhook'
 import { emptyConfig } from '../../src/store/config'
 import {
   DISABLE_AFTER_PERMANENT,
+  claimAlerts,
   destinationHealth,
   listDeadLetters,
   loadDeliveryLog,
@@ -108,6 +109,25 @@ describe('the consumer with the delivery ledger', () => {
     const log = await loadDeliveryLog(env)
     const outcomes = log.recent.filter((r) => r.alertId === 'r1').map((r) => r.outcome)
     expect(outcomes.filter((o) => o === 'sent')).toHaveLength(1)
+  })
+
+  it.each([
+    ['busy while another consumer may still be sending it', 60_000, { busy: ['c-60000'] }],
+    [
+      'claimable again once a crashed consumer’s lease (15 min) lapsed',
+      16 * 60_000,
+      { claimed: ['c-960000'] },
+    ],
+  ])('a claimed alert is %s', async (_, later, expected) => {
+    const destinationId = `lease-${later}`
+    const id = `c-${later}`
+    const t0 = Date.parse('2027-01-10T10:00:00Z')
+    expect(await claimAlerts(env, destinationId, [id], new Date(t0))).toMatchObject({
+      claimed: [id],
+    })
+    expect(await claimAlerts(env, destinationId, [id], new Date(t0 + later))).toMatchObject(
+      expected,
+    )
   })
 
   it('sends to a healthy receiver without waiting for a slow one, keeping order per destination', async () => {
