@@ -3,6 +3,7 @@
 import type { Alert } from './model'
 import { consumeDeadLetters, consumeDeliveries } from './deliver/consumer'
 import { createApp } from './http/app'
+import { addressPolicyOf, guardedFetch } from './lib/address-guard'
 import { runTick } from './monitor/tick'
 import { maxItemAgeHours, maxPollsPerTick, retryDelays, shardCount } from './settings'
 import { loadConfig } from './store/config'
@@ -20,7 +21,7 @@ export default {
       runTick({
         kv: env.KV,
         queue: env.DELIVERIES as Queue<Alert>,
-        fetch: send,
+        fetch: guardedFetch(send, addressPolicyOf(env)),
         now: new Date(controller.scheduledTime),
         shardCount: shardCount(env),
         maxPollsPerTick: maxPollsPerTick(env),
@@ -36,7 +37,7 @@ export default {
     await consumeDeliveries(batch as MessageBatch<Alert>, {
       kv: env.KV,
       config: await loadConfig(env),
-      fetch: send,
+      fetch: guardedFetch(send, addressPolicyOf(env)),
       now,
       random: Math.random,
       retryDelays: retryDelays(env),
