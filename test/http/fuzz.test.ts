@@ -184,9 +184,9 @@ describe.each(ROUTES)('%s %s', (method, path, base, keys) => {
     )
   })
 
-  it.runIf(keys.length > 0)(
-    'answers bodies of almost the right shape with 2xx or 4xx',
-    async () => {
+  // The replay route reads no body: there is no shape to come close to.
+  if (keys.length > 0)
+    it('answers bodies of almost the right shape with 2xx or 4xx', async () => {
       const valid = JSON.parse(JSON.stringify(base).replaceAll('LOOPBACK', loopbackUrl()))
       await fc.assert(
         fc.asyncProperty(shaped(valid, keys, loopbackUrl()), async (value) => {
@@ -194,8 +194,7 @@ describe.each(ROUTES)('%s %s', (method, path, base, keys) => {
         }),
         { numRuns: RUNS },
       )
-    },
-  )
+    })
 
   it('answers random bytes with 2xx or 4xx, with or without a JSON content type', async () => {
     await fc.assert(
