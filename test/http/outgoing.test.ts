@@ -3,7 +3,10 @@
 // that resolves `feeds.example` to it (as DNS would), so the guard sees a public host first and the
 // loopback address only where a redirect or a link points at it.
 import { env } from 'cloudflare:workers'
+import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
+import worker from '../../src/index'
+import type { Alert } from '../../src/model'
 import { createApp } from '../../src/http/app'
 import { FetchError, fetchFeed } from '../../src/ingest'
 import { guardedFetch } from '../../src/lib/address-guard'
@@ -120,5 +123,44 @@ describe('the tick in production', () => {
     const status = await api('GET', '/api/status')
     const feed = status.json.feeds.find((f: { id: string }) => f.id === 'guard-tick')
     expect(feed.lastError.message).toMatch(/refused, loopback/)
+  })
+})
+
+describe('deliveries in production', () => {
+  it('does not send to a loopback destination saved in development', async () => {
+    await forget('/guard/')
+    const url = await script('/guard/hook', { status: 204 })
+    const saved = await api('POST', '/api/destinations', {
+      id: 'guard-hook',
+      name: 'h',
+      type: 'webhook',
+      url,
+    })
+    expect(saved.status).toBe(201)
+    const alert: Alert = {
+      id: 'guard-alert',
+      watch: { id: 'w', name: 'Watch', query: 'otan' },
+      feed: { id: 'f', url: 'https://example.org/feed' },
+      item: {
+        key: 'g:1',
+        feedId: 'f',
+        title: 'Otan',
+        summary: '',
+        content: '',
+        categories: [],
+        enclosures: [],
+      },
+      match: { terms: ['otan'], fields: ['title'], hits: [], snippet: 'Otan', highlights: [] },
+      destinationId: 'guard-hook',
+      detectedAt: new Date().toISOString(),
+    }
+    const batch = createMessageBatch<Alert>('feedwatch-deliveries', [
+      { id: 'm0', timestamp: new Date(), attempts: 1, body: alert },
+    ])
+    const ctx = createExecutionContext()
+    await worker.queue(batch, production)
+    const result = await getQueueResult(batch, ctx)
+    expect((await received('/guard/hook')).length).toBe(0)
+    expect(result.explicitAcks).not.toContain('m0')
   })
 })
