@@ -51,6 +51,7 @@ describe('request bodies', () => {
     ['/api/watches', MAX_BODY_BYTES],
     ['/api/destinations', MAX_BODY_BYTES],
     ['/api/preview', MAX_PREVIEW_BODY_BYTES],
+    ['/api/deliveries/any/replay', MAX_BODY_BYTES],
   ])('%s refuses a body over %i bytes with 413 naming the limit', async (path, limit) => {
     const res = await post(path, ' '.repeat(limit + 1))
     expect(res.status).toBe(413)
