@@ -1,4 +1,6 @@
-// /api/feeds: create (with autodiscovery), list, get, update, delete.
+// /api/feeds: create (with autodiscovery), list, get, update, delete. The URL, discovered feed
+// links and every redirect pass the address guard (src/lib/address-guard.ts); per-feed headers are
+// checked by feed-headers.ts before they are stored.
 import { Hono } from 'hono'
 import type { Feed } from '../model'
 import {
