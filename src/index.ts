@@ -3,6 +3,7 @@
 import type { Alert } from './model'
 import { consumeDeadLetters, consumeDeliveries, type DeliveryMessage } from './deliver/consumer'
 import { createApp } from './http/app'
+import { addressPolicyOf, guardedFetch } from './lib/address-guard'
 import { runTick } from './monitor/tick'
 import { maxItemAgeHours, maxPollsPerTick, retryDelays, shardCount } from './settings'
 import { loadConfig } from './store/config'
@@ -22,7 +23,7 @@ export default {
       runTick({
         kv: env.KV,
         queue: env.DELIVERIES as Queue<Alert>,
-        fetch: send,
+        fetch: guardedFetch(send, addressPolicyOf(env)),
         now: new Date(controller.scheduledTime),
         shardCount: shardCount(env),
         maxPollsPerTick: maxPollsPerTick(env),
@@ -39,7 +40,7 @@ export default {
       config: await loadConfig(env),
       email: env.EMAIL,
       emailFrom: env.EMAIL_FROM,
-      fetch: send,
+      fetch: guardedFetch(send, addressPolicyOf(env)),
       now,
       random: Math.random,
       retryDelays: retryDelays(env),

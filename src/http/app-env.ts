@@ -15,6 +15,3 @@ export function newId(prefix: string): string {
   const bytes = crypto.getRandomValues(new Uint8Array(8))
   return prefix + Array.from(bytes, (b) => (b % 36).toString(36)).join('')
 }
-
-/** Loopback and plain-http destinations are for local development only. */
-export const isDevelopment = (env: Env): boolean => env.ENVIRONMENT === 'development'

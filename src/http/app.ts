@@ -1,19 +1,30 @@
-// The Hono application: public status, the bearer-protected API, JSON errors and 404s.
+// The Hono application: public status, the bearer-protected API, body limits, JSON errors, 404s
+// for unknown paths and 405s (with Allow) for unknown methods on known ones. Every outgoing request
+// the routes make goes through the address guard (src/lib/address-guard.ts).
 import { Hono } from 'hono'
+import { addressPolicyOf, guardedFetch } from '../lib/address-guard'
 import type { AppDeps, AppEnv } from './app-env'
 import { requireAdmin } from './auth'
+import { limitBody } from './body'
 import { deliveryRoutes } from './deliveries'
 import { destinationActionRoutes } from './destination-actions'
 import { destinationRoutes } from './destinations'
 import { ApiError, toErrorResponse } from './errors'
 import { feedRoutes } from './feeds'
+import { MAX_BODY_BYTES, MAX_PREVIEW_BODY_BYTES } from './limits'
+import { allowedMethods } from './methods'
 import { previewRoutes } from './preview'
 import { detailedStatusRoutes, publicStatusRoutes } from './status'
 import { watchRoutes } from './watches'
 
+const defaultLimit = limitBody(MAX_BODY_BYTES)
+
 export function createApp(deps: AppDeps) {
   const api = new Hono<AppEnv>()
     .use(requireAdmin)
+    // Every API route has a body limit, a route added later included; preview carries items.
+    .use('/preview', limitBody(MAX_PREVIEW_BODY_BYTES))
+    .use('*', async (c, next) => (c.req.path === '/api/preview' ? next() : defaultLimit(c, next)))
     .route('/feeds', feedRoutes)
     .route('/watches', watchRoutes)
     .route('/destinations', destinationRoutes)
@@ -21,9 +32,9 @@ export function createApp(deps: AppDeps) {
     .route('/deliveries', deliveryRoutes)
     .route('/preview', previewRoutes)
 
-  return new Hono<AppEnv>()
+  const app = new Hono<AppEnv>()
     .use(async (c, next) => {
-      c.set('deps', deps)
+      c.set('deps', { ...deps, fetch: guardedFetch(deps.fetch, addressPolicyOf(c.env)) })
       await next()
     })
     .get('/', (c) =>
@@ -43,10 +54,19 @@ export function createApp(deps: AppDeps) {
     .route('/status', publicStatusRoutes)
     .route('/api/status', detailedStatusRoutes)
     .route('/api', api)
-    .notFound((c) =>
-      c.json({ error: { message: `no route for ${c.req.method} ${c.req.path}` } }, 404),
-    )
+    .notFound((c) => {
+      const allow = allowedMethods(app.routes, c.req.path)
+      if (allow.length > 0) {
+        c.header('allow', allow.join(', '))
+        return c.json(
+          { error: { message: `${c.req.method} is not allowed on ${c.req.path}` } },
+          405,
+        )
+      }
+      return c.json({ error: { message: `no route for ${c.req.method} ${c.req.path}` } }, 404)
+    })
     .onError((error) => toErrorResponse(error))
+  return app
 }
 
 export { ApiError }

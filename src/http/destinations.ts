@@ -1,43 +1,22 @@
-// /api/destinations: create, list, get, update (rename, pause, rotate URL or secret), delete. URLs and secrets are credentials: they are stored,
-// never shown again. A webhook secret the user did not supply is generated and shown once, in the
-// creation answer, because the receiver needs it to verify signatures.
+// /api/destinations: create, list, get, update (rename, pause, rotate a credential, change the
+// schedule), delete. What each type takes is checked by destination-shape.ts; URLs, secrets and
+// tokens are credentials: stored, never shown again. A webhook secret the user did not supply is
+// generated and shown once, in the creation answer, because the receiver needs it to verify
+// signatures.
 import { Hono } from 'hono'
-import type { Destination, DestinationType } from '../model'
-import { SUPPORTED_TYPES } from '../deliver/channels'
-import { generateSecret, isValidSecret } from '../deliver/sign'
+import type { Destination } from '../model'
+import { generateSecret } from '../deliver/sign'
+import { addressPolicyOf } from '../lib/address-guard'
+import { ConfigError } from '../lib/errors'
 import { loadConfig, updateConfig } from '../store/config'
-import { isDevelopment, newId, type AppEnv } from './app-env'
+import { newId, type AppEnv } from './app-env'
+import { readJson } from './body'
 import { assertNewId, findById, removeById, updateById } from './collection'
+import { resolveDelivery } from './delivery-mode'
+import { DESTINATION_TYPES, checkShape, isDestinationType } from './destination-shape'
 import { ApiError } from './errors'
 import { publicDestination } from './redact'
 import { destinationInput, destinationPatch, parseBody } from './validate'
-
-/** IPv4 literals in private, loopback and link-local ranges: never a destination in production. */
-const PRIVATE_V4 = /^(?:10|127)\.|^192\.168\.|^172\.(?:1[6-9]|2\d|3[01])\.|^169\.254\.|^0\./
-
-function checkDestinationUrl(raw: string, env: Env): void {
-  const url = new URL(raw)
-  if (isDevelopment(env)) return
-  if (url.protocol !== 'https:') {
-    throw new ApiError(400, 'url: must use https (plain http is allowed only in development)', {
-      field: 'url',
-    })
-  }
-  const host = url.hostname
-  if (host === 'localhost' || PRIVATE_V4.test(host) || host.startsWith('[')) {
-    throw new ApiError(400, 'url: must not be a loopback, private or IP-literal address', {
-      field: 'url',
-    })
-  }
-}
-
-function checkSecret(secret: string | undefined): void {
-  if (secret !== undefined && !isValidSecret(secret)) {
-    throw new ApiError(400, 'secret: must be whsec_ followed by base64 of 24–64 bytes', {
-      field: 'secret',
-    })
-  }
-}
 
 export const destinationRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
@@ -50,20 +29,23 @@ export const destinationRoutes = new Hono<AppEnv>()
     return c.json({ destination: publicDestination(destination) })
   })
   .post('/', async (c) => {
-    const input = parseBody(destinationInput, await c.req.json().catch(() => undefined))
-    if (!SUPPORTED_TYPES.includes(input.type as DestinationType)) {
-      throw new ApiError(400, `type: must be one of ${SUPPORTED_TYPES.join(', ')}`, {
-        field: 'type',
-      })
+    const input = parseBody(destinationInput, await readJson(c))
+    const { id, name, type, enabled, mode, digest, ...fields } = input
+    if (!isDestinationType(type)) {
+      throw new ConfigError('type', `must be one of ${DESTINATION_TYPES.join(', ')}`)
     }
-    checkDestinationUrl(input.url, c.env)
-    checkSecret(input.secret)
-    const generated = input.secret === undefined ? generateSecret() : undefined
+    const shape = checkShape(type, fields, addressPolicyOf(c.env))
+    const delivery = resolveDelivery(mode, digest, digest !== undefined)
+    const generated =
+      type === 'webhook' && shape.secret === undefined ? generateSecret() : undefined
     const destination: Destination = {
-      ...input,
-      type: input.type as DestinationType,
-      id: input.id ?? newId('d_'),
-      secret: input.secret ?? generated,
+      id: id ?? newId('d_'),
+      name,
+      type,
+      ...shape,
+      ...(generated === undefined ? {} : { secret: generated }),
+      ...delivery,
+      enabled,
     }
     await updateConfig(c.env, c.get('deps').now(), (config) => {
       assertNewId(config.destinations, destination.id, 'destinations')
@@ -73,14 +55,33 @@ export const destinationRoutes = new Hono<AppEnv>()
     return c.json({ destination: publicDestination(destination), secret: generated }, 201)
   })
   .patch('/:id', async (c) => {
-    const patch = parseBody(destinationPatch, await c.req.json().catch(() => undefined))
-    if (patch.url !== undefined) checkDestinationUrl(patch.url, c.env)
-    checkSecret(patch.secret)
+    const patch = parseBody(destinationPatch, await readJson(c))
+    const { name, enabled, mode, digest, ...fields } = patch
+    const policy = addressPolicyOf(c.env)
     const id = c.req.param('id')
-    const destination = await updateById(c.env, c.get('deps').now(), 'destinations', id, (d) => ({
-      ...d,
-      ...patch,
-    }))
+    const destination = await updateById(c.env, c.get('deps').now(), 'destinations', id, (d) => {
+      const { url, secret, token, chatId, apiBase, to } = d
+      // The whole shape is checked again, so a field the type does not take is refused by name.
+      const shape = checkShape(
+        d.type,
+        { url, secret, token, chatId, apiBase, to, ...fields },
+        policy,
+      )
+      const nextMode = mode ?? d.mode
+      const delivery = resolveDelivery(
+        nextMode,
+        digest ?? (nextMode === 'digest' ? d.digest : undefined),
+        digest !== undefined,
+      )
+      const { digest: _, mode: __, ...rest } = d
+      return {
+        ...rest,
+        ...shape,
+        ...delivery,
+        ...(name === undefined ? {} : { name }),
+        ...(enabled === undefined ? {} : { enabled }),
+      }
+    })
     return c.json({ destination: publicDestination(destination) })
   })
   .delete('/:id', async (c) => {

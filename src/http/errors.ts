@@ -1,7 +1,7 @@
 // One error shape for every API answer: `{ "error": { "message", "field"?, "position"? } }`.
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
-import { ConfigError } from '../lib/errors'
+import { AddressError, ConfigError } from '../lib/errors'
 import { QueryError } from '../watch'
 
 export class ApiError extends HTTPException {
@@ -9,10 +9,11 @@ export class ApiError extends HTTPException {
   constructor(
     status: ContentfulStatusCode,
     message: string,
-    extra: { field?: string; position?: number } = {},
+    extra: { field?: string; position?: number; cause?: unknown } = {},
   ) {
-    super(status, { message })
-    this.body = { message, ...extra }
+    const { cause, ...fields } = extra
+    super(status, { message, cause })
+    this.body = { message, ...fields }
   }
 }
 
@@ -23,7 +24,7 @@ export const notFound = (what: string, id: string): ApiError =>
 export function toErrorResponse(error: unknown): Response {
   if (error instanceof ApiError)
     return Response.json({ error: error.body }, { status: error.status })
-  if (error instanceof ConfigError) {
+  if (error instanceof ConfigError || error instanceof AddressError) {
     return Response.json({ error: { message: error.message, field: error.field } }, { status: 400 })
   }
   if (error instanceof QueryError) {
@@ -40,6 +41,8 @@ export function toErrorResponse(error: unknown): Response {
     )
   }
   if (error instanceof HTTPException) {
+    // Middleware answers (bearerAuth's 401 with WWW-Authenticate) come ready-made: keep headers.
+    if (error.res) return error.getResponse()
     return Response.json({ error: { message: error.message } }, { status: error.status })
   }
   console.error('unhandled error', error)

@@ -1,4 +1,6 @@
-// /api/feeds: create (with autodiscovery), list, get, update, delete.
+// /api/feeds: create (with autodiscovery), list, get, update, delete. The URL, discovered feed
+// links and every redirect pass the address guard (src/lib/address-guard.ts); per-feed headers are
+// checked by feed-headers.ts before they are stored.
 import { Hono } from 'hono'
 import type { Feed } from '../model'
 import {
@@ -9,11 +11,19 @@ import {
   looksLikeFeed,
   type DiscoveredFeed,
 } from '../ingest'
+import {
+  addressPolicyOf,
+  assertPublicUrl,
+  isAllowedUrl,
+  type AddressPolicy,
+} from '../lib/address-guard'
 import { errorMessage } from '../lib/errors'
 import { redactFeedUrl, redactUrlsIn } from '../lib/redact'
 import { loadConfig, updateConfig } from '../store/config'
 import { newId, type AppDeps, type AppEnv } from './app-env'
+import { readJson } from './body'
 import { assertNewId, findById, removeById, updateById } from './collection'
+import { checkFeedHeaders } from './feed-headers'
 import { ApiError } from './errors'
 import { publicFeed } from './redact'
 import { feedInput, feedPatch, parseBody } from './validate'
@@ -30,12 +40,14 @@ const decoder = new TextDecoder()
 
 /**
  * Resolves the URL a user gave to a feed URL: itself if it serves a feed, else the first
- * `<link rel="alternate">` feed of the HTML page, else the first common feed path that serves one.
+ * `<link rel="alternate">` feed of the HTML page that the address guard allows, else the first
+ * common feed path that serves one. `deps.fetch` is guarded, so redirects are checked too.
  */
 async function discover(
   url: string,
   headers: Record<string, string> | undefined,
   deps: AppDeps,
+  policy: AddressPolicy,
 ): Promise<Discovery> {
   let page
   try {
@@ -48,7 +60,9 @@ async function discover(
   if (page.kind === 'not-modified' || looksLikeFeed(page.body, page.contentType)) {
     return { requested: url, found: page.url, via: 'direct', candidates: [] }
   }
-  const candidates = discoverFeeds(decoder.decode(page.body), page.url)
+  const candidates = discoverFeeds(decoder.decode(page.body), page.url).filter((f) =>
+    isAllowedUrl(f.url, 'feed', policy),
+  )
   const first = candidates[0]
   if (first) return { requested: url, found: first.url, via: 'link-alternate', candidates }
   for (const path of COMMON_FEED_PATHS) {
@@ -80,9 +94,14 @@ export const feedRoutes = new Hono<AppEnv>()
     return c.json({ feed: publicFeed(findById(config.feeds, c.req.param('id'), 'feeds')) })
   })
   .post('/', async (c) => {
-    const input = parseBody(feedInput, await c.req.json().catch(() => undefined))
+    const input = parseBody(feedInput, await readJson(c))
+    checkFeedHeaders(input.headers)
+    const policy = addressPolicyOf(c.env)
+    assertPublicUrl(input.url, 'feed', policy)
     const deps = c.get('deps')
-    const discovery = input.discover ? await discover(input.url, input.headers, deps) : undefined
+    const discovery = input.discover
+      ? await discover(input.url, input.headers, deps, policy)
+      : undefined
     const { discover: _, ...fields } = input
     const feed: Feed = {
       ...fields,
@@ -99,7 +118,8 @@ export const feedRoutes = new Hono<AppEnv>()
     return c.json({ feed: publicFeed(feed), discovery }, 201)
   })
   .patch('/:id', async (c) => {
-    const patch = parseBody(feedPatch, await c.req.json().catch(() => undefined))
+    const patch = parseBody(feedPatch, await readJson(c))
+    checkFeedHeaders(patch.headers)
     const feed = await updateById(c.env, c.get('deps').now(), 'feeds', c.req.param('id'), (f) => ({
       ...f,
       ...patch,

@@ -16,10 +16,12 @@ export function publicFeed(feed: Feed) {
 }
 
 export function publicDestination(destination: Destination) {
-  const { secret, url, token, ...rest } = destination
+  const { secret, url, token, apiBase, ...rest } = destination
   return {
     ...rest,
     ...(url === undefined ? {} : { url: redactDestinationUrl(url) }),
+    // A self-hosted Bot API server's address may carry credentials too: its host is enough.
+    ...(apiBase === undefined ? {} : { apiBase: redactDestinationUrl(apiBase) }),
     ...(token === undefined ? {} : { tokenSet: true }),
     signed: secret !== undefined,
   }

@@ -40,10 +40,8 @@ const options = z.optional(
 
 const feedTitle = text(0, 200)
 const intervalMinutes = z.int().check(z.minimum(1), z.maximum(1440))
-const headers = z.record(
-  z.string().check(z.regex(/^[A-Za-z0-9-]+$/, 'must be a header name')),
-  z.string(),
-)
+/** Names, values, count and sizes are checked by feed-headers.ts, which names the header. */
+const headers = z.record(z.string(), z.string())
 const tags = z.array(text(1, 50)).check(z.maxLength(20))
 const backfill = z.int().check(z.minimum(0), z.maximum(100))
 const maxItemAgeHours = z.number().check(z.minimum(0), z.maximum(24 * 365))
@@ -81,9 +79,9 @@ const scope = z.strictObject({
 const destinationIds = z
   .array(z.string())
   .check(z.minLength(1, 'needs at least one destination id'))
-const mode = z.literal('instant', {
-  error: 'only "instant" is supported (digests are not built yet)',
-})
+const mode = z.enum(['instant', 'digest'], { error: 'must be "instant" or "digest"' })
+/** Checked by delivery-mode.ts, which names the part of the schedule that is wrong. */
+const digest = z.optional(z.unknown())
 
 export const watchInput = z.strictObject({
   id: z.optional(id),
@@ -92,6 +90,7 @@ export const watchInput = z.strictObject({
   scope: z._default(scope, {}),
   destinations: destinationIds,
   mode: z._default(mode, 'instant'),
+  digest,
   enabled: z._default(z.boolean(), true),
   options,
 })
@@ -102,24 +101,35 @@ export const watchPatch = z.strictObject({
   scope: z.optional(scope),
   destinations: z.optional(destinationIds),
   mode: z.optional(mode),
+  digest,
   enabled: z.optional(z.boolean()),
   options,
 })
+
+/** Which of these a type takes, and their formats, is checked by destination-shape.ts. */
+const destinationFields = {
+  url: z.optional(z.string()),
+  secret: z.optional(z.string()),
+  token: z.optional(z.string()),
+  chatId: z.optional(z.union([z.string(), z.number()])),
+  apiBase: z.optional(z.string()),
+  to: z.optional(z.union([z.string(), z.array(z.string())])),
+  mode: z.optional(mode),
+  digest,
+}
 
 export const destinationInput = z.strictObject({
   id: z.optional(id),
   name,
   type: z.string(),
-  url: httpUrl,
-  secret: z.optional(z.string()),
+  ...destinationFields,
   enabled: z._default(z.boolean(), true),
 })
 
-/** PATCH /api/destinations/:id: rotate the URL or the secret, rename, pause. */
+/** PATCH /api/destinations/:id: rename, pause, rotate a credential, change the schedule. */
 export const destinationPatch = z.strictObject({
   name: z.optional(name),
-  url: z.optional(httpUrl),
-  secret: z.optional(z.string()),
+  ...destinationFields,
   enabled: z.optional(z.boolean()),
 })
 

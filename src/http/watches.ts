@@ -5,7 +5,9 @@ import type { Watch } from '../model'
 import { parseQuery } from '../watch'
 import { loadConfig, updateConfig, type ConfigDoc } from '../store/config'
 import { newId, type AppEnv } from './app-env'
+import { readJson } from './body'
 import { assertNewId, findById, removeById, updateById } from './collection'
+import { resolveDelivery } from './delivery-mode'
 import { ApiError } from './errors'
 import { parseBody, watchInput, watchPatch } from './validate'
 
@@ -37,9 +39,10 @@ export const watchRoutes = new Hono<AppEnv>()
     return c.json({ watch: findById(config.watches, c.req.param('id'), 'watches') })
   })
   .post('/', async (c) => {
-    const input = parseBody(watchInput, await c.req.json().catch(() => undefined))
+    const { digest, ...input } = parseBody(watchInput, await readJson(c))
     parseQuery(input.query) // throws QueryError → 400 with the position
-    const watch: Watch = { ...input, id: input.id ?? newId('w_') }
+    const delivery = resolveDelivery(input.mode, digest, digest !== undefined)
+    const watch: Watch = { ...input, ...delivery, mode: input.mode, id: input.id ?? newId('w_') }
     await updateConfig(c.env, c.get('deps').now(), (config) => {
       assertNewId(config.watches, watch.id, 'watches')
       checkReferences(watch, config)
@@ -48,7 +51,7 @@ export const watchRoutes = new Hono<AppEnv>()
     return c.json({ watch }, 201)
   })
   .patch('/:id', async (c) => {
-    const patch = parseBody(watchPatch, await c.req.json().catch(() => undefined))
+    const { digest, ...patch } = parseBody(watchPatch, await readJson(c))
     if (patch.query !== undefined) parseQuery(patch.query)
     const watch = await updateById(
       c.env,
@@ -56,7 +59,14 @@ export const watchRoutes = new Hono<AppEnv>()
       'watches',
       c.req.param('id'),
       (w, config) => {
-        const next = { ...w, ...patch }
+        const mode = patch.mode ?? w.mode
+        const delivery = resolveDelivery(
+          mode,
+          digest ?? (mode === 'digest' ? w.digest : undefined),
+          digest !== undefined,
+        )
+        const { digest: _, ...rest } = w
+        const next: Watch = { ...rest, ...patch, ...delivery, mode }
         checkReferences(next, config)
         return next
       },

@@ -6,6 +6,7 @@
 // parsing, scheduling or deciding when to retry: errors say `permanent` and the monitor decides.
 // Follows RFC 9110 (semantics: conditional requests, redirects, Retry-After) and RFC 9111
 // (Cache-Control max-age, Expires). The transport is injected (`deps.fetch`).
+import { AddressError } from '../lib/errors'
 import { parseRetryAfter } from '../lib/retry-after'
 import { FetchError } from './fetch-error'
 import { FETCH_TIMEOUT_MS, MAX_FEED_BYTES, MAX_REDIRECTS, USER_AGENT } from './limits'
@@ -246,6 +247,10 @@ export async function fetchFeed(req: FetchRequest, deps: FetchDeps): Promise<Fet
     }
   } catch (cause) {
     if (cause instanceof FetchError) throw cause
+    // The address guard in the transport (src/lib/address-guard.ts) refused this hop: permanent.
+    if (cause instanceof AddressError) {
+      throw new FetchError(cause.reason, current.href, { permanent: true, cause })
+    }
     const name = (cause as { name?: string } | null)?.name
     if (signal.aborted || name === 'TimeoutError' || name === 'AbortError') {
       throw new FetchError(`timed out after ${timeoutMs} ms`, current.href, {

@@ -37,3 +37,20 @@ export class DeliveryError extends Error {
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
+
+/**
+ * An outgoing URL the address guard refused (src/lib/address-guard.ts): a loopback, private or
+ * reserved host, a non-http(s) scheme, or plain http for a destination. Retrying cannot help.
+ */
+export class AddressError extends Error {
+  override readonly name = 'AddressError'
+  /** The input that holds the URL, e.g. `url` or `apiBase`. */
+  readonly field: string
+  /** Why, without the field: for messages about a request rather than an input. */
+  readonly reason: string
+  constructor(field: string, reason: string, options?: { cause?: unknown }) {
+    super(`${field}: ${reason}`, options)
+    this.field = field
+    this.reason = reason
+  }
+}

@@ -42,7 +42,8 @@ describe('validation', () => {
     ],
     ['/api/watches', { name: 'w', query: 'a', destinations: [] }, 'destinations'],
     ['/api/watches', { name: 'w', query: 'a', destinations: ['nope'] }, 'destinations[0]'],
-    ['/api/watches', { name: 'w', query: 'a', destinations: ['x'], mode: 'digest' }, 'mode'],
+    ['/api/watches', { name: 'w', query: 'a', destinations: ['x'], mode: 'digest' }, 'digest'],
+    ['/api/watches', { name: 'w', query: 'a', destinations: ['x'], mode: 'weekly' }, 'mode'],
   ])('POST %s %j → 400 naming %s', async (path, body, field) => {
     const res = await api('POST', path, body)
     expect(res.status).toBe(400)
