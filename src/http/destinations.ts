@@ -9,6 +9,7 @@ import { generateSecret } from '../deliver/sign'
 import { addressPolicyOf } from '../lib/address-guard'
 import { ConfigError } from '../lib/errors'
 import { loadConfig, updateConfig } from '../store/config'
+import { enableDestination } from '../store/deliveries'
 import { newId, type AppEnv } from './app-env'
 import { readJson } from './body'
 import { assertNewId, findById, removeById, updateById } from './collection'
@@ -82,6 +83,9 @@ export const destinationRoutes = new Hono<AppEnv>()
         ...(enabled === undefined ? {} : { enabled }),
       }
     })
+    // Turning a destination on also clears the ledger's "disabled after permanent answers" state:
+    // a user who fixed it and says `enabled: true` means "send again" (same as /enable).
+    if (enabled === true) await enableDestination(c.env, id)
     return c.json({ destination: publicDestination(destination) })
   })
   .delete('/:id', async (c) => {

@@ -101,8 +101,11 @@ describe('delivery through the real queue', () => {
     expect(refused.json.error.message).toContain('/enable')
 
     await script('/dl/hooks/gone', { status: 200 })
+    // The configuration still says enabled; saying it again (PATCH) also clears the ledger's state.
+    const patched = await api('PATCH', '/api/destinations/gone', { enabled: true })
+    expect(patched.status).toBe(200)
     const enabled = await api('POST', '/api/destinations/gone/enable')
-    expect(enabled.json).toMatchObject({ wasDisabled: true, health: { disabled: false } })
+    expect(enabled.json).toMatchObject({ wasDisabled: false, health: { disabled: false } })
     const replay = await api('POST', `/api/deliveries/${alertId}/replay`)
     expect(replay.status).toBe(202)
     const all = await eventually(async () => {
