@@ -1,11 +1,14 @@
 // Worker entry: wiring only. fetch → the Hono app; scheduled → the monitor tick;
-// queue → the delivery consumer (or the dead-letter parker).
+// queue → the delivery consumer (or the dead-letter parker); ConfigStore → the configuration's
+// Durable Object class.
 import type { Alert } from './model'
 import { consumeDeadLetters, consumeDeliveries } from './deliver/consumer'
 import { createApp } from './http/app'
 import { runTick } from './monitor/tick'
 import { maxItemAgeHours, maxPollsPerTick, retryDelays, shardCount } from './settings'
 import { loadConfig } from './store/config'
+
+export { ConfigStore } from './store/config-object'
 
 const now = () => new Date()
 /** The platform's fetch, callable as a plain function (calling it as `deps.fetch()` would not be). */
@@ -18,7 +21,7 @@ export default {
   async scheduled(controller, env, ctx) {
     ctx.waitUntil(
       runTick({
-        kv: env.KV,
+        store: env,
         queue: env.DELIVERIES as Queue<Alert>,
         fetch: send,
         now: new Date(controller.scheduledTime),
