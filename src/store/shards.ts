@@ -1,6 +1,6 @@
 // Feed-state shard documents. Each holds, for the feeds hashed to it, everything the tick needs to
 // remember between polls: HTTP validators, the effective polling interval and backoff, health, and
-// a bounded set of seen item keys. Never one KV key per item (docs/decisions.md, 2).
+// a bounded set of seen item keys. Never one KV key per item (docs/operations.md, costs).
 //
 // What is read back is checked against its schema (schema.ts): a feed whose stored state is corrupt
 // is reported and starts afresh (a silent first poll, like a new feed); a shard document that cannot

@@ -2,7 +2,7 @@
 // changes state.
 import { describe, expect, it } from 'vitest'
 import type { Feed } from '../../src/model'
-import { pollFeed, type PollDeps } from '../../src/monitor/poll'
+import { freshFor, pollFeed, type PollDeps } from '../../src/monitor/poll'
 import { rss, type TestItem } from '../support/feeds'
 import { script } from '../support/loopback'
 
@@ -86,5 +86,36 @@ describe('pollFeed', () => {
     const moved = await pollFeed(feedAt(url), undefined, deps)
     expect(moved.movedTo).toBe(target)
     expect(moved.proposed).toMatchObject({ url: target, movedFrom: url })
+  })
+})
+
+describe('how long a response says it stays fresh', () => {
+  const inMinutes = (m: number) => new Date(now.getTime() + m * 60_000).toUTCString()
+  it.each([
+    { behaviour: 'max-age alone', hints: { maxAgeSeconds: 600 }, out: 600 },
+    { behaviour: 'Expires alone, as the time left', hints: { expires: inMinutes(30) }, out: 1800 },
+    {
+      behaviour: 'max-age over Expires (RFC 9111)',
+      hints: { maxAgeSeconds: 60, expires: inMinutes(30) },
+      out: 60,
+    },
+    {
+      behaviour: 'nothing for an Expires in the past',
+      hints: { expires: inMinutes(-5) },
+      out: undefined,
+    },
+    { behaviour: 'nothing without hints', hints: {}, out: undefined },
+  ])('$behaviour', ({ hints, out }) => {
+    const expires = hints.expires && new Date(hints.expires).toISOString()
+    expect(freshFor({ ...hints, expires }, now)).toBe(out)
+  })
+
+  it('lengthens the interval from an Expires header', async () => {
+    const url = await script('/poll/expires.xml', {
+      body: rss('Expires', items('a')),
+      headers: { expires: inMinutes(30) },
+    })
+    const outcome = await pollFeed(feedAt(url), undefined, deps)
+    expect(outcome.proposed.intervalMinutes).toBe(30)
   })
 })
