@@ -43,11 +43,17 @@ const SEND_BATCH_MESSAGES = 100
 /** Below the 256 KB batch limit, with room for the queue's per-message envelope. */
 const SEND_BATCH_BYTES = 200 * 1024
 /**
- * How long a tick holds its lease. Longer than any tick can run (40 polls, each under the fetcher's
- * 10 s timeout, at worst one after another on one host: 400 s), so a live tick is never overtaken;
- * a tick whose isolate died holds polling back until it expires.
+ * No poll starts later than this into a tick. Without it, 40 slow feeds of one host (polled one
+ * after another, each up to the fetcher's 10 s timeout) would keep a tick running for 400 s, and a
+ * larger MAX_POLLS_PER_TICK for longer still.
  */
-export const TICK_LEASE_MS = 10 * 60_000
+export const POLL_DEADLINE_MS = 3 * 60_000
+/**
+ * How long a tick holds its lease: the poll deadline, the last fetch's timeout, then enqueue and
+ * commit, with minutes to spare, so a live tick is never overtaken. A tick whose isolate died
+ * holds polling back until the lease expires (docs/decisions.md, 17).
+ */
+export const TICK_LEASE_MS = 6 * 60_000
 /** A tick that ran this close to its lease's end does not commit (clocks drift a little). */
 const LEASE_MARGIN_MS = 30_000
 
@@ -60,6 +66,8 @@ export interface TickDeps {
   shardCount: number
   maxPollsPerTick: number
   maxItemAgeHours: number
+  /** Default POLL_DEADLINE_MS (tests shorten it). */
+  pollDeadlineMs?: number
   log?: (line: string) => void
 }
 
@@ -183,13 +191,19 @@ async function runLeasedTick(
   const minute = Math.floor(now.getTime() / 60_000)
   const polled = takeWithinBudget(due, deps.maxPollsPerTick, minute)
 
-  const outcomes = await pollPolitely(polled, POLL_CONCURRENCY, (feed) =>
-    pollFeed(feed, stateOf(feed.id), {
-      fetch: deps.fetch,
-      now,
-      maxItemAgeHours: deps.maxItemAgeHours,
-    }),
+  // Polls that would start after the deadline wait for the next tick (counted as deferred), so a
+  // tick ends well within its lease however slow its feeds are.
+  const pollUntil = started + (deps.pollDeadlineMs ?? POLL_DEADLINE_MS)
+  const results = await pollPolitely(polled, POLL_CONCURRENCY, (feed) =>
+    Date.now() > pollUntil
+      ? Promise.resolve(undefined)
+      : pollFeed(feed, stateOf(feed.id), {
+          fetch: deps.fetch,
+          now,
+          maxItemAgeHours: deps.maxItemAgeHours,
+        }),
   )
+  const outcomes = results.filter((o): o is PollOutcome => o !== undefined)
 
   // Match new items against the watches in scope, and build one alert per destination.
   const index = watchIndexFor(config)
@@ -239,7 +253,7 @@ async function runLeasedTick(
     failed: outcomes.filter((o) => o.error).length,
     newItems: outcomes.reduce((n, o) => n + o.fresh, 0),
     alerts: enqueued.size,
-    deferred: due.length - polled.length,
+    deferred: due.length - outcomes.length,
     errors: errors.slice(0, 20),
   }
 
