@@ -146,7 +146,11 @@ export async function runTick(deps: TickDeps): Promise<TickResult> {
   try {
     return await runLeasedTick(deps, config, started, say)
   } finally {
-    await endTickLease(deps.store, holder)
+    // A lease that cannot be given back expires on its own (TICK_LEASE_MS): report, do not mask
+    // the tick's own outcome.
+    await endTickLease(deps.store, holder).catch((error: unknown) =>
+      say(`tick: could not give the lease back, it expires by itself: ${errorMessage(error)}`),
+    )
   }
 }
 

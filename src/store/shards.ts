@@ -117,10 +117,18 @@ export async function loadShardsSettled(
   return settled.map((r) => (r.status === 'fulfilled' ? r.value : { error: r.reason }))
 }
 
-/** Every shard's usable state (for the status); throws when one cannot be read at all. */
+/**
+ * Every shard's usable state, for the status: a shard that cannot be read shows as empty (its feeds
+ * as pending) and is logged with its key and field; the tick reports it in its summary. Nothing is
+ * written back.
+ */
 export async function loadShards(kv: KVNamespace, count: number): Promise<ShardDoc[]> {
-  const loaded = await Promise.all(Array.from({ length: count }, (_, n) => loadShard(kv, n)))
-  return loaded.map((l) => l.doc)
+  const loaded = await loadShardsSettled(kv, count)
+  return loaded.map((l, n) => {
+    if ('doc' in l) return l.doc
+    console.error(`shard ${n} unreadable: ${errorMessage(l.error)}`)
+    return emptyShard(n)
+  })
 }
 
 export async function saveShard(kv: KVNamespace, doc: ShardDoc): Promise<void> {

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { ConfigError } from '../../src/lib/errors'
 import { runTick } from '../../src/monitor/tick'
 import { shardOf } from '../../src/monitor/schedule'
-import { emptyShard, loadShard, type ShardDoc } from '../../src/store/shards'
+import { emptyShard, loadShard, loadShards, type ShardDoc } from '../../src/store/shards'
 import { shard as shardKey } from '../../src/store/keys'
 import { rss } from '../support/feeds'
 import { received, script } from '../support/loopback'
@@ -59,6 +59,18 @@ describe('reading a shard back', () => {
     const error = await loadShard(env.KV, 1).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ConfigError)
     expect((error as ConfigError).field).toBe(field)
+  })
+})
+
+describe('the status’s view of the shards', () => {
+  it('shows an unreadable shard as empty, never failing the others, and writes nothing', async () => {
+    const good = { ...emptyShard(0), feeds: { 'f-good': validState } }
+    await env.KV.put(shardKey(0), JSON.stringify(good))
+    await env.KV.put(shardKey(1), 'not json')
+    const docs = await loadShards(env.KV, 2)
+    expect(Object.keys(docs[0]?.feeds ?? {})).toEqual(['f-good'])
+    expect(docs[1]).toEqual(emptyShard(1))
+    expect(await env.KV.get(shardKey(1))).toBe('not json')
   })
 })
 
