@@ -30,8 +30,9 @@ import { isDue, shardOf } from './schedule'
 
 /**
  * Feeds polled per tick at most. The free plan allows 50 subrequests per invocation; this leaves
- * room for redirects and the queue send. Due feeds beyond it wait for a later tick (rotating, so
- * none starves); the status counts them as deferred.
+ * room for redirects and the queue sends (one per feed that has alerts: few in a tick, since most
+ * polls find nothing new). Due feeds beyond it wait for a later tick (rotating, so none starves);
+ * the status counts them as deferred.
  */
 export const DEFAULT_MAX_POLLS_PER_TICK = 40
 /** Workers allow 6 simultaneous outbound connections; more would only queue inside the runtime. */
