@@ -120,11 +120,14 @@ describe('faults on the tick', () => {
       seen: before?.seen,
     })
     // ...so the next poll asks with the old ETag, gets the body, and finds the item again.
-    await tick(nextTickTime())
+    const healed = faultyQueue(env.DELIVERIES, 'never')
+    await tick(nextTickTime(), { ...env, DELIVERIES: healed.queue })
     const fetches = await once.fetches()
     expect(fetches.at(-1)?.headers['if-none-match']).toBe(before?.etag)
     const delivered = await settled(once, 1)
     expect(delivered).toHaveLength(1)
+    // Enqueued once in all: the failed send put nothing in the queue.
+    expect([...queue.enqueued, ...healed.enqueued]).toEqual(delivered)
     expect(stateIn(await storedShard(once.feedId), once.feedId)?.etag).toBe('"once-2"')
   })
 
@@ -209,9 +212,12 @@ describe('faults on the tick', () => {
     expect(await settled(healthy, 1)).toHaveLength(1)
     expect(await isolated.deliveries()).toHaveLength(0)
     expect(stateIn(await storedShard(healthy.feedId), healthy.feedId)?.etag).toBe('"healthy-2"')
-    await tick(nextTickTime())
-    expect(await settled(isolated, 1)).toHaveLength(1)
-    expect(await healthy.deliveries()).toHaveLength(1)
+    const healed = faultyQueue(env.DELIVERIES, 'never')
+    await tick(nextTickTime(), { ...env, DELIVERIES: healed.queue })
+    const delivered = [...(await settled(isolated, 1)), ...(await healthy.deliveries())]
+    expect(delivered).toHaveLength(2)
+    // Each alert id went into the queue exactly once.
+    expect([...queue.enqueued, ...healed.enqueued].sort()).toEqual([...delivered].sort())
   })
 
   it('two ticks at once: the feed is polled once, its alert delivered once', async () => {
