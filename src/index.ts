@@ -1,5 +1,6 @@
 // Worker entry: wiring only. fetch → the Hono app; scheduled → the monitor tick;
-// queue → the delivery consumer (or the dead-letter parker).
+// queue → the delivery consumer (or the dead-letter parker); ConfigStore and DeliveryLedger → the
+// Durable Object classes of the configuration and of delivery state.
 import type { Alert } from './model'
 import { consumeDeadLetters, consumeDeliveries, type DeliveryMessage } from './deliver/consumer'
 import { createApp } from './http/app'
@@ -8,6 +9,7 @@ import { runTick } from './monitor/tick'
 import { maxItemAgeHours, maxPollsPerTick, retryDelays, shardCount } from './settings'
 import { loadConfig } from './store/config'
 
+export { ConfigStore } from './store/config-object'
 export { DeliveryLedger } from './store/ledger'
 
 const now = () => new Date()
@@ -21,7 +23,7 @@ export default {
   async scheduled(controller, env, ctx) {
     ctx.waitUntil(
       runTick({
-        kv: env.KV,
+        store: env,
         queue: env.DELIVERIES as Queue<Alert>,
         fetch: guardedFetch(send, addressPolicyOf(env)),
         now: new Date(controller.scheduledTime),

@@ -1,5 +1,9 @@
-// The canonical shapes every stage speaks (DESIGN.md, "Data model").
-// Raw XML/JSON shapes never leave src/ingest/; KV value shapes never leave src/store/.
+// The canonical shapes every stage speaks.
+// Raw XML/JSON shapes never leave src/ingest/. Stored documents (the configuration, feed-state
+// shards, the delivery log) are read and written only by src/store/, which checks them on the way
+// in; their types (FeedState, ShardDoc, ConfigDoc…) are declared there and used by the monitor, the
+// consumer and the API, which compute on them but never touch KV or the configuration's Durable
+// Object themselves.
 // This file holds types only: no stage logic lives here.
 
 /** A feed the user asked to watch. */

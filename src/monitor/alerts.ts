@@ -1,13 +1,10 @@
 // Turning matches into alerts: pure apart from hashing. One alert per (watch, story, destination),
 // with an id that is the same whichever feed or tick produced it, so the consumer and receivers
-// deduplicate on it (DESIGN.md: "once per story per watch").
+// deduplicate on it ("once per story per watch", docs/decisions.md, 4). Every alert is cut to its
+// size bounds (alert-bounds.ts).
 import type { Alert, Feed, Item, MatchExplanation, Watch } from '../model'
 import { shortHash } from '../lib/hash'
-
-/** Item text carried in a queue message is trimmed: messages must stay far under 128 KB. */
-const MAX_ALERT_TEXT = 4_000
-
-const trim = (s: string): string => (s.length <= MAX_ALERT_TEXT ? s : s.slice(0, MAX_ALERT_TEXT))
+import { boundAlert } from './alert-bounds'
 
 /** Titles shorter than this are too generic ("Live", "Update") to identify a story by. */
 const MIN_FINGERPRINT_WORDS = 5
@@ -54,19 +51,23 @@ export async function buildAlerts(args: {
   story: string
   match: MatchExplanation
   detectedAt: Date
+  /** The title the feed gives itself, carried when the user gave the feed none. */
+  feedTitle?: string
 }): Promise<Alert[]> {
   const { watch, feed, item, story, match } = args
-  const carried: Item = { ...item, summary: trim(item.summary), content: trim(item.content) }
+  const title = feed.title ?? args.feedTitle
   return Promise.all(
-    watch.destinations.map(async (destinationId) => ({
-      id: await shortHash(watch.id, story, destinationId),
-      watch: { id: watch.id, name: watch.name, query: watch.query },
-      feed: { id: feed.id, title: feed.title, url: feed.url },
-      item: carried,
-      match,
-      destinationId,
-      detectedAt: args.detectedAt.toISOString(),
-    })),
+    watch.destinations.map(async (destinationId) =>
+      boundAlert({
+        id: await shortHash(watch.id, story, destinationId),
+        watch: { id: watch.id, name: watch.name, query: watch.query },
+        feed: { id: feed.id, ...(title === undefined ? {} : { title }), url: feed.url },
+        item,
+        match,
+        destinationId,
+        detectedAt: args.detectedAt.toISOString(),
+      }),
+    ),
   )
 }
 

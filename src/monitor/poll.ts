@@ -1,6 +1,8 @@
 // One feed's pipeline for one tick: conditional fetch → parse → new items against the seen set →
-// which of them may alert. Returns the feed's next state and says whether it changed materially
-// (only then is its shard written). Never throws: a broken feed becomes an error in its state.
+// which of them may alert. Returns a *proposed* next state (validators, body digest, seen set,
+// health) and says whether it changed materially; the tick commits it whole only once the feed's
+// alerts are enqueued, else the previous state stays (docs/decisions.md, 14). `previous` is never
+// modified. Never throws: a broken feed becomes an error in its proposed state.
 import type { Feed, Item } from '../model'
 import { FetchError, ParseError, fetchFeed, parseFeed } from '../ingest'
 import { errorMessage } from '../lib/errors'
@@ -19,7 +21,10 @@ export interface PollDeps {
 
 export interface PollOutcome {
   feed: Feed
-  state: FeedState
+  /** The state to commit once this poll's alerts are enqueued (a copy: `previous` is untouched). */
+  proposed: FeedState
+  /** The title the feed itself gives (alerts carry it when the user gave none). */
+  feedTitle?: string
   /** Whether the state changed in a way worth a KV write. */
   changed: boolean
   /** Every item in the feed now (empty on 304 or failure). */
@@ -61,7 +66,7 @@ export async function pollFeed(
   // (a feed added while its server was down must not flood when it comes back).
   const firstPoll = state.lastSuccessAt === undefined
   state.checkedAt = now.toISOString()
-  const base = { feed, state, items: [], alertable: [], fresh: 0, notModified: false }
+  const base = { feed, proposed: state, items: [], alertable: [], fresh: 0, notModified: false }
   const wasHealthy = state.health === 'ok'
   const recovered = (): boolean => {
     const changed = !wasHealthy || state.failures !== 0 || state.notBefore !== undefined
@@ -83,7 +88,7 @@ export async function pollFeed(
       { fetch: deps.fetch },
     )
     if (result.kind === 'not-modified') {
-      const interval = baseInterval(feed, { maxAgeSeconds: result.cacheHints.maxAgeSeconds })
+      const interval = baseInterval(feed, { maxAgeSeconds: freshFor(result.cacheHints, now) })
       const intervalChanged = interval !== state.intervalMinutes
       state.intervalMinutes = interval
       const changed = recovered() || intervalChanged || fresh
@@ -126,7 +131,7 @@ export async function pollFeed(
 
     const interval = baseInterval(feed, {
       ttlMinutes: parsed.feed.ttlMinutes,
-      maxAgeSeconds: result.cacheHints.maxAgeSeconds,
+      maxAgeSeconds: freshFor(result.cacheHints, now),
     })
     const warningsChanged = JSON.stringify(parsed.warnings) !== JSON.stringify(state.warnings ?? [])
     const changed =
@@ -157,6 +162,7 @@ export async function pollFeed(
       changed,
       items,
       alertable,
+      feedTitle: parsed.feed.title,
       fresh: newItems.length,
       movedTo: result.permanentRedirect,
     }
@@ -174,6 +180,20 @@ export async function pollFeed(
     }
     return { ...base, changed: true, error: message }
   }
+}
+
+/**
+ * Seconds the response says it stays fresh: Cache-Control max-age, else the time left until its
+ * Expires date (RFC 9111, 4.2.1: max-age wins over Expires).
+ */
+export function freshFor(
+  hints: { maxAgeSeconds?: number; expires?: string },
+  now: Date,
+): number | undefined {
+  if (hints.maxAgeSeconds !== undefined) return hints.maxAgeSeconds
+  if (hints.expires === undefined) return undefined
+  const left = (Date.parse(hints.expires) - now.getTime()) / 1000
+  return Number.isFinite(left) && left > 0 ? left : undefined
 }
 
 /** The failure as stored and shown: URLs in it are redacted (a feed URL may carry a key). */

@@ -2,7 +2,7 @@
 //
 // A feed is due on the minutes where (epochMinute + phase) is a multiple of its effective
 // interval, the phase being a hash of its id. The schedule is therefore derived, not stored: a
-// poll that finds nothing new changes no state and costs no KV write (DESIGN.md cost targets),
+// poll that finds nothing new changes no state and costs no KV write (docs/decisions.md, 1),
 // and feeds with the same interval are spread evenly over the minutes instead of all polling on
 // the hour. New feeds are polled at once.
 import type { Feed } from '../model'
@@ -36,7 +36,7 @@ export function fnv1a(s: string): number {
 export interface IntervalSignals {
   /** RSS <ttl> in minutes. */
   ttlMinutes?: number
-  /** Cache-Control max-age in seconds. */
+  /** Seconds the response stays fresh: Cache-Control max-age, else what Expires leaves (poll.ts). */
   maxAgeSeconds?: number
 }
 

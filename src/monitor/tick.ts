@@ -1,41 +1,74 @@
-// The tick: the scheduled handler's whole job. Load the configuration and feed state, poll the due
-// feeds, match their new items against the watches, enqueue alerts, then commit state.
+// The tick: the scheduled handler's whole job. Take the tick lease and read the configuration (one
+// Durable Object call), read the feed-state shards, poll the due feeds, match their new items
+// against the watches, then feed by feed: enqueue its alerts, and only then commit its proposed
+// state. Give the lease back (a second call).
 //
-// Order matters (DESIGN.md, "At least once, never lost"): alerts are enqueued BEFORE the seen
-// state that hides their items is written. A crash in between re-finds the items next tick and
-// enqueues alerts with the same ids, which the consumer and receivers deduplicate.
-// Costs: 1 + shards KV reads; ≤ 1 write per shard, and none when nothing changed (a heartbeat
-// write at most hourly keeps "last checked" honest); no list().
+// At least once (docs/decisions.md, 14): a feed's state — validators, body digest, seen set — is
+// committed only after its alerts are enqueued. If enqueuing fails, the feed keeps its previous
+// state whole and the next poll finds the same items again; if the isolate dies between enqueue and
+// commit, the next tick enqueues alerts with the same ids, which the consumer drops as duplicates
+// of delivered ones (and receivers can deduplicate on `webhook-id`). An alert can therefore arrive
+// late, or be enqueued twice under one id, but not be lost — unless the queue loses it.
+// Two ticks never run at once (the lease, docs/decisions.md, 17).
+// Costs: 2 Durable Object calls; 1 KV read per shard; ≤ 1 write per shard, and none when nothing
+// changed (a heartbeat write at most hourly keeps "last checked" honest); no list().
 import type { Alert, Feed, Item, Watch } from '../model'
 import { compileWatchIndex, matchItem, type WatchIndex } from '../watch'
-import { errorMessage } from '../lib/errors'
-import { loadConfig, updateConfig, type ConfigDoc } from '../store/config'
-import { loadShards, saveShard, type TickSummary } from '../store/shards'
+import { ConfigError, errorMessage } from '../lib/errors'
+import {
+  beginTickLease,
+  endTickLease,
+  updateConfig,
+  type ConfigDoc,
+  type ConfigEnv,
+} from '../store/config'
+import { loadShardsSettled, saveShard, type ShardDoc, type TickSummary } from '../store/shards'
+import { alertBytes } from './alert-bounds'
 import { buildAlerts, inScope, sharedCanonicalUrls, storyKey } from './alerts'
 import { pollFeed, type PollOutcome } from './poll'
 import { isDue, shardOf } from './schedule'
 
 /**
  * Feeds polled per tick at most. The free plan allows 50 subrequests per invocation; this leaves
- * room for redirects and the queue send. Due feeds beyond it wait for a later tick (rotating, so
- * none starves); the status counts them as deferred.
+ * room for redirects and the queue sends (one per feed that has alerts: few in a tick, since most
+ * polls find nothing new). Due feeds beyond it wait for a later tick (rotating, so none starves);
+ * the status counts them as deferred.
  */
 export const DEFAULT_MAX_POLLS_PER_TICK = 40
 /** Workers allow 6 simultaneous outbound connections; more would only queue inside the runtime. */
 export const POLL_CONCURRENCY = 6
 /** A shard unchanged for this long is written anyway, so the status shows the monitor is alive. */
 export const HEARTBEAT_MINUTES = 60
-/** Queues accept up to 100 messages (256 KB) per sendBatch; alerts are ≤ ~10 KB each. */
-const SEND_BATCH = 20
+/** Queues accept up to 100 messages and 256 KB per sendBatch. */
+const SEND_BATCH_MESSAGES = 100
+/** Below the 256 KB batch limit, with room for the queue's per-message envelope. */
+const SEND_BATCH_BYTES = 200 * 1024
+/**
+ * No poll starts later than this into a tick. Without it, 40 slow feeds of one host (polled one
+ * after another, each up to the fetcher's 10 s timeout) would keep a tick running for 400 s, and a
+ * larger MAX_POLLS_PER_TICK for longer still.
+ */
+export const POLL_DEADLINE_MS = 3 * 60_000
+/**
+ * How long a tick holds its lease: the poll deadline, the last fetch's timeout, then enqueue and
+ * commit, with minutes to spare, so a live tick is never overtaken. A tick whose isolate died
+ * holds polling back until the lease expires (docs/decisions.md, 17).
+ */
+export const TICK_LEASE_MS = 6 * 60_000
+/** A tick that ran this close to its lease's end does not commit (clocks drift a little). */
+const LEASE_MARGIN_MS = 30_000
 
 export interface TickDeps {
-  kv: KVNamespace
+  /** Where the configuration (and the tick lease) and the feed-state shards live. */
+  store: ConfigEnv & Pick<Env, 'KV'>
   queue: Queue<Alert>
   fetch: typeof fetch
   now: Date
   shardCount: number
   maxPollsPerTick: number
   maxItemAgeHours: number
+  /** Default POLL_DEADLINE_MS (tests shorten it). */
+  pollDeadlineMs?: number
   log?: (line: string) => void
 }
 
@@ -96,75 +129,119 @@ function takeWithinBudget(due: Feed[], max: number, minute: number): Feed[] {
 
 export interface TickResult extends TickSummary {
   written: number[]
+  /** Set when another tick held the lease and this one did nothing. */
+  skipped?: boolean
 }
 
 export async function runTick(deps: TickDeps): Promise<TickResult> {
   const started = Date.now()
-  const { now } = deps
   const say = deps.log ?? ((line: string) => console.log(line))
-  const config = await loadConfig({ KV: deps.kv })
-  const shards = await loadShards(deps.kv, deps.shardCount)
-  const stateOf = (feedId: string) => shards[shardOf(feedId, deps.shardCount)]?.feeds[feedId]
+  const holder = crypto.randomUUID()
+  const { config, leased } = await beginTickLease(deps.store, holder, TICK_LEASE_MS)
+  if (!leased) {
+    // Another tick is polling: polling the same feeds again would enqueue their alerts twice and
+    // race it to the shard writes, where one commit would overwrite the other.
+    say(`tick ${deps.now.toISOString()}: skipped, another tick holds the lease`)
+    return { ...emptySummary(deps.now), skipped: true, written: [] }
+  }
+  try {
+    return await runLeasedTick(deps, config, started, say)
+  } finally {
+    // A lease that cannot be given back expires on its own (TICK_LEASE_MS): report, do not mask
+    // the tick's own outcome.
+    await endTickLease(deps.store, holder).catch((error: unknown) =>
+      say(`tick: could not give the lease back, it expires by itself: ${errorMessage(error)}`),
+    )
+  }
+}
 
-  const enabled = config.feeds.filter((f) => f.enabled)
+function emptySummary(now: Date): TickSummary {
+  return {
+    at: now.toISOString(),
+    durationMs: 0,
+    polled: 0,
+    notModified: 0,
+    failed: 0,
+    newItems: 0,
+    alerts: 0,
+    deferred: 0,
+    errors: [],
+  }
+}
+
+async function runLeasedTick(
+  deps: TickDeps,
+  config: ConfigDoc,
+  started: number,
+  say: (line: string) => void,
+): Promise<TickResult> {
+  const { now } = deps
+  const errors: string[] = []
+  const loaded = await loadShardsSettled(deps.store.KV, deps.shardCount)
+  // A shard that cannot be read is left alone: its feeds wait, the others are polled.
+  const shards = new Map<number, ShardDoc>()
+  loaded.forEach((l, n) => {
+    if ('error' in l) errors.push(`shard ${n} unreadable, its feeds wait: ${errorMessage(l.error)}`)
+    else {
+      shards.set(n, l.doc)
+      errors.push(...l.problems)
+    }
+  })
+  for (const e of errors) say(`tick: ${e}`)
+  const shardFor = (feedId: string) => shards.get(shardOf(feedId, deps.shardCount))
+  const stateOf = (feedId: string) => shardFor(feedId)?.feeds[feedId]
+
+  const enabled = config.feeds.filter((f) => f.enabled && shardFor(f.id) !== undefined)
   const due = enabled.filter((f) => isDue(f.id, stateOf(f.id), now))
   const minute = Math.floor(now.getTime() / 60_000)
   const polled = takeWithinBudget(due, deps.maxPollsPerTick, minute)
 
-  const outcomes = await pollPolitely(polled, POLL_CONCURRENCY, (feed) =>
-    pollFeed(feed, stateOf(feed.id), {
-      fetch: deps.fetch,
-      now,
-      maxItemAgeHours: deps.maxItemAgeHours,
-    }),
+  // Polls that would start after the deadline wait for the next tick (counted as deferred), so a
+  // tick ends well within its lease however slow its feeds are.
+  const pollUntil = started + (deps.pollDeadlineMs ?? POLL_DEADLINE_MS)
+  const results = await pollPolitely(polled, POLL_CONCURRENCY, (feed) =>
+    Date.now() > pollUntil
+      ? Promise.resolve(undefined)
+      : pollFeed(feed, stateOf(feed.id), {
+          fetch: deps.fetch,
+          now,
+          maxItemAgeHours: deps.maxItemAgeHours,
+        }),
   )
+  const outcomes = results.filter((o): o is PollOutcome => o !== undefined)
 
   // Match new items against the watches in scope, and build one alert per destination.
   const index = watchIndexFor(config)
   const watches = new Map(config.watches.map((w) => [w.id, w]))
-  const alertsByFeed = new Map<string, Alert[]>()
-  const errors: string[] = []
+  const touched = new Set<number>()
+  const enqueued = new Set<string>()
   for (const outcome of outcomes) {
     if (outcome.error) errors.push(`${outcome.feed.id}: ${outcome.error}`)
-    if (outcome.alertable.length === 0) continue
-    const shared = sharedCanonicalUrls(outcome.items)
-    const alerts: Alert[] = []
-    for (const item of outcome.alertable) {
-      alerts.push(...(await alertsForItem(item, outcome.feed, shared, index, watches, now)))
+    const alerts = await alertsForOutcome(outcome, index, watches, now)
+    // Enqueue this feed's alerts, then commit its proposed state; if they could not be enqueued,
+    // the feed keeps its whole previous state (validators, digest, seen set), so the next poll
+    // fetches and finds the same items again, with the same alert ids. One feed at a time, so one
+    // feed's failure holds back no other. An id already enqueued by this tick (one story through
+    // two feeds) is not sent twice.
+    const pending = alerts.filter((a) => !enqueued.has(a.id))
+    try {
+      await enqueue(deps.queue, pending)
+    } catch (error) {
+      errors.push(
+        `${outcome.feed.id}: enqueue failed, state kept for the next poll: ${errorMessage(error)}`,
+      )
+      continue
     }
-    if (alerts.length) alertsByFeed.set(outcome.feed.id, alerts)
-  }
-
-  // Enqueue before committing. Alerts with the same id (one story through two feeds in this
-  // tick) are sent once.
-  const unique = new Map<string, Alert>()
-  for (const alerts of alertsByFeed.values()) for (const a of alerts) unique.set(a.id, a)
-  const enqueueFailed = await enqueue(deps.queue, [...unique.values()]).then(
-    () => false,
-    (error: unknown) => {
-      errors.push(`enqueue failed: ${errorMessage(error)}`)
-      return true
-    },
-  )
-
-  // Commit state. If the alerts could not be enqueued, the feeds that produced them keep their
-  // previous seen set, so the next tick finds the same items new again: nothing is lost.
-  for (const outcome of outcomes) {
-    const n = shardOf(outcome.feed.id, deps.shardCount)
-    const doc = shards[n]
+    for (const a of pending) enqueued.add(a.id)
+    const doc = shardFor(outcome.feed.id)
     if (!doc) continue
-    if (enqueueFailed && alertsByFeed.has(outcome.feed.id)) {
-      outcome.state.seen = doc.feeds[outcome.feed.id]?.seen ?? []
-    }
-    doc.feeds[outcome.feed.id] = outcome.state
+    doc.feeds[outcome.feed.id] = outcome.proposed
+    if (outcome.changed) touched.add(doc.shard)
   }
-  const touched = new Set<number>()
-  for (const outcome of outcomes) {
-    if (outcome.changed) touched.add(shardOf(outcome.feed.id, deps.shardCount))
-  }
+
   // Forget state of feeds that were deleted from the configuration.
   const known = new Set(config.feeds.map((f) => f.id))
-  for (const doc of shards) {
+  for (const doc of shards.values()) {
     for (const id of Object.keys(doc.feeds)) {
       if (!known.has(id)) {
         delete doc.feeds[id]
@@ -180,35 +257,68 @@ export async function runTick(deps: TickDeps): Promise<TickResult> {
     notModified: outcomes.filter((o) => o.notModified).length,
     failed: outcomes.filter((o) => o.error).length,
     newItems: outcomes.reduce((n, o) => n + o.fresh, 0),
-    alerts: enqueueFailed ? 0 : unique.size,
-    deferred: due.length - polled.length,
+    alerts: enqueued.size,
+    deferred: due.length - outcomes.length,
     errors: errors.slice(0, 20),
   }
+
+  // The lease fences the commit: a tick that outlived it (only possible past every fetch timeout)
+  // may have been overtaken, so it stores nothing; its alerts are enqueued, and the next poll finds
+  // the items again under the same ids (deduplicated by the consumer).
   const written: number[] = []
-  for (const doc of shards) {
+  if (Date.now() - started > TICK_LEASE_MS - LEASE_MARGIN_MS) {
+    say(`tick ${summary.at}: outlived its lease, nothing committed`)
+    return { ...summary, written }
+  }
+  const writes: Array<Promise<void>> = []
+  for (const doc of shards.values()) {
     const heartbeatDue =
       now.getTime() - Date.parse(doc.writtenAt) >= HEARTBEAT_MINUTES * 60_000 &&
       Object.keys(doc.feeds).length > 0
     if (!touched.has(doc.shard) && !heartbeatDue) continue
     doc.writtenAt = now.toISOString()
     doc.lastTick = summary
-    await saveShard(deps.kv, doc)
-    written.push(doc.shard)
+    writes.push(saveShard(deps.store.KV, doc).then(() => void written.push(doc.shard)))
   }
+  // Each shard is one KV value, written whole or not at all; one refused write does not stop the
+  // others, and is reported after them (its feeds' items are found again next tick, same ids).
+  const failedWrites = (await Promise.allSettled(writes)).filter((r) => r.status === 'rejected')
 
-  await storeMovedFeeds(deps.kv, now, outcomes)
+  await storeMovedFeeds(deps.store, now, outcomes)
   lastTickInIsolate = summary
   say(
     `tick ${summary.at}: ${summary.polled} polled (${summary.notModified} unchanged, ` +
       `${summary.failed} failed, ${summary.deferred} deferred), ${summary.newItems} new items, ` +
       `${summary.alerts} alerts`,
   )
-  return { ...summary, written }
+  const firstFailure = failedWrites[0]
+  if (firstFailure) {
+    throw new ConfigError('shard', `${failedWrites.length} shard write(s) failed`, {
+      cause: firstFailure.reason,
+    })
+  }
+  return { ...summary, written: written.sort((a, b) => a - b) }
+}
+
+/** The bounded alerts an outcome's alertable items produce. */
+async function alertsForOutcome(
+  outcome: PollOutcome,
+  index: WatchIndex,
+  watches: Map<string, Watch>,
+  now: Date,
+): Promise<Alert[]> {
+  if (outcome.alertable.length === 0) return []
+  const shared = sharedCanonicalUrls(outcome.items)
+  const alerts: Alert[] = []
+  for (const item of outcome.alertable) {
+    alerts.push(...(await alertsForItem(item, outcome, shared, index, watches, now)))
+  }
+  return alerts
 }
 
 async function alertsForItem(
   item: Item,
-  feed: Feed,
+  { feed, feedTitle }: PollOutcome,
   shared: ReadonlySet<string>,
   index: WatchIndex,
   watches: Map<string, Watch>,
@@ -237,25 +347,44 @@ async function alertsForItem(
         story: storyKey(item, shared),
         match: explanation,
         detectedAt: now,
+        feedTitle,
       })),
     )
   }
   return alerts
 }
 
+/** Sends `alerts` in batches within the queue's message-count and size limits. */
 async function enqueue(queue: Queue<Alert>, alerts: Alert[]): Promise<void> {
-  for (let i = 0; i < alerts.length; i += SEND_BATCH) {
-    await queue.sendBatch(alerts.slice(i, i + SEND_BATCH).map((body) => ({ body })))
+  let batch: Alert[] = []
+  let bytes = 0
+  for (const alert of alerts) {
+    const size = alertBytes(alert)
+    if (
+      batch.length === SEND_BATCH_MESSAGES ||
+      (batch.length > 0 && bytes + size > SEND_BATCH_BYTES)
+    ) {
+      await queue.sendBatch(batch.map((body) => ({ body })))
+      batch = []
+      bytes = 0
+    }
+    batch.push(alert)
+    bytes += size
   }
+  if (batch.length) await queue.sendBatch(batch.map((body) => ({ body })))
 }
 
 /** A permanent redirect updates the feed's stored URL (rare: one config write when it happens). */
-async function storeMovedFeeds(kv: KVNamespace, now: Date, outcomes: PollOutcome[]): Promise<void> {
+async function storeMovedFeeds(
+  store: ConfigEnv,
+  now: Date,
+  outcomes: PollOutcome[],
+): Promise<void> {
   const moved = new Map(
     outcomes.filter((o) => o.movedTo).map((o) => [o.feed.id, o.movedTo as string]),
   )
   if (moved.size === 0) return
-  await updateConfig({ KV: kv }, now, (config) => ({
+  await updateConfig(store, now, (config) => ({
     ...config,
     feeds: config.feeds.map((f) =>
       moved.has(f.id) ? { ...f, url: moved.get(f.id) as string } : f,

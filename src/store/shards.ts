@@ -1,8 +1,15 @@
 // Feed-state shard documents. Each holds, for the feeds hashed to it, everything the tick needs to
 // remember between polls: HTTP validators, the effective polling interval and backoff, health, and
-// a bounded set of seen item keys. Never one KV key per item (DESIGN.md, "State in KV").
+// a bounded set of seen item keys. Never one KV key per item (docs/operations.md, costs).
+//
+// What is read back is checked against its schema (schema.ts): a feed whose stored state is corrupt
+// is reported and starts afresh (a silent first poll, like a new feed); a shard document that cannot
+// be read at all is reported and left alone, and only its feeds wait until it is repaired or
+// deleted — the other shards' feeds are polled as usual.
+import { errorMessage } from '../lib/errors'
 import { SHARD_PREFIX, shard as shardKey } from './keys'
 import { readJson, writeJson } from './json'
+import { checkStored, feedStateSchema, shardSchema } from './schema'
 
 export type FeedHealth = 'pending' | 'ok' | 'error'
 
@@ -71,12 +78,57 @@ export const emptyShard = (n: number): ShardDoc => ({
   feeds: {},
 })
 
-export async function loadShard(kv: KVNamespace, n: number): Promise<ShardDoc> {
-  return (await readJson<ShardDoc>(kv, shardKey(n), 1)) ?? emptyShard(n)
+/** A shard as read: its usable feeds, and what was wrong with the others. */
+export interface LoadedShard {
+  doc: ShardDoc
+  /** Problems found, each naming the key and field (for logs and the tick summary). */
+  problems: string[]
 }
 
+/**
+ * Shard `n`, checked. Throws ConfigError (naming the key and field) when the document as a whole is
+ * unreadable; drops and reports each feed whose state is not a valid FeedState.
+ */
+export async function loadShard(kv: KVNamespace, n: number): Promise<LoadedShard> {
+  const key = shardKey(n)
+  const raw = await readJson<ShardDoc>(kv, key, 1)
+  if (raw === null) return { doc: emptyShard(n), problems: [] }
+  const doc = checkStored<ShardDoc>(shardSchema, raw, key)
+  const problems: string[] = []
+  const feeds: Record<string, FeedState> = {}
+  for (const [id, state] of Object.entries(doc.feeds)) {
+    try {
+      feeds[id] = checkStored<FeedState>(feedStateSchema, state, `${key} feeds.${id}`)
+    } catch (error) {
+      problems.push(`${errorMessage(error)} (the feed starts afresh)`)
+    }
+  }
+  return { doc: { ...doc, feeds }, problems }
+}
+
+/** Every shard, each read on its own: one unreadable shard is an error for it alone. */
+export async function loadShardsSettled(
+  kv: KVNamespace,
+  count: number,
+): Promise<Array<LoadedShard | { error: unknown }>> {
+  const settled = await Promise.allSettled(
+    Array.from({ length: count }, (_, n) => loadShard(kv, n)),
+  )
+  return settled.map((r) => (r.status === 'fulfilled' ? r.value : { error: r.reason }))
+}
+
+/**
+ * Every shard's usable state, for the status: a shard that cannot be read shows as empty (its feeds
+ * as pending) and is logged with its key and field; the tick reports it in its summary. Nothing is
+ * written back.
+ */
 export async function loadShards(kv: KVNamespace, count: number): Promise<ShardDoc[]> {
-  return Promise.all(Array.from({ length: count }, (_, n) => loadShard(kv, n)))
+  const loaded = await loadShardsSettled(kv, count)
+  return loaded.map((l, n) => {
+    if ('doc' in l) return l.doc
+    console.error(`shard ${n} unreadable: ${errorMessage(l.error)}`)
+    return emptyShard(n)
+  })
 }
 
 export async function saveShard(kv: KVNamespace, doc: ShardDoc): Promise<void> {

@@ -104,6 +104,8 @@ describe('the monitor loop', () => {
       query: 'belgorod AND (belge OR belgique)',
     })
     expect(payload.data.feed.id).toBe('le-fil')
+    // The user gave the feed no title: the payload carries the one the feed gives itself.
+    expect(payload.data.feed.title).toBe('Le Fil')
     expect(payload.data.match.terms.length).toBeGreaterThan(0)
     expect(payload.data.match.snippet.toLowerCase()).toContain('belg')
     expect(hook!.headers['webhook-id']).toBe(payload.data.alertId)

@@ -2,7 +2,7 @@
 // changes state.
 import { describe, expect, it } from 'vitest'
 import type { Feed } from '../../src/model'
-import { pollFeed, type PollDeps } from '../../src/monitor/poll'
+import { freshFor, pollFeed, type PollDeps } from '../../src/monitor/poll'
 import { rss, type TestItem } from '../support/feeds'
 import { script } from '../support/loopback'
 
@@ -24,17 +24,17 @@ describe('pollFeed', () => {
     const path = '/poll/down-then-up.xml'
     const url = await script(path, { status: 503 })
     const failed = await pollFeed(feedAt(url), undefined, deps)
-    expect(failed.state.health).toBe('error')
+    expect(failed.proposed.health).toBe('error')
     expect(failed.changed).toBe(true)
 
     await script(path, { body: rss('F', items('a', 'b')) })
-    const first = await pollFeed(feedAt(url), failed.state, deps)
+    const first = await pollFeed(feedAt(url), failed.proposed, deps)
     expect(first.fresh).toBe(2)
     expect(first.alertable).toEqual([])
-    expect(first.state.health).toBe('ok')
+    expect(first.proposed.health).toBe('ok')
 
     await script(path, { body: rss('F', items('c', 'a', 'b')) })
-    const second = await pollFeed(feedAt(url), first.state, deps)
+    const second = await pollFeed(feedAt(url), first.proposed, deps)
     expect(second.alertable.map((i) => i.title)).toEqual(['Story c'])
   })
 
@@ -51,10 +51,10 @@ describe('pollFeed', () => {
     const old: TestItem = { guid: 'old', title: 'Old story', pubDate: hoursAgo(100) }
     const undated: TestItem = { guid: 'undated', title: 'Undated story' }
     await script(path, { body: rss('F', [old, undated, ...items('x')]) })
-    const next = await pollFeed(feedAt(url), first.state, deps)
+    const next = await pollFeed(feedAt(url), first.proposed, deps)
     expect(next.fresh).toBe(2)
     expect(next.alertable.map((i) => i.title)).toEqual(['Undated story'])
-    const noCutoff = await pollFeed(feedAt(url, { maxItemAgeHours: 0 }), first.state, deps)
+    const noCutoff = await pollFeed(feedAt(url, { maxItemAgeHours: 0 }), first.proposed, deps)
     expect(noCutoff.alertable.map((i) => i.title)).toEqual(['Old story', 'Undated story'])
   })
 
@@ -63,7 +63,7 @@ describe('pollFeed', () => {
     const url = await script(path, { body: rss('F', items('s1')), headers: { etag: '"random-1"' } })
     const first = await pollFeed(feedAt(url), undefined, deps)
     await script(path, { body: rss('F', items('s1')), headers: { etag: '"random-2"' } })
-    const second = await pollFeed(feedAt(url), first.state, deps)
+    const second = await pollFeed(feedAt(url), first.proposed, deps)
     expect(second).toMatchObject({ notModified: true, changed: false, items: [] })
   })
 
@@ -71,13 +71,13 @@ describe('pollFeed', () => {
     const path = '/poll/busy.xml'
     const url = await script(path, { status: 429, headers: { 'retry-after': '600' } })
     const busy = await pollFeed(feedAt(url), undefined, deps)
-    expect(busy.state.notBefore).toBe(new Date(now.getTime() + 600_000).toISOString())
-    expect(busy.state.lastError?.status).toBe(429)
+    expect(busy.proposed.notBefore).toBe(new Date(now.getTime() + 600_000).toISOString())
+    expect(busy.proposed.lastError?.status).toBe(429)
     await script(path, { body: rss('F', items('r1')) })
-    const ok = await pollFeed(feedAt(url), busy.state, deps)
-    expect(ok.state).toMatchObject({ health: 'ok', failures: 0 })
-    expect(ok.state.notBefore).toBeUndefined()
-    expect(ok.state.lastError).toBeUndefined()
+    const ok = await pollFeed(feedAt(url), busy.proposed, deps)
+    expect(ok.proposed).toMatchObject({ health: 'ok', failures: 0 })
+    expect(ok.proposed.notBefore).toBeUndefined()
+    expect(ok.proposed.lastError).toBeUndefined()
   })
 
   it('follows a permanent redirect and reports the new URL', async () => {
@@ -85,6 +85,37 @@ describe('pollFeed', () => {
     const url = await script('/poll/old-home.xml', { status: 301, headers: { location: target } })
     const moved = await pollFeed(feedAt(url), undefined, deps)
     expect(moved.movedTo).toBe(target)
-    expect(moved.state).toMatchObject({ url: target, movedFrom: url })
+    expect(moved.proposed).toMatchObject({ url: target, movedFrom: url })
+  })
+})
+
+describe('how long a response says it stays fresh', () => {
+  const inMinutes = (m: number) => new Date(now.getTime() + m * 60_000).toUTCString()
+  it.each([
+    { behaviour: 'max-age alone', hints: { maxAgeSeconds: 600 }, out: 600 },
+    { behaviour: 'Expires alone, as the time left', hints: { expires: inMinutes(30) }, out: 1800 },
+    {
+      behaviour: 'max-age over Expires (RFC 9111)',
+      hints: { maxAgeSeconds: 60, expires: inMinutes(30) },
+      out: 60,
+    },
+    {
+      behaviour: 'nothing for an Expires in the past',
+      hints: { expires: inMinutes(-5) },
+      out: undefined,
+    },
+    { behaviour: 'nothing without hints', hints: {}, out: undefined },
+  ])('$behaviour', ({ hints, out }) => {
+    const expires = hints.expires && new Date(hints.expires).toISOString()
+    expect(freshFor({ ...hints, expires }, now)).toBe(out)
+  })
+
+  it('lengthens the interval from an Expires header', async () => {
+    const url = await script('/poll/expires.xml', {
+      body: rss('Expires', items('a')),
+      headers: { expires: inMinutes(30) },
+    })
+    const outcome = await pollFeed(feedAt(url), undefined, deps)
+    expect(outcome.proposed.intervalMinutes).toBe(30)
   })
 })
