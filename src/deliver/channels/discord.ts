@@ -49,9 +49,13 @@ const EMBED_COLOR = 0x5865f2
 
 const LINE_TITLE = 200
 
-/** Escapes Discord Markdown, then defuses mentions. */
+/**
+ * Escapes Discord Markdown, then defuses mentions: a backslash before every inline marker
+ * (`\ * _ ~ \` |`), before `[ ]` (masked links) and `<` (`<@id>`, `<#id>`, `<t:…>`), and before
+ * `- # >` where they would open a list, heading or quote (at the start of a line).
+ */
 export const escapeDiscord = (s: string) =>
-  defuseMentions(s.replace(/[\\*_~`|>#\-[\]()<:]/g, (c) => `\\${c}`))
+  defuseMentions(s.replace(/[\\*_~`|[\]<]/g, (c) => `\\${c}`).replace(/^(\s*)([-#>])/gm, '$1\\$2'))
 
 interface Embed {
   title: string
