@@ -32,6 +32,9 @@ const MAX_SNIPPET = 4_000
 const MAX_META = 300
 const LINE_TITLE = 200
 
+/** A card shows at most 100 widgets; Chat ignores the rest. */
+export const GOOGLECHAT_MAX_WIDGETS = 100
+
 /** 60 messages a minute per space. */
 const GOOGLECHAT_INTERVAL_MS = 1_000
 
@@ -128,7 +131,11 @@ export function renderGoogleChat(outgoing: Outgoing): GoogleChatPayload {
   const build = (n: number) =>
     message(title, undefined, listWidgets(views.slice(0, n), views.length - n))
   const size = (p: GoogleChatPayload) => measure(JSON.stringify(p), 'bytes')
-  return build(fitCount(views.length, (k) => size(build(k)) <= GOOGLECHAT_MAX_BYTES))
+  const widgets = (p: GoogleChatPayload) =>
+    (p.cardsV2[0]?.card.sections as Array<{ widgets: Widget[] }>)[0]?.widgets.length ?? 0
+  const fits = (p: GoogleChatPayload) =>
+    size(p) <= GOOGLECHAT_MAX_BYTES && widgets(p) <= GOOGLECHAT_MAX_WIDGETS
+  return build(fitCount(views.length, (k) => fits(build(k))))
 }
 
 export const googleChatChannel: Channel = {

@@ -36,6 +36,11 @@ export const SLACK_LIMITS = {
   contextText: 300,
   /** Slack truncates `text` past 40,000; the fallback only needs the headline. */
   fallbackText: 3_000,
+  /**
+   * Not in Slack's reference, but Slack answers `msg_blocks_too_long` past about 13,000 characters
+   * of block text in one message (slackapi/bolt-js#2509): a digest stays under 12,000.
+   */
+  totalBlockText: 12_000,
 } as const
 
 /** Slack's documented pace for incoming webhooks: about one message per second. */
@@ -124,6 +129,22 @@ function listBlocks(views: readonly AlertView[], omitted: number, title: string)
   return blocks
 }
 
+/** Characters of text in blocks (what Slack's undocumented total limit counts). */
+export function blockText(blocks: readonly Block[]): number {
+  let n = 0
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(walk)
+    else if (node && typeof node === 'object') {
+      for (const [k, v] of Object.entries(node)) {
+        if (k === 'text' && typeof v === 'string') n += v.length
+        else walk(v)
+      }
+    }
+  }
+  walk(blocks)
+  return n
+}
+
 export interface SlackPayload {
   text: string
   blocks: Block[]
@@ -142,7 +163,9 @@ export function renderSlack(message: Outgoing): SlackPayload {
     return { text, blocks: alertBlocks(first), ...base }
   }
   const build = (n: number) => listBlocks(views.slice(0, n), views.length - n, title)
-  const n = fitCount(views.length, (k) => build(k).length <= SLACK_LIMITS.blocks)
+  const fits = (blocks: Block[]) =>
+    blocks.length <= SLACK_LIMITS.blocks && blockText(blocks) <= SLACK_LIMITS.totalBlockText
+  const n = fitCount(views.length, (k) => fits(build(k)))
   return {
     text: fitEscaped(title, SLACK_LIMITS.fallbackText, inert),
     blocks: build(n),

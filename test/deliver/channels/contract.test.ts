@@ -9,6 +9,7 @@ import { Webhook } from 'standardwebhooks'
 import { describe, expect, it } from 'vitest'
 import { CHANNELS, SUPPORTED_TYPES } from '../../../src/deliver/channels'
 import type { ChannelDeps, Outgoing } from '../../../src/deliver/channel'
+import { blockText } from '../../../src/deliver/channels/slack'
 import { DeliveryError } from '../../../src/lib/errors'
 import type { Alert, Destination, DestinationType } from '../../../src/model'
 import {
@@ -115,6 +116,7 @@ const CASES: Record<DestinationType, Case> = {
     withinLimits(body) {
       const p = JSON.parse(body)
       expect(p.blocks.length).toBeLessThanOrEqual(50)
+      expect(blockText(p.blocks)).toBeLessThanOrEqual(12_000)
       expect(p.text.length).toBeLessThanOrEqual(40_000)
       for (const b of p.blocks) {
         if (b.type === 'header') expect(b.text.text.length).toBeLessThanOrEqual(150)
@@ -218,7 +220,10 @@ const CASES: Record<DestinationType, Case> = {
       json({ error: { code: 403, status: 'PERMISSION_DENIED' } }, 403),
       json({ error: { code: 400, status: 'INVALID_ARGUMENT' } }, 400),
     ],
-    withinLimits: (body) => expect(utf8(body)).toBeLessThanOrEqual(32_000),
+    withinLimits(body) {
+      expect(utf8(body)).toBeLessThanOrEqual(32_000)
+      expect(JSON.parse(body).cardsV2[0].card.sections[0].widgets.length).toBeLessThanOrEqual(100)
+    },
     neutralised(body) {
       const p = JSON.parse(body)
       expect(body).not.toMatch(BIDI)
@@ -381,6 +386,18 @@ describe.each(SUPPORTED_TYPES)('the %s channel', (type) => {
     expect(shown).toBeGreaterThan(0)
     expect(shown + left).toBe(30)
     for (const body of await c.bodies(tag)) await c.withinLimits(body)
+  })
+
+  it('fits a digest of 300 matches across 150 watches, saying how many it left out', async () => {
+    const tag = nextTag()
+    const alerts = Array.from({ length: 150 }, (_, w) => burst(2, `Veille ${w}`)).flat()
+    await send(type, { kind: 'digest', alerts }, await c.destination(tag, [c.ok]))
+    const bodies = await c.bodies(tag)
+    for (const body of bodies) await c.withinLimits(body)
+    const all = (await Promise.all(bodies.map((b) => c.readable?.(b) ?? b))).join('\n')
+    // Every channel but the webhook (one request per alert) has to leave some out.
+    if (type === 'webhook') expect(bodies).toHaveLength(300)
+    else expect(Number(/and (\d+) more not shown/.exec(all)?.[1])).toBeGreaterThan(0)
   })
 
   it.runIf(c.rateLimited)(
