@@ -42,9 +42,13 @@ export interface WatchGroup {
 /** `2023-06-04T16:42:00.000Z` → `2023-06-04 16:42 UTC`; undefined when unreadable. */
 export function formatDate(iso: string | undefined): string | undefined {
   if (!iso) return undefined
+  // The model's dates are already ISO 8601 UTC: read them as they are, parse only what is not.
+  const iso8601 = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?Z$/.exec(iso)
+  if (iso8601) return `${iso8601[1]} ${iso8601[2]} UTC`
   const d = new Date(iso)
   if (Number.isNaN(d.getTime())) return undefined
-  return `${d.toISOString().slice(0, 10)} ${d.toISOString().slice(11, 16)} UTC`
+  const utc = d.toISOString()
+  return `${utc.slice(0, 10)} ${utc.slice(11, 16)} UTC`
 }
 
 const isHigh = (c: number) => c >= 0xd800 && c <= 0xdbff

@@ -12,14 +12,23 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 
 export const ELLIPSIS = '…'
 
+/** Any character cleanText may change: most text has none, and is returned as it is. */
+const SUSPECT =
+  /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069\uD800-\uDFFF]/
+
 /** Feed text made safe to show: no bidi or control characters, no lone surrogates. */
 export function cleanText(s: string): string {
+  if (!SUSPECT.test(s)) return s
   return s.replace(BIDI_CONTROLS, '').replace(CONTROLS, ' ').replace(LONE_SURROGATE, '\uFFFD')
 }
 
+/** Whitespace that is not a single space, or spaces at either end. */
+const UNEVEN_SPACE = /[^\S ]| {2}|^ | $/
+
 /** Cleaned and on one line (titles, names, subjects). */
 export function oneLine(s: string): string {
-  return cleanText(s).replace(/\s+/g, ' ').trim()
+  const clean = cleanText(s)
+  return UNEVEN_SPACE.test(clean) ? clean.replace(/\s+/g, ' ').trim() : clean
 }
 
 /** The unit a service counts its limits in. */

@@ -1,7 +1,12 @@
 // The shared rendering helpers: cleaning, cutting in a service's unit, escaping-aware fitting,
 // link filtering, highlight segments and burst fitting.
 import { describe, expect, it } from 'vitest'
-import { groupByWatch, snippetSegments, viewAlert } from '../../../src/deliver/render/alert-view'
+import {
+  formatDate,
+  groupByWatch,
+  snippetSegments,
+  viewAlert,
+} from '../../../src/deliver/render/alert-view'
 import { fitCount } from '../../../src/deliver/render/fit'
 import {
   cleanText,
@@ -103,6 +108,17 @@ describe('snippetSegments', () => {
       highlights.map(([a, b]) => [a, b] as [number, number]),
     )
     expect(segs.map((s) => (s.hit ? `[${s.text}]` : s.text))).toEqual(expected)
+  })
+})
+
+describe('formatDate', () => {
+  it.each([
+    ['reads the model’s ISO dates as they are', '2023-06-04T16:42:00.000Z', '2023-06-04 16:42 UTC'],
+    ['converts an offset to UTC', '2023-06-04T18:42:00+02:00', '2023-06-04 16:42 UTC'],
+    ['gives nothing for an unreadable date', 'hier soir', undefined],
+    ['gives nothing for no date', undefined, undefined],
+  ])('%s', (_, iso, expected) => {
+    expect(formatDate(iso)).toBe(expected)
   })
 })
 
