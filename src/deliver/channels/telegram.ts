@@ -154,13 +154,9 @@ export const telegramChannel: Channel = {
       const retry = code === 429 || code >= 500
       throw refused(destination, { ...answer, status: code }, retry, detail)
     }
-    // Not a Bot API answer (a proxy's error page): classified by its status alone.
-    const result = settle(destination, answer, deps)
-    throw refused(
-      destination,
-      { ...answer, status: result.status },
-      true,
-      'answer is not a Bot API reply',
-    )
+    // Not a Bot API answer (a proxy's error page): a failure status is classified as any other
+    // service's; a 2xx that is not `ok: true` delivered nothing and may pass later.
+    if (answer.status < 200 || answer.status >= 300) return settle(destination, answer, deps)
+    throw refused(destination, answer, true, 'answer is not a Bot API reply')
   },
 }

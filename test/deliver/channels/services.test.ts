@@ -76,6 +76,22 @@ describe('telegram', () => {
     expect(String((error as Error).message)).toContain('-1001234')
   })
 
+  it.each([
+    ['a proxy’s 502 page', 502, true],
+    ['a 200 that is not a Bot API reply', 200, true],
+    ['a proxy’s 404 page', 404, false],
+  ])('classifies %s by its status', async (_, status, retryable) => {
+    await script(`/tg-${RUN}/p${status}/bot123:SECRET/sendMessage`, {
+      status,
+      headers: { 'content-type': 'text/html' },
+      body: '<html>proxy</html>',
+    })
+    const error = await failure(
+      CHANNELS.telegram.send(seed, destination(`/tg-${RUN}/p${status}`), deps()),
+    )
+    expect(error).toMatchObject({ retryable })
+  })
+
   it('never puts the bot token in an error', async () => {
     await script(`/tg-${RUN}/d/bot123:SECRET/sendMessage`, {
       status: 403,
