@@ -32,6 +32,8 @@ export const SLACK_LIMITS = {
   sectionText: 3_000,
   headerText: 150,
   contextElements: 10,
+  /** A link longer than this goes in a block of its own rather than under the snippet. */
+  inlineLink: 1_000,
   /** Not a Slack limit: a context element past a few hundred characters is unreadable. */
   contextText: 300,
   /** Slack truncates `text` past 40,000; the fallback only needs the headline. */
@@ -82,8 +84,24 @@ function snippetMrkdwn(view: AlertView, max: number): string {
   return out
 }
 
+/**
+ * The article link: a mrkdwn link under the snippet when it fits beside it, else a section of its
+ * own, else (a link whose `&`s escape past 3,000 characters) a link button, whose URL takes up to
+ * 3,000 characters unescaped.
+ */
+function linkBlocks(view: AlertView): { inline: string; blocks: Block[] } {
+  if (!view.link) return { inline: '', blocks: [] }
+  const mrkdwn = slackLink(view.link, 'Open the article')
+  if (mrkdwn.length <= SLACK_LIMITS.inlineLink) return { inline: `\n${mrkdwn}`, blocks: [] }
+  if (mrkdwn.length <= SLACK_LIMITS.sectionText) {
+    return { inline: '', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: mrkdwn } }] }
+  }
+  const button = { type: 'button', text: plain('Open the article', 75), url: view.link }
+  return { inline: '', blocks: [{ type: 'actions', elements: [button] }] }
+}
+
 function alertBlocks(view: AlertView): Block[] {
-  const link = view.link ? `\n${slackLink(view.link, 'Open the article')}` : ''
+  const { inline: link, blocks: linkBlock } = linkBlocks(view)
   const snippet = snippetMrkdwn(view, SLACK_LIMITS.sectionText - link.length)
   const meta = [
     `Watch: ${view.watchName}`,
@@ -95,7 +113,15 @@ function alertBlocks(view: AlertView): Block[] {
   ].filter((m): m is string => Boolean(m))
   return [
     { type: 'header', text: plain(view.title, SLACK_LIMITS.headerText) },
-    { type: 'section', text: { type: 'mrkdwn', text: (snippet || inert(view.title)) + link } },
+    {
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text:
+          (snippet || fitEscaped(view.title, SLACK_LIMITS.sectionText - link.length, inert)) + link,
+      },
+    },
+    ...linkBlock,
     { type: 'context', elements: meta.map((m) => plain(m, SLACK_LIMITS.contextText)) },
   ]
 }

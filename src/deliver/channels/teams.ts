@@ -32,6 +32,8 @@ export const TEAMS_MAX_BYTES = 20_000
 /** Per-field budgets (characters) inside the card, so one field cannot crowd out the others. */
 const MAX_TITLE = 500
 const MAX_SNIPPET = 3_000
+/** Snippet lengths tried in turn until the card fits (the last leaves only title and metadata). */
+const SNIPPET_BUDGETS = [MAX_SNIPPET, 1_000, 300, 0]
 const MAX_META = 300
 const LINE_TITLE = 200
 
@@ -62,8 +64,11 @@ const rich = (inlines: Element[], extra: Element = {}): Element => ({
 })
 const openUrl = (url: string, title: string): Element => ({ type: 'Action.OpenUrl', title, url })
 
-function alertBody(view: AlertView): { body: Element[]; actions: Element[] } {
-  let room = MAX_SNIPPET
+function alertBody(
+  view: AlertView,
+  snippetBudget: number,
+): { body: Element[]; actions: Element[] } {
+  let room = snippetBudget
   const snippet: Element[] = []
   for (const seg of view.snippet) {
     if (room <= 1) break
@@ -135,8 +140,13 @@ export function renderTeams(message: Outgoing): TeamsPayload {
   const title = headline(message, views)
   const first = views[0]
   if (views.length === 1 && first) {
-    const { body, actions } = alertBody(first)
-    return card(title, body, actions)
+    // Feed text is mostly multi-byte at worst: shorten the snippet until the card fits.
+    for (const budget of SNIPPET_BUDGETS) {
+      const { body, actions } = alertBody(first, budget)
+      const payload = card(title, body, actions)
+      if (measure(JSON.stringify(payload), 'bytes') <= TEAMS_MAX_BYTES || budget === 0)
+        return payload
+    }
   }
   const build = (n: number) => card(title, listBody(views.slice(0, n), views.length - n), [])
   const size = (p: TeamsPayload) => measure(JSON.stringify(p), 'bytes')

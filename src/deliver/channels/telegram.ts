@@ -4,8 +4,7 @@
 //
 // Confirmed against those pages (recorded in docs/channels/push.md): POST
 // `{apiBase}/bot{token}/sendMessage` with `chat_id`, `text`, `parse_mode: "HTML"`; text is at most
-// 4,096 characters after entity parsing (Feedwatch keeps the HTML source itself under 4,096, which
-// is stricter); in HTML mode every `<`, `>` and `&` that is not markup must be escaped as
+// 4,096 characters after entity parsing (tags and link targets do not count); in HTML mode every `<`, `>` and `&` that is not markup must be escaped as
 // `&lt;` `&gt;` `&amp;`, and only a fixed tag set is understood (`<b>`, `<i>`, `<a href>`…). Every
 // answer is `{ ok, result | error_code, description, parameters? }`: `ok: false` with
 // `parameters.retry_after` means flood control (wait that long); `migrate_to_chat_id` means the
@@ -28,10 +27,11 @@ import { defuseMentions, fitEscaped } from '../render/text'
 import { misconfigured, post, refused, seconds, settle } from './http'
 
 export const TELEGRAM_API_BASE = 'https://api.telegram.org'
-/** Characters of a message's text (Feedwatch measures the HTML source, which is never shorter). */
+/** Characters of a message's text after entity parsing: tags and `href`s do not count. */
 export const TELEGRAM_MAX_TEXT = 4_096
-const MAX_TITLE = 500
-const MAX_META = 300
+/** Title and headline 300, each metadata line 150: with a 2,048-character link, room remains. */
+const MAX_TITLE = 300
+const MAX_META = 150
 const LINE_TITLE = 200
 
 /** A group takes 20 messages a minute: one every 3 s suits groups and private chats alike. */
@@ -39,6 +39,14 @@ const TELEGRAM_INTERVAL_MS = 3_000
 
 export const escapeTelegram = (s: string) =>
   defuseMentions(s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'))
+
+/**
+ * The length Telegram counts: the text once tags are parsed away and entities decoded (UTF-16
+ * units, which is never less than Telegram's count).
+ */
+export function visibleLength(html: string): number {
+  return html.replace(/<[^>]*>/g, '').replace(/&(?:lt|gt|amp|quot);/g, '_').length
+}
 
 const href = (url: string) =>
   url.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '%3C').replace(/>/g, '%3E')
@@ -71,8 +79,8 @@ function alertText(title: string, view: AlertView): string {
     view.link ? `<a href="${href(view.link)}">${name}</a>` : name,
   ].join('\n')
   const foot = `<i>${meta.join('\n')}</i>`
-  const room = TELEGRAM_MAX_TEXT - head.length - foot.length - 4
-  const snippet = snippetHtml(view, room)
+  const room = TELEGRAM_MAX_TEXT - visibleLength(head) - visibleLength(foot) - 4
+  const snippet = room > 0 ? snippetHtml(view, room) : ''
   return [head, snippet, foot].filter(Boolean).join('\n\n')
 }
 
@@ -106,7 +114,7 @@ export function renderTelegram(outgoing: Outgoing, chatId: string): TelegramPayl
     text = alertText(title, first)
   } else {
     const build = (n: number) => listText(title, views.slice(0, n), views.length - n)
-    text = build(fitCount(views.length, (k) => build(k).length <= TELEGRAM_MAX_TEXT))
+    text = build(fitCount(views.length, (k) => visibleLength(build(k)) <= TELEGRAM_MAX_TEXT))
   }
   return { chat_id: chatId, text, parse_mode: 'HTML', link_preview_options: { is_disabled: true } }
 }

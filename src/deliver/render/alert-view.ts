@@ -13,6 +13,12 @@ import { cleanText, cut, oneLine, safeHttpUrl } from './text'
  */
 export const MAX_FIELD = 4_096
 
+/**
+ * A link longer than this is not rendered: browsers, sitemaps (2,048) and services handle longer
+ * URLs unreliably, and one would crowd the message out of the services' limits.
+ */
+export const MAX_LINK = 2_048
+
 export interface Segment {
   text: string
   /** A matched term (`alert.match.highlights`). */
@@ -88,13 +94,18 @@ const field = (s: string | undefined) => {
   return v === '' ? undefined : v
 }
 
+function linkOf(url: string | undefined): string | undefined {
+  const safe = safeHttpUrl(url)
+  return safe && safe.length <= MAX_LINK ? safe : undefined
+}
+
 export function viewAlert(alert: Alert): AlertView {
   const { item } = alert
   return {
     id: alert.id,
     watchName: field(alert.watch.name) ?? alert.watch.id,
     title: field(item.title) ?? '(untitled)',
-    link: safeHttpUrl(item.url),
+    link: linkOf(item.url),
     feedTitle: field(alert.feed.title) ?? field(safeHttpUrl(alert.feed.url)) ?? alert.feed.id,
     published: formatDate(item.published),
     author: field(item.author),

@@ -77,6 +77,8 @@ export const hugeAlert = (): Alert => {
     id: 'huge',
     watchName: 'W'.repeat(5_000),
     title: big,
+    // The longest link rendered (MAX_LINK), with characters some services must escape.
+    url: `https://news.example.org/${'&a|)'.repeat(600)}`.slice(0, 2_048),
     feedTitle: big,
     author: big,
     snippet: big,

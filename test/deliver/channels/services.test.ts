@@ -10,6 +10,7 @@ import { discordUrl } from '../../../src/deliver/channels/discord'
 import { isPermanentEmailError } from '../../../src/deliver/channels/email'
 import { splitTopicUrl } from '../../../src/deliver/channels/ntfy'
 import { isRetiredTeamsUrl } from '../../../src/deliver/channels/teams'
+import { visibleLength } from '../../../src/deliver/channels/telegram'
 import type { Destination, DestinationType } from '../../../src/model'
 import { loopbackUrl, received, script, sentMail } from '../../support/loopback'
 import { burst, hostileAlert, seedAlert } from './alerts'
@@ -39,6 +40,17 @@ describe('telegram', () => {
     chatId: '-100123',
     apiBase: `${loopbackUrl()}${path}`,
     enabled: true,
+  })
+
+  it.each([
+    [
+      'counts neither tags nor link targets',
+      '<a href="https://x.org/?a=1&amp;b=2"><b>ab</b></a>',
+      2,
+    ],
+    ['counts an entity as one character', 'a &lt;b&gt; &amp; c', 9],
+  ])('measures text as Telegram does: %s', (_, html, length) => {
+    expect(visibleLength(html)).toBe(length)
   })
 
   it('posts to {apiBase}/bot{token}/sendMessage in HTML mode', async () => {

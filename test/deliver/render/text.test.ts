@@ -130,6 +130,12 @@ describe('viewAlert', () => {
     expect(v.published).toBe('2023-06-04 16:42 UTC')
   })
 
+  it('renders a link up to 2,048 characters, and none past it', () => {
+    const long = (n: number) => `https://ex.org/${'a'.repeat(n - 15)}`
+    expect(viewAlert(alert({ url: long(2_048) })).link).toHaveLength(2_048)
+    expect(viewAlert(alert({ url: long(2_049) })).link).toBeUndefined()
+  })
+
   it('groups a burst by watch, in order of first appearance', () => {
     const views = [...burst(2, 'B'), ...burst(1, 'A'), ...burst(1, 'B')].map(viewAlert)
     expect(groupByWatch(views).map((g) => [g.watchName, g.alerts.length])).toEqual([
