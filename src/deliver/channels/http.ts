@@ -48,9 +48,11 @@ export async function post(
       signal: AbortSignal.timeout(SERVICE_TIMEOUT_MS),
     })
   } catch (cause) {
-    // Network errors and timeouts: the service may be back later.
+    // Network errors and timeouts: the service may be back later. Some runtime errors quote the
+    // URL, which is a credential (a bot token is in Telegram's path): it is cut out.
+    const said = errorMessage(cause).split(url).join('(destination URL)')
     throw new DeliveryError(
-      `${destination.type} ${destination.name}: ${errorMessage(cause)}`,
+      `${destination.type} ${destination.name}: ${said}`,
       { channel: destination.type, retryable: true },
       { cause },
     )

@@ -104,6 +104,13 @@ describe('telegram', () => {
     expect(error).toMatchObject({ retryable })
   })
 
+  it('keeps the bot token out of a transport error that quotes the URL', async () => {
+    const d = { ...destination('/unused'), apiBase: 'ftp://127.0.0.1:9' }
+    const error = await failure(CHANNELS.telegram.send(seed, d, deps()))
+    expect(error).toMatchObject({ retryable: true })
+    expect((error as Error).message).not.toContain('SECRET')
+  })
+
   it('never puts the bot token in an error', async () => {
     await script(`/tg-${RUN}/d/bot123:SECRET/sendMessage`, {
       status: 403,
