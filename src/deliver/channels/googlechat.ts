@@ -44,6 +44,12 @@ export const escapeChat = (s: string) =>
 
 type Widget = Record<string, unknown>
 
+/**
+ * The card header is documented as plain text; angle brackets become look-alikes (‹ ›) all the
+ * same, so no reading of it can see a tag or a `<users/all>` mention.
+ */
+const headerText = (s: string) => s.replace(/</g, '‹').replace(/>/g, '›')
+
 const paragraph = (text: string): Widget => ({ textParagraph: { text } })
 const link = (url: string, html: string) => `<a href="${escapeChat(url)}">${html}</a>`
 
@@ -113,8 +119,8 @@ const message = (
       cardId: 'feedwatch',
       card: {
         header: {
-          title: cut(title, MAX_TITLE),
-          ...(subtitle ? { subtitle: cut(subtitle, MAX_META) } : {}),
+          title: cut(headerText(title), MAX_TITLE),
+          ...(subtitle ? { subtitle: cut(headerText(subtitle), MAX_META) } : {}),
         },
         sections: [{ widgets }],
       },

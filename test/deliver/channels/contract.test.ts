@@ -229,6 +229,7 @@ const CASES: Record<DestinationType, Case> = {
       const p = JSON.parse(body)
       expect(body).not.toMatch(BIDI)
       expect(p).not.toHaveProperty('text')
+      expect(body).not.toContain('<users/all>')
       for (const t of valuesOf(p, 'text').filter((t) => typeof t === 'string') as string[]) {
         expect(t).not.toContain('<users/all>')
         expect(t.replace(/<\/?(b|i|br)>|<a href="https?:[^"]*">|<\/a>/g, '')).not.toContain('<')
