@@ -207,9 +207,27 @@ class Sender {
   ) {}
 
   /** Alerts fresh from a tick (or a replay). */
-  async fresh(messages: Message<Alert>[]): Promise<void> {
+  async fresh(all: Message<Alert>[]): Promise<void> {
     const { deps, destination } = this
     const now = deps.now()
+    // One alert id twice in one batch (a tick that enqueued, died before committing, and enqueued
+    // again): the first copy is sent, the others are duplicates. Claimed together, the second copy
+    // would find the first one's claim and wait out its lease.
+    const messages: Message<Alert>[] = []
+    const repeats: Message<Alert>[] = []
+    const ids = new Set<string>()
+    for (const m of all) {
+      if (ids.has(m.body.id)) repeats.push(m)
+      else {
+        ids.add(m.body.id)
+        messages.push(m)
+      }
+    }
+    if (repeats.length > 0) {
+      const records = repeats.map((m) => recordFor(m.body, 'duplicate', m.attempts, now))
+      await settleDeliveries(deps.env, [{ type: 'duplicate', records }], now)
+      for (const m of repeats) m.ack()
+    }
     const claim = await claimAlerts(
       deps.env,
       destination.id,

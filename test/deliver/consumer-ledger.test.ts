@@ -12,7 +12,7 @@ import {
   type ConsumerDeps,
   type DeliveryMessage,
 } from '../../src/deliver/consumer'
-import { webhookChannel } from '../../src/deliver/webhook'
+import { webhookChannel } from '../../src/deliver/channels/webhook'
 import { emptyConfig } from '../../src/store/config'
 import {
   DISABLE_AFTER_PERMANENT,
@@ -109,6 +109,17 @@ describe('the consumer with the delivery ledger', () => {
     const log = await loadDeliveryLog(env)
     const outcomes = log.recent.filter((r) => r.alertId === 'r1').map((r) => r.outcome)
     expect(outcomes.filter((o) => o === 'sent')).toHaveLength(1)
+  })
+
+  it('sends an alert once, at once, when one batch carries it twice', async () => {
+    const d = hook('twice', await script('/ledger/twice', { status: 200 }))
+    const result = await run([alert('t1', 'twice'), alert('t1', 'twice')], [d])
+    expect(await received('/ledger/twice')).toHaveLength(1)
+    expect(result.retryMessages).toHaveLength(0)
+    expect(result.explicitAcks.sort()).toEqual([`b${batchNo}m0`, `b${batchNo}m1`])
+    const log = await loadDeliveryLog(env)
+    const outcomes = log.recent.filter((r) => r.alertId === 't1').map((r) => r.outcome)
+    expect(outcomes.sort()).toEqual(['duplicate', 'sent'])
   })
 
   it.each([

@@ -4,6 +4,7 @@
 // loopback address only where a redirect or a link points at it.
 import { env } from 'cloudflare:workers'
 import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test'
+import { getDeadLetter } from '../../src/store/deliveries'
 import { describe, expect, it } from 'vitest'
 import worker from '../../src/index'
 import type { Alert } from '../../src/model'
@@ -161,6 +162,11 @@ describe('deliveries in production', () => {
     await worker.queue(batch, production)
     const result = await getQueueResult(batch, ctx)
     expect((await received('/guard/hook')).length).toBe(0)
-    expect(result.explicitAcks).not.toContain('m0')
+    // A refused address is refused on every try: parked at once as a dead letter, not retried.
+    expect(result.explicitAcks).toContain('m0')
+    expect(result.retryMessages).toHaveLength(0)
+    const letter = await getDeadLetter(env, 'guard-alert')
+    expect(letter?.error).toMatch(/refused/)
+    expect(letter?.error).not.toContain('/guard/hook')
   })
 })

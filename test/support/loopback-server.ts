@@ -7,8 +7,13 @@
 //                                   response in turn; the last one repeats. Replaces earlier scripts.
 //   GET    /_control/requests?prefix=/x  — every request recorded whose path starts with prefix.
 //   DELETE /_control/requests?prefix=/x  — forget them.
+//   GET    /_control/mail?contains=text  — the raw .eml files Miniflare's send_email binding wrote
+//                                   (under the OS temp directory) that contain `text`, as a JSON list.
 // A path with no script answers 404. Every request to a non-control path is recorded.
 import { createServer, type IncomingMessage, type Server } from 'node:http'
+import { readdir, readFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { gzipSync, deflateSync } from 'node:zlib'
 import type { RecordedRequest, ScriptedResponse } from './loopback-types'
 
@@ -34,6 +39,25 @@ function flatHeaders(req: IncomingMessage): Record<string, string> {
     if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v
   }
   return out
+}
+
+/** Every .eml Miniflare wrote (tmpdir/miniflare-<id>/email/**) whose text contains `needle`. */
+async function sentMail(needle: string): Promise<string[]> {
+  const found: string[] = []
+  const roots = (await readdir(tmpdir())).filter((d) => d.startsWith('miniflare-'))
+  for (const root of roots) {
+    let files: string[]
+    try {
+      files = await readdir(join(tmpdir(), root, 'email'), { recursive: true })
+    } catch {
+      continue // an instance that never sent mail has no email directory
+    }
+    for (const file of files.filter((f) => f.endsWith('.eml'))) {
+      const text = await readFile(join(tmpdir(), root, 'email', file), 'utf8')
+      if (text.includes(needle)) found.push(text)
+    }
+  }
+  return found
 }
 
 export async function startLoopbackServer(port = 0): Promise<LoopbackServer> {
@@ -67,6 +91,9 @@ export async function startLoopbackServer(port = 0): Promise<LoopbackServer> {
       if (url.pathname === '/_control/requests' && req.method === 'DELETE') {
         recorded = recorded.filter((r) => !r.path.startsWith(prefix))
         return json(200, { ok: true })
+      }
+      if (url.pathname === '/_control/mail' && req.method === 'GET') {
+        return json(200, await sentMail(url.searchParams.get('contains') ?? ''))
       }
       return json(404, { error: 'unknown control route' })
     }

@@ -34,3 +34,9 @@ export function base64(bytes: Uint8Array): string {
   for (const b of bytes) s += String.fromCharCode(b)
   return btoa(s)
 }
+
+/** The raw messages Miniflare's send_email binding wrote that contain `text` (e.g. an alert id). */
+export async function sentMail(text: string): Promise<string[]> {
+  const res = await fetch(`${loopbackUrl()}/_control/mail?contains=${encodeURIComponent(text)}`)
+  return (await res.json()) as string[]
+}
