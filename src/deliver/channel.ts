@@ -30,6 +30,12 @@ export interface Outgoing {
 
 export interface SendResult {
   status: number
+  /**
+   * The service took the message but said this destination's allowance is spent for this many
+   * seconds (Discord's `X-RateLimit-Remaining: 0` with `X-RateLimit-Reset-After`): nothing more is
+   * sent to it before then; what comes meanwhile is held and coalesced.
+   */
+  pauseSeconds?: number
 }
 
 export interface Channel {

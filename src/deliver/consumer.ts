@@ -198,6 +198,8 @@ class Sender {
   /** Set when the destination failed in this batch: the rest waits with it. */
   private failed: { delaySeconds: number; reason: string; blockedUntil?: number } | null = null
   private disabledReason: string | null = null
+  /** Set when the service asked for a pause after a delivered message (epoch ms). */
+  private pausedUntil = 0
 
   constructor(
     private readonly destination: Destination,
@@ -378,6 +380,19 @@ class Sender {
     }
   }
 
+  /** Holds a planned message's alerts until `dueAt`: fresh ones join the held, held ones wait on. */
+  private async holdUntil(p: Planned, dueAt: Date, now: Date): Promise<void> {
+    // A planned message settles either fresh alert messages or one flush request, never both.
+    const fromFlush = p.settle.some((m) => isFlush(m.body as DeliveryMessage))
+    if (fromFlush) {
+      // Held alerts stay held, due later; flush() acks the request once its plan is done.
+      const ids = p.message.alerts.map((a) => a.id)
+      await deferHeldAlerts(this.deps.env, ids, dueAt, now)
+    } else {
+      await this.holdPaced(p.settle as Message<Alert>[], dueAt, now)
+    }
+  }
+
   /** Sends one message and settles it: delivered, retried, or parked. */
   private async send(p: Planned): Promise<void> {
     const { deps, destination } = this
@@ -398,6 +413,12 @@ class Sender {
       await this.retry(p, alerts, now, { error: `waiting: ${reason}`, delaySeconds, blockedUntil })
       return
     }
+    if (this.pausedUntil > now.getTime()) {
+      // The service said "no more for now" after the previous message: these wait in the ledger
+      // and go out, coalesced, when the pause ends.
+      await this.holdUntil(p, new Date(this.pausedUntil), now)
+      return
+    }
     try {
       if (!this.channel) {
         throw new DeliveryError(`no channel for type ${destination.type}`, {
@@ -414,9 +435,14 @@ class Sender {
       const records = alerts.map((a) =>
         recordFor(a, 'sent', p.attempt, now, { ...extra, status: result.status }),
       )
+      const blockedUntil =
+        result.pauseSeconds !== undefined && result.pauseSeconds > 0
+          ? now.getTime() + result.pauseSeconds * 1000
+          : undefined
+      if (blockedUntil !== undefined) this.pausedUntil = blockedUntil
       await settleDeliveries(
         deps.env,
-        [{ type: 'sent', alertIds: ids, destinationId: destination.id, records }],
+        [{ type: 'sent', alertIds: ids, destinationId: destination.id, records, blockedUntil }],
         now,
       )
       for (const m of p.settle) m.ack()

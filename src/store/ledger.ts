@@ -106,7 +106,14 @@ export interface ClaimResult {
 
 /** What happened to one message (one or more alerts) for one destination. */
 export type Settlement =
-  | { type: 'sent'; alertIds: string[]; destinationId: string; records: DeliveryRecord[] }
+  | {
+      type: 'sent'
+      alertIds: string[]
+      destinationId: string
+      records: DeliveryRecord[]
+      /** The service asked for a pause after this message (see SendResult.pauseSeconds). */
+      blockedUntil?: number
+    }
   | {
       type: 'retry'
       alertIds: string[]
@@ -332,8 +339,10 @@ export class DeliveryLedger extends DurableObject<LedgerEnv> {
             this.ensureDestination(s.destinationId)
             this.sql.exec(
               `UPDATE destinations SET permanent_failures = 0, last_status = NULL,
-               last_error = NULL, last_delivered_at = ? WHERE id = ?`,
+               last_error = NULL, last_delivered_at = ?, blocked_until = MAX(blocked_until, ?)
+               WHERE id = ?`,
               now,
+              s.blockedUntil ?? 0,
               s.destinationId,
             )
             break

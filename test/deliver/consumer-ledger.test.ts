@@ -239,6 +239,30 @@ describe('the consumer with the delivery ledger', () => {
     expect(sent.map((m) => m.kind)).toEqual(['alert', 'alert', 'alert'])
   })
 
+  it('holds what follows a message after which the service asked for a pause', async () => {
+    const url = await script('/ledger/discord-bucket', {
+      status: 200,
+      headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset-after': '30' },
+      body: '{"id":"1"}',
+    })
+    const d: Destination = { id: 'dc-bucket', name: 'dc', type: 'discord', url, enabled: true }
+    const result = await run(
+      [alert('pause-1', 'dc-bucket', 'w1'), alert('pause-2', 'dc-bucket', 'w2')],
+      [d],
+    )
+    expect(await received('/ledger/discord-bucket')).toHaveLength(1)
+    expect(result.retryMessages).toHaveLength(0)
+    const log = await loadDeliveryLog(env)
+    const outcomes = log.recent.filter((r) => r.destinationId === 'dc-bucket')
+    expect(outcomes.map((r) => [r.alertId, r.outcome]).sort()).toEqual([
+      ['pause-1', 'sent'],
+      ['pause-2', 'held'],
+    ])
+    // The next batch finds the destination paused and holds its alert too.
+    await run([alert('pause-3', 'dc-bucket', 'w1')], [d])
+    expect(await received('/ledger/discord-bucket')).toHaveLength(1)
+  })
+
   it('honours Retry-After: the alert waits that long, and the next ones wait with it', async () => {
     const url = await script('/ledger/limited', { status: 429, headers: { 'retry-after': '120' } })
     const d = hook('limited', url)

@@ -186,6 +186,12 @@ export const discordChannel: Channel = {
         parseRetryAfter(answer.headers.get('retry-after'), deps.now.getTime())
       throw refused(destination, answer, true, answer.text, wait)
     }
-    return settle(destination, answer, deps)
+    const result = settle(destination, answer, deps)
+    // Taken, but the bucket is empty: Discord asks for nothing more until it refills, and a
+    // request sent anyway is a 429 that counts toward its ban of the sender.
+    const remaining = answer.headers.get('x-ratelimit-remaining')
+    const pause = seconds(Number(answer.headers.get('x-ratelimit-reset-after') ?? NaN))
+    if (remaining === '0' && pause !== undefined) return { ...result, pauseSeconds: pause }
+    return result
   },
 }

@@ -145,6 +145,19 @@ describe('discord', () => {
       retryAfterSeconds: 5,
     })
   })
+
+  it.each([
+    ['asks for a pause when the bucket is empty', '0', { status: 200, pauseSeconds: 2 }],
+    ['asks for none while requests remain', '3', { status: 200 }],
+  ])('on a delivered message, %s', async (_, remaining, expected) => {
+    const url = await script(`/dc-${RUN}/bucket-${remaining}`, {
+      status: 200,
+      headers: { 'x-ratelimit-remaining': remaining, 'x-ratelimit-reset-after': '1.5' },
+      body: '{"id":"1"}',
+    })
+    const d: Destination = { id: 'd', name: 'dc', type: 'discord', url, enabled: true }
+    expect(await CHANNELS.discord.send(seed, d, deps())).toEqual(expected)
+  })
 })
 
 describe('slack', () => {
