@@ -5,12 +5,13 @@
 // without delaying a healthy one, and the test-send route.
 import { beforeAll, describe, expect, it } from 'vitest'
 import { env } from 'cloudflare:workers'
+import PostalMime from 'postal-mime'
 import { nextDigestAt } from '../../src/deliver/digest-schedule'
 import type { DigestSchedule } from '../../src/model'
 import { updateConfig } from '../../src/store/config'
 import { requestDueFlushes } from '../../src/store/deliveries'
 import { rss, type TestItem } from '../support/feeds'
-import { loopbackUrl, received, script } from '../support/loopback'
+import { loopbackUrl, received, script, sentMail } from '../support/loopback'
 import { api, eventually, tick } from '../support/worker'
 
 const start = Date.now()
@@ -226,6 +227,75 @@ describe('delivery through the real queue', () => {
     expect(JSON.stringify(r.json)).not.toContain('/dl/hooks/')
     const [sample] = await requests(id)
     expect(JSON.parse(sample!.body).data.watch.name).toBe('Feedwatch test')
+  })
+
+  it('coalesces a burst of 30 matches to a paced Slack destination into a few messages, losing none', async () => {
+    await script('/dl/hooks/slack-burst', { status: 200, body: 'ok' })
+    const r = await api('POST', '/api/destinations', {
+      id: 'slack-burst',
+      name: 'Slack burst',
+      type: 'slack',
+      url: `${loopbackUrl()}/dl/hooks/slack-burst`,
+    })
+    expect(r.status).toBe(201)
+    const w = await api('POST', '/api/watches', {
+      id: 'w-slack-burst',
+      name: 'Avalanche',
+      query: 'avalanche',
+      destinations: ['slack-burst'],
+    })
+    expect(w.status).toBe(201)
+    const stories = Array.from(
+      { length: 30 },
+      (_, i) => [`aval-${i}`, `Avalanche numéro ${i} signalée`] as [string, string],
+    )
+    await publish(...stories)
+    // Every story reaches Slack, in far fewer messages than stories (Slack's pace is ~1 a second).
+    const bodies = await eventually(async () => {
+      const got = (await requests('slack-burst')).map((q) => q.body)
+      const all = got.join('\n')
+      return stories.every(([, title]) => all.includes(title)) && got
+    }, 20_000)
+    expect(bodies.length).toBeLessThanOrEqual(6)
+    expect(bodies.some((b) => /\b\d+ new matches\b/.test(b))).toBe(true)
+    const deliveries = await api('GET', '/api/deliveries')
+    const sent = deliveries.json.recent.filter(
+      (x: { destinationId: string; outcome: string }) =>
+        x.destinationId === 'slack-burst' && x.outcome === 'sent',
+    )
+    expect(new Set(sent.map((x: { alertId: string }) => x.alertId)).size).toBe(30)
+  })
+
+  it('sends an email alert through the real binding, readable as MIME', async () => {
+    // A recipient of its own: Miniflare's mail files outlive a run, so the test finds its own.
+    const to = `desk-${crypto.randomUUID().slice(0, 8)}@example.com`
+    const r = await api('POST', '/api/destinations', {
+      id: 'mail',
+      name: 'Rédaction',
+      type: 'email',
+      to,
+    })
+    expect(r.status).toBe(201)
+    const w = await api('POST', '/api/watches', {
+      id: 'w-mail',
+      name: 'Courrier',
+      query: 'courrier',
+      destinations: ['mail'],
+    })
+    expect(w.status).toBe(201)
+    const title = 'Un courrier « urgent » & secret de Belgorod'
+    await publish(['mail-1', title])
+    const mails = await eventually(async () => {
+      const found = await sentMail(to)
+      return found.length > 0 && found
+    })
+    expect(mails).toHaveLength(1)
+    const parsed = await PostalMime.parse(mails[0]!)
+    expect(parsed.to?.map((a) => a.address)).toEqual([to])
+    expect(parsed.subject).toContain(title)
+    expect(parsed.text).toContain(title)
+    expect(parsed.html).toContain('Un courrier « urgent » &amp; secret de Belgorod')
+    expect(parsed.headers.find((h) => h.key === 'x-feedwatch-alert-id')?.value).toMatch(/\S+/)
   })
 
   it('test-send answers 404 for an unknown destination', async () => {
