@@ -3,6 +3,7 @@
 // alert's Standard Webhooks signature and prints it.
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import { createServer } from 'node:http'
+import { readFile } from 'node:fs/promises'
 import { FEED_TITLE, background, breaking } from './articles.mjs'
 
 const escape = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
@@ -127,3 +128,21 @@ const close = (server) =>
     server.closeAllConnections()
     server.close(resolve)
   })
+
+/**
+ * Prints an email alert as the send_email binding delivered it (Miniflare writes each message to a
+ * .eml file): headers that matter, then the plain-text body, parsed with a real MIME parser.
+ */
+export async function printEmail(path) {
+  const { default: PostalMime } = await import('postal-mime')
+  const mail = await PostalMime.parse(await readFile(path))
+  const header = (key) => mail.headers.find((h) => h.key === key)?.value ?? ''
+  const to = (mail.to ?? []).map((a) => a.address).join(', ')
+  console.log(`\x1b[36m✉ EMAIL\x1b[0m  to ${to}  from ${mail.from?.address ?? ''}`)
+  console.log(`   subject: ${mail.subject}`)
+  console.log(
+    `   x-feedwatch-alert-id: ${header('x-feedwatch-alert-id')}   (HTML part: ${mail.html ? 'yes' : 'no'})`,
+  )
+  for (const line of (mail.text ?? '').trim().split('\n').slice(0, 12)) console.log(`   | ${line}`)
+  console.log(`   (the whole message: ${path})`)
+}

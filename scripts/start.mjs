@@ -13,7 +13,7 @@ import { rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { startPublisher, startReceiver } from '../demo/servers.mjs'
+import { printEmail, startPublisher, startReceiver } from '../demo/servers.mjs'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const tickSeconds = Number(process.env.FEEDWATCH_TICK_SECONDS ?? 60)
@@ -74,7 +74,11 @@ async function main() {
     for (const line of chunk.toString().split('\n')) {
       if (/^(tick |delivered |retrying |dead-lettered )/.test(line.trim()))
         log(`worker: ${line.trim()}`)
-      else if (/error|✘/i.test(line)) console.error(`[wrangler] ${line}`)
+      else if (/Email: (\S+\.eml)/.test(line)) {
+        // Miniflare's send_email binding writes each message to a .eml file and logs its path.
+        const path = /Email: (\S+\.eml)/.exec(line)[1]
+        printEmail(path).catch((e) => console.error(`[demo] email: ${e.message}`))
+      } else if (/error|✘/i.test(line)) console.error(`[wrangler] ${line}`)
     }
   }
   wrangler.stdout.on('data', relay)
@@ -131,6 +135,12 @@ async function main() {
     url: receiver.url,
     secret,
   })
+  await call('POST', '/api/destinations', {
+    id: 'demo-email',
+    name: 'Demo newsroom inbox (local: written to a file, printed here)',
+    type: 'email',
+    to: 'newsroom@example.com',
+  })
   await call('POST', '/api/feeds', {
     id: 'le-fil',
     url: publisher.url,
@@ -146,7 +156,7 @@ async function main() {
     id: 'belgorod-armes-belges',
     name: 'Belgorod × armes belges',
     query: 'belgorod AND (belge OR belgique)',
-    destinations: ['demo-receiver'],
+    destinations: ['demo-receiver', 'demo-email'],
   })
   log('feed: Le Fil (démo)   watch: belgorod AND (belge OR belgique)')
 

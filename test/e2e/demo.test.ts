@@ -1,5 +1,6 @@
 // `npm start` as a newcomer runs it: an alert with the article's title must reach the terminal
-// within a minute, and /status must then show the feed healthy and one alert sent.
+// within a minute, by webhook and by email, and /status must then show the feed healthy and the
+// two alerts sent.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -54,16 +55,20 @@ describe('npm start (offline demo)', () => {
     expect(Date.now() - started).toBeLessThan(60_000)
     expect(output).toContain('signature verified')
     expect(output).toMatch(/matched: .*belgorod/i)
+    // The same match by email, as Miniflare's send_email binding wrote it, parsed as MIME.
+    await waitFor(/✉ EMAIL.*newsroom@example\.com/, 20_000)
+    await waitFor(/subject: .*Raid manqué dans la région de Belgorod/, 5_000)
+    await waitFor(/x-feedwatch-alert-id: \S+ +\(HTML part: yes\)/, 5_000)
 
     const [, statusUrl] = await waitFor(/status:\s+(http:\/\/127\.0\.0\.1:\d+\/status)/, 10_000)
     let status: any
     for (let i = 0; i < 50; i++) {
       status = await (await fetch(statusUrl!)).json()
-      if (status.alerts.sent >= 1) break
+      if (status.alerts.sent >= 2) break
       await new Promise((r) => setTimeout(r, 200))
     }
     expect(status.feeds).toMatchObject({ total: 1, ok: 1, error: 0 })
-    expect(status.alerts.sent).toBe(1)
+    expect(status.alerts.sent).toBe(2)
     expect(status.status).toBe('ok')
     // The other new story mentions « une Belge » but not Belgorod: no alert for it.
     expect(output).not.toMatch(/ALERT.*Roland-Garros/)
