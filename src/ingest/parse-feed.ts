@@ -15,6 +15,7 @@ import { ParseError } from './parse-error'
 import { readRss, rssStopNodes, type FeedRead } from './rss'
 import {
   findStarts,
+  first,
   isObject,
   MAX_DEPTH,
   Names,
@@ -35,6 +36,10 @@ export interface ParseOptions {
   /** The URL the body came from: the last base for relative links, and context for errors. */
   url: string
   contentType?: string
+  /** The Content-Language response header: the feed's language when the feed names none. */
+  contentLanguage?: string
+  /** The Content-Location response header: the base for relative links before `url`. */
+  contentLocation?: string
 }
 
 /** How one XML dialect is laid out: where items live and which elements are read raw. */
@@ -74,14 +79,17 @@ function positionOf(text: string, needle: string): { line: number; column: numbe
   return { line, column: at - lineStart + 1 }
 }
 
+/** A root element name fit to quote in an error: short and plainly a name, else nothing. */
+const QUOTABLE_NAME = /^[A-Za-z][A-Za-z0-9._-]{0,31}(?::[A-Za-z][A-Za-z0-9._-]{0,31})?$/
+
 function detectDialect(prep: Prepared, url: string, original: string): Dialect {
   const colon = prep.rootName.indexOf(':')
   const prefix = colon === -1 ? '' : prep.rootName.slice(0, colon)
-  const local = colon === -1 ? prep.rootName : prep.rootName.slice(colon + 1)
+  const local = (colon === -1 ? prep.rootName : prep.rootName.slice(colon + 1)).toLowerCase()
   const rootNs = Names.known(prep.declared.get(prefix))
   const version = /\sversion\s*=\s*["']([^"']*)["']/.exec(prep.rootTag)?.[1]
   if (local === 'rss') return { format: rssFormat(version), ns: undefined, kind: 'rss' }
-  if (local === 'RDF' || rootNs === 'rdf') {
+  if (local === 'rdf' || rootNs === 'rdf') {
     const default090 = [...prep.declared.values()].some((u) => Names.known(u) === 'rss090')
     return default090
       ? { format: 'rss090', ns: 'rss090', kind: 'rdf' }
@@ -93,34 +101,38 @@ function detectDialect(prep: Prepared, url: string, original: string): Dialect {
       : { format: 'atom10', ns: 'atom', kind: 'atom' }
   }
   const position = positionOf(original, '<' + prep.rootName)
-  if (local.toLowerCase() === 'html') {
+  if (local === 'html') {
     throw new ParseError('an HTML page, not a feed (look for feeds with discoverFeeds)', url, {
       position,
     })
   }
-  throw new ParseError(`unknown root element <${prep.rootName}>: not RSS, RDF or Atom`, url, {
-    position,
-  })
+  // The name is quoted only when it is plainly one: bytes that are not a feed must give the same
+  // message on every poll (a changing error text costs a KV write each time).
+  const named = QUOTABLE_NAME.test(prep.rootName) ? ` <${prep.rootName}>` : ''
+  throw new ParseError(`unknown root element${named}: not RSS, RDF or Atom`, url, { position })
 }
 
-function qualify(prep: Prepared, dialect: Dialect): Names {
-  const names = new Names(prep.declared)
-  const colon = prep.rootName.indexOf(':')
-  const rootPrefix = colon === -1 ? '' : prep.rootName.slice(0, colon)
-  if (dialect.kind === 'atom' && dialect.ns) names.bindIfMissing(dialect.ns, rootPrefix)
-  if (dialect.kind === 'rdf' && dialect.ns) names.bindIfMissing(dialect.ns, '')
-  return names
-}
-
-/** Where items are and how to close a document cut short after one. */
-function layout(prep: Prepared, names: Names, dialect: Dialect) {
-  const el = (local: string) => (dialect.ns ? names.q(dialect.ns, local) : local)
+/**
+ * Where items are and how to close a document cut short after one, as written in the text (the
+ * prefix the root declared for the format's namespace, if any): used on raw text before parsing.
+ */
+function layout(prep: Prepared, dialect: Dialect) {
+  let prefix = ''
+  if (dialect.ns) {
+    for (const [p, uri] of prep.declared) {
+      if (Names.known(uri) === dialect.ns) {
+        prefix = p
+        if (p === '') break
+      }
+    }
+  }
+  const el = (local: string) => (prefix ? `${prefix}:${local}` : local)
   const item = dialect.kind === 'atom' ? el('entry') : el('item')
   const closers =
     dialect.kind === 'rss' && prep.text.includes('<' + el('channel'))
       ? `</${el('channel')}></${prep.rootName}>`
       : `</${prep.rootName}>`
-  return { el, item, closers }
+  return { item, closers }
 }
 
 /** Cut a document that ends early after its last complete item and close it. */
@@ -153,24 +165,26 @@ function parseXmlFeed(text: string, url: string, warnings: string[], ctx: ReadCo
   const prep = prepareXml(text, warnings)
   if (!prep) throw new ParseError('no XML element found: not a feed', url)
   const dialect = detectDialect(prep, url, text)
-  const names = qualify(prep, dialect)
-  const lay = layout(prep, names, dialect)
-  const stop =
-    dialect.kind === 'atom'
-      ? atomStopNodes(names, dialect.ns!)
-      : rssStopNodes(names, dialect.kind === 'rdf' ? dialect.ns : undefined)
+  const names = new Names(dialect.ns)
+  const lay = layout(prep, dialect)
+  const stop = dialect.kind === 'atom' ? atomStopNodes(names) : rssStopNodes(names)
 
   if (prep.text.lastIndexOf(`</${prep.rootName}`) === -1) {
     prep.text = repairTruncated(prep.text, lay.item, lay.closers, warnings)
   }
   const stats: TreeStats = { misnested: 0, stray: 0, unclosed: 0, tooDeep: 0 }
-  const tree = parseXml(prep.text, stop, lay.item, stats)
+  const itemName = names.el(dialect.kind === 'atom' ? 'entry' : 'item')
+  const tree = parseXml(prep.text, dialect.ns, stop, itemName, stats)
   treeWarnings(stats, warnings)
-  const r = tree[prep.rootName]
-  const root = isObject(r) ? r : {}
+  let root: Record<string, unknown> = {}
+  for (const k in tree) {
+    const r = first(tree[k])
+    if (isObject(r)) root = r
+    break
+  }
   return dialect.kind === 'atom'
-    ? readAtom(root, names, dialect.format, dialect.ns!, ctx)
-    : readRss(root, names, dialect.format, dialect.kind === 'rdf' ? dialect.ns : undefined, ctx)
+    ? readAtom(root, names, dialect.format, ctx)
+    : readRss(root, names, dialect.format, ctx)
 }
 
 function parseJsonFeed(text: string, url: string): FeedRead {
@@ -183,6 +197,21 @@ function parseJsonFeed(text: string, url: string): FeedRead {
   const format = jsonFeedFormat(doc)
   if (!format) throw new ParseError('JSON that is not a JSON Feed', url)
   return readJsonFeed(doc as Record<string, unknown>, format, url)
+}
+
+/**
+ * Why a body that parsed to zero items is not simply an empty feed, or undefined when it is one
+ * (no item or entry start tag anywhere in it). Never a silent empty: the status shows the reason.
+ */
+function emptyReason(text: string, format: FeedFormat): string | undefined {
+  if (format === 'json10' || format === 'json11') {
+    return /"items"\s*:\s*\[\s*[^\s\]]/.test(text)
+      ? 'the items array holds no readable item objects'
+      : undefined
+  }
+  const m = /<(?:[A-Za-z_][\w.-]*:)?(item|entry)[\s>/]/i.exec(text)
+  if (!m) return undefined
+  return `the document has <${m[1]!.toLowerCase()}> elements but none where ${format} keeps them`
 }
 
 /**
@@ -202,10 +231,16 @@ export function parseFeed(body: Uint8Array | string, opts: ParseOptions): ParseR
   while (i < text.length && text.charCodeAt(i) <= 32) i++
   if (i === text.length) throw new ParseError('empty body', url)
   const ctx: ReadContext = { url, warnings, entities: { bare: false } }
+  if (opts.contentLanguage) ctx.contentLanguage = opts.contentLanguage
+  if (opts.contentLocation) ctx.contentLocation = opts.contentLocation
   const c = text.charCodeAt(i)
   const read = c === 123 /* { */ ? parseJsonFeed(text, url) : parseXmlFeed(text, url, warnings, ctx)
   if (ctx.entities.bare) warnings.push('unescaped & in text read as a literal &')
   if (read.badDates) warnings.push(`${read.badDates} unreadable date(s) left out`)
   const items = assignKeys(read.items, warnings)
+  if (items.length === 0) {
+    const why = emptyReason(text, read.feed.format)
+    if (why) warnings.push(`no items read: ${why}`)
+  }
   return { feed: read.feed, items, warnings }
 }
