@@ -174,7 +174,9 @@ function parseXmlFeed(text: string, url: string, warnings: string[], ctx: ReadCo
   }
   const stats: TreeStats = { misnested: 0, stray: 0, unclosed: 0, tooDeep: 0 }
   const itemName = names.el(dialect.kind === 'atom' ? 'entry' : 'item')
-  const tree = parseXml(prep.text, dialect.ns, stop, itemName, stats)
+  const colon = prep.rootName.indexOf(':')
+  const ownUri = prep.declared.get(colon === -1 ? '' : prep.rootName.slice(0, colon))
+  const tree = parseXml(prep.text, dialect.ns, ownUri, stop, itemName, stats)
   treeWarnings(stats, warnings)
   let root: Record<string, unknown> = {}
   for (const k in tree) {

@@ -39,13 +39,15 @@ function filterFor(base: string | undefined): Filter {
     stripIgnoreTagBody: DROP_WITH_CONTENT,
     allowCommentTag: false,
     css: false,
-    safeAttrValue(_tag, name, value) {
-      const v = xss.friendlyAttrValue(value).trim()
-      if (name === 'href' || name === 'src') {
-        const abs = resolveUrl(v, base)
-        return abs !== undefined && SAFE_URL.test(abs) ? xss.escapeAttrValue(abs) : ''
-      }
-      return xss.escapeAttrValue(v)
+    onTagAttr(tag, name, value) {
+      if (name !== 'href' && name !== 'src') return undefined
+      if (!ALLOW[tag]?.includes(name)) return ''
+      // Absolute, and http(s)/mailto only; anything else loses the attribute altogether.
+      const abs = resolveUrl(xss.friendlyAttrValue(value).trim(), base)
+      return abs !== undefined && SAFE_URL.test(abs) ? `${name}="${xss.escapeAttrValue(abs)}"` : ''
+    },
+    safeAttrValue(_tag, _name, value) {
+      return xss.escapeAttrValue(xss.friendlyAttrValue(value).trim())
     },
   })
 }

@@ -91,7 +91,11 @@ export class NsResolver implements NameResolver {
   private readonly saved: Array<Map<string, string>> = []
   private readonly cache = new Map<string, string>()
 
-  constructor(private readonly own: NsKey | undefined) {}
+  constructor(
+    private readonly own: NsKey | undefined,
+    /** The root element's namespace URI as declared: its prefix means the format's own elements. */
+    private readonly ownUri?: string,
+  ) {}
 
   enter(attrs: Record<string, unknown>): void {
     this.saved.push(this.bindings)
@@ -126,6 +130,7 @@ export class NsResolver implements NameResolver {
     const prefix = raw.slice(0, colon)
     const local = raw.slice(colon + 1).toLowerCase()
     const uri = this.bindings.get(prefix)
+    if (uri !== undefined && uri === this.ownUri) return local
     const lower = prefix.toLowerCase()
     const key =
       uri !== undefined ? Names.known(uri) : KEYS.has(lower) ? (lower as NsKey) : undefined
@@ -226,6 +231,7 @@ export function prepareXml(input: string, warnings: string[]): Prepared | undefi
 export function parseXml(
   text: string,
   own: NsKey | undefined,
+  ownUri: string | undefined,
   stopNodes: string[],
   itemName: string,
   stats: TreeStats,
@@ -236,7 +242,7 @@ export function parseXml(
       stop: new Set(stopNodes),
       noSelfNesting: new Set([itemName]),
       maxDepth: MAX_DEPTH,
-      names: new NsResolver(own),
+      names: new NsResolver(own, ownUri),
     },
     stats,
   )
