@@ -255,3 +255,17 @@ export function generateCorpus(): CorpusFile[] {
   }
   return files
 }
+
+/**
+ * A 20 MB RSS 2.0 archive (full HTML content per item, UTF-8): the size of the podcast and archive
+ * feeds the parser must read inside a 128 MB isolate.
+ */
+export function generateLarge(bytes = 20_000_000): CorpusFile {
+  const items = itemsFor((n) => rss20(n, WORDS_EN, 'utf-8', 13), bytes)
+  return {
+    name: 'rss20-20mb.xml',
+    format: 'rss20',
+    encoding: 'utf-8',
+    bytes: utf8(rss20(items, WORDS_EN, 'utf-8', 13)),
+  }
+}

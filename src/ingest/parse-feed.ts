@@ -79,8 +79,11 @@ function positionOf(text: string, needle: string): { line: number; column: numbe
   return { line, column: at - lineStart + 1 }
 }
 
-/** A root element name fit to quote in an error: short and plainly a name, else nothing. */
-const QUOTABLE_NAME = /^[A-Za-z][A-Za-z0-9._-]{0,31}(?::[A-Za-z][A-Za-z0-9._-]{0,31})?$/
+/**
+ * A root element name fit to quote in an error: plainly a name (and closed later in the body, so
+ * the body is markup, not bytes that happen to hold a `<`).
+ */
+const QUOTABLE_NAME = /^[A-Za-z][A-Za-z0-9._-]{1,31}(?::[A-Za-z][A-Za-z0-9._-]{0,31})?$/
 
 function detectDialect(prep: Prepared, url: string, original: string): Dialect {
   const colon = prep.rootName.indexOf(':')
@@ -108,7 +111,10 @@ function detectDialect(prep: Prepared, url: string, original: string): Dialect {
   }
   // The name is quoted only when it is plainly one: bytes that are not a feed must give the same
   // message on every poll (a changing error text costs a KV write each time).
-  const named = QUOTABLE_NAME.test(prep.rootName) ? ` <${prep.rootName}>` : ''
+  const named =
+    QUOTABLE_NAME.test(prep.rootName) && prep.text.includes(`</${prep.rootName}>`)
+      ? ` <${prep.rootName}>`
+      : ''
   throw new ParseError(`unknown root element${named}: not RSS, RDF or Atom`, url, { position })
 }
 
