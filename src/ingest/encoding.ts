@@ -19,10 +19,39 @@ const chardet =
   (chardetModule as unknown as { default?: typeof chardetModule }).default ?? chardetModule
 
 /**
- * Bytes the detector reads: 256 KiB. Its n-gram statistics settle within a few KB of text; the
- * bound keeps a 20 MB body from costing a second full pass.
+ * Bytes of text the detector reads: 4 KiB, taken only from the runs of text between tags that hold
+ * non-ASCII bytes (markup says nothing about the encoding). Its n-gram statistics settle within
+ * that; chardet costs about 2 ms per 4 KiB and 100 ms per 256 KiB (measured in Node 22), so the
+ * bound keeps a mislabelled feed's poll cheap.
  */
-export const DETECT_SAMPLE_BYTES = 256 * 1024
+export const DETECT_SAMPLE_BYTES = 4 * 1024
+
+/** Up to DETECT_SAMPLE_BYTES of the text runs (between `>` and `<`) holding non-ASCII bytes. */
+function textSample(bytes: Uint8Array): Uint8Array {
+  const out = new Uint8Array(Math.min(DETECT_SAMPLE_BYTES, bytes.length))
+  let n = 0
+  let start = 0
+  let high = false
+  for (let i = 0; i < bytes.length && n < out.length; i++) {
+    const b = bytes[i]!
+    if (b === 0x3e /* > */) {
+      start = i + 1
+      high = false
+    } else if (b === 0x3c /* < */) {
+      if (high) {
+        // Whole runs only (a multi-byte character is never cut), except a first run too long.
+        if (i - start > out.length - n && n > 0) break
+        const run = bytes.subarray(start, Math.min(i, start + out.length - n))
+        out.set(run, n)
+        n += run.length
+        if (n < out.length) out[n++] = 0x20
+      }
+      start = i + 1
+      high = false
+    } else if (b >= 0x80) high = true
+  }
+  return n === 0 ? bytes.subarray(0, DETECT_SAMPLE_BYTES) : out.subarray(0, n)
+}
 
 export interface DecodedText {
   text: string
@@ -120,7 +149,7 @@ function strictDecode(encoding: string, bytes: Uint8Array): string | undefined {
 
 /** The encoding chardet finds most likely for `bytes`, other than UTF-8/16/32; undefined if none. */
 function detect(bytes: Uint8Array): string | undefined {
-  const sample = bytes.subarray(0, DETECT_SAMPLE_BYTES)
+  const sample = textSample(bytes)
   for (const match of chardet.analyse(sample)) {
     const name = encodingName(match.name)
     if (name && name !== 'utf-8' && !name.startsWith('utf-16') && fits(name, sample)) return name
