@@ -24,7 +24,7 @@ import {
   type Rendered,
 } from './fields'
 import { htmlToText, normalizeSpace } from './html-text'
-import type { KeylessItem } from './identity'
+import type { Ident, KeylessItem } from './identity'
 import { DateReader, type FeedRead } from './rss'
 import { canonicalizeUrl, resolveUrl } from './url'
 import { asArray, attr, first, isObject, rawText, rawValue, type Names } from './xml'
@@ -177,14 +177,19 @@ export function readAtom(
   const generator = textOf(root[a('generator')])
   if (generator) feed.generator = generator
 
-  const items: KeylessItem[] = []
-  for (const node of asArray(root[a('entry')])) {
-    if (!isObject(node)) continue
-    const base = resolveUrl(attr(node, 'xml:base'), feedBase) ?? feedBase
+  const nodes = asArray(root[a('entry')])
+  const baseOf = (node: Record<string, unknown>) =>
+    resolveUrl(attr(node, 'xml:base'), feedBase) ?? feedBase
+  /** The entry's alternate link, else its id when that is an http(s) URL. */
+  const urlOf = (alternate: string | undefined, id: string | undefined) =>
+    alternate ?? (id && /^https?:\/\//i.test(id) ? id : undefined)
+
+  const readItem = (node: unknown): KeylessItem | undefined => {
+    if (!isObject(node)) return undefined
+    const base = baseOf(node)
     const links = linksOf(node, base)
     const id = textOf(node[a('id')])
-    let url = links.alternate
-    if (!url && id && /^https?:\/\//i.test(id)) url = id
+    const url = urlOf(links.alternate, id)
     const body = construct(node[a('content')], ctx, base)
     const content = body.text
     let summary = textConstruct(node[a('summary')], ctx)
@@ -243,7 +248,18 @@ export function readAtom(
     if (updated) item.updated = updated
     const itemLang = bcp47(attr(node, 'xml:lang')) ?? lang
     if (itemLang) item.lang = itemLang
-    items.push(item)
+    return item
   }
-  return { feed, items, badDates: dates.bad }
+  const ident = (node: unknown): Ident => {
+    if (!isObject(node)) return {}
+    const id = textOf(node[a('id')])
+    const url = urlOf(linksOf(node, baseOf(node)).alternate, id)
+    return { id, canonicalUrl: url ? canonicalizeUrl(url) : undefined }
+  }
+  const when = (node: unknown): string | undefined => {
+    if (!isObject(node)) return undefined
+    const probe = new DateReader()
+    return probe.of(node[a('published')], node[a('updated')], node[a('issued')], node[dc('date')])
+  }
+  return { feed, nodes, item: readItem, ident, when, dates }
 }

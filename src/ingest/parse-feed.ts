@@ -8,7 +8,7 @@ import type { FeedFormat, FeedMeta, ParsedItem } from '../model'
 import { atomStopNodes, readAtom } from './atom'
 import { decodeBody } from './encoding'
 import type { ReadContext } from './fields'
-import { assignKeys } from './identity'
+import { keyed, KeyPlan } from './identity'
 import { jsonFeedFormat, readJsonFeed } from './json-feed'
 import { MAX_FEED_BYTES } from './limits'
 import { ParseError } from './parse-error'
@@ -195,7 +195,7 @@ function parseXmlFeed(text: string, url: string, warnings: string[], ctx: ReadCo
     : readRss(root, names, dialect.format, ctx)
 }
 
-function parseJsonFeed(text: string, url: string): FeedRead {
+function parseJsonFeed(text: string, url: string, contentLanguage?: string): FeedRead {
   let doc: unknown
   try {
     doc = JSON.parse(text)
@@ -204,7 +204,7 @@ function parseJsonFeed(text: string, url: string): FeedRead {
   }
   const format = jsonFeedFormat(doc)
   if (!format) throw new ParseError('JSON that is not a JSON Feed', url)
-  return readJsonFeed(doc as Record<string, unknown>, format, url)
+  return readJsonFeed(doc as Record<string, unknown>, format, url, contentLanguage)
 }
 
 /**
@@ -222,11 +222,34 @@ function emptyReason(text: string, format: FeedFormat): string | undefined {
   return `the document has <${m[1]!.toLowerCase()}> elements but none where ${format} keeps them`
 }
 
-/**
- * Parse a feed body. `url` is where it came from (base for relative links); `contentType` is the
- * response header (charset). Throws ParseError when the body is not a readable feed.
- */
-export function parseFeed(body: Uint8Array | string, opts: ParseOptions): ParseResult {
+/** A feed opened for reading item by item (see openFeed). */
+export interface OpenedFeed {
+  feed: FeedMeta
+  /** Item elements in the document (items() may yield fewer: duplicates are dropped). */
+  count: number
+  /** The document lists its items oldest first (by the dates of its first and last items). */
+  oldestFirst: boolean
+  /**
+   * Warnings: those of decoding and repairs at once; those of entities, dates, keys and an empty
+   * result are added when items() has run to its end.
+   */
+  warnings: string[]
+  /**
+   * The items one at a time, newest first (document order, reversed when the document is oldest
+   * first), each keyed exactly as parseFeed keys it. Stop at any point — e.g. at the first key
+   * already seen: only the items read cost their text, HTML and dates.
+   */
+  items(): Generator<ParsedItem, void, undefined>
+}
+
+interface Opened {
+  read: FeedRead
+  text: string
+  warnings: string[]
+  ctx: ReadContext
+}
+
+function open(body: Uint8Array | string, opts: ParseOptions): Opened {
   const { url } = opts
   const size = typeof body === 'string' ? body.length : body.byteLength
   if (size > MAX_FEED_BYTES) {
@@ -241,14 +264,70 @@ export function parseFeed(body: Uint8Array | string, opts: ParseOptions): ParseR
   const ctx: ReadContext = { url, warnings, entities: { bare: false } }
   if (opts.contentLanguage) ctx.contentLanguage = opts.contentLanguage
   if (opts.contentLocation) ctx.contentLocation = opts.contentLocation
-  const c = text.charCodeAt(i)
-  const read = c === 123 /* { */ ? parseJsonFeed(text, url) : parseXmlFeed(text, url, warnings, ctx)
-  if (ctx.entities.bare) warnings.push('unescaped & in text read as a literal &')
-  if (read.badDates) warnings.push(`${read.badDates} unreadable date(s) left out`)
-  const items = assignKeys(read.items, warnings)
-  if (items.length === 0) {
-    const why = emptyReason(text, read.feed.format)
+  const read =
+    text.charCodeAt(i) === 123 /* { */
+      ? parseJsonFeed(text, url, opts.contentLanguage)
+      : parseXmlFeed(text, url, warnings, ctx)
+  return { read, text, warnings, ctx }
+}
+
+/** Key and yield the items at `order` (indexes into the document's item nodes), then warn. */
+function* keyedItems(o: Opened, order: number[]): Generator<ParsedItem, void, undefined> {
+  const { read, warnings } = o
+  const plan = new KeyPlan(read.nodes.map((n) => read.ident(n)))
+  let yielded = 0
+  for (const index of order) {
+    const item = read.item(read.nodes[index])
+    if (!item) continue
+    const key = plan.key(index, item)
+    if (key === undefined) continue
+    yielded++
+    yield keyed(key, item)
+  }
+  if (o.ctx.entities.bare) warnings.push('unescaped & in text read as a literal &')
+  if (read.dates.bad) warnings.push(`${read.dates.bad} unreadable date(s) left out`)
+  warnings.push(...plan.warnings())
+  if (yielded === 0) {
+    const why = emptyReason(o.text, read.feed.format)
     if (why) warnings.push(`no items read: ${why}`)
   }
-  return { feed: read.feed, items, warnings }
+}
+
+/**
+ * Open a feed body for reading item by item, newest first, so a caller can stop at the first item
+ * it has already seen: the document is decoded and its tree built (element values are slices of
+ * the text, so the tree is small), but each item's text, HTML, dates and key cost only when it is
+ * reached. Same options and errors as parseFeed.
+ */
+export function openFeed(body: Uint8Array | string, opts: ParseOptions): OpenedFeed {
+  const o = open(body, opts)
+  const { nodes } = o.read
+  const first = nodes.length > 1 ? o.read.when(nodes[0]) : undefined
+  const last = nodes.length > 1 ? o.read.when(nodes[nodes.length - 1]) : undefined
+  const oldestFirst = first !== undefined && last !== undefined && last > first
+  const order = nodes.map((_, i) => i)
+  if (oldestFirst) order.reverse()
+  return {
+    feed: o.read.feed,
+    count: nodes.length,
+    oldestFirst,
+    warnings: o.warnings,
+    items: () => keyedItems(o, order),
+  }
+}
+
+/**
+ * Parse a feed body whole: every item, in document order. `url` is where it came from (base for
+ * relative links); `contentType` is the response header (charset). Throws ParseError when the
+ * body is not a readable feed.
+ */
+export function parseFeed(body: Uint8Array | string, opts: ParseOptions): ParseResult {
+  const o = open(body, opts)
+  const items = [
+    ...keyedItems(
+      o,
+      o.read.nodes.map((_, i) => i),
+    ),
+  ]
+  return { feed: o.read.feed, items, warnings: o.warnings }
 }

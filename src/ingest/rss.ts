@@ -29,7 +29,7 @@ import {
   type ReadContext,
   type Rendered,
 } from './fields'
-import type { KeylessItem } from './identity'
+import type { Ident, KeylessItem } from './identity'
 import { canonicalizeUrl, resolveUrl } from './url'
 import { asArray, attr, first, isObject, type Names } from './xml'
 
@@ -49,11 +49,19 @@ export function rssStopNodes(names: Names): string[] {
   ]
 }
 
+/** A document read by an adapter: its metadata now, its items one at a time on demand. */
 export interface FeedRead {
   feed: FeedMeta
-  items: KeylessItem[]
-  /** Dates present but unreadable. */
-  badDates: number
+  /** Item nodes in document order. */
+  nodes: unknown[]
+  /** The whole item of one node (text, HTML, dates...): the costly part, done per item. */
+  item(node: unknown): KeylessItem | undefined
+  /** One node's identity without reading its text: the publisher's id and canonical link. */
+  ident(node: unknown): Ident
+  /** One node's date (published, else updated) without reading the rest, for ordering. */
+  when(node: unknown): string | undefined
+  /** Counts dates present but unreadable (complete once every item was read). */
+  dates: DateReader
 }
 
 /** Reads dates, counting the unreadable ones. */
@@ -182,12 +190,14 @@ export function readRss(
   if (generator) feed.generator = generator
 
   const nodes = [...asArray(channel[el('item')]), ...asArray(root[el('item')])]
-  const items: KeylessItem[] = []
-  for (const node of nodes) {
-    if (!isObject(node)) continue
-    const itemBase = resolveUrl(attr(node, 'xml:base'), base) ?? base
+  const baseOf = (node: Record<string, unknown>) => resolveUrl(attr(node, 'xml:base'), base) ?? base
+  /** The item's link: feedburner:origLink, link, a permalink guid, atom:link (alternate). */
+  const linkOf = (
+    node: Record<string, unknown>,
+    itemBase: string,
+    guid: string | undefined,
+  ): string | undefined => {
     const guidNode = node[el('guid')]
-    const guid = textOf(guidNode)
     const origLink = textOf(node[names.q('feedburner', 'origlink')])
     let linkRaw = origLink ?? linkText(node[el('link')])
     if (
@@ -206,7 +216,16 @@ export function readRss(
         }
       }
     }
-    const url = resolveUrl(linkRaw, itemBase)
+    return resolveUrl(linkRaw, itemBase)
+  }
+  const idOf = (node: Record<string, unknown>) =>
+    textOf(node[el('guid')]) ?? (rdf ? attr(node, 'rdf:about') : undefined)
+
+  const readItem = (node: unknown): KeylessItem | undefined => {
+    if (!isObject(node)) return undefined
+    const itemBase = baseOf(node)
+    const guid = textOf(node[el('guid')])
+    const url = linkOf(node, itemBase, guid)
     let body: Rendered = { text: '' }
     for (const source of [
       node[names.q('content', 'encoded')],
@@ -256,7 +275,7 @@ export function readRss(
       enclosures,
     }
     if (body.html) item.contentHtml = body.html
-    const id = guid ?? (rdf ? attr(node, 'rdf:about') : undefined)
+    const id = idOf(node)
     if (id) {
       item.id = id
       item.guid = resolveId(id, itemBase)
@@ -285,7 +304,17 @@ export function readRss(
     if (updated) item.updated = updated
     const itemLang = bcp47(firstText(node[dc('language')])) ?? lang
     if (itemLang) item.lang = itemLang
-    items.push(item)
+    return item
   }
-  return { feed, items, badDates: dates.bad }
+  const ident = (node: unknown): Ident => {
+    if (!isObject(node)) return {}
+    const url = linkOf(node, baseOf(node), textOf(node[el('guid')]))
+    return { id: idOf(node), canonicalUrl: url ? canonicalizeUrl(url) : undefined }
+  }
+  const when = (node: unknown): string | undefined => {
+    if (!isObject(node)) return undefined
+    const probe = new DateReader()
+    return probe.of(node[el('pubdate')], node[dc('date')], node[atom('updated')])
+  }
+  return { feed, nodes, item: readItem, ident, when, dates }
 }

@@ -257,6 +257,8 @@ describe('JSON Feed', () => {
       title: 'JSON Blog',
       link: 'https://json.example.org/',
       lang: 'en',
+      author: 'Feed Author',
+      id: 'https://json.example.org/feed.json',
     })
     expect(r.items[0]).toMatchObject({
       key: 'g:1',
