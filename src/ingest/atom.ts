@@ -20,6 +20,7 @@ import {
   resolveId,
   textOf,
   uniqueStrings,
+  withContentHtml,
   type ReadContext,
   type Rendered,
 } from './fields'
@@ -227,7 +228,7 @@ export function readAtom(
       ]),
       enclosures,
     }
-    if (body.html) item.contentHtml = body.html
+    withContentHtml(item, body)
     if (id) {
       item.id = id
       item.guid = resolveId(id, base)

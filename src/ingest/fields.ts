@@ -20,24 +20,59 @@ export interface ReadContext {
   contentLocation?: string
 }
 
-/** Plain text and sanitised HTML of one HTML value. */
+/** Plain text of one HTML value, and the source its sanitised HTML is made from on demand. */
 export interface Rendered {
   text: string
+  /** The HTML the item's `contentHtml` is sanitised from (see withContentHtml). */
   html?: string
+  base?: string
 }
 
-/** HTML → its text and its sanitised HTML (links resolved against `base`). */
+/** HTML → its text, keeping the HTML (and its base) for contentHtml. */
 export function renderHtml(html: string, base: string | undefined): Rendered {
   const text = htmlToText(html)
   if (text === '') return { text }
-  return { text, html: sanitizeHtml(html, base) }
+  return base === undefined ? { text, html } : { text, html, base }
 }
 
-/** A raw-text element holding HTML → text and sanitised HTML; empty text when absent. */
+/** A raw-text element holding HTML → text (and HTML for contentHtml); empty text when absent. */
 export function htmlContent(node: unknown, ctx: ReadContext, base: string | undefined): Rendered {
   const raw = rawText(node)
   if (raw === undefined || raw === '') return { text: '' }
   return renderHtml(rawValue(raw, ctx.entities), base)
+}
+
+/**
+ * Give `item` a `contentHtml` sanitised from `r.html` on first read: an enumerable property whose
+ * getter sanitises once and then stores the value, so JSON, structured clone, spreading and
+ * equality see plain data, while items nobody renders (most of a feed: only matches become
+ * alerts) never pay for sanitising.
+ */
+export function withContentHtml(item: object, r: Rendered): void {
+  const { html, base } = r
+  if (html === undefined) return
+  Object.defineProperty(item, 'contentHtml', {
+    enumerable: true,
+    configurable: true,
+    get(this: object) {
+      const value = sanitizeHtml(html, base)
+      Object.defineProperty(this, 'contentHtml', {
+        value,
+        enumerable: true,
+        configurable: true,
+        writable: true,
+      })
+      return value
+    },
+    set(this: object, value: unknown) {
+      Object.defineProperty(this, 'contentHtml', {
+        value,
+        enumerable: true,
+        configurable: true,
+        writable: true,
+      })
+    },
+  })
 }
 
 /**

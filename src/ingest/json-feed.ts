@@ -5,8 +5,7 @@
 // Not responsible for keys (identity.ts).
 import type { Enclosure, FeedFormat, FeedMeta } from '../model'
 import { parseDate } from './dates'
-import { bcp47, excerpt, pushEnclosure, resolveId, uniqueStrings } from './fields'
-import { sanitizeHtml } from './sanitize-html'
+import { bcp47, excerpt, pushEnclosure, resolveId, uniqueStrings, withContentHtml } from './fields'
 import { htmlToText, normalizeSpace } from './html-text'
 import type { Ident, KeylessItem } from './identity'
 import { DateReader, type FeedRead } from './rss'
@@ -119,7 +118,8 @@ export function readJsonFeed(
       ),
       enclosures,
     }
-    if (html !== undefined && content) item.contentHtml = sanitizeHtml(html, link ?? base)
+    if (html !== undefined && content)
+      withContentHtml(item, { text: content, html, base: link ?? base })
     const id = idOf(it)
     if (id) {
       item.id = id

@@ -26,6 +26,7 @@ import {
   resolveId,
   textOf,
   uniqueStrings,
+  withContentHtml,
   type ReadContext,
   type Rendered,
 } from './fields'
@@ -274,7 +275,7 @@ export function readRss(
       ]),
       enclosures,
     }
-    if (body.html) item.contentHtml = body.html
+    withContentHtml(item, body)
     const id = idOf(node)
     if (id) {
       item.id = id
