@@ -88,9 +88,13 @@ export class KeyPlan {
   }
 }
 
-/** A keyed item: the publisher's id leaves the item (it stays as `guid`). */
+/**
+ * A keyed item: the key is set and the publisher's raw id removed (it stays, resolved, as `guid`),
+ * in place — copying the item would read (and so compute) its lazy contentHtml.
+ */
 export function keyed(key: string, item: KeylessItem): ParsedItem {
-  const { id, ...rest } = item
-  void id // kept as `guid`, resolved; the raw id only made the key
-  return { key, ...rest }
+  const out = item as KeylessItem & { key?: string }
+  delete out.id
+  out.key = key
+  return out as ParsedItem
 }

@@ -62,15 +62,29 @@ export class Names {
     readonly own: NsKey | undefined,
   ) {}
 
-  /** The canonical name of `local` in `ns`. */
+  private readonly memo = new Map<string, Map<string, string>>()
+
+  /** The canonical name of `local` in `ns` (memoised: adapters ask for the same few per item). */
   q(ns: NsKey, local: string): string {
-    const l = local.toLowerCase()
-    return ns === this.own ? l : `${ns}:${l}`
+    let byLocal = this.memo.get(ns)
+    if (byLocal === undefined) this.memo.set(ns, (byLocal = new Map()))
+    let name = byLocal.get(local)
+    if (name === undefined) {
+      const l = local.toLowerCase()
+      name = ns === this.own ? l : `${ns}:${l}`
+      byLocal.set(local, name)
+    }
+    return name
   }
+
+  private readonly ownMemo = new Map<string, string>()
 
   /** The canonical name of one of the format's own elements. */
   el(local: string): string {
-    return local.toLowerCase()
+    if (this.own !== undefined) return this.q(this.own, local)
+    let name = this.ownMemo.get(local)
+    if (name === undefined) this.ownMemo.set(local, (name = local.toLowerCase()))
+    return name
   }
 
   /** The namespace a declared URI stands for, if the adapters know it. */
