@@ -278,6 +278,7 @@ function* keyedItems(o: Opened, order: number[]): Generator<ParsedItem, void, un
   let yielded = 0
   for (const index of order) {
     const item = read.item(read.nodes[index])
+    read.nodes[index] = undefined // its subtree is garbage once read: only one item's is live
     if (!item) continue
     const key = plan.key(index, item)
     if (key === undefined) continue
