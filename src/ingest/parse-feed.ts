@@ -238,6 +238,7 @@ export interface OpenedFeed {
    * The items one at a time, newest first (document order, reversed when the document is oldest
    * first), each keyed exactly as parseFeed keys it. Stop at any point — e.g. at the first key
    * already seen: only the items read cost their text, HTML and dates.
+   * Iterate once: each item's subtree is released as it is read.
    */
   items(): Generator<ParsedItem, void, undefined>
 }
