@@ -13,12 +13,17 @@ import { fileURLToPath } from 'node:url'
 import { openFeed, parseFeed } from '../src/ingest'
 import { generateLarge } from './corpus/generate'
 
-const FILE = '.bench-out/corpus/rss20-20mb.xml'
+const FILES = {
+  ascii: '.bench-out/corpus/rss20-20mb.xml',
+  curly: '.bench-out/corpus/rss20-20mb-curly.xml',
+}
 const ISOLATE_HEAP_MB = 128
 const gc = (globalThis as { gc?: () => void }).gc
 
 if (process.env.FEEDWATCH_MEMORY_CHILD) {
-  const body = new Uint8Array(readFileSync(FILE))
+  const body = new Uint8Array(
+    readFileSync(process.env.FEEDWATCH_MEMORY_FILE === 'curly' ? FILES.curly : FILES.ascii),
+  )
   gc?.()
   const rss0 = process.memoryUsage().rss
   const heap0 = process.memoryUsage().heapUsed
@@ -40,27 +45,30 @@ if (process.env.FEEDWATCH_MEMORY_CHILD) {
   console.log(JSON.stringify({ ms, peakExtra, kept, items, bytes: body.length, held: !!held }))
 } else {
   mkdirSync('.bench-out/corpus', { recursive: true })
-  const large = generateLarge()
-  writeFileSync(FILE, large.bytes)
+  writeFileSync(FILES.ascii, generateLarge().bytes)
+  writeFileSync(FILES.curly, generateLarge(20_000_000, true).bytes)
   const self = fileURLToPath(import.meta.url)
   const mb = (n: number) => (n / 1024 / 1024).toFixed(1)
   // V8's young generation (semi-spaces up to 16 MiB each in Node 22) fills with each item's
   // short-lived strings before a scavenge; the second stream run caps it at 2 MiB to show how much
   // of the peak is that allowance rather than memory the parser holds.
+  // The curly run: text holding ’ is stored two bytes a character by V8 (see generateLarge).
   const runs = [
-    ['stream', []],
-    ['stream', ['--max-semi-space-size=2']],
-    ['whole', []],
+    ['stream', [], 'ascii'],
+    ['stream', ['--max-semi-space-size=2'], 'ascii'],
+    ['whole', [], 'ascii'],
+    ['stream', [], 'curly'],
   ] as const
-  for (const [mode, young] of runs) {
-    const env = { ...process.env, FEEDWATCH_MEMORY_CHILD: mode }
+  for (const [mode, young, file] of runs) {
+    const env = { ...process.env, FEEDWATCH_MEMORY_CHILD: mode, FEEDWATCH_MEMORY_FILE: file }
     const run = (flags: string[]) =>
       spawnSync(process.execPath, [...flags, ...young, self], { env, encoding: 'utf8' })
     const free = run(['--expose-gc'])
     const capped = run(['--expose-gc', `--max-old-space-size=${ISOLATE_HEAP_MB}`])
     const label =
       (mode === 'stream' ? 'openFeed, item by item' : 'parseFeed, all items held') +
-      (young.length ? ', 2 MiB semi-spaces' : '')
+      (young.length ? ', 2 MiB semi-spaces' : '') +
+      (file === 'curly' ? ', text with ’ (two-byte)' : '')
     if (free.status !== 0) {
       console.log(`20 MB feed (${label}): parse failed\n${free.stderr}`)
       continue
