@@ -40,9 +40,19 @@ export interface FeedMeta {
   /** The site's home page. */
   link?: string
   description?: string
+  /** BCP 47 tag (`en-US`): the feed's own, else the Content-Language header's. */
   lang?: string
   /** RSS <ttl>, in minutes: the publisher's own hint about polling frequency. */
   ttlMinutes?: number
+  author?: string
+  /** The publisher's id for the feed (Atom id, JSON Feed feed_url), as written. */
+  id?: string
+  /** ISO 8601 (UTC). */
+  updated?: string
+  published?: string
+  /** Absolute URL of the feed's logo or artwork. */
+  image?: string
+  generator?: string
 }
 
 export type FeedFormat =
@@ -65,6 +75,11 @@ export type FeedFormat =
 export interface ParsedItem {
   /** Stable identity within its feed: guid/id, then canonical link, then a content hash. */
   key: string
+  /**
+   * The publisher's own id (RSS guid, Atom id, JSON Feed id, RDF rdf:about), resolved against
+   * xml:base / the feed URL when it is a relative reference. Several items may share one.
+   */
+  guid?: string
   /** The link as published (absolute). */
   url?: string
   /** The link normalised for cross-feed identity (tracking parameters and fragment dropped). */
@@ -72,6 +87,8 @@ export interface ParsedItem {
   title: string
   summary: string
   content: string
+  /** `content` as sanitised HTML (allowlisted elements, absolute http(s) links), when it was HTML. */
+  contentHtml?: string
   author?: string
   categories: string[]
   /** ISO 8601 (UTC) — absent when the feed gave none or gave one that could not be parsed. */

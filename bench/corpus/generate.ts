@@ -255,3 +255,21 @@ export function generateCorpus(): CorpusFile[] {
   }
   return files
 }
+
+/**
+ * A 20 MB RSS 2.0 archive (full HTML content per item, UTF-8): the size of the podcast and archive
+ * feeds the parser must read inside a 128 MB isolate. `curly` writes the apostrophes as the
+ * character ’ itself rather than `&rsquo;`, as most real feeds do: one character above U+00FF
+ * makes V8 hold the whole decoded text as two-byte characters, twice the size of ASCII text.
+ */
+export function generateLarge(bytes = 20_000_000, curly = false): CorpusFile {
+  const items = itemsFor((n) => rss20(n, WORDS_EN, 'utf-8', 13), bytes)
+  let text = rss20(items, WORDS_EN, 'utf-8', 13)
+  if (curly) text = text.split('&amp;rsquo;').join('’').split('&rsquo;').join('’')
+  return {
+    name: curly ? 'rss20-20mb-curly.xml' : 'rss20-20mb.xml',
+    format: 'rss20',
+    encoding: 'utf-8',
+    bytes: utf8(text),
+  }
+}

@@ -2,13 +2,18 @@
 // wrong date, never a throw. Accepts RFC 3339 / ISO 8601 (extended and basic) and W3C-DTF partial
 // dates (`2023`, `2023-06`), RFC 822 / RFC 2822 and their real-world variants: missing weekday,
 // two-digit years (RFC 2822 §4.3: 00–49 → 20xx, 50–99 → 19xx), zone names (RFC 822's plus common
-// ones that are not ambiguous), `GMT+0200`, AM/PM, month-first US order, and day/month names in
-// English, French, German, Spanish, Italian, Portuguese, Dutch and Russian. A missing zone means
-// UTC (RFC 2822's -0000 "unknown local time"). Not responsible for choosing which field a date
-// came from.
+// ones that are not ambiguous, North-American generic names AT/ET/CT/MT/PT, `Etc/GMT±n`),
+// `GMT+0200`, AM/PM, month-first US order, year-first slashed dates (`2006/09/15`, `2020/1/10`),
+// ISO 8601 ordinal (`2023-156`) and week (`2023-W23-1`) dates and hour-only times, and day/month
+// names in English, French, German, Spanish, Italian, Portuguese, Dutch, Russian, Greek, Hungarian
+// and Korean (`2023년 6월 4일`). A missing zone means UTC (RFC 2822's -0000 "unknown local
+// time"). Not responsible for choosing which field a date came from.
 
 const ISO =
-  /^(\d{4})(?:-?(\d{2})(?:-?(\d{2})(?:[Tt ]+(\d{2}):?(\d{2})(?::?(\d{2})(?:[.,](\d{1,9}))?)?)?)?)?\s*([Zz]|(?:GMT|UTC)?\s*[+-]\d{2}(?::?\d{2})?)?$/
+  /^(\d{4})(?:-?(\d{2})(?:-?(\d{2})(?:[Tt ]+(\d{2})(?::?(\d{2})(?::?(\d{2})(?:[.,](\d{1,9}))?)?)?)?)?)?\s*([Zz]|(?:GMT|UTC)?\s*[+-]\d{2}(?::?\d{2})?)?$/
+// ISO 8601 ordinal (`2023-156`) and week (`2023-W23-1`) dates, with an optional time and zone.
+const ISO_ORDINAL =
+  /^(\d{4})-?(?:(\d{3})|[Ww](\d{2})-?([1-7])?)(?:[Tt ]+(\d{2})(?::?(\d{2})(?::?(\d{2})(?:[.,]\d{1,9})?)?)?)?\s*([Zz]|[+-]\d{2}(?::?\d{2})?)?$/
 
 // Month names by language, index 1–12. Lower-case, without trailing dots.
 const MONTHS: Array<[string, number]> = []
@@ -31,6 +36,19 @@ months(
     'nov november novembre noviembre novembro ноябрь ноября ноя нояб;' +
     'dec december déc décembre dez dezember dic diciembre dicembre dezembro desember декабрь декабря дек',
 )
+// Greek (nominative, genitive, abbreviated; with and without accents), then Hungarian.
+months(
+  'ιανουάριος ιανουαρίου ιαν ιανουαριος ιανουαριου;φεβρουάριος φεβρουαρίου φεβ φεβρουαριος φεβρουαριου;' +
+    'μάρτιος μαρτίου μάρ μαρ μαρτιος μαρτιου;απρίλιος απριλίου απρ απριλιος απριλιου;' +
+    'μάιος μαΐου μαΐ μάι μαι μαιος μαιου;ιούνιος ιουνίου ιούν ιουν ιουνιος ιουνιου;' +
+    'ιούλιος ιουλίου ιούλ ιουλ ιουλιος ιουλιου;αύγουστος αυγούστου αύγ αυγ αυγουστος αυγουστου;' +
+    'σεπτέμβριος σεπτεμβρίου σεπ σεπτεμβριος σεπτεμβριου;οκτώβριος οκτωβρίου οκτ οκτωβριος οκτωβριου;' +
+    'νοέμβριος νοεμβρίου νοέ νοε νοεμβριος νοεμβριου;δεκέμβριος δεκεμβρίου δεκ δεκεμβριος δεκεμβριου',
+)
+months(
+  'január;február febr;március márc;április ápr;május máj;június jún;július júl;augusztus;' +
+    'szeptember szept;október;;',
+)
 const MONTH = new Map(MONTHS)
 
 const WEEKDAYS = new Set(
@@ -41,7 +59,10 @@ const WEEKDAYS = new Set(
     'mié mie jue vie sáb sab dom lunes martes miércoles miercoles jueves viernes sábado sabado domingo ' +
     'gio lunedì martedì mercoledì giovedì venerdì sabato domenica seg ter qua qui sex ' +
     'пн вт ср чт пт сб вс понедельник вторник среда четверг пятница суббота воскресенье ' +
-    'ma wo vr za zo'
+    'ma wo vr za zo ' +
+    'κυρ δευ τρι τετ πεμ πέμ παρ σαβ σάβ κυριακή δευτέρα τρίτη τετάρτη πέμπτη παρασκευή σάββατο ' +
+    'hétfő kedd szerda csütörtök péntek szombat vasárnap sze cs szo ' +
+    '월요일 화요일 수요일 목요일 금요일 토요일 일요일'
   ).split(' '),
 )
 
@@ -110,7 +131,23 @@ const ZONES: Record<string, number> = {
   aedt: 660,
   nzst: 720,
   nzdt: 780,
+  // North-American generic names (no daylight saving told): their standard time.
+  at: -240,
+  et: -300,
+  ct: -360,
+  mt: -420,
+  pt: -480,
+  akt: -540,
+  'etc/gmt': 0,
+  'etc/utc': 0,
+  'etc/uct': 0,
+  'etc/zulu': 0,
+  'etc/universal': 0,
+  'etc/greenwich': 0,
 }
+
+// `Etc/GMT+5` is POSIX-style: five hours *behind* UTC (the sign is inverted).
+const ETC_GMT = /^etc\/gmt([+-])(\d{1,2})$/
 
 function offsetMinutes(sign: string, hh: string, mm: string | undefined): number | undefined {
   const h = Number(hh)
@@ -167,7 +204,46 @@ function parseIso(m: RegExpExecArray): string | undefined {
   )
 }
 
+/** An ISO 8601 ordinal or week date (ISO_ORDINAL's groups) → ISO 8601 UTC, or undefined. */
+function parseOrdinal(m: RegExpExecArray): string | undefined {
+  const [, y, doy, week, weekday, h, mi, sec, zone] = m
+  const year = Number(y)
+  let dayOfYear: number
+  if (doy !== undefined) dayOfYear = Number(doy)
+  else {
+    // ISO week 1 holds 4 January; weeks start on Monday (day 1).
+    const jan4 = new Date(Date.UTC(year, 0, 4)).getUTCDay() || 7
+    dayOfYear = (Number(week) - 1) * 7 + Number(weekday ?? 1) + 4 - jan4
+  }
+  const daysInYear = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 366 : 365
+  if (dayOfYear < 1 || dayOfYear > daysInYear || (week !== undefined && Number(week) > 53)) {
+    return undefined
+  }
+  const date = new Date(Date.UTC(year, 0, dayOfYear))
+  let offset = 0
+  if (zone && zone !== 'Z' && zone !== 'z') {
+    const z = /([+-])(\d{2}):?(\d{2})?$/.exec(zone)
+    const o = z ? offsetMinutes(z[1]!, z[2]!, z[3]) : undefined
+    if (o === undefined) return undefined
+    offset = o
+  }
+  return toIso(
+    date.getUTCFullYear(),
+    date.getUTCMonth() + 1,
+    date.getUTCDate(),
+    h ? Number(h) : 0,
+    mi ? Number(mi) : 0,
+    sec ? Number(sec) : 0,
+    0,
+    offset,
+  )
+}
+
 const TOKEN = /[^\s,]+/g
+// Year-first dates are unambiguous whatever the separator: `2006/09/15`, `2020/1/10`, `2006-09-15`.
+const YMD = /^(\d{4})[/.-](\d{1,2})[/.-](\d{1,2})\.?$/
+// Korean: `2023년`, `6월`, `4일`.
+const KOREAN = /^(\d{1,4})(년|월|일)$/
 const TIME = /^(\d{1,2})[:h.](\d{2})(?:[:.](\d{2})(?:[.,]\d+)?)?(am|pm|a\.m\.|p\.m\.)?$/
 const NUM_ZONE = /^(?:gmt|utc|ut)?([+-])(\d{1,2})(?::?(\d{2}))?$/
 
@@ -191,6 +267,26 @@ function parseLoose(input: string): string | undefined {
     if (tok.length > 1 && tok.endsWith('.') && !/^\d+\.$/.test(tok)) tok = tok.slice(0, -1)
     const c = tok.charCodeAt(0)
     if (c >= 48 && c <= 57) {
+      const ymd = YMD.exec(tok)
+      if (ymd) {
+        if (year !== undefined || month !== undefined) return undefined
+        year = Number(ymd[1])
+        month = Number(ymd[2])
+        loose.push(Number(ymd[3]))
+        continue
+      }
+      const ko = KOREAN.exec(tok)
+      if (ko) {
+        const v = Number(ko[1])
+        if (ko[2] === '년') {
+          if (year !== undefined) return undefined
+          year = v
+        } else if (ko[2] === '월') {
+          if (month !== undefined) return undefined
+          month = v
+        } else loose.push(v)
+        continue
+      }
       const tm = TIME.exec(tok)
       if (tm && !time) {
         time = true
@@ -226,6 +322,16 @@ function parseLoose(input: string): string | undefined {
       pm = tok.startsWith('p')
       continue
     }
+    if (tok === '오전' || tok === '오후') {
+      pm = tok === '오후'
+      continue
+    }
+    const etc = ETC_GMT.exec(tok)
+    if (etc && offset === undefined) {
+      offset = offsetMinutes(etc[1] === '+' ? '-' : '+', etc[2]!, undefined)
+      if (offset === undefined) return undefined
+      continue
+    }
     const mon = MONTH.get(tok)
     // "mar" is March and the French/Spanish Tuesday: a leading weekday is followed by a month.
     if (
@@ -242,7 +348,9 @@ function parseLoose(input: string): string | undefined {
       month = mon
       continue
     }
-    if (WEEKDAYS.has(tok) || FILLER.has(tok)) continue
+    // "at" is filler ("June 4 at 2:00 PM") except as the last word after a time: Atlantic Time.
+    const atlantic = tok === 'at' && time && t === tokens.length - 1 && offset === undefined
+    if (!atlantic && (WEEKDAYS.has(tok) || FILLER.has(tok))) continue
     if (tok in ZONES && offset === undefined) {
       offset = ZONES[tok]
       continue
@@ -253,7 +361,7 @@ function parseLoose(input: string): string | undefined {
     }
     return undefined
   }
-  if (month === undefined) return undefined
+  if (month === undefined || month < 1 || month > 12) return undefined
   if (loose.length === 0 || loose.length > 2) return undefined
   day = loose[0]
   if (loose.length === 2) {
@@ -318,6 +426,8 @@ export function parseDate(input: string | undefined): string | undefined {
   if (s === '' || s.length > 100) return undefined
   const iso = ISO.exec(s)
   if (iso) return parseIso(iso)
+  const ordinal = ISO_ORDINAL.exec(s)
+  if (ordinal) return parseOrdinal(ordinal)
   const rfc = RFC822.exec(s)
   if (rfc) return parseRfc822(rfc)
   return parseLoose(s)

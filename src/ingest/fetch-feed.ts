@@ -9,6 +9,7 @@
 import { AddressError } from '../lib/errors'
 import { parseRetryAfter } from '../lib/retry-after'
 import { FetchError } from './fetch-error'
+import { resolveUrl } from './url'
 import { FETCH_TIMEOUT_MS, MAX_FEED_BYTES, MAX_REDIRECTS, USER_AGENT } from './limits'
 
 export interface FetchRequest {
@@ -42,6 +43,10 @@ export type FetchResult =
       permanentRedirect?: string
       body: Uint8Array
       contentType?: string
+      /** The Content-Language header: pass to parseFeed (the feed's language when it names none). */
+      contentLanguage?: string
+      /** The Content-Location header, absolute: pass to parseFeed (base URL before `url`). */
+      contentLocation?: string
       etag?: string
       lastModified?: string
       cacheHints: CacheHints
@@ -239,6 +244,13 @@ export async function fetchFeed(req: FetchRequest, deps: FetchDeps): Promise<Fet
       if (permanentMove) result.permanentRedirect = permanentRedirect
       const contentType = res.headers.get('content-type')
       if (contentType) result.contentType = contentType
+      const contentLanguage = res.headers.get('content-language')
+      if (contentLanguage) result.contentLanguage = contentLanguage
+      const contentLocation = resolveUrl(
+        res.headers.get('content-location') ?? undefined,
+        current.href,
+      )
+      if (contentLocation) result.contentLocation = contentLocation
       const etag = res.headers.get('etag')
       if (etag) result.etag = etag
       const lastModified = res.headers.get('last-modified')

@@ -1,10 +1,12 @@
-// Small readers shared by the RSS, RDF and Atom adapters: element text → plain text, enclosure
-// lists, author strings, summary fallbacks. Not responsible for which element a field comes from.
+// Small readers shared by the RSS, RDF and Atom adapters: element text → plain text (and
+// sanitised HTML), enclosure lists, author strings, categories, BCP 47 language tags, ids, summary
+// fallbacks. Not responsible for which element a field comes from.
 import type { Enclosure } from '../model'
 import type { EntityReport } from './entities'
 import { htmlToText, plainText } from './html-text'
+import { sanitizeHtml } from './sanitize-html'
 import { resolveUrl } from './url'
-import { attr, asArray, rawText, rawValue } from './xml'
+import { attr, asArray, isObject, rawText, rawValue } from './xml'
 
 /** What adapters need while reading one document. */
 export interface ReadContext {
@@ -12,6 +14,114 @@ export interface ReadContext {
   warnings: string[]
   /** `bare` is set when text held an unescaped `&` (reported once, as a warning). */
   entities: EntityReport
+  /** The HTTP Content-Language header: the feed's language when the feed names none. */
+  contentLanguage?: string
+  /** The HTTP Content-Location header: the base URL before the fetch URL (RFC 9110 §8.7). */
+  contentLocation?: string
+}
+
+/** Plain text of one HTML value, and the source its sanitised HTML is made from on demand. */
+export interface Rendered {
+  text: string
+  /** The HTML the item's `contentHtml` is sanitised from (see withContentHtml). */
+  html?: string
+  base?: string
+}
+
+/** HTML → its text, keeping the HTML (and its base) for contentHtml. */
+export function renderHtml(html: string, base: string | undefined): Rendered {
+  const text = htmlToText(html)
+  if (text === '') return { text }
+  return base === undefined ? { text, html } : { text, html, base }
+}
+
+/** A raw-text element holding HTML → text (and HTML for contentHtml); empty text when absent. */
+export function htmlContent(node: unknown, ctx: ReadContext, base: string | undefined): Rendered {
+  const raw = rawText(node)
+  if (raw === undefined || raw === '') return { text: '' }
+  return renderHtml(rawValue(raw, ctx.entities), base)
+}
+
+/**
+ * Give `item` a `contentHtml` sanitised from `r.html` on first read: an enumerable property whose
+ * getter sanitises once and then stores the value, so JSON, structured clone, spreading and
+ * equality see plain data, while items nobody renders (most of a feed: only matches become
+ * alerts) never pay for sanitising.
+ */
+export function withContentHtml(item: object, r: Rendered): void {
+  const { html, base } = r
+  if (html === undefined) return
+  Object.defineProperty(item, 'contentHtml', {
+    enumerable: true,
+    configurable: true,
+    get(this: object) {
+      const value = sanitizeHtml(html, base)
+      Object.defineProperty(this, 'contentHtml', {
+        value,
+        enumerable: true,
+        configurable: true,
+        writable: true,
+      })
+      return value
+    },
+    set(this: object, value: unknown) {
+      Object.defineProperty(this, 'contentHtml', {
+        value,
+        enumerable: true,
+        configurable: true,
+        writable: true,
+      })
+    },
+  })
+}
+
+/**
+ * A language tag as BCP 47 writes it (RFC 5646 §2.1.1 case conventions): `en_US` → `en-US`,
+ * `ZH-hant-tw` → `zh-Hant-TW`; the first of a Content-Language list. Undefined unless it starts
+ * with a 2–8 letter language subtag.
+ */
+export function bcp47(value: string | undefined): string | undefined {
+  if (!value) return undefined
+  const tag = value.split(',')[0]!.trim()
+  const parts = tag.split(/[-_]/)
+  if (!/^[A-Za-z]{2,8}$/.test(parts[0]!)) return undefined
+  const out = [parts[0]!.toLowerCase()]
+  for (let i = 1; i < parts.length; i++) {
+    const p = parts[i]!
+    if (!/^[A-Za-z0-9]{1,8}$/.test(p)) return undefined
+    if (/^[A-Za-z]{4}$/.test(p) && i === 1) out.push(p[0]!.toUpperCase() + p.slice(1).toLowerCase())
+    else if (/^(?:[A-Za-z]{2}|\d{3})$/.test(p)) out.push(p.toUpperCase())
+    else out.push(p.toLowerCase())
+  }
+  return out.join('-')
+}
+
+/**
+ * The publisher's id as a field: resolved against `base` when it is a relative reference (starts
+ * with `/`, `./`, `../`, `?` or `#`), else as written. Opaque ids (`12345`, `tag:…`) stay as they are.
+ */
+export function resolveId(id: string, base: string | undefined): string {
+  if (!/^(?:\/|\.\.?\/|\?|#)/.test(id)) return id
+  return resolveUrl(id, base) ?? id
+}
+
+/** Categories from text nodes, `term`/`text` attributes, nested itunes:category and keyword lists. */
+export function categoryTexts(nodes: unknown, nested?: string): Array<string | undefined> {
+  const out: Array<string | undefined> = []
+  for (const c of asArray(nodes)) {
+    out.push(attr(c, 'label') ?? attr(c, 'text') ?? attr(c, 'term') ?? textOf(c))
+    if (nested && isObject(c)) out.push(...categoryTexts(c[nested]))
+  }
+  return out
+}
+
+/** media:keywords / itunes:keywords: a comma-separated list. */
+export function keywordList(node: unknown): string[] {
+  const out: string[] = []
+  for (const n of asArray(node)) {
+    for (const k of (textOf(n) ?? '').split(',')) if (k.trim()) out.push(k.trim())
+  }
+  return out
 }
 
 /** Characters of content used as the summary when an item has none. */

@@ -1,12 +1,19 @@
 // HTML → plain text for matching and notifications: one linear scan that drops tags, comments and
-// the content of script/style, turns block boundaries into spaces, then decodes character
-// references once and normalises whitespace. Not a sanitiser for rendering and not an HTML parser:
-// malformed markup degrades to text, never throws. Follows WHATWG HTML's tokenizer loosely (what
-// counts as a tag open: `<` followed by a letter, `/`, `!` or `?`).
+// the content of script/style/template, turns block boundaries into spaces, then decodes
+// character references once and normalises whitespace. Everything a reader may see is kept: the
+// fallback text inside <object>, <iframe> or <embed>, inline SVG's <title> and <text>, the
+// content of unknown elements, and text after any of them. Not a sanitiser for rendering (see
+// sanitize-html.ts) and not an HTML parser: malformed markup degrades to text, never throws — an
+// unclosed <script> drops only its tag, and `<!` or `<?` that opens nothing complete is text.
+// Follows WHATWG HTML's tokenizer loosely (what counts as a tag open: `<` followed by a letter,
+// `/`, `!` or `?`).
 import { decodeEntities } from './entities'
 
-/** Elements whose content is never text a reader sees. */
-const SKIP_CONTENT = ['script', 'style', 'noscript', 'template', 'iframe', 'object', 'svg']
+/**
+ * Elements whose content is never text a reader sees. Not iframe/object/embed/svg: their content
+ * is fallback text or SVG titles, which readers do see.
+ */
+const SKIP_CONTENT = ['script', 'style', 'noscript', 'template']
 
 /** Elements that separate words; inline ones (`<b>`, `<a>`) must not split `Hel<b>lo</b>`. */
 const BLOCK = new Set([
@@ -122,6 +129,27 @@ function tagEnd(html: string, from: number): number {
   return gt
 }
 
+/**
+ * The end (index past it) of a comment, CDATA section, DOCTYPE or processing instruction starting
+ * at `lt`, or -1 when `<!`/`<?` opens none of them or it never ends: such text stays text.
+ */
+function markupDeclEnd(html: string, lt: number): number {
+  if (html.startsWith('<!--', lt)) {
+    const end = html.indexOf('-->', lt + 4)
+    return end === -1 ? -1 : end + 3
+  }
+  if (html.startsWith('<![CDATA[', lt)) {
+    const end = html.indexOf(']]>', lt + 9)
+    return end === -1 ? -1 : end + 3
+  }
+  const c = html.charCodeAt(lt + 1)
+  const isDoctype = c === 33 && html.slice(lt + 2, lt + 9).toLowerCase() === 'doctype'
+  const isPi = c === 63 && isNameStart(html.charCodeAt(lt + 2))
+  if (!isDoctype && !isPi) return -1
+  const end = html.indexOf('>', lt)
+  return end === -1 ? -1 : end + 1
+}
+
 /** HTML (or text that may hold HTML) → plain, entity-decoded, whitespace-normalised text. */
 export function htmlToText(html: string): string {
   let lt = html.indexOf('<')
@@ -149,29 +177,23 @@ export function htmlToText(html: string): string {
       i = gt + 1
       const skip = closing ? undefined : SKIP_HASH.get(h)
       if (skip !== undefined && html.charCodeAt(gt - 1) !== 47) {
+        // Never closed: only the tag is dropped, so no text after it is lost.
         const end = skipElement(html, skip, i)
-        i = end === -1 ? n : end
+        if (end !== -1) i = end
         out += ' '
       } else if (BLOCK_HASH.has(h) && !isAsciiSpace(html.charCodeAt(i))) {
         out += ' ' // unless whitespace follows anyway: fewer runs for normalizeSpace to rewrite
       }
-    } else if (c === 33 /* ! */) {
-      out += html.slice(i, lt)
-      if (html.startsWith('<!--', lt)) {
-        const end = html.indexOf('-->', lt + 4)
-        i = end === -1 ? n : end + 3
-      } else if (html.startsWith('<![CDATA[', lt)) {
-        const end = html.indexOf(']]>', lt + 9)
-        out += html.slice(lt + 9, end === -1 ? n : end)
-        i = end === -1 ? n : end + 3
+    } else if (c === 33 /* ! */ || c === 63 /* ? */) {
+      const end = markupDeclEnd(html, lt)
+      if (end === -1) {
+        out += html.slice(i, lt + 1) // `<!wow` or an unterminated comment: text, not markup
+        i = lt + 1
       } else {
-        const end = html.indexOf('>', lt)
-        i = end === -1 ? n : end + 1
+        out += html.slice(i, lt)
+        if (html.startsWith('<![CDATA[', lt)) out += html.slice(lt + 9, end - 3)
+        i = end
       }
-    } else if (c === 63 /* ? */) {
-      out += html.slice(i, lt)
-      const end = html.indexOf('>', lt)
-      i = end === -1 ? n : end + 1
     } else {
       // `a < b`: a literal less-than sign, kept as text
       out += html.slice(i, lt + 1)

@@ -30,44 +30,71 @@ function contentKey(item: KeylessItem): string {
   return `h:${hash64([item.title, date, enclosure, text].join('\u0000'))}`
 }
 
-function fallbackKey(item: KeylessItem): string {
-  return item.canonicalUrl ? shortKey('u', item.canonicalUrl) : contentKey(item)
+/** What identity needs of an item before its text is read. */
+export interface Ident {
+  id?: string
+  canonicalUrl?: string
 }
 
-/** Assign keys to a document's items, in place of their ids. */
-export function assignKeys(items: KeylessItem[], warnings: string[]): ParsedItem[] {
-  const idCount = new Map<string, number>()
-  for (const it of items) if (it.id) idCount.set(it.id, (idCount.get(it.id) ?? 0) + 1)
-  let shared = 0
-  const keyed: ParsedItem[] = []
-  for (const it of items) {
-    const { id, ...rest } = it
-    let key: string
-    if (id && idCount.get(id) === 1) key = shortKey('g', id)
-    else {
-      if (id) shared++
-      key = fallbackKey(it)
-    }
-    keyed.push({ key, ...rest })
+/**
+ * The keys of one document's items, planned from every item's identity (cheap: no text read) so
+ * items can then be keyed one at a time in any order — newest first, stopping early. Same rules
+ * as reading them all: an id shared by several items falls back to the link; a key (id or link)
+ * shared by several items falls back to the content hash; an item whose key was already given is
+ * a duplicate and is dropped.
+ */
+export class KeyPlan {
+  private readonly planned: Array<string | undefined>
+  private readonly count = new Map<string, number>()
+  private readonly given = new Set<string>()
+  /** Items sharing an id with another item. */
+  readonly sharedIds: number
+  /** Items dropped as duplicates so far. */
+  dropped = 0
+
+  constructor(idents: Ident[]) {
+    const idCount = new Map<string, number>()
+    for (const it of idents) if (it.id) idCount.set(it.id, (idCount.get(it.id) ?? 0) + 1)
+    let shared = 0
+    this.planned = idents.map((it) => {
+      if (it.id && idCount.get(it.id) === 1) return shortKey('g', it.id)
+      if (it.id) shared++
+      return it.canonicalUrl ? shortKey('u', it.canonicalUrl) : undefined
+    })
+    this.sharedIds = shared
+    for (const k of this.planned) if (k) this.count.set(k, (this.count.get(k) ?? 0) + 1)
   }
-  if (shared)
-    warnings.push(`${shared} items share an id with another item; keyed by link or content`)
-  // Second pass: links shared by several items (one URL for a whole feed) fall back to content.
-  const keyCount = new Map<string, number>()
-  for (const it of keyed) keyCount.set(it.key, (keyCount.get(it.key) ?? 0) + 1)
-  const seen = new Set<string>()
-  const out: ParsedItem[] = []
-  let dropped = 0
-  for (let k = 0; k < keyed.length; k++) {
-    const it = keyed[k]!
-    if (keyCount.get(it.key)! > 1 && !it.key.startsWith('h:')) it.key = contentKey(items[k]!)
-    if (seen.has(it.key)) {
-      dropped++
-      continue
+
+  /** The key of item `index` (read as `item`), or undefined when it duplicates one already given. */
+  key(index: number, item: KeylessItem): string | undefined {
+    const planned = this.planned[index]
+    const key = planned && this.count.get(planned) === 1 ? planned : contentKey(item)
+    if (this.given.has(key)) {
+      this.dropped++
+      return undefined
     }
-    seen.add(it.key)
-    out.push(it)
+    this.given.add(key)
+    return key
   }
-  if (dropped) warnings.push(`${dropped} duplicate items dropped`)
-  return out
+
+  /** The warnings a whole document's keys give. */
+  warnings(): string[] {
+    const out: string[] = []
+    if (this.sharedIds) {
+      out.push(`${this.sharedIds} items share an id with another item; keyed by link or content`)
+    }
+    if (this.dropped) out.push(`${this.dropped} duplicate items dropped`)
+    return out
+  }
+}
+
+/**
+ * A keyed item: the key is set and the publisher's raw id removed (it stays, resolved, as `guid`),
+ * in place — copying the item would read (and so compute) its lazy contentHtml.
+ */
+export function keyed(key: string, item: KeylessItem): ParsedItem {
+  const out = item as KeylessItem & { key?: string }
+  delete out.id
+  out.key = key
+  return out as ParsedItem
 }

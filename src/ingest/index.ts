@@ -1,6 +1,12 @@
 // The ingestion stage's public surface: fetch a feed politely, parse any feed format into the
 // canonical model, and find feeds on web pages. Other stages import from here only.
-export { parseFeed, type ParseOptions, type ParseResult } from './parse-feed'
+export {
+  openFeed,
+  parseFeed,
+  type OpenedFeed,
+  type ParseOptions,
+  type ParseResult,
+} from './parse-feed'
 export { ParseError } from './parse-error'
 export { FetchError } from './fetch-error'
 export {

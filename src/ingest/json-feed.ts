@@ -1,13 +1,14 @@
 // JSON Feed adapter: JSON Feed 1.0 and 1.1 (jsonfeed.org/version/1.1) into FeedMeta and items.
-// Every field is type-checked (a feed is untrusted JSON); content_html is reduced to text,
+// Every field is type-checked (a feed is untrusted JSON); content_html is reduced to text (and
+// kept sanitised as contentHtml),
 // content_text normalised. 1.1's `authors` and `language` are read, as is 1.0's `author`.
 // Not responsible for keys (identity.ts).
 import type { Enclosure, FeedFormat, FeedMeta } from '../model'
 import { parseDate } from './dates'
-import { excerpt, pushEnclosure, uniqueStrings } from './fields'
+import { bcp47, excerpt, pushEnclosure, resolveId, uniqueStrings, withContentHtml } from './fields'
 import { htmlToText, normalizeSpace } from './html-text'
-import type { KeylessItem } from './identity'
-import type { FeedRead } from './rss'
+import type { Ident, KeylessItem } from './identity'
+import { DateReader, type FeedRead } from './rss'
 import { canonicalizeUrl, resolveUrl } from './url'
 
 function str(v: unknown): string | undefined {
@@ -47,8 +48,9 @@ export function readJsonFeed(
   doc: Record<string, unknown>,
   format: FeedFormat,
   url: string,
+  contentLanguage?: string,
 ): FeedRead {
-  const counter = { bad: 0 }
+  const counter = new DateReader()
   const dateOf = (v: unknown) => {
     const s = str(v)
     if (s === undefined) return undefined
@@ -63,16 +65,28 @@ export function readJsonFeed(
   if (home) feed.link = home
   const description = str(doc.description)
   if (description) feed.description = normalizeSpace(description)
-  const lang = str(doc.language)
+  const lang = bcp47(str(doc.language) ?? contentLanguage)
   if (lang) feed.lang = lang
   const base = home ?? url
   const feedAuthor = authorOf(doc)
+  if (feedAuthor) feed.author = feedAuthor
+  const feedId = str(doc.feed_url)
+  if (feedId) feed.id = feedId
+  const image = resolveUrl(str(doc.icon) ?? str(doc.favicon), base)
+  if (image) feed.image = image
 
-  const items: KeylessItem[] = []
-  for (const raw of Array.isArray(doc.items) ? doc.items : []) {
+  const nodes: unknown[] = Array.isArray(doc.items) ? doc.items : []
+  const linkOf = (it: Record<string, unknown>) =>
+    resolveUrl(str(it.url) ?? str(it.external_url), base)
+  const idOf = (it: Record<string, unknown>) => {
+    const id = str(it.id)
+    return id && id.trim() ? id.trim() : undefined
+  }
+
+  const readItem = (raw: unknown): KeylessItem | undefined => {
     const it = obj(raw)
-    if (!it) continue
-    const link = resolveUrl(str(it.url) ?? str(it.external_url), base)
+    if (!it) return undefined
+    const link = linkOf(it)
     const html = str(it.content_html)
     const text = str(it.content_text)
     const content =
@@ -104,8 +118,13 @@ export function readJsonFeed(
       ),
       enclosures,
     }
-    const id = str(it.id)
-    if (id && id.trim()) item.id = id.trim()
+    if (html !== undefined && content)
+      withContentHtml(item, { text: content, html, base: link ?? base })
+    const id = idOf(it)
+    if (id) {
+      item.id = id
+      item.guid = resolveId(id, base)
+    }
     if (link) {
       item.url = link
       item.canonicalUrl = canonicalizeUrl(link)
@@ -116,9 +135,19 @@ export function readJsonFeed(
     if (published) item.published = published
     const updated = dateOf(it.date_modified)
     if (updated) item.updated = updated
-    const itemLang = str(it.language) ?? lang
+    const itemLang = bcp47(str(it.language)) ?? lang
     if (itemLang) item.lang = itemLang
-    items.push(item)
+    return item
   }
-  return { feed, items, badDates: counter.bad }
+  const ident = (raw: unknown): Ident => {
+    const it = obj(raw)
+    if (!it) return {}
+    const link = linkOf(it)
+    return { id: idOf(it), canonicalUrl: link ? canonicalizeUrl(link) : undefined }
+  }
+  const when = (raw: unknown): string | undefined => {
+    const it = obj(raw)
+    return it ? (parseDate(str(it.date_published)) ?? parseDate(str(it.date_modified))) : undefined
+  }
+  return { feed, nodes, item: readItem, ident, when, dates: counter }
 }

@@ -8,13 +8,14 @@ import type { FeedFormat, FeedMeta, ParsedItem } from '../model'
 import { atomStopNodes, readAtom } from './atom'
 import { decodeBody } from './encoding'
 import type { ReadContext } from './fields'
-import { assignKeys } from './identity'
+import { keyed, KeyPlan } from './identity'
 import { jsonFeedFormat, readJsonFeed } from './json-feed'
 import { MAX_FEED_BYTES } from './limits'
 import { ParseError } from './parse-error'
 import { readRss, rssStopNodes, type FeedRead } from './rss'
 import {
   findStarts,
+  first,
   isObject,
   MAX_DEPTH,
   Names,
@@ -35,6 +36,10 @@ export interface ParseOptions {
   /** The URL the body came from: the last base for relative links, and context for errors. */
   url: string
   contentType?: string
+  /** The Content-Language response header: the feed's language when the feed names none. */
+  contentLanguage?: string
+  /** The Content-Location response header: the base for relative links before `url`. */
+  contentLocation?: string
 }
 
 /** How one XML dialect is laid out: where items live and which elements are read raw. */
@@ -74,14 +79,20 @@ function positionOf(text: string, needle: string): { line: number; column: numbe
   return { line, column: at - lineStart + 1 }
 }
 
+/**
+ * A root element name fit to quote in an error: plainly a name (and closed later in the body, so
+ * the body is markup, not bytes that happen to hold a `<`).
+ */
+const QUOTABLE_NAME = /^[A-Za-z][A-Za-z0-9._-]{1,31}(?::[A-Za-z][A-Za-z0-9._-]{0,31})?$/
+
 function detectDialect(prep: Prepared, url: string, original: string): Dialect {
   const colon = prep.rootName.indexOf(':')
   const prefix = colon === -1 ? '' : prep.rootName.slice(0, colon)
-  const local = colon === -1 ? prep.rootName : prep.rootName.slice(colon + 1)
+  const local = (colon === -1 ? prep.rootName : prep.rootName.slice(colon + 1)).toLowerCase()
   const rootNs = Names.known(prep.declared.get(prefix))
   const version = /\sversion\s*=\s*["']([^"']*)["']/.exec(prep.rootTag)?.[1]
   if (local === 'rss') return { format: rssFormat(version), ns: undefined, kind: 'rss' }
-  if (local === 'RDF' || rootNs === 'rdf') {
+  if (local === 'rdf' || rootNs === 'rdf') {
     const default090 = [...prep.declared.values()].some((u) => Names.known(u) === 'rss090')
     return default090
       ? { format: 'rss090', ns: 'rss090', kind: 'rdf' }
@@ -93,34 +104,41 @@ function detectDialect(prep: Prepared, url: string, original: string): Dialect {
       : { format: 'atom10', ns: 'atom', kind: 'atom' }
   }
   const position = positionOf(original, '<' + prep.rootName)
-  if (local.toLowerCase() === 'html') {
+  if (local === 'html') {
     throw new ParseError('an HTML page, not a feed (look for feeds with discoverFeeds)', url, {
       position,
     })
   }
-  throw new ParseError(`unknown root element <${prep.rootName}>: not RSS, RDF or Atom`, url, {
-    position,
-  })
+  // The name is quoted only when it is plainly one: bytes that are not a feed must give the same
+  // message on every poll (a changing error text costs a KV write each time).
+  const named =
+    QUOTABLE_NAME.test(prep.rootName) && prep.text.includes(`</${prep.rootName}>`)
+      ? ` <${prep.rootName}>`
+      : ''
+  throw new ParseError(`unknown root element${named}: not RSS, RDF or Atom`, url, { position })
 }
 
-function qualify(prep: Prepared, dialect: Dialect): Names {
-  const names = new Names(prep.declared)
-  const colon = prep.rootName.indexOf(':')
-  const rootPrefix = colon === -1 ? '' : prep.rootName.slice(0, colon)
-  if (dialect.kind === 'atom' && dialect.ns) names.bindIfMissing(dialect.ns, rootPrefix)
-  if (dialect.kind === 'rdf' && dialect.ns) names.bindIfMissing(dialect.ns, '')
-  return names
-}
-
-/** Where items are and how to close a document cut short after one. */
-function layout(prep: Prepared, names: Names, dialect: Dialect) {
-  const el = (local: string) => (dialect.ns ? names.q(dialect.ns, local) : local)
+/**
+ * Where items are and how to close a document cut short after one, as written in the text (the
+ * prefix the root declared for the format's namespace, if any): used on raw text before parsing.
+ */
+function layout(prep: Prepared, dialect: Dialect) {
+  let prefix = ''
+  if (dialect.ns) {
+    for (const [p, uri] of prep.declared) {
+      if (Names.known(uri) === dialect.ns) {
+        prefix = p
+        if (p === '') break
+      }
+    }
+  }
+  const el = (local: string) => (prefix ? `${prefix}:${local}` : local)
   const item = dialect.kind === 'atom' ? el('entry') : el('item')
   const closers =
     dialect.kind === 'rss' && prep.text.includes('<' + el('channel'))
       ? `</${el('channel')}></${prep.rootName}>`
       : `</${prep.rootName}>`
-  return { el, item, closers }
+  return { item, closers }
 }
 
 /** Cut a document that ends early after its last complete item and close it. */
@@ -153,27 +171,31 @@ function parseXmlFeed(text: string, url: string, warnings: string[], ctx: ReadCo
   const prep = prepareXml(text, warnings)
   if (!prep) throw new ParseError('no XML element found: not a feed', url)
   const dialect = detectDialect(prep, url, text)
-  const names = qualify(prep, dialect)
-  const lay = layout(prep, names, dialect)
-  const stop =
-    dialect.kind === 'atom'
-      ? atomStopNodes(names, dialect.ns!)
-      : rssStopNodes(names, dialect.kind === 'rdf' ? dialect.ns : undefined)
+  const names = new Names(dialect.ns)
+  const lay = layout(prep, dialect)
+  const stop = dialect.kind === 'atom' ? atomStopNodes(names) : rssStopNodes(names)
 
   if (prep.text.lastIndexOf(`</${prep.rootName}`) === -1) {
     prep.text = repairTruncated(prep.text, lay.item, lay.closers, warnings)
   }
   const stats: TreeStats = { misnested: 0, stray: 0, unclosed: 0, tooDeep: 0 }
-  const tree = parseXml(prep.text, stop, lay.item, stats)
+  const itemName = names.el(dialect.kind === 'atom' ? 'entry' : 'item')
+  const colon = prep.rootName.indexOf(':')
+  const ownUri = prep.declared.get(colon === -1 ? '' : prep.rootName.slice(0, colon))
+  const tree = parseXml(prep.text, dialect.ns, ownUri, stop, itemName, stats)
   treeWarnings(stats, warnings)
-  const r = tree[prep.rootName]
-  const root = isObject(r) ? r : {}
+  let root: Record<string, unknown> = {}
+  for (const k in tree) {
+    const r = first(tree[k])
+    if (isObject(r)) root = r
+    break
+  }
   return dialect.kind === 'atom'
-    ? readAtom(root, names, dialect.format, dialect.ns!, ctx)
-    : readRss(root, names, dialect.format, dialect.kind === 'rdf' ? dialect.ns : undefined, ctx)
+    ? readAtom(root, names, dialect.format, ctx)
+    : readRss(root, names, dialect.format, ctx)
 }
 
-function parseJsonFeed(text: string, url: string): FeedRead {
+function parseJsonFeed(text: string, url: string, contentLanguage?: string): FeedRead {
   let doc: unknown
   try {
     doc = JSON.parse(text)
@@ -182,14 +204,53 @@ function parseJsonFeed(text: string, url: string): FeedRead {
   }
   const format = jsonFeedFormat(doc)
   if (!format) throw new ParseError('JSON that is not a JSON Feed', url)
-  return readJsonFeed(doc as Record<string, unknown>, format, url)
+  return readJsonFeed(doc as Record<string, unknown>, format, url, contentLanguage)
 }
 
 /**
- * Parse a feed body. `url` is where it came from (base for relative links); `contentType` is the
- * response header (charset). Throws ParseError when the body is not a readable feed.
+ * Why a body that parsed to zero items is not simply an empty feed, or undefined when it is one
+ * (no item or entry start tag anywhere in it). Never a silent empty: the status shows the reason.
  */
-export function parseFeed(body: Uint8Array | string, opts: ParseOptions): ParseResult {
+function emptyReason(text: string, format: FeedFormat): string | undefined {
+  if (format === 'json10' || format === 'json11') {
+    return /"items"\s*:\s*\[\s*[^\s\]]/.test(text)
+      ? 'the items array holds no readable item objects'
+      : undefined
+  }
+  const m = /<(?:[A-Za-z_][\w.-]*:)?(item|entry)[\s>/]/i.exec(text)
+  if (!m) return undefined
+  return `the document has <${m[1]!.toLowerCase()}> elements but none where ${format} keeps them`
+}
+
+/** A feed opened for reading item by item (see openFeed). */
+export interface OpenedFeed {
+  feed: FeedMeta
+  /** Item elements in the document (items() may yield fewer: duplicates are dropped). */
+  count: number
+  /** The document lists its items oldest first (by the dates of its first and last items). */
+  oldestFirst: boolean
+  /**
+   * Warnings: those of decoding and repairs at once; those of entities, dates, keys and an empty
+   * result are added when items() has run to its end.
+   */
+  warnings: string[]
+  /**
+   * The items one at a time, newest first (document order, reversed when the document is oldest
+   * first), each keyed exactly as parseFeed keys it. Stop at any point — e.g. at the first key
+   * already seen: only the items read cost their text, HTML and dates.
+   * Iterate once: each item's subtree is released as it is read.
+   */
+  items(): Generator<ParsedItem, void, undefined>
+}
+
+interface Opened {
+  read: FeedRead
+  text: string
+  warnings: string[]
+  ctx: ReadContext
+}
+
+function open(body: Uint8Array | string, opts: ParseOptions): Opened {
   const { url } = opts
   const size = typeof body === 'string' ? body.length : body.byteLength
   if (size > MAX_FEED_BYTES) {
@@ -202,10 +263,73 @@ export function parseFeed(body: Uint8Array | string, opts: ParseOptions): ParseR
   while (i < text.length && text.charCodeAt(i) <= 32) i++
   if (i === text.length) throw new ParseError('empty body', url)
   const ctx: ReadContext = { url, warnings, entities: { bare: false } }
-  const c = text.charCodeAt(i)
-  const read = c === 123 /* { */ ? parseJsonFeed(text, url) : parseXmlFeed(text, url, warnings, ctx)
-  if (ctx.entities.bare) warnings.push('unescaped & in text read as a literal &')
-  if (read.badDates) warnings.push(`${read.badDates} unreadable date(s) left out`)
-  const items = assignKeys(read.items, warnings)
-  return { feed: read.feed, items, warnings }
+  if (opts.contentLanguage) ctx.contentLanguage = opts.contentLanguage
+  if (opts.contentLocation) ctx.contentLocation = opts.contentLocation
+  const read =
+    text.charCodeAt(i) === 123 /* { */
+      ? parseJsonFeed(text, url, opts.contentLanguage)
+      : parseXmlFeed(text, url, warnings, ctx)
+  return { read, text, warnings, ctx }
+}
+
+/** Key and yield the items at `order` (indexes into the document's item nodes), then warn. */
+function* keyedItems(o: Opened, order: number[]): Generator<ParsedItem, void, undefined> {
+  const { read, warnings } = o
+  const plan = new KeyPlan(read.nodes.map((n) => read.ident(n)))
+  let yielded = 0
+  for (const index of order) {
+    const item = read.item(read.nodes[index])
+    read.nodes[index] = undefined // its subtree is garbage once read: only one item's is live
+    if (!item) continue
+    const key = plan.key(index, item)
+    if (key === undefined) continue
+    yielded++
+    yield keyed(key, item)
+  }
+  if (o.ctx.entities.bare) warnings.push('unescaped & in text read as a literal &')
+  if (read.dates.bad) warnings.push(`${read.dates.bad} unreadable date(s) left out`)
+  warnings.push(...plan.warnings())
+  if (yielded === 0) {
+    const why = emptyReason(o.text, read.feed.format)
+    if (why) warnings.push(`no items read: ${why}`)
+  }
+}
+
+/**
+ * Open a feed body for reading item by item, newest first, so a caller can stop at the first item
+ * it has already seen: the document is decoded and its tree built (element values are slices of
+ * the text, so the tree is small), but each item's text, HTML, dates and key cost only when it is
+ * reached. Same options and errors as parseFeed.
+ */
+export function openFeed(body: Uint8Array | string, opts: ParseOptions): OpenedFeed {
+  const o = open(body, opts)
+  const { nodes } = o.read
+  const first = nodes.length > 1 ? o.read.when(nodes[0]) : undefined
+  const last = nodes.length > 1 ? o.read.when(nodes[nodes.length - 1]) : undefined
+  const oldestFirst = first !== undefined && last !== undefined && last > first
+  const order = nodes.map((_, i) => i)
+  if (oldestFirst) order.reverse()
+  return {
+    feed: o.read.feed,
+    count: nodes.length,
+    oldestFirst,
+    warnings: o.warnings,
+    items: () => keyedItems(o, order),
+  }
+}
+
+/**
+ * Parse a feed body whole: every item, in document order. `url` is where it came from (base for
+ * relative links); `contentType` is the response header (charset). Throws ParseError when the
+ * body is not a readable feed.
+ */
+export function parseFeed(body: Uint8Array | string, opts: ParseOptions): ParseResult {
+  const o = open(body, opts)
+  const items = [
+    ...keyedItems(
+      o,
+      o.read.nodes.map((_, i) => i),
+    ),
+  ]
+  return { feed: o.read.feed, items, warnings: o.warnings }
 }

@@ -5,18 +5,32 @@
 // a close tag pops back to its matching open element (mis-nesting), a stray close tag is ignored,
 // an item opened inside an unclosed item closes the first one, and elements still open at the end
 // are closed. Raw-text ("stop") elements such as description and content:encoded are returned as
-// their markup, unparsed. Not responsible for repairs done on the text first (xml.ts), namespaces
-// (names are kept as written) or entities (left as written: decoded later, never expanded).
+// their markup, unparsed. Names are kept as written unless a NameResolver is given: then each
+// element name is replaced by the resolver's canonical form (namespaces by URI, case folded; see
+// xml.ts), with xmlns declarations on any element taken into account for it and its descendants.
+// Not responsible for repairs done on the text first (xml.ts) or entities (left as written:
+// decoded later, never expanded).
 // Safety: nothing is expanded, so work and memory are linear in the input; nesting beyond
 // `maxDepth` is flattened (no recursion anywhere, no stack growth); element objects have no
 // prototype, so names like `__proto__` are plain keys.
 
+/** Element names → canonical names, scoped by xmlns declarations. */
+export interface NameResolver {
+  /** The canonical name of an element name as written, under the declarations in scope. */
+  name(raw: string): string
+  /** An element's attributes declare namespaces: they apply until the matching `leave`. */
+  enter(attrs: Record<string, unknown>): void
+  leave(): void
+}
+
 export interface TreeOptions {
-  /** Elements whose content is returned raw (markup as written). */
+  /** Elements whose content is returned raw (markup as written); names as the resolver gives. */
   stop: Set<string>
   /** Elements that never nest in themselves (item, entry): a new one closes an open one. */
   noSelfNesting: Set<string>
   maxDepth: number
+  /** Without one, names are kept exactly as written (the shape fast-xml-parser gives). */
+  names?: NameResolver
 }
 
 export interface TreeStats {
@@ -34,8 +48,12 @@ type Obj = Record<string, unknown>
 
 interface Frame {
   name: string
+  /** The name as written (searched for in raw text). */
+  raw: string
   obj: Obj | undefined
   text: string
+  /** This element declared namespaces: leave their scope when it closes. */
+  scoped: boolean
 }
 
 function add(parent: Obj, name: string, value: unknown): void {
@@ -66,7 +84,11 @@ function valueOf(frame: Frame): unknown {
  * Parse attributes from `s` between `from` and the tag's end; returns the index of the closing `>`
  * (quote-aware) or -1 when the tag never ends.
  */
-function readAttributes(s: string, from: number, into: { obj: Obj | undefined }): number {
+function readAttributes(
+  s: string,
+  from: number,
+  into: { obj: Obj | undefined; xmlns: boolean },
+): number {
   const n = s.length
   let i = from
   for (;;) {
@@ -109,6 +131,7 @@ function readAttributes(s: string, from: number, into: { obj: Obj | undefined })
     if (name !== '') {
       if (into.obj === undefined) into.obj = Object.create(null) as Obj
       into.obj['@_' + name] = value
+      if (name.startsWith('xmlns')) into.xmlns = true
     }
   }
 }
@@ -175,8 +198,9 @@ function rawEnd(s: string, name: string, from: number, parent: string): [number,
 /** Build the tree of `s`. Never throws; `stats` counts what was repaired. */
 export function buildTree(s: string, opts: TreeOptions, stats: TreeStats): Obj {
   const doc = Object.create(null) as Obj
-  const stack: Frame[] = [{ name: '', obj: doc, text: '' }]
+  const stack: Frame[] = [{ name: '', raw: '', obj: doc, text: '', scoped: false }]
   const n = s.length
+  const names = opts.names
   let i = 0
   const close = (depth: number): void => {
     while (stack.length - 1 >= depth) {
@@ -184,6 +208,7 @@ export function buildTree(s: string, opts: TreeOptions, stats: TreeStats): Obj {
       const parent = stack[stack.length - 1]!
       if (parent.obj === undefined) parent.obj = Object.create(null) as Obj
       add(parent.obj, f.name, valueOf(f))
+      if (f.scoped) names!.leave()
     }
   }
   while (i < n) {
@@ -200,7 +225,7 @@ export function buildTree(s: string, opts: TreeOptions, stats: TreeStats): Obj {
       const end = gt === -1 ? n : gt
       let nameEnd = lt + 2
       while (nameEnd < end && !isSpace(s.charCodeAt(nameEnd))) nameEnd++
-      const name = s.slice(lt + 2, nameEnd)
+      const name = names ? names.name(s.slice(lt + 2, nameEnd)) : s.slice(lt + 2, nameEnd)
       i = end + 1
       let k = stack.length - 1
       while (k > 0 && stack[k]!.name !== name) k--
@@ -232,13 +257,13 @@ export function buildTree(s: string, opts: TreeOptions, stats: TreeStats): Obj {
         if (d === 62 || d === 47 || isSpace(d)) break
         j++
       }
-      const name = s.slice(lt + 1, j)
-      if (name === '' || !isNameStart(c)) {
+      const raw = s.slice(lt + 1, j)
+      if (raw === '' || !isNameStart(c)) {
         top.text += '<' // a literal `<` in text (`a < b`, `3<4`): keep it
         i = lt + 1
         continue
       }
-      const into: { obj: Obj | undefined } = { obj: undefined }
+      const into: { obj: Obj | undefined; xmlns: boolean } = { obj: undefined, xmlns: false }
       const gt = s.charCodeAt(j) === 62 ? j : readAttributes(s, j, into)
       if (gt === -1) {
         i = n // a start tag cut off by the end of the document
@@ -250,6 +275,10 @@ export function buildTree(s: string, opts: TreeOptions, stats: TreeStats): Obj {
         stats.tooDeep++
         continue
       }
+      // The element's own declarations apply to its name (`<p0:entry xmlns:p0="…Atom">`).
+      const scoped = names !== undefined && into.xmlns
+      if (scoped) names.enter(into.obj!)
+      const name = names ? names.name(raw) : raw
       if (opts.noSelfNesting.has(name)) {
         let k = stack.length - 1
         while (k > 0 && stack[k]!.name !== name) k--
@@ -262,18 +291,20 @@ export function buildTree(s: string, opts: TreeOptions, stats: TreeStats): Obj {
       if (selfClosing) {
         if (parent.obj === undefined) parent.obj = Object.create(null) as Obj
         add(parent.obj, name, into.obj ?? '')
+        if (scoped) names.leave()
       } else if (opts.stop.has(name)) {
-        const [contentEnd, resume, closed] = rawEnd(s, name, i, parent.name)
+        const [contentEnd, resume, closed] = rawEnd(s, raw, i, parent.raw)
+        if (scoped) names.leave()
         if (!closed) stats.unclosed++
-        const raw = s.slice(i, contentEnd)
+        const content = s.slice(i, contentEnd)
         if (parent.obj === undefined) parent.obj = Object.create(null) as Obj
         if (into.obj) {
-          into.obj['#text'] = raw
+          into.obj['#text'] = content
           add(parent.obj, name, into.obj)
-        } else add(parent.obj, name, raw)
+        } else add(parent.obj, name, content)
         i = resume
       } else {
-        stack.push({ name, obj: into.obj, text: '' })
+        stack.push({ name, raw, obj: into.obj, text: '', scoped })
       }
     }
   }

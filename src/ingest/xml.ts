@@ -9,7 +9,7 @@
 // Follows XML 1.0 (5th ed.) and Namespaces in XML 1.0 where feeds allow it, and recovers where
 // they do not.
 import { decodeEntities, type EntityReport } from './entities'
-import { buildTree, type TreeStats } from './xml-tree'
+import { buildTree, type NameResolver, type TreeStats } from './xml-tree'
 
 /** Namespace URIs the adapters read, by the conventional prefix. */
 export const NS = {
@@ -20,9 +20,11 @@ export const NS = {
   rss090: 'http://my.netscape.com/rdf/simple/0.9/',
   content: 'http://purl.org/rss/1.0/modules/content/',
   dc: 'http://purl.org/dc/elements/1.1/',
+  dcterms: 'http://purl.org/dc/terms/',
   media: 'http://search.yahoo.com/mrss/',
   itunes: 'http://www.itunes.com/dtds/podcast-1.0.dtd',
   feedburner: 'http://rssnamespace.org/feedburner/ext/1.0',
+  xhtml: 'http://www.w3.org/1999/xhtml',
 } as const
 export type NsKey = keyof typeof NS
 
@@ -35,42 +37,119 @@ export const MAX_DEPTH = 128
 const CONTROL = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/g
 const XMLNS = /\sxmlns(?::([A-Za-z_][\w.-]*))?\s*=\s*(?:"([^"]*)"|'([^']*)')/g
 
+/** Namespace URIs compare case-insensitively, without a trailing slash, http and https alike. */
 function normalizeNs(uri: string): string {
-  const u = uri.trim().toLowerCase()
+  const u = uri
+    .trim()
+    .toLowerCase()
+    .replace(/^https:/, 'http:')
   return u.endsWith('/') ? u.slice(0, -1) : u
 }
 const KNOWN = new Map<string, NsKey>(
   (Object.keys(NS) as NsKey[]).map((k) => [normalizeNs(NS[k]), k]),
 )
-// Spellings seen in the wild for the same namespaces.
-KNOWN.set('http://search.yahoo.com/mrss', 'media')
-KNOWN.set('http://www.w3.org/2005/atom', 'atom')
+const KEYS = new Set<string>(Object.keys(NS))
 
-/** Qualified names for (namespace, local name) as this document spells them. */
+/**
+ * Canonical element names, as the adapters look them up: the format's own namespace unprefixed,
+ * every other known namespace under its conventional prefix (`dc:creator`, whatever prefix the
+ * document bound to the Dublin Core URI), unknown prefixes as written; local names lower-cased,
+ * since feeds in the wild vary (`<TiTlE>`, `<pubdate>`).
+ */
 export class Names {
-  private readonly prefix = new Map<NsKey, string>()
+  constructor(
+    /** The namespace of the format's own elements; undefined for RSS 0.9x/2.0. */
+    readonly own: NsKey | undefined,
+  ) {}
 
-  constructor(declared: Map<string, string>) {
-    for (const [prefix, uri] of declared) {
-      const key = KNOWN.get(normalizeNs(uri))
-      if (key && !this.prefix.has(key)) this.prefix.set(key, prefix)
-    }
-  }
+  private readonly memo = new Map<string, Map<string, string>>()
 
-  /** The qualified name of `local` in `ns`: the declared prefix, else the conventional one. */
+  /** The canonical name of `local` in `ns` (memoised: adapters ask for the same few per item). */
   q(ns: NsKey, local: string): string {
-    const p = this.prefix.get(ns) ?? ns
-    return p === '' ? local : `${p}:${local}`
+    let byLocal = this.memo.get(ns)
+    if (byLocal === undefined) this.memo.set(ns, (byLocal = new Map()))
+    let name = byLocal.get(local)
+    if (name === undefined) {
+      const l = local.toLowerCase()
+      name = ns === this.own ? l : `${ns}:${l}`
+      byLocal.set(local, name)
+    }
+    return name
   }
 
-  /** Use `prefix` for `ns` unless the document declared one (the root's own namespace). */
-  bindIfMissing(ns: NsKey, prefix: string): void {
-    if (!this.prefix.has(ns)) this.prefix.set(ns, prefix)
+  private readonly ownMemo = new Map<string, string>()
+
+  /** The canonical name of one of the format's own elements. */
+  el(local: string): string {
+    if (this.own !== undefined) return this.q(this.own, local)
+    let name = this.ownMemo.get(local)
+    if (name === undefined) this.ownMemo.set(local, (name = local.toLowerCase()))
+    return name
   }
 
   /** The namespace a declared URI stands for, if the adapters know it. */
   static known(uri: string | undefined): NsKey | undefined {
     return uri === undefined ? undefined : KNOWN.get(normalizeNs(uri))
+  }
+}
+
+/**
+ * Resolves element names as written to Names' canonical form while the tree is built, with the
+ * xmlns declarations in scope wherever they are made (root, channel, item, a single element). A
+ * prefix nobody declared that is one of the conventional ones (`dc:`, `media:`) means that
+ * namespace. Unprefixed names are the format's own. Results are cached until the declarations in
+ * scope change.
+ */
+export class NsResolver implements NameResolver {
+  private bindings = new Map<string, string>()
+  private readonly saved: Array<Map<string, string>> = []
+  private readonly cache = new Map<string, string>()
+
+  constructor(
+    private readonly own: NsKey | undefined,
+    /** The root element's namespace URI as declared: its prefix means the format's own elements. */
+    private readonly ownUri?: string,
+  ) {}
+
+  enter(attrs: Record<string, unknown>): void {
+    this.saved.push(this.bindings)
+    this.bindings = new Map(this.bindings)
+    for (const k in attrs) {
+      if (!k.startsWith('@_xmlns')) continue
+      const v = attrs[k]
+      if (typeof v !== 'string') continue
+      if (k === '@_xmlns') this.bindings.set('', decodeEntities(v))
+      else if (k.charCodeAt(7) === 58 /* : */) this.bindings.set(k.slice(8), decodeEntities(v))
+    }
+    this.cache.clear()
+  }
+
+  leave(): void {
+    this.bindings = this.saved.pop() ?? new Map()
+    this.cache.clear()
+  }
+
+  name(raw: string): string {
+    let out = this.cache.get(raw)
+    if (out === undefined) {
+      out = this.resolve(raw)
+      this.cache.set(raw, out)
+    }
+    return out
+  }
+
+  private resolve(raw: string): string {
+    const colon = raw.indexOf(':')
+    if (colon === -1) return raw.toLowerCase()
+    const prefix = raw.slice(0, colon)
+    const local = raw.slice(colon + 1).toLowerCase()
+    const uri = this.bindings.get(prefix)
+    if (uri !== undefined && uri === this.ownUri) return local
+    const lower = prefix.toLowerCase()
+    const key =
+      uri !== undefined ? Names.known(uri) : KEYS.has(lower) ? (lower as NsKey) : undefined
+    if (key === undefined) return `${lower}:${local}`
+    return key === this.own ? local : `${key}:${local}`
   }
 }
 
@@ -159,16 +238,26 @@ export function prepareXml(input: string, warnings: string[]): Prepared | undefi
   return { text, rootAt: i, rootName, rootTag, declared }
 }
 
-/** Parse prepared XML into the tree the adapters read (see xml-tree.ts); never throws. */
+/**
+ * Parse prepared XML into the tree the adapters read (see xml-tree.ts), element names in Names'
+ * canonical form for a format whose own namespace is `own`; never throws.
+ */
 export function parseXml(
   text: string,
+  own: NsKey | undefined,
+  ownUri: string | undefined,
   stopNodes: string[],
   itemName: string,
   stats: TreeStats,
 ): Record<string, unknown> {
   return buildTree(
     text,
-    { stop: new Set(stopNodes), noSelfNesting: new Set([itemName]), maxDepth: MAX_DEPTH },
+    {
+      stop: new Set(stopNodes),
+      noSelfNesting: new Set([itemName]),
+      maxDepth: MAX_DEPTH,
+      names: new NsResolver(own, ownUri),
+    },
     stats,
   )
 }

@@ -29,6 +29,10 @@ describe('encodings', () => {
     ['Shift_JIS', 'shift_jis', '93 FA 96 7B 8C EA', '日本語'],
     ['GB18030', 'gb18030', 'D6 D0 CE C4', '中文'],
     ['GBK label', 'gbk', 'D6 D0 CE C4', '中文'],
+    ['Big5', 'big5', 'A4 A4 A4 E5', '中文'],
+    ['EUC-JP', 'euc-jp', 'C6 FC CB DC', '日本'],
+    ['EUC-KR', 'euc-kr', 'C7 D1 B1 B9', '한국'],
+    ['KOI8-R', 'koi8-r', 'EE CF D7 CF D3 D4 C9', 'Новости'],
   ])('reads multi-byte %s', (_name, label, titleHex, title) => {
     const bytes = concat(
       `<?xml version="1.0" encoding="${label}"?><rss><channel><title>`,
@@ -71,11 +75,45 @@ describe('encodings', () => {
     expect(r.warnings[0]).toMatch(/valid UTF-8, read as UTF-8/)
   })
 
-  it('falls back to windows-1252 for bytes that are not UTF-8 under a UTF-8 label', () => {
-    const bytes = encodeSingleByte(feed(' encoding="utf-8"', 'Café'), 'windows-1252')
+  it('detects windows-1252 for Latin text that is not UTF-8 under a UTF-8 label', () => {
+    const text = 'Le café est fermé à l’heure où les élèves arrivent. Déjà vu, très bien.'
+    const bytes = encodeSingleByte(feed(' encoding="utf-8"', text), 'windows-1252')
     const r = parseFeed(bytes, { url })
-    expect(r.feed.title).toBe('Café')
-    expect(r.warnings).toContain('bytes are not valid UTF-8; read as windows-1252')
+    expect(r.feed.title).toBe(text)
+    expect(r.warnings).toContain(
+      'bytes are not valid UTF-8; detected windows-1252 from the bytes and read as it',
+    )
+  })
+
+  it.each([
+    ['windows-1251', 'utf-8'],
+    ['koi8-r', 'utf-8'],
+    ['windows-1251', 'shift_jis'],
+  ])('detects Russian in %s served as %s, and says so', (real, label) => {
+    const title = 'Атака в Белгороде: власти сообщили о новых ударах по городу и области'
+    const body =
+      `<?xml version="1.0" encoding="${label}"?><rss version="2.0"><channel><title>${title}</title>` +
+      `<item><title>Белгородская область</title><description>Губернатор заявил, что ` +
+      `обстрелы продолжаются, жители спускаются в укрытия.</description></item></channel></rss>`
+    const r = parseFeed(encodeSingleByte(body, real), { url })
+    expect(r.feed.title).toBe(title)
+    expect(r.items[0]!.title).toBe('Белгородская область')
+    expect(r.warnings).toContain(
+      `bytes are not valid ${label === 'utf-8' ? 'UTF-8' : label}; detected ${real} from the bytes and read as it`,
+    )
+  })
+
+  it.each([
+    ['iso-8859-1', '92', '’'],
+    ['us-ascii', '93 41 94', '“A”'],
+    ['latin1', '80', '€'],
+  ])('decodes a %s label as windows-1252 (WHATWG)', (label, titleHex, title) => {
+    const bytes = concat(
+      `<?xml version="1.0" encoding="${label}"?><rss><channel><title>`,
+      hex(titleHex),
+      '</title></channel></rss>',
+    )
+    expect(parseFeed(bytes, { url }).feed.title).toBe(title)
   })
 
   it('ignores an unknown label with a warning and reads UTF-8', () => {

@@ -1,7 +1,7 @@
 // The fetcher against a real HTTP server on loopback (test/support/loopback-server.ts): conditional
 // requests, redirects, Retry-After, compression, size limits, timeouts, headers and schemes.
 import { describe, expect, it } from 'vitest'
-import { FetchError, fetchFeed, USER_AGENT, type FetchResult } from '../../src/ingest'
+import { FetchError, fetchFeed, parseFeed, USER_AGENT, type FetchResult } from '../../src/ingest'
 import { loopbackUrl, received, script } from '../support/loopback'
 
 const P = '/ingest-fetch'
@@ -21,6 +21,23 @@ async function fetchError(promise: Promise<unknown>): Promise<FetchError> {
 }
 
 describe('fetchFeed', () => {
+  it('passes Content-Language and an absolute Content-Location on to parseFeed', async () => {
+    const url = await script(`${P}/lang.xml`, {
+      body:
+        '<rss version="2.0"><channel><title>L</title>' +
+        '<item><guid>1</guid><title>t</title><link>story/1</link></item></channel></rss>',
+      headers: { 'content-language': 'de_AT', 'content-location': '/ingest-fetch/feeds/main.xml' },
+    })
+    const r = await fetchFeed({ url }, deps)
+    if (r.kind !== 'ok') throw new Error('expected a body')
+    const base = new URL(url)
+    expect(r.contentLanguage).toBe('de_AT')
+    expect(r.contentLocation).toBe(`${base.origin}/ingest-fetch/feeds/main.xml`)
+    const parsed = parseFeed(r.body, r)
+    expect(parsed.feed.lang).toBe('de-AT')
+    expect(parsed.items[0]!.url).toBe(`${base.origin}/ingest-fetch/feeds/story/1`)
+  })
+
   it('gets a feed with its validators, content type and cache hints, as Feedwatch', async () => {
     const url = await script(`${P}/ok.xml`, {
       body: RSS,

@@ -250,6 +250,15 @@ describe('Atom', () => {
 })
 
 describe('JSON Feed', () => {
+  it('warns when a JSON Feed items array holds nothing readable (never a silent empty)', () => {
+    const r = parse('{"version":"https://jsonfeed.org/version/1.1","title":"J","items":[1,"two"]}')
+    expect(r.items).toEqual([])
+    expect(r.warnings).toEqual(['no items read: the items array holds no readable item objects'])
+    expect(
+      parse('{"version":"https://jsonfeed.org/version/1.1","title":"J","items":[]}').warnings,
+    ).toEqual([])
+  })
+
   it('reads JSON Feed 1.1', () => {
     const r = parse(json11, 'https://json.example.org/feed.json')
     expect(r.feed).toEqual({
@@ -257,6 +266,8 @@ describe('JSON Feed', () => {
       title: 'JSON Blog',
       link: 'https://json.example.org/',
       lang: 'en',
+      author: 'Feed Author',
+      id: 'https://json.example.org/feed.json',
     })
     expect(r.items[0]).toMatchObject({
       key: 'g:1',

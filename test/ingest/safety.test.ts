@@ -1,6 +1,7 @@
 // Safety: hostile documents cost no memory or CPU to speak of and never reach the network.
 import { describe, expect, it } from 'vitest'
 import { MAX_FEED_BYTES, ParseError, parseFeed } from '../../src/ingest'
+import { prng } from '../support/prng'
 
 const url = 'https://evil.example/feed'
 
@@ -94,5 +95,37 @@ describe('safety', () => {
       const r = timed(() => parseFeed(body, { url }))
       expect(r.ms).toBeLessThan(1000)
     }
+  })
+})
+
+describe('stable error texts', () => {
+  // A feed serving random bytes must fail with the same message on every poll: the status keeps
+  // the last error, and a message that embedded the bytes changed each time and cost a KV write.
+  const STABLE = [
+    'unknown root element: not RSS, RDF or Atom (https://evil.example/feed)',
+    'no XML element found: not a feed (https://evil.example/feed)',
+    'invalid JSON (https://evil.example/feed)',
+  ]
+
+  it('gives random bytes one of a few fixed messages, never the bytes themselves', () => {
+    const random = prng(9)
+    const messages = new Set<string>()
+    for (let n = 0; n < 200; n++) {
+      const body = new Uint8Array(200 + Math.floor(random() * 2000))
+      for (let i = 0; i < body.length; i++) body[i] = Math.floor(random() * 256)
+      if (n % 2 === 0) body[Math.floor(random() * 50)] = 0x3c // a `<` early on, as bytes often have
+      const r = timed(() => parseFeed(body, { url }))
+      expect(r.error).toBeInstanceOf(ParseError)
+      messages.add((r.error as ParseError).message)
+    }
+    expect([...messages].every((m) => STABLE.includes(m))).toBe(true)
+    expect(messages.size).toBeGreaterThanOrEqual(2)
+  })
+
+  it('still names a real, well-formed root element that is not a feed', () => {
+    const r = timed(() => parseFeed('<?xml version="1.0"?><svg><g/></svg>', { url }))
+    expect((r.error as ParseError).message).toBe(
+      'unknown root element <svg>: not RSS, RDF or Atom (https://evil.example/feed)',
+    )
   })
 })

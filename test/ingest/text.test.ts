@@ -1,7 +1,7 @@
 // Entities and HTML → text: every named and numeric reference decoded, markup reduced to words.
 import { describe, expect, it } from 'vitest'
 import { htmlToText } from '../../src/ingest'
-import { decodeEntities, lookupEntity, NAMED_ENTITY_COUNT } from '../../src/ingest/entities'
+import { decodeEntities, lookupEntity } from '../../src/ingest/entities'
 import { normalizeSpace } from '../../src/ingest/html-text'
 
 describe('decodeEntities', () => {
@@ -26,11 +26,24 @@ describe('decodeEntities', () => {
     expect(decodeEntities(input)).toBe(expected)
   })
 
-  it('knows at least the HTML 4 set and the common HTML5 additions', () => {
-    expect(NAMED_ENTITY_COUNT).toBeGreaterThan(500)
-    for (const name of ['hellip', 'nbsp', 'rsquo', 'euro', 'hearts', 'lang', 'rang', 'OElig']) {
-      expect(lookupEntity(name)).toBeDefined()
-    }
+  it.each([
+    ['HTML 4', 'hellip', '…'],
+    ['HTML 4 symbols', 'hearts', '♥'],
+    ['HTML5 mathematics', 'NotNestedGreaterGreater', '⪢̸'],
+    ['HTML5 arrows', 'LeftArrowRightArrow', '⇆'],
+    ['HTML5 letters', 'Bopf', '𝔹'],
+    ['HTML5 punctuation', 'lbrack', '['],
+  ])('knows every name of the WHATWG table (%s: %s)', (_set, name, expected) => {
+    expect(lookupEntity(name)).toBe(expected)
+    expect(decodeEntities(`a &${name}; b`)).toBe(`a ${expected} b`)
+  })
+
+  it('reports an unescaped ampersand, not a reference', () => {
+    const bare = { bare: false }
+    decodeEntities('Fish & chips', bare)
+    const ref = { bare: false }
+    decodeEntities('a &amp; b &#233; &Bopf;', ref)
+    expect([bare.bare, ref.bare]).toEqual([true, false])
   })
 })
 
@@ -64,6 +77,23 @@ describe('htmlToText', () => {
       'link',
     ],
     ['plain text passes through', 'just text', 'just text'],
+    [
+      'keeps text after an object',
+      '<object data="x.swf">Fallback</object> after',
+      'Fallback after',
+    ],
+    ['keeps text after an unclosed iframe', 'a <iframe src="/v"> b <p>c</p>', 'a b c'],
+    ['keeps text after an embed', 'a <embed src="x.swf"> b', 'a b'],
+    [
+      'reads inline SVG titles',
+      'a <svg><title>Chart of Belgorod</title><path d="M0"/></svg> b',
+      'a Chart of Belgorod b',
+    ],
+    ['keeps text after an unknown element', 'a <x-widget>w</x-widget> b <unknown/> c', 'a w b c'],
+    ['keeps text after an unclosed script', 'a <script>b', 'a b'],
+    ['keeps text that starts with <!', '<!Breaking news: Belgorod', '<!Breaking news: Belgorod'],
+    ['keeps text after an unterminated comment', 'a <!-- b', 'a <!-- b'],
+    ['drops a DOCTYPE', '<!DOCTYPE html><p>a</p>', 'a'],
   ])('%s', (_name, input, expected) => {
     expect(htmlToText(input)).toBe(expected)
   })
