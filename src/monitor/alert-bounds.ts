@@ -54,9 +54,13 @@ function boundEnclosure(e: Enclosure, urlMax: number, shortMax: number): Enclosu
 }
 
 function boundItem(item: Item, limits: Limits): Item {
+  // An alert carries plain text only: the item's sanitised HTML (contentHtml) is left out, since
+  // HTML cannot be cut to a bound without breaking its markup, and no channel renders it yet.
+  const { contentHtml: _html, ...rest } = item
   return {
-    ...item,
+    ...rest,
     key: clip(item.key, limits.key),
+    guid: clipOpt(item.guid, limits.url),
     url: clipOpt(item.url, limits.url),
     canonicalUrl: clipOpt(item.canonicalUrl, limits.url),
     title: clip(item.title, limits.title),

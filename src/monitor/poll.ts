@@ -106,12 +106,14 @@ export async function pollFeed(
       return { ...base, changed, notModified: true }
     }
 
-    const parsed = parseFeed(result.body, { url: result.url, contentType: result.contentType })
-    const items: Item[] = parsed.items.map((item) => ({
-      ...item,
-      feedId: feed.id,
-      lang: item.lang ?? parsed.feed.lang,
-    }))
+    // The fetch result carries Content-Language and Content-Location: the parser's fallbacks for
+    // the feed's language and base URL.
+    const parsed = parseFeed(result.body, result)
+    // Items are extended in place: a copy would read, and so compute, each item's lazily
+    // sanitised contentHtml, which matching does not need.
+    const items: Item[] = parsed.items.map((item) =>
+      Object.assign(item, { feedId: feed.id, lang: item.lang ?? parsed.feed.lang }),
+    )
     const digests = await Promise.all(items.map((item) => shortHash(item.key)))
     const minute = epochMinute(now)
     const seen = updateSeen(state.seen, digests, minute)

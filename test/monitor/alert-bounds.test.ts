@@ -118,6 +118,16 @@ describe('alert size bounds', () => {
     expect(alert.item.summary).toBe('L’Otan se réunit à Bruxelles.')
   })
 
+  it('carries the publisher’s guid but not the item’s HTML, whatever its size', async () => {
+    const html = `<p>${repeated('otan', 100_000)}</p>`
+    const alert = await alertFor(
+      baseItem({ summary: 'L’Otan se réunit.', guid: 'urn:uuid:1', contentHtml: html }),
+    )
+    expect(alert.item.guid).toBe('urn:uuid:1')
+    expect('contentHtml' in alert.item).toBe(false)
+    expect(alertBytes(alert)).toBeLessThanOrEqual(MAX_ALERT_BYTES)
+  })
+
   it.each([
     { behaviour: 'keeps a string within the limit', s: 'abc', max: 3, out: 'abc' },
     { behaviour: 'cuts at the limit', s: 'abcdef', max: 4, out: 'abcd' },

@@ -49,6 +49,8 @@ export interface WebhookPayload {
     feed: Alert['feed']
     item: {
       key: string
+      /** The publisher's own id (RSS guid, Atom id, JSON Feed id), absolute when it was a URL. */
+      guid?: string
       title: string
       url?: string
       published?: string
@@ -75,6 +77,7 @@ export function renderWebhook(alert: Alert, now: Date): WebhookPayload {
       feed: { ...alert.feed, title: short(alert.feed.title) },
       item: {
         key: item.key,
+        guid: item.guid,
         title: cut(item.title, MAX_SHORT),
         url: item.url,
         published: item.published,

@@ -29,6 +29,7 @@ export function alert(overrides: {
     feed: { id: 'f', title: overrides.feedTitle ?? 'Le Fil', url: 'https://news.example.org/feed' },
     item: {
       key: 'g:1',
+      guid: 'https://news.example.org/?p=1',
       feedId: 'f',
       title: overrides.title ?? 'Un titre',
       url: overrides.url ?? 'https://news.example.org/1',

@@ -406,6 +406,7 @@ describe('payloads for the seed story', () => {
           "item": {
             "author": "Rédaction",
             "categories": [],
+            "guid": "https://news.example.org/?p=1",
             "key": "g:1",
             "lang": "fr",
             "published": "2023-06-04T16:42:00.000Z",
