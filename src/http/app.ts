@@ -11,6 +11,7 @@ import { destinationActionRoutes } from './destination-actions'
 import { destinationRoutes } from './destinations'
 import { ApiError, toErrorResponse } from './errors'
 import { feedRoutes } from './feeds'
+import { healthSettingRoutes } from './health-settings'
 import { MAX_BODY_BYTES, MAX_PREVIEW_BODY_BYTES } from './limits'
 import { allowedMethods } from './methods'
 import { previewRoutes } from './preview'
@@ -31,6 +32,7 @@ export function createApp(deps: AppDeps) {
     .route('/destinations', destinationActionRoutes)
     .route('/deliveries', deliveryRoutes)
     .route('/preview', previewRoutes)
+    .route('/health', healthSettingRoutes)
 
   const app = new Hono<AppEnv>()
     .use(async (c, next) => {
