@@ -93,7 +93,7 @@ export function Overview({ status }: { status: Status }) {
       </section>
       <section aria-labelledby="attention">
         <h2 id="attention">Needs attention</h2>
-        {failing.length === 0 && disabled.length === 0 ? (
+        {failing.length === 0 && disabled.length === 0 && status.alerts.deadLettered === 0 ? (
           <p>Nothing: every feed and destination works.</p>
         ) : (
           <ul>
@@ -108,6 +108,12 @@ export function Overview({ status }: { status: Status }) {
                 Destination <a href="/destinations">{d.name}</a> disabled: {d.disabledReason}
               </li>
             ))}
+            {status.alerts.deadLettered > 0 && (
+              <li>
+                <a href="/deliveries">{`${status.alerts.deadLettered} dead letter(s)`}</a> waiting
+                for a replay
+              </li>
+            )}
           </ul>
         )}
       </section>
@@ -164,6 +170,11 @@ export function Feeds({ status, csrf }: { status: Status; csrf: string }) {
           <div>
             <label for="feed-title">Title (optional)</label>
             <input id="feed-title" name="title" type="text" />
+          </div>
+          <div>
+            <label for="feed-interval">Check every (minutes, optional)</label>
+            <input id="feed-interval" name="intervalMinutes" type="number" min="1" max="1440" />
+            <p class="hint">Default 10; the feed's own hints may lengthen it.</p>
           </div>
           <div>
             <button type="submit">Add feed</button>
@@ -417,11 +428,7 @@ export function Destinations({ status, csrf }: { status: Status; csrf: string })
                   <td>{d.lastError ?? '–'}</td>
                   <td>
                     <PostForm action={`/destinations/${encodeURIComponent(d.id)}/test`} csrf={csrf}>
-                      <button
-                        type="submit"
-                        class="secondary"
-                        aria-label={`Send a test to ${d.name}`}
-                      >
+                      <button type="submit" class="secondary" aria-label={`Send test to ${d.name}`}>
                         Send test
                       </button>
                     </PostForm>

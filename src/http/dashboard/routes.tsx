@@ -328,6 +328,10 @@ export function dashboardRoutes(internal: InternalFetch) {
       const a = await api(c, 'POST', '/api/feeds', {
         url: field(form, 'url'),
         ...(title ? { title } : {}),
+        // The API refuses a value that is not a whole number in range, naming the field.
+        ...(field(form, 'intervalMinutes')
+          ? { intervalMinutes: Number(field(form, 'intervalMinutes')) }
+          : {}),
       })
       if (failed(a)) return renderFeeds(c, { text: errorText(a), bad: true }, statusOf(a))
       const via = a.json.discovery ? ` (discovered through ${a.json.discovery.via})` : ''
