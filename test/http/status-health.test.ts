@@ -108,4 +108,30 @@ describe('health events', () => {
     const pub = await api('GET', '/status', undefined, null)
     expect(JSON.stringify(pub.json)).not.toContain('127.0.0.1')
   })
+
+  it('announces "destination failing" once when the ledger disables a destination', async () => {
+    await script('/sh/hooks/gone', { status: 410 })
+    const base = feedUrl.replace('/sh/flaky.xml', '')
+    const gone = { id: 'gone-hook', name: 'Gone', type: 'webhook', url: `${base}/sh/hooks/gone` }
+    expect((await api('POST', '/api/destinations', gone)).status).toBe(201)
+    const watch = { id: 'lost', name: 'Lost', query: 'disappeared', destinations: ['gone-hook'] }
+    expect((await api('POST', '/api/watches', watch)).status).toBe(201)
+    const items = ['cat', 'dog', 'fish'].map((pet) => ({
+      guid: `lost-${pet}`,
+      title: `The ${pet} disappeared`,
+      pubDate: new Date(start),
+    }))
+    await script('/sh/flaky.xml', { body: rss('Flaky', items) })
+    await tickUntil((f) => f.itemCount === 3)
+    const seen = await eventually(async () => {
+      const t = await titles('/sh/hooks/health')
+      return t.includes('Destination failing: Gone') && t
+    })
+    const status = await api('GET', '/api/status')
+    expect(status.json.destinations.find((d: any) => d.id === 'gone-hook')).toMatchObject({
+      disabled: true,
+      deadLetters: 3,
+    })
+    expect(seen.filter((t) => t.startsWith('Destination failing'))).toHaveLength(1)
+  })
 })
