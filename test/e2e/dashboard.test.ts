@@ -269,6 +269,14 @@ describe('the dashboard in Chromium', () => {
       return (await page.locator('main').innerText()).includes('Budget deal reached')
     })
     await check('overview')
+    // Readable on a phone: nothing wider than the screen (wide tables scroll inside themselves).
+    await page.setViewportSize({ width: 390, height: 844 })
+    await page.screenshot({ path: join(out, 'overview-phone.png'), fullPage: true })
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
+    await page.setViewportSize({ width: 1000, height: 900 })
+    // Keyboard: the first Tab reaches the skip link, which leads to the main landmark.
+    await page.keyboard.press('Tab')
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content')
   })
 
   it('replays a dead letter once the destination works again', async () => {

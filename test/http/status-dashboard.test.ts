@@ -142,7 +142,7 @@ describe('dashboard pages and forms', () => {
     })
     const fragment = await res.text()
     expect(fragment).toContain('Syntax error')
-    expect(fragment).toMatch(/at position \d+/)
+    expect(fragment).toMatch(/Syntax error<\/strong>: [^<]*at \d+/)
     expect(fragment).toContain('<mark class="err">')
   })
 })

@@ -255,8 +255,7 @@ export function PreviewResults(props: {
     return (
       <div class="query-error">
         <p role="alert">
-          <strong>Syntax error</strong>
-          {at !== undefined && <> at position {at + 1}</>}: {error.message}
+          <strong>Syntax error</strong>: {error.message}
         </p>
         {at !== undefined && (
           <p>
