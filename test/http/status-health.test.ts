@@ -4,7 +4,17 @@
 import { describe, expect, it, beforeAll } from 'vitest'
 import { rss } from '../support/feeds'
 import { received, script } from '../support/loopback'
-import { api, eventually, tick } from '../support/worker'
+import { env } from 'cloudflare:workers'
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
+import worker from '../../src/index'
+import { ADMIN_TOKEN, api, eventually, tick } from '../support/worker'
+
+async function call(url: string, init: RequestInit) {
+  const ctx = createExecutionContext()
+  const res = await worker.fetch(new Request(url, init), env, ctx)
+  await waitOnExecutionContext(ctx)
+  return res
+}
 
 const start = Date.now()
 let minute = 0
@@ -133,5 +143,25 @@ describe('health events', () => {
       deadLetters: 3,
     })
     expect(seen.filter((t) => t.startsWith('Destination failing'))).toHaveLength(1)
+  })
+
+  it('lets the dashboard re-enable the disabled destination', async () => {
+    const origin = 'https://feedwatch.test'
+    const post = (path: string, fields: Record<string, string>, cookie = '') =>
+      call(`${origin}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin, cookie },
+        body: new URLSearchParams(fields).toString(),
+        redirect: 'manual',
+      })
+    const login = await post('/login', { token: ADMIN_TOKEN })
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!
+    const page = await (await call(`${origin}/destinations`, { headers: { cookie } })).text()
+    expect(page).toContain('aria-label="Re-enable Gone"')
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page)?.[1] ?? ''
+    const res = await post('/destinations/gone-hook/enable', { _csrf: csrf }, cookie)
+    expect(await res.text()).toContain('Re-enabled gone-hook')
+    const status = await api('GET', '/api/status')
+    expect(status.json.destinations.find((d: any) => d.id === 'gone-hook').disabled).toBe(false)
   })
 })

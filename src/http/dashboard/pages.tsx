@@ -2,6 +2,7 @@
 // The dashboard's pages, one component each: overview, feeds, watches, destinations, deliveries,
 // and sign-in. Pure: each takes the API's answers (as JSON) and renders them; routes.tsx fetches.
 import type { DetailedStatus } from '../../monitor/health'
+import { HEALTH_WATCH } from '../../monitor/health-events'
 import { Badge, Highlighted, PostForm, Time } from './layout'
 
 export type Status = DetailedStatus
@@ -137,7 +138,11 @@ export function Overview({ status }: { status: Status }) {
                     <Time iso={r.at} />
                   </td>
                   <td>{r.title}</td>
-                  <td>{status.watches.find((w) => w.id === r.watchId)?.name ?? r.watchId}</td>
+                  <td>
+                    {r.watchId === HEALTH_WATCH.id
+                      ? HEALTH_WATCH.name
+                      : (status.watches.find((w) => w.id === r.watchId)?.name ?? r.watchId)}
+                  </td>
                   <td>
                     {status.destinations.find((d) => d.id === r.destinationId)?.name ??
                       r.destinationId}
@@ -426,6 +431,16 @@ export function Destinations({ status, csrf }: { status: Status; csrf: string })
                   <td>{`${d.recent.sent} · ${d.recent.retried} · ${d.recent.dead}`}</td>
                   <td>{d.lastError ?? '–'}</td>
                   <td>
+                    {d.disabled && (
+                      <PostForm
+                        action={`/destinations/${encodeURIComponent(d.id)}/enable`}
+                        csrf={csrf}
+                      >
+                        <button type="submit" aria-label={`Re-enable ${d.name}`}>
+                          Re-enable
+                        </button>
+                      </PostForm>
+                    )}
                     <PostForm action={`/destinations/${encodeURIComponent(d.id)}/test`} csrf={csrf}>
                       <button type="submit" class="secondary" aria-label={`Send test to ${d.name}`}>
                         Send test

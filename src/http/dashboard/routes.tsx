@@ -416,6 +416,12 @@ export function dashboardRoutes(internal: InternalFetch) {
         bad: r.outcome !== 'delivered',
       })
     })
+    .post('/destinations/:id/enable', action, async (c) => {
+      const id = c.req.param('id')
+      const a = await api(c, 'POST', `/api/destinations/${encodeURIComponent(id)}/enable`)
+      if (failed(a)) return renderDestinations(c, { text: errorText(a), bad: true }, statusOf(a))
+      return renderDestinations(c, { text: `Re-enabled ${id}: its dead letters can be replayed.` })
+    })
     .get('/deliveries', view, (c) => renderDeliveries(c))
     .post('/deliveries/:id/replay', action, async (c) => {
       const id = c.req.param('id')
