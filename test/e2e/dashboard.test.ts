@@ -51,7 +51,7 @@ function startPeers() {
     { guid: 'a', title: 'Budget talks open in parliament', at: Date.now() - 3 * 3_600_000 },
     { guid: 'b', title: 'Rain expected over the weekend', at: Date.now() - 2 * 3_600_000 },
   ]
-  const received: Record<string, string[]> = { ok: [], flaky: [] }
+  const received: { ok: string[]; flaky: string[] } = { ok: [], flaky: [] }
   let flakyStatus = 410
   const feed = () => `<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0"><channel><title>Example News</title><link>http://site.test/</link>
@@ -79,10 +79,10 @@ ${items
         res.writeHead(200, { 'content-type': 'application/rss+xml' })
         res.end(feed())
       } else if (req.url === '/hook/ok') {
-        received.ok!.push(body)
+        received.ok.push(body)
         res.writeHead(204).end()
       } else if (req.url === '/hook/flaky') {
-        received.flaky!.push(body)
+        received.flaky.push(body)
         res.writeHead(flakyStatus).end()
       } else res.writeHead(404).end()
     })
