@@ -22,6 +22,7 @@
 
 import { grown } from './buffers'
 import { APOSTROPHES, ELISIONS, normalizeWord } from './normalize'
+import { JOINERS, WORD_CHARS } from './word-chars'
 
 /**
  * 0: a word (or CJK bigram) at its own position; 1: a hyphen/apostrophe compound's parts joined
@@ -40,8 +41,6 @@ export interface Token {
   kind: TokenKind
 }
 
-const WORD_CHARS = '\\p{L}\\p{N}\\p{M}\\u00ad\\u200c\\u200d'
-const JOINERS = `\\-\\u2010\\u2011${APOSTROPHES}`
 const WORD_RE = new RegExp(`[${WORD_CHARS}]+(?:[${JOINERS}][${WORD_CHARS}]+)*`, 'gu')
 const JOINER_RE = new RegExp(`[${JOINERS}]`, 'g')
 const HAS_JOINER_RE = new RegExp(`[${JOINERS}]`)
