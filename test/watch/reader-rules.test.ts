@@ -1,0 +1,80 @@
+// Watches that think like the reader (issue #16): per language, what each rule catches and what
+// it refuses, through matchQuery and through an index (the two must agree). The rules are stated
+// with the same examples in docs/query-language.md.
+import { describe, expect, it } from 'vitest'
+import { compileWatchIndex, matchItem, matchQuery, type MatchInput } from '../../src/watch'
+import type { MatchOptions } from '../../src/watch/compile'
+import { matchInput } from './inputs'
+
+type Row = [name: string, query: string, text: string, lang: string | undefined, expected: boolean]
+
+function check(query: string, text: string, lang: string | undefined, options: MatchOptions = {}) {
+  const item: MatchInput = matchInput({ content: text, lang })
+  const alone = matchQuery(query, item, options) !== null
+  const index = compileWatchIndex([{ id: 'w', query, options }])
+  expect(matchItem(index, item).length === 1).toBe(alone)
+  return alone
+}
+
+describe('English: contractions are two words', () => {
+  it.each<Row>([
+    ["hell refuses he'll", 'hell', "He'll be there", 'en', false],
+    ['hell catches hell', 'hell', 'All hell broke loose', 'en', true],
+    ["well refuses we'll", 'well', "We'll see", 'en', false],
+    ['well catches well', 'well', 'All is well', 'en', true],
+    ["-well keeps an item saying we'll", 'summit -well', "We'll attend the summit", 'en', true],
+    ['-well still drops an item saying well', 'summit -well', 'The summit went well', 'en', false],
+    ["were refuses we're", 'were', "We're ready", 'en', false],
+    ["id refuses I'd", 'id', "I'd rather not", 'en', false],
+    ["dont refuses don't", 'dont', "Don't panic", undefined, false],
+    ["we'll as a query is the phrase of its parts", "we'll", 'We’ll see', 'en', true],
+    ["we'll as a query refuses well", "we'll", 'All is well', 'en', false],
+    ["he catches he'll", 'he', "He'll be there", 'en', true],
+    ['oneill catches O’Neill', 'oneill', 'Statement by O’Neill', 'en', true],
+    ["o'neill catches O'Neill", "o'neill", "Statement by O'Neill", 'en', true],
+    ['neill catches O’Neill', 'neill', 'Statement by O’Neill', 'en', true],
+    ['NATO’s still finds nato', 'nato', 'NATO’s summit', 'en', true],
+  ])('%s', (_name, query, text, lang, expected) => {
+    expect(check(query, text, lang)).toBe(expected)
+  })
+})
+
+describe('French and Italian: elisions as before', () => {
+  it.each<Row>([
+    ['otan catches « l’Otan »', 'otan', 'Sommet de l’Otan', 'fr', true],
+    ['armes catches « d’armes »', 'armes', 'livraisons d’armes', 'fr', true],
+    ['il catches « qu’il »', 'il', 'qu’il vienne', 'fr', true],
+    ['unione catches « dell’Unione »', 'unione', 'dell’Unione europea', 'it', true],
+    ['aujourd’hui keeps its solid form', 'aujourdhui', 'aujourd’hui', 'fr', true],
+  ])('%s', (_name, query, text, lang, expected) => {
+    expect(check(query, text, lang)).toBe(expected)
+  })
+})
+
+describe('numbers: a range is not a number', () => {
+  it.each<Row>([
+    ['46 refuses "4-6"', '46', 'temperatures of 4-6 degrees', 'en', false],
+    ['24 refuses "2-4"', '24', 'a 2-4 defeat', 'en', false],
+    ['4 catches "4-6"', '4', 'temperatures of 4-6 degrees', 'en', true],
+    ['"4-6" as a query catches "4-6"', '4-6', 'temperatures of 4-6 degrees', 'en', true],
+    ['"4-6" as a query refuses 46', '4-6', 'a score of 46', 'en', false],
+    ['f16 catches "F-16"', 'f16', 'a fleet of F-16 jets', 'en', true],
+    ['F-16 catches "F16"', 'F-16', 'a fleet of F16 jets', 'en', true],
+    ['email catches "e-mail"', 'email', 'send an e-mail', 'en', true],
+    ['covid19 catches "COVID-19"', 'covid19', 'COVID-19 cases', 'en', true],
+  ])('%s', (_name, query, text, lang, expected) => {
+    expect(check(query, text, lang)).toBe(expected)
+  })
+})
+
+describe('CJK: digits inside a run are a word of their own', () => {
+  it.each<Row>([
+    ['200 catches 价格200元', '200', '价格200元', 'zh', true],
+    ['价格 catches 价格200元', '价格', '价格200元', 'zh', true],
+    ['价格200元 as a query catches itself', '价格200元', '商品价格200元', 'zh', true],
+    ['2000 refuses 价格200元', '2000', '价格200元', 'zh', false],
+    ['20 refuses 价格200元', '20', '价格200元', 'zh', false],
+  ])('%s', (_name, query, text, lang, expected) => {
+    expect(check(query, text, lang)).toBe(expected)
+  })
+})
