@@ -31,6 +31,13 @@ export interface WordMatcher {
   /** Transliteration key (transliterate option), and the item's words that have it. */
   key: string | null
   keyLeaf: Leaf | null
+  /**
+   * The word's other German spelling (query-parser.ts), matched in German items only, and its
+   * lexicon id as for `term`.
+   */
+  german: string | null
+  germanId: number
+  germanGeneration: number
 }
 
 export type CompiledNode =
@@ -122,9 +129,9 @@ export function compileQuery(query: string, options: MatchOptions = {}): Compile
 function compileNode(node: QueryAst, options: MatchOptions): CompiledNode {
   switch (node.type) {
     case 'term':
-      return words(node.fields, [node.term], node.text, options)
+      return words(node.fields, [node.term], node.text, options, [node.german ?? null])
     case 'phrase':
-      return words(node.fields, node.terms, node.text, options)
+      return words(node.fields, node.terms, node.text, options, node.germans)
     case 'wildcard':
       return wildcard(node.fields, node.pieces, node.star, node.text, options)
     case 'meta':
@@ -161,8 +168,9 @@ function words(
   terms: string[],
   text: string,
   options: MatchOptions,
+  germans: ReadonlyArray<string | null> | undefined,
 ): CompiledNode {
-  const matchers = terms.map((term): WordMatcher => {
+  const matchers = terms.map((term, k): WordMatcher => {
     const key = options.transliterate ? transliterationKey(term) : null
     return {
       term,
@@ -171,6 +179,9 @@ function words(
       stemLeaf: options.stem ? newLeaf() : null,
       key,
       keyLeaf: key !== null ? newLeaf() : null,
+      german: germans?.[k] ?? null,
+      germanId: -1,
+      germanGeneration: -1,
     }
   })
   return { type: 'words', fields, words: matchers, text }
@@ -239,6 +250,9 @@ export function presearchKeys(node: CompiledNode): PresearchKeys | null {
       }
       if (!best) return null
       const keys: PresearchKey[] = [{ kind: 'term', value: best.term }]
+      // Filed under both German spellings; a non-German item with the other one is a
+      // candidate that evaluation turns down.
+      if (best.german !== null) keys.push({ kind: 'term', value: best.german })
       if (best.stemLeaf) keys.push({ kind: 'stemOf', value: best.term })
       if (best.key !== null && best.key !== best.term)
         keys.push({ kind: 'translit', value: best.key })

@@ -74,7 +74,24 @@ function wordsOf(item: PreparedItem, m: WordMatcher): readonly number[] {
     const id = termId(m)
     words = lexicon.rows[id * ROW + ITEM_STAMP] === item.stamp ? [id] : NO_WORDS
   }
+  if (m.german !== null && item.german) words = withGermanWord(words, m, item)
   return withKeyWords(words, m.keyLeaf, item)
+}
+
+/** `words` and the word of the query word's other German spelling, if the item holds it. */
+function withGermanWord(
+  words: readonly number[],
+  m: WordMatcher,
+  item: PreparedItem,
+): readonly number[] {
+  const generation = lexicon.generation
+  if (m.germanId < 0 || m.germanGeneration !== generation) {
+    m.germanId = lexicon.get(m.german!).id
+    m.germanGeneration = generation
+  }
+  const id = m.germanId
+  if (lexicon.rows[id * ROW + ITEM_STAMP] !== item.stamp || words.includes(id)) return words
+  return words.length === 0 ? [id] : [...words, id]
 }
 
 /** `words` and the words of `keyLeaf` (transliteration matches) not already among them. */

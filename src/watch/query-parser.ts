@@ -28,7 +28,7 @@
 // unknown field, a word with nothing searchable in it, an empty query.
 
 import { QueryError } from './query-error'
-import { APOSTROPHES, ELISIONS, normalizeWord } from './normalize'
+import { APOSTROPHES, ELISIONS, germanSpelling, normalizeWord } from './normalize'
 import { tokenizeByRegex, type Token } from './tokenize'
 import { isWordBreak } from './word-chars'
 
@@ -47,11 +47,15 @@ export interface TermNode extends LeafBase {
   type: 'term'
   fields: TextField[]
   term: string
+  /** The word's other German spelling (normalize.ts's germanSpelling), if it has one. */
+  german?: string
 }
 export interface PhraseNode extends LeafBase {
   type: 'phrase'
   fields: TextField[]
   terms: string[]
+  /** Per word, its other German spelling or null; absent when no word has one. */
+  germans?: Array<string | null>
 }
 export interface WildcardNode extends LeafBase {
   type: 'wildcard'
@@ -411,17 +415,25 @@ class Parser {
     if (isMeta(field)) return this.metaNode(raw, pos, field)
     const fields = textFields(field)
     if (PLAIN_WORD_RE.test(raw)) {
-      return { type: 'term', fields, term: raw.toLowerCase(), text: raw, position: pos }
+      return withGerman(
+        { type: 'term', fields, term: raw.toLowerCase(), text: raw, position: pos },
+        germanSpelling(raw),
+      )
     }
     if (raw.includes('*') || raw.includes('?')) return this.wildcardNode(raw, pos, fields)
     const tokens: Token[] = []
     // Not tokenize: see tokenizeByRegex for why query text keeps out of the item scan.
     tokenizeByRegex(raw, tokens)
-    const words = tokens.filter((t) => t.kind === 0).map((t) => t.term)
+    const wordTokens = tokens.filter((t) => t.kind === 0)
+    const words = wordTokens.map((t) => t.term)
     if (words.length === 0) throw this.error(`nothing to search for in "${raw}"`, pos)
-    if (words.length === 1)
-      return { type: 'term', fields, term: words[0]!, text: raw, position: pos }
+    const germans = germanSpellings(raw, wordTokens)
+    if (words.length === 1) {
+      const term: TermNode = { type: 'term', fields, term: words[0]!, text: raw, position: pos }
+      return withGerman(term, germans?.[0] ?? null)
+    }
     const phrase: PhraseNode = { type: 'phrase', fields, terms: words, text: raw, position: pos }
+    if (germans) phrase.germans = germans
     const joined = tokens.filter((t) => t.kind === 1)
     const whole = joined[0]
     const first = tokens[0]!
@@ -439,12 +451,19 @@ class Parser {
     if (isMeta(field)) throw this.error(`${field}: takes a single value, not a phrase`, pos)
     const tokens: Token[] = []
     tokenizeByRegex(raw, tokens)
-    const words = tokens.filter((t) => t.kind === 0).map((t) => t.term)
+    const wordTokens = tokens.filter((t) => t.kind === 0)
+    const words = wordTokens.map((t) => t.term)
     if (words.length === 0) throw this.error('empty phrase', pos)
     const fields = textFields(field)
     const text = `"${raw}"`
-    if (words.length === 1) return { type: 'term', fields, term: words[0]!, text, position: pos }
-    return { type: 'phrase', fields, terms: words, text, position: pos }
+    const germans = germanSpellings(raw, wordTokens)
+    if (words.length === 1) {
+      const term: TermNode = { type: 'term', fields, term: words[0]!, text, position: pos }
+      return withGerman(term, germans?.[0] ?? null)
+    }
+    const phrase: PhraseNode = { type: 'phrase', fields, terms: words, text, position: pos }
+    if (germans) phrase.germans = germans
+    return phrase
   }
 
   private wildcardNode(raw: string, pos: number, fields: TextField[]): WildcardNode {
@@ -487,6 +506,22 @@ class Parser {
     if (value === '') throw this.error(`missing value after ${field}:`, pos)
     return { type: 'meta', field, value, text: `${field}:${raw}`, position: pos }
   }
+}
+
+function withGerman(node: TermNode, german: string | null): TermNode {
+  if (german !== null) node.german = german
+  return node
+}
+
+/** Each word token's other German spelling (from its text in `raw`), or undefined if none has one. */
+function germanSpellings(raw: string, words: Token[]): Array<string | null> | undefined {
+  let any = false
+  const out = words.map((t) => {
+    const german = germanSpelling(raw.slice(t.start, t.end))
+    if (german !== null) any = true
+    return german
+  })
+  return any ? out : undefined
 }
 
 function isMeta(field: FieldName): field is MetaField {

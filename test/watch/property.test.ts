@@ -88,6 +88,28 @@ const VOCABULARY = [
   'ukraine',
   'украина',
   'украины',
+  // Issue #16's rules: contractions, ranges, German spellings, digits in CJK, cross-script.
+  "he'll",
+  'hell',
+  'we’ll',
+  'well',
+  "we're",
+  'were',
+  '4-6',
+  '46',
+  'München',
+  'Muenchen',
+  'munchen',
+  'für',
+  'fuer',
+  'blue',
+  'blü',
+  '价格200元',
+  '200',
+  'Charkiw',
+  'Koursk',
+  'Белгородом',
+  'Belgorod’s',
 ]
 const PLAIN_WORDS = VOCABULARY.filter((w) => /^[\p{L}\p{N}]+$/u.test(w))
 const LANGS = ['fr', 'en', 'de', 'ru', 'uk', 'fr-CA', undefined]

@@ -78,3 +78,36 @@ describe('CJK: digits inside a run are a word of their own', () => {
     expect(check(query, text, lang)).toBe(expected)
   })
 })
+
+describe('German: ue/oe/ae and ü/ö/ä are one letter, in German text', () => {
+  it.each<Row>([
+    ['muenchen catches München', 'muenchen', 'Wetter in München', 'de', true],
+    ['münchen catches Muenchen', 'münchen', 'Wetter in Muenchen', 'de', true],
+    ['fuer catches für', 'fuer', 'Hilfe für Kiew', 'de', true],
+    ['koeln catches Köln', 'koeln', 'Karneval in Köln', 'de', true],
+    ['aerzte catches Ärzte', 'aerzte', 'Ärzte streiken', 'de', true],
+    ['"fuer die" catches « für die »', '"fuer die"', 'Hilfe für die Ukraine', 'de', true],
+    ['munchen still catches München (accents fold)', 'munchen', 'Wetter in München', 'de', true],
+    [
+      'muenchen refuses München in an item of no language',
+      'muenchen',
+      'in München',
+      undefined,
+      false,
+    ],
+    ['muenchen refuses München in English text', 'muenchen', 'Weather in München', 'en', false],
+    ['mueller refuses Müller in English text', 'mueller', 'Thomas Müller scored', 'en', false],
+    ['mueller catches Müller in German text', 'mueller', 'Thomas Müller traf', 'de', true],
+    ['blue refuses blü (a word-final ue is not ü)', 'blue', 'blü', 'de', false],
+    ['neuen refuses neün (ue after a vowel is a diphthong)', 'neuen', 'die neün', 'de', false],
+    ['quelle refuses qülle (never after q)', 'quelle', 'qülle', 'de', false],
+    ['blue catches Blue', 'blue', 'Blue Origin startet', 'de', true],
+  ])('%s', (_name, query, text, lang, expected) => {
+    expect(check(query, text, lang)).toBe(expected)
+  })
+
+  it('uses the feed’s language when the item has none', () => {
+    const item = matchInput({ content: 'Wetter in München', feedLang: 'de-AT' })
+    expect(matchQuery('muenchen', item)).not.toBeNull()
+  })
+})
