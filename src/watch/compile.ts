@@ -5,7 +5,13 @@
 // Reference: Lucene Monitor's TermFilteredPresearcher, which weights extracted terms by length.
 
 import { parseQuery, type MetaField, type QueryAst, type TextField } from './query-parser'
-import { transliterationKey } from './transliterate'
+import {
+  SCRIPT_LATIN,
+  SCRIPT_OTHER,
+  queryCrossKey,
+  scriptOf,
+  transliterationKey,
+} from './transliterate'
 import type { Leaf } from './word'
 
 export interface MatchOptions {
@@ -28,9 +34,19 @@ export interface WordMatcher {
    * item in it comes.
    */
   stemLeaf: Leaf | null
-  /** Transliteration key (transliterate option), and the item's words that have it. */
+  /**
+   * Transliteration key (transliterate option), and the item's words that have it or, written
+   * in the other script, share crossKey with it.
+   */
   key: string | null
   keyLeaf: Leaf | null
+  /**
+   * Under the transliterate option, for a Latin or Cyrillic word: the key of its stem
+   * (transliterate.ts's queryCrossKey) and its script. An item word of the other script whose
+   * stem has this key joins keyLeaf: `belgorod` finds «Белгороде».
+   */
+  crossKey: string | null
+  crossScript: number
   /**
    * The word's other German spelling (query-parser.ts), matched in German items only, and its
    * lexicon id as for `term`.
@@ -79,14 +95,27 @@ export interface CompiledQuery {
 
 /** One presearch key: an item that can match holds a term giving this value. */
 export type PresearchKey =
-  | { kind: 'term' | 'stemOf' | 'translit' | 'prefix' | 'keyPrefix' | 'meta'; value: string }
+  | {
+      kind:
+        | 'term'
+        | 'stemOf'
+        | 'translit'
+        | 'crossLatin'
+        | 'crossCyrillic'
+        | 'prefix'
+        | 'keyPrefix'
+        | 'meta'
+      value: string
+    }
   | { kind: 'sized'; value: string; suffix: string; length: number }
 
 /**
  * A disjunction of keys: a matching item yields at least one. A `term` is an item term; a
  * `stemOf` a term whose stem, in the item's language, is the stem of an item term (the
  * presearcher files it per language when the first item in that language comes); a `translit`
- * an item term's transliteration key; a `prefix`/`keyPrefix` the first 1 to
+ * an item term's transliteration key; a `crossLatin` (`crossCyrillic`) the key of the stem of
+ * an item term in the other script, Cyrillic (Latin), stemmed as transliterate.ts's
+ * crossStemLanguage says; a `prefix`/`keyPrefix` the first 1 to
  * PREFIX_BUCKET_LENGTH characters of those (a `sizedPrefix` also the term's length); a `meta` an
  * item's `site:`/`lang:`/`feed:` value; a `sized` key (a `?` pattern without `*`) the first 0 to
  * PREFIX_BUCKET_LENGTH characters of a term of exactly `length` units, together with its last 0
@@ -172,6 +201,7 @@ function words(
 ): CompiledNode {
   const matchers = terms.map((term, k): WordMatcher => {
     const key = options.transliterate ? transliterationKey(term) : null
+    const crossScript = key !== null ? scriptOf(term) : SCRIPT_OTHER
     return {
       term,
       wordId: -1,
@@ -179,6 +209,8 @@ function words(
       stemLeaf: options.stem ? newLeaf() : null,
       key,
       keyLeaf: key !== null ? newLeaf() : null,
+      crossKey: crossScript !== SCRIPT_OTHER ? queryCrossKey(term, crossScript) : null,
+      crossScript,
       german: germans?.[k] ?? null,
       germanId: -1,
       germanGeneration: -1,
@@ -256,6 +288,10 @@ export function presearchKeys(node: CompiledNode): PresearchKeys | null {
       if (best.stemLeaf) keys.push({ kind: 'stemOf', value: best.term })
       if (best.key !== null && best.key !== best.term)
         keys.push({ kind: 'translit', value: best.key })
+      if (best.crossKey !== null) {
+        const kind = best.crossScript === SCRIPT_LATIN ? 'crossLatin' : 'crossCyrillic'
+        keys.push({ kind, value: best.crossKey })
+      }
       return { keys, weight: bestWeight }
     }
     case 'wildcard': {

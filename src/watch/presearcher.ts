@@ -24,6 +24,15 @@ import { STEM_LANGUAGES, hasStemmer, stemWord } from './stem'
 import { scratchFor } from './buffers'
 import { termHash } from './tokenize'
 import {
+  SCRIPT_CYRILLIC,
+  SCRIPT_LATIN,
+  SCRIPT_OTHER,
+  crossKey,
+  crossStemLanguage,
+  scriptOf,
+  transliterationKey,
+} from './transliterate'
+import {
   MEMO_JOINS,
   MEMO_SELECTS,
   ROW,
@@ -74,6 +83,12 @@ interface Buckets {
   stemLeaves: Map<string, TermBuckets<Leaf>>
   /** Leaves of transliterated query words, by key. */
   keyLeaves: TermBuckets<Leaf>
+  /**
+   * Across scripts (compile.ts's crossKey): the watches and leaves of Latin (Cyrillic) query
+   * words by the key of their stem, which Cyrillic (Latin) item words look up by theirs.
+   */
+  crossFromLatin: CrossBuckets
+  crossFromCyrillic: CrossBuckets
   /** `*` wildcard leaves by their literal prefix (cut), and those without a prefix. */
   patternLeaves: PrefixBuckets<PatternLeaf>
   /** `?` wildcard leaves (no `*`) by prefix, suffix and length, as `sized`. */
@@ -83,8 +98,18 @@ interface Buckets {
   keyPatternLeaves: PrefixBuckets<PatternLeaf>
 }
 
+interface CrossBuckets {
+  watches: TermBuckets<number>
+  leaves: TermBuckets<Leaf>
+}
+
+/** The stem memo's language number for an item whose language has no stemmer. */
+const NO_STEM_LANGUAGE = 15
+
 export function buildPresearcher(queries: CompiledQuery[]): Presearcher {
   const b: Buckets = {
+    crossFromLatin: { watches: new TermBuckets(), leaves: new TermBuckets() },
+    crossFromCyrillic: { watches: new TermBuckets(), leaves: new TermBuckets() },
     terms: new TermBuckets(),
     stems: new Map(),
     stemOf: [],
@@ -150,15 +175,36 @@ export function buildPresearcher(queries: CompiledQuery[]): Presearcher {
     return memo
   }
 
-  /** Memoises on `word` the watches it selects through its stem in `lang`. */
-  const memoStem = (word: Word, lang: string, key: number): number => {
+  /**
+   * Memoises on `word` the watches it selects, and the leaves it joins, through its stem in
+   * `lang` (the item's language with a stemmer, if stemming watches exist) and, if
+   * transliterating watches exist, through the key of its stem across scripts.
+   */
+  const memoStem = (word: Word, lang: string | undefined, key: number): number => {
     const term = word.term
-    const stem = word.stem(lang)
-    const viaStem = stemBuckets(b, lang).get(stem)
-    const viaTerm = stem !== term ? b.terms.get(stem) : undefined
-    word.stemSelected =
-      viaStem && viaTerm ? viaStem.concat(viaTerm) : (viaStem ?? viaTerm ?? NO_WATCHES)
-    word.stemLeaves = stemLeaves(b, lang).get(stem) ?? NO_LEAVES
+    let selected: readonly number[] = NO_WATCHES
+    let leaves: readonly Leaf[] = NO_LEAVES
+    if (needsStem && lang !== undefined) {
+      const stem = word.stem(lang)
+      const viaStem = stemBuckets(b, lang).get(stem)
+      const viaTerm = stem !== term ? b.terms.get(stem) : undefined
+      selected = viaStem && viaTerm ? viaStem.concat(viaTerm) : (viaStem ?? viaTerm ?? NO_WATCHES)
+      leaves = stemLeaves(b, lang).get(stem) ?? NO_LEAVES
+    }
+    const script = needsKeys ? scriptOf(term) : SCRIPT_OTHER
+    if (script !== SCRIPT_OTHER) {
+      const crossLang = crossStemLanguage(term, script, lang)
+      const cross = crossKey(
+        crossLang === undefined ? word.translit() : transliterationKey(word.stem(crossLang)),
+      )
+      const other = script === SCRIPT_CYRILLIC ? b.crossFromLatin : b.crossFromCyrillic
+      const watches = other.watches.get(cross)
+      if (watches) selected = selected.length === 0 ? watches : selected.concat(watches)
+      const joins = other.leaves.get(cross)
+      if (joins) leaves = leaves.length === 0 ? joins : leaves.concat(joins)
+    }
+    word.stemSelected = selected
+    word.stemLeaves = leaves
     const memo = key * 4 + memoFlags(word.stemSelected, word.stemLeaves)
     lexicon.rows[word.id * ROW + STEM_MEMO] = memo
     return memo
@@ -175,9 +221,13 @@ export function buildPresearcher(queries: CompiledQuery[]): Presearcher {
         }
       }
     }
-    const lang = needsStem ? item.stemLang : undefined
-    // The stem memo's key: this index and the language (fewer than 16 have a stemmer).
-    const stemKey = lang ? id * 16 + STEM_LANGUAGES.indexOf(lang) : 0
+    const lang = needsStem || needsKeys ? item.stemLang : undefined
+    // The stem memo's key: this index and the language (fewer than 16 have a stemmer); 0 when
+    // no word needs one.
+    const stemming = (needsStem && lang !== undefined) || needsKeys
+    const stemKey = stemming
+      ? id * 16 + (lang !== undefined ? STEM_LANGUAGES.indexOf(lang) : NO_STEM_LANGUAGE)
+      : 0
     const stamp = item.stamp
     const rows = lexicon.rows
     const words = lexicon.words
@@ -192,7 +242,7 @@ export function buildPresearcher(queries: CompiledQuery[]): Presearcher {
       let memo = rows[r + TERM_MEMO]!
       if (memo >>> 2 !== id) memo = memoTerm(words[ids[k]!]!)
       let stemMemo = 0
-      if (lang) {
+      if (stemming) {
         stemMemo = rows[r + STEM_MEMO]!
         if (stemMemo >>> 2 !== stemKey) stemMemo = memoStem(words[ids[k]!]!, lang, stemKey)
       }
@@ -317,6 +367,10 @@ function fileLeaves(b: Buckets, node: CompiledNode): void {
 function fileWordLeaves(b: Buckets, word: WordMatcher): void {
   if (word.stemLeaf) b.stemLeafOf.push({ term: word.term, leaf: word.stemLeaf })
   if (word.keyLeaf && word.key !== null) b.keyLeaves.file(word.key, word.keyLeaf)
+  if (word.keyLeaf && word.crossKey !== null) {
+    const cross = word.crossScript === SCRIPT_LATIN ? b.crossFromLatin : b.crossFromCyrillic
+    cross.leaves.file(word.crossKey, word.keyLeaf)
+  }
 }
 
 /**
@@ -384,6 +438,10 @@ function fileKey(b: Buckets, key: PresearchKey, watch: number): void {
       return
     case 'translit':
       return b.keys.file(key.value, watch)
+    case 'crossLatin':
+      return b.crossFromLatin.watches.file(key.value, watch)
+    case 'crossCyrillic':
+      return b.crossFromCyrillic.watches.file(key.value, watch)
     case 'prefix':
       return b.prefixes.fileUnder(key.value, watch)
     case 'sized':

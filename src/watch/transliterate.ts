@@ -16,6 +16,7 @@
 
 import { boundedMemo } from '../lib/memo'
 import { scratchFor } from './buffers'
+import { stemWord } from './stem'
 import { unitsToString } from './tokenize'
 
 const CYRILLIC: Readonly<Record<string, string>> = {
@@ -141,4 +142,61 @@ function skeleton(units: Uint16Array, n: number): string {
     }
   }
   return unitsToString(keyUnits, 0, m)
+}
+
+/** A word's script, for matching across scripts: Latin and Cyrillic meet, others do not. */
+export const SCRIPT_OTHER = 0
+export const SCRIPT_LATIN = 1
+export const SCRIPT_CYRILLIC = 2
+
+const LATIN_RE = /[a-z]/
+const CYRILLIC_RE = /[\u0400-\u04ff]/
+/** Letters only Ukrainian writes (і ї є ґ): its stemmer, not Russian's, then applies. */
+const UKRAINIAN_RE = /[іїєґ]/
+
+/** The script of a normalised word: Latin or Cyrillic letters (not both), else SCRIPT_OTHER. */
+export function scriptOf(term: string): number {
+  const latin = LATIN_RE.test(term)
+  const cyrillic = CYRILLIC_RE.test(term)
+  if (latin === cyrillic) return SCRIPT_OTHER
+  return latin ? SCRIPT_LATIN : SCRIPT_CYRILLIC
+}
+
+/**
+ * The language a Cyrillic word is stemmed in before its key meets a Latin word: the item's if it
+ * is Russian or Ukrainian, else Ukrainian if the word has a letter only Ukrainian writes, else
+ * Russian (a Cyrillic word in an item of another or no language is nearly always one of them).
+ * Latin words are not stemmed (undefined): what they are compared by is their key without its
+ * final vowels (crossKey), which is what a Russian or Ukrainian stemmer removes from the
+ * Cyrillic side; an English or French stemmer would not know those endings.
+ */
+export function crossStemLanguage(
+  term: string,
+  script: number,
+  itemLang: string | undefined,
+): string | undefined {
+  if (script !== SCRIPT_CYRILLIC) return undefined
+  if (itemLang === 'ru' || itemLang === 'uk') return itemLang
+  return UKRAINIAN_RE.test(term) ? 'uk' : 'ru'
+}
+
+/** A cross key keeps at least this many units: `ros` (роса, dew) must not meet `rossiya`. */
+const MIN_CROSS_KEY = 4
+const FINAL_VOWELS_RE = /[aeiou]+$/
+
+/**
+ * The key a word is compared by across scripts, from the key of its stem (Cyrillic) or of the
+ * word (Latin): without its final vowels, so that `moskva` (moskv) meets «Москве» (stem москв),
+ * `ukraina` meets «Украине» and `odesa` «Одесі». Kept whole if fewer than MIN_CROSS_KEY units
+ * would remain.
+ */
+export function crossKey(key: string): string {
+  const trimmed = key.replace(FINAL_VOWELS_RE, '')
+  return trimmed.length >= MIN_CROSS_KEY ? trimmed : key
+}
+
+/** A query word's cross key (a query has no language: crossStemLanguage without one). */
+export function queryCrossKey(term: string, script: number): string {
+  const lang = crossStemLanguage(term, script, undefined)
+  return crossKey(transliterationKey(lang === undefined ? term : stemWord(term, lang)))
 }

@@ -111,3 +111,101 @@ describe('German: ue/oe/ae and ü/ö/ä are one letter, in German text', () => {
     expect(matchQuery('muenchen', item)).not.toBeNull()
   })
 })
+
+type CrossRow = [
+  name: string,
+  query: string,
+  text: string,
+  lang: string | undefined,
+  options: MatchOptions,
+  expected: boolean,
+]
+const T: MatchOptions = { transliterate: true }
+const ST: MatchOptions = { stem: true, transliterate: true }
+
+describe('Russian and Ukrainian across scripts: transliteration and stemming compose', () => {
+  it.each<CrossRow>([
+    ['belgorod catches «Белгород»', 'belgorod', 'Обстрел: Белгород', 'ru', T, true],
+    ['belgorod catches «Белгороде» (locative)', 'belgorod', 'Взрывы в Белгороде', 'ru', T, true],
+    ['belgorod catches «Белгорода» (genitive)', 'belgorod', 'Жители Белгорода', 'ru', T, true],
+    ['belgorod catches «Белгородом» (instrumental)', 'belgorod', 'Над Белгородом', 'ru', T, true],
+    ['with stem as well, the same', 'belgorod', 'Взрывы в Белгороде', 'ru', ST, true],
+    [
+      'with stem, a Cyrillic query catches its inflections',
+      'белгород',
+      'в Белгороде',
+      'ru',
+      ST,
+      true,
+    ],
+    [
+      'kursk catches «Курске» in an item of no language',
+      'kursk',
+      'Взрыв в Курске',
+      undefined,
+      T,
+      true,
+    ],
+    ['odesa catches «Одесі» (Ukrainian locative)', 'odesa', 'Вибухи в Одесі', 'uk', T, true],
+    ['moskva catches «Москве»', 'moskva', 'Саммит в Москве', 'ru', T, true],
+    ['ukraina catches «Украины»', 'ukraina', 'Президент Украины', 'ru', T, true],
+    ['москве catches "Moskva"', 'москве', 'Summit in Moskva', 'en', T, true],
+    [
+      'rossiya refuses «роса» (too short a stem to compare)',
+      'rossiya',
+      'утренняя роса',
+      'ru',
+      T,
+      false,
+    ],
+    ['kursk refuses «курс» (a consonant is not an ending)', 'kursk', 'курс рубля', 'ru', T, false],
+    [
+      'kharkiv refuses «Харкові»: Ukrainian і/о alternation (use kharkov*)',
+      'kharkiv',
+      'Вибухи у Харкові',
+      'uk',
+      T,
+      false,
+    ],
+    ['kharkov* catches «Харкові»', 'kharkov*', 'Вибухи у Харкові', 'uk', T, true],
+    ['белгород catches "Belgorod’s"', 'белгород', 'Belgorod’s governor', 'en', T, true],
+    ['белгороде catches "Belgorod" (the query stemmed)', 'белгороде', 'in Belgorod', 'en', T, true],
+    ['курске catches "Kursk"', 'курске', 'Shelling in Kursk', 'en', T, true],
+    [
+      'belgorod refuses «Белгородской» (an adjective: use belgorod*)',
+      'belgorod',
+      'Белгородской области',
+      'ru',
+      T,
+      false,
+    ],
+    ['belgorod* catches «Белгородской»', 'belgorod*', 'Белгородской области', 'ru', T, true],
+    [
+      'without the option, belgorod refuses «Белгороде»',
+      'belgorod',
+      'в Белгороде',
+      'ru',
+      {},
+      false,
+    ],
+    [
+      'transliteration alone stems only across scripts: weapon refuses weapons',
+      'weapon',
+      'new weapons',
+      'en',
+      T,
+      false,
+    ],
+    [
+      'transliteration alone: белгород refuses «Белгороде» (same script)',
+      'белгород',
+      'в Белгороде',
+      'ru',
+      T,
+      false,
+    ],
+    ['a phrase composes too', '"belgorod region"', 'Belgorod region', 'en', T, true],
+  ])('%s', (_name, query, text, lang, options, expected) => {
+    expect(check(query, text, lang, options)).toBe(expected)
+  })
+})
