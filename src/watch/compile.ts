@@ -4,6 +4,7 @@
 // under them). Not responsible for parsing (query-parser.ts) nor for evaluation (evaluate.ts).
 // Reference: Lucene Monitor's TermFilteredPresearcher, which weights extracted terms by length.
 
+import { readerRules } from './reader-rules'
 import { parseQuery, type MetaField, type QueryAst, type TextField } from './query-parser'
 import {
   SCRIPT_LATIN,
@@ -201,7 +202,7 @@ function words(
 ): CompiledNode {
   const matchers = terms.map((term, k): WordMatcher => {
     const key = options.transliterate ? transliterationKey(term) : null
-    const crossScript = key !== null ? scriptOf(term) : SCRIPT_OTHER
+    const crossScript = key !== null && readerRules.crossScriptStems ? scriptOf(term) : SCRIPT_OTHER
     return {
       term,
       wordId: -1,

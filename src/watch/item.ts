@@ -8,6 +8,7 @@
 import type { TextField } from './query-parser'
 import { hasStemmer, primaryLanguage } from './stem'
 import { SCRATCH_KEEP, grown, scratchFor } from './buffers'
+import { readerRules } from './reader-rules'
 import { scanTokens, termHash, type TokenSink } from './tokenize'
 import { FIRST, ITEM_STAMP, LAST, ROW, lexicon, nextItemStamp, trimLexicon } from './word'
 
@@ -201,7 +202,7 @@ export function prepareItem(item: ItemFields): PreparedItem {
     words: take(distinct, 5 * count, distinctCount),
     langs: languageTags([item.lang, item.feedLang]),
     stemLang: stemmerLanguage(language),
-    german: language === 'de',
+    german: readerRules.germanSpellings && language === 'de',
     host: hostText.toLowerCase().replace(/\.$/, ''),
     hostStart: host ? host[0].length - hostText.length : 0,
     feedId: (item.feedId ?? '').toLowerCase(),

@@ -140,6 +140,8 @@ const UMLAUTS: Record<string, string> = { ä: 'ae', ö: 'oe', ü: 'ue' }
  * neue, Bauer, Feuer: `neuen` is not `neün`) and not after q (Quelle, Quote).
  */
 const TRANSCRIBED_RE = /(?<![aeiouyq])([aou])e(?!$)/g
+/** ä/ö/ü where TRANSCRIBED_RE would read its transcription back: not last, nor after a vowel or q. */
+const SPELLED_OUT_RE = /(?<![aeiouyq])[äöü](?!$)/g
 
 /**
  * A query word's other German spelling, folded, or null: `muenchen` → `munchen` (the folded
@@ -151,8 +153,11 @@ const TRANSCRIBED_RE = /(?<![aeiouyq])([aou])e(?!$)/g
 export function germanSpelling(raw: string): string | null {
   const lower = raw.normalize('NFC').toLowerCase()
   let other: string
-  if (UMLAUT_RE.test(lower)) other = lower.replace(/[äöü]/g, (c) => UMLAUTS[c]!)
-  else {
+  if (UMLAUT_RE.test(lower)) {
+    // Only where the transcription would be read back as the umlaut: `neün` is not `neuen`.
+    other = lower.replace(SPELLED_OUT_RE, (c) => UMLAUTS[c]!)
+    if (other === lower) return null
+  } else {
     TRANSCRIBED_RE.lastIndex = 0
     if (!TRANSCRIBED_RE.test(lower)) return null
     other = lower.replace(TRANSCRIBED_RE, '$1')

@@ -22,6 +22,7 @@
 
 import { grown } from './buffers'
 import { APOSTROPHES, ELISIONS, normalizeWord } from './normalize'
+import { readerRules } from './reader-rules'
 import { JOINERS, WORD_CHARS } from './word-chars'
 
 /**
@@ -326,12 +327,12 @@ const DIGITS_RE = /^\p{Nd}+$/u
  */
 function joinsSolid(parts: Segment[]): boolean {
   const last = parts[parts.length - 1]!
-  if (parts.length >= 2 && APOSTROPHES.includes(last.sep)) {
+  if (readerRules.contractions && parts.length >= 2 && APOSTROPHES.includes(last.sep)) {
     const ending = normalizeWord(last.raw)
     if (CONTRACTION_ENDINGS.has(ending)) return false
     if (ending === 't' && normalizeWord(parts[parts.length - 2]!.raw).endsWith('n')) return false
   }
-  for (let i = 1; i < parts.length; i++) {
+  for (let i = 1; i < parts.length && readerRules.numericRanges; i++) {
     const part = parts[i]!
     if (!APOSTROPHES.includes(part.sep) && DIGITS_RE.test(part.raw)) {
       if (DIGITS_RE.test(parts[i - 1]!.raw)) return false

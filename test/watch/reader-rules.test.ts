@@ -102,6 +102,8 @@ describe('German: ue/oe/ae and ü/ö/ä are one letter, in German text', () => {
     ['neuen refuses neün (ue after a vowel is a diphthong)', 'neuen', 'die neün', 'de', false],
     ['quelle refuses qülle (never after q)', 'quelle', 'qülle', 'de', false],
     ['blue catches Blue', 'blue', 'Blue Origin startet', 'de', true],
+    ['neün refuses neuen (the same rule read backwards)', 'neün', 'die neuen Regeln', 'de', false],
+    ['blü refuses Blue', 'blü', 'Blue Origin startet', 'de', false],
   ])('%s', (_name, query, text, lang, expected) => {
     expect(check(query, text, lang)).toBe(expected)
   })
