@@ -38,6 +38,9 @@ const SENTENCES: Record<string, string[]> = {
   ],
   fr: [
     'Sommet de l’Otan à Vilnius.',
+    'La centrale de Tchernobyl.',
+    'Vladimir Poutine a parlé.',
+    'Tour de France à Jitomir.',
     'Il a dit qu’il viendrait.',
     'Des frappes sur Koursk.',
     'Des températures de 4-6 degrés.',
@@ -53,6 +56,8 @@ const SENTENCES: Record<string, string[]> = {
     'Blue Origin startet.',
     'Die neuen Regeln gelten.',
     'Angriffe auf Charkiw.',
+    'Präsident Selenskyj sagte.',
+    'Sankt Petersburg und Sachsen.',
   ],
   ru: [
     'Взрывы в Белгороде.',
@@ -98,6 +103,13 @@ const READER_WATCHES: Array<Omit<WatchSpec, 'id'>> = [
   { query: 'белгород', options: T },
   { query: 'москве', options: T },
   { query: 'charkiw', options: T },
+  { query: 'kharkiv', options: T },
+  { query: 'chernobyl', options: T },
+  { query: 'zelensky', options: T },
+  { query: 'путин', options: T },
+  { query: 'tour', options: T },
+  { query: 'sankt', options: T },
+  { query: 'zankt', options: T },
 ]
 
 function withSentences(articles: BenchArticle[], random: () => number): BenchArticle[] {
@@ -141,6 +153,7 @@ const RULES: Array<[keyof ReaderRules, string]> = [
   ['numericRanges', 'numeric ranges have no solid form'],
   ['germanSpellings', 'German ue/oe/ae = ü/ö/ä in German items'],
   ['crossScriptStems', 'Latin and Cyrillic meet by their stems'],
+  ['readings', 'French and German renderings of Russian names'],
 ]
 for (const [rule, label] of RULES) {
   readerRules[rule] = false

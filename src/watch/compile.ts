@@ -7,9 +7,12 @@
 import { readerRules } from './reader-rules'
 import { parseQuery, type MetaField, type QueryAst, type TextField } from './query-parser'
 import {
+  READING_LANGUAGES,
   SCRIPT_LATIN,
   SCRIPT_OTHER,
+  crossKey,
   queryCrossKey,
+  readingKey,
   scriptOf,
   transliterationKey,
 } from './transliterate'
@@ -37,17 +40,22 @@ export interface WordMatcher {
   stemLeaf: Leaf | null
   /**
    * Transliteration key (transliterate option), and the item's words that have it or, written
-   * in the other script, share crossKey with it.
+   * in the other script, share a cross key with it.
    */
   key: string | null
   keyLeaf: Leaf | null
   /**
-   * Under the transliterate option, for a Latin or Cyrillic word: the key of its stem
-   * (transliterate.ts's queryCrossKey) and its script. An item word of the other script whose
+   * Under the transliterate option, for a Latin or Cyrillic word: the keys of its stem
+   * (transliterate.ts's queryCrossKey, also of its readings) and its script. An item word of the other script whose
    * stem has this key joins keyLeaf: `belgorod` finds «Белгороде».
    */
-  crossKey: string | null
+  crossKeys: string[]
   crossScript: number
+  /**
+   * A Latin word's keys as French and German render Russian and Ukrainian names
+   * (transliterate.ts's readingKey), where they differ from `key`: `koursk` also has kursk's.
+   */
+  readingKeys: string[]
   /**
    * The word's other German spelling (query-parser.ts), matched in German items only, and its
    * lexicon id as for `term`.
@@ -202,7 +210,23 @@ function words(
 ): CompiledNode {
   const matchers = terms.map((term, k): WordMatcher => {
     const key = options.transliterate ? transliterationKey(term) : null
-    const crossScript = key !== null && readerRules.crossScriptStems ? scriptOf(term) : SCRIPT_OTHER
+    const script = key !== null ? scriptOf(term) : SCRIPT_OTHER
+    const readingKeys: string[] = []
+    if (script === SCRIPT_LATIN && readerRules.readings) {
+      for (const lang of READING_LANGUAGES) {
+        const reading = readingKey(term, lang)
+        if (reading !== key && !readingKeys.includes(reading)) readingKeys.push(reading)
+      }
+    }
+    const crossScript = readerRules.crossScriptStems ? script : SCRIPT_OTHER
+    const crossKeys: string[] = []
+    if (crossScript !== SCRIPT_OTHER) {
+      crossKeys.push(queryCrossKey(term, crossScript))
+      for (const reading of readingKeys) {
+        const cross = crossKey(reading)
+        if (!crossKeys.includes(cross)) crossKeys.push(cross)
+      }
+    }
     return {
       term,
       wordId: -1,
@@ -210,8 +234,9 @@ function words(
       stemLeaf: options.stem ? newLeaf() : null,
       key,
       keyLeaf: key !== null ? newLeaf() : null,
-      crossKey: crossScript !== SCRIPT_OTHER ? queryCrossKey(term, crossScript) : null,
+      crossKeys,
       crossScript,
+      readingKeys,
       german: germans?.[k] ?? null,
       germanId: -1,
       germanGeneration: -1,
@@ -289,10 +314,9 @@ export function presearchKeys(node: CompiledNode): PresearchKeys | null {
       if (best.stemLeaf) keys.push({ kind: 'stemOf', value: best.term })
       if (best.key !== null && best.key !== best.term)
         keys.push({ kind: 'translit', value: best.key })
-      if (best.crossKey !== null) {
-        const kind = best.crossScript === SCRIPT_LATIN ? 'crossLatin' : 'crossCyrillic'
-        keys.push({ kind, value: best.crossKey })
-      }
+      for (const value of best.readingKeys) keys.push({ kind: 'translit', value })
+      const kind = best.crossScript === SCRIPT_LATIN ? 'crossLatin' : 'crossCyrillic'
+      for (const value of best.crossKeys) keys.push({ kind, value })
       return { keys, weight: bestWeight }
     }
     case 'wildcard': {

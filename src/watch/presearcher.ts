@@ -23,12 +23,15 @@ import type { PreparedItem } from './item'
 import { STEM_LANGUAGES, hasStemmer, stemWord } from './stem'
 import { scratchFor } from './buffers'
 import { termHash } from './tokenize'
+import { readerRules } from './reader-rules'
 import {
+  READING_LANGUAGES,
   SCRIPT_CYRILLIC,
   SCRIPT_LATIN,
   SCRIPT_OTHER,
   crossKey,
   crossStemLanguage,
+  readingKey,
   scriptOf,
   transliterationKey,
 } from './transliterate'
@@ -192,10 +195,24 @@ export function buildPresearcher(queries: CompiledQuery[]): Presearcher {
       leaves = stemLeaves(b, lang).get(stem) ?? NO_LEAVES
     }
     const script = needsKeys ? scriptOf(term) : SCRIPT_OTHER
+    // A Latin word of a French or German item, read as those languages write Russian names.
+    let reading: string | undefined
+    if (script === SCRIPT_LATIN && lang !== undefined && readerRules.readings) {
+      if (READING_LANGUAGES.includes(lang)) reading = readingKey(term, lang)
+      if (reading === word.translit()) reading = undefined
+    }
+    if (reading !== undefined) {
+      const watches = concat(b.keys.get(reading), b.terms.get(reading))
+      if (watches) selected = selected.length === 0 ? watches : selected.concat(watches)
+      const joins = b.keyLeaves.get(reading)
+      if (joins) leaves = leaves.length === 0 ? joins : leaves.concat(joins)
+    }
     if (script !== SCRIPT_OTHER) {
       const crossLang = crossStemLanguage(term, script, lang)
       const cross = crossKey(
-        crossLang === undefined ? word.translit() : transliterationKey(word.stem(crossLang)),
+        crossLang !== undefined
+          ? transliterationKey(word.stem(crossLang))
+          : (reading ?? word.translit()),
       )
       const other = script === SCRIPT_CYRILLIC ? b.crossFromLatin : b.crossFromCyrillic
       const watches = other.watches.get(cross)
@@ -285,6 +302,11 @@ export function buildPresearcher(queries: CompiledQuery[]): Presearcher {
   return self
 }
 
+/** Both lists, or the one that exists, or undefined. */
+function concat(a: number[] | undefined, b: number[] | undefined): number[] | undefined {
+  return a && b ? a.concat(b) : (a ?? b)
+}
+
 function memoFlags(selected: readonly number[], leaves: readonly Leaf[]): number {
   return (selected.length !== 0 ? MEMO_SELECTS : 0) | (leaves.length !== 0 ? MEMO_JOINS : 0)
 }
@@ -367,9 +389,10 @@ function fileLeaves(b: Buckets, node: CompiledNode): void {
 function fileWordLeaves(b: Buckets, word: WordMatcher): void {
   if (word.stemLeaf) b.stemLeafOf.push({ term: word.term, leaf: word.stemLeaf })
   if (word.keyLeaf && word.key !== null) b.keyLeaves.file(word.key, word.keyLeaf)
-  if (word.keyLeaf && word.crossKey !== null) {
+  if (word.keyLeaf) {
+    for (const reading of word.readingKeys) b.keyLeaves.file(reading, word.keyLeaf)
     const cross = word.crossScript === SCRIPT_LATIN ? b.crossFromLatin : b.crossFromCyrillic
-    cross.leaves.file(word.crossKey, word.keyLeaf)
+    for (const key of word.crossKeys) cross.leaves.file(key, word.keyLeaf)
   }
 }
 

@@ -200,3 +200,29 @@ export function queryCrossKey(term: string, script: number): string {
   const lang = crossStemLanguage(term, script, undefined)
   return crossKey(transliterationKey(lang === undefined ? term : stemWord(term, lang)))
 }
+
+/**
+ * How French and German news write Russian and Ukrainian names, read back into the English-like
+ * spelling the key starts from: French « Koursk », « Tchernobyl », « Jitomir », « Chostka » (ou = у,
+ * tch = ч, j = ж, ch = ш); German "Charkiw", "Tschernobyl", "Schoigu", "Selenskyj" (ch = х,
+ * tsch = ч, sch = ш, z = ц, s before a vowel = з, ss = с). w → v and j → i are already in the
+ * key. Applied to Latin words of items in those languages, and to every Latin query word (a query
+ * has no language: `koursk` finds «Курск»).
+ */
+const READINGS: Readonly<Record<string, { re: RegExp; map: Readonly<Record<string, string>> }>> = {
+  fr: { re: /tch|ch|ou|j/g, map: { tch: 'ch', ch: 'sh', ou: 'u', j: 'zh' } },
+  de: {
+    re: /tsch|sch|ch|ss|z|s(?=[aeiouy])/g,
+    map: { tsch: 'ch', sch: 'sh', ch: 'kh', ss: 's', z: 'ts', s: 'z' },
+  },
+}
+
+/** Languages whose Latin words have a reading (READINGS). */
+export const READING_LANGUAGES: readonly string[] = Object.keys(READINGS)
+
+/** The key of a Latin word read as `lang` writes Russian and Ukrainian names (READINGS). */
+export function readingKey(term: string, lang: string): string {
+  const reading = READINGS[lang]
+  if (!reading) return transliterationKey(term)
+  return transliterationKey(term.replace(reading.re, (m) => reading.map[m]!))
+}

@@ -211,3 +211,87 @@ describe('Russian and Ukrainian across scripts: transliteration and stemming com
     expect(check(query, text, lang, options)).toBe(expected)
   })
 })
+
+describe('transliteration schemes news uses for Russian and Ukrainian names', () => {
+  it.each<CrossRow>([
+    ['BGN/PCGN: kharkiv catches «Харків»', 'kharkiv', 'Вибухи: Харків', 'uk', T, true],
+    ['BGN/PCGN: yelets catches «Елец»', 'yelets', 'Город Елец', 'ru', T, true],
+    ['BGN/PCGN: shchukin catches «Щукин»', 'shchukin', 'Музей Щукин', 'ru', T, true],
+    [
+      'Ukrainian national: zaporizhzhia catches «Запоріжжя»',
+      'zaporizhzhia',
+      'Запоріжжя',
+      'uk',
+      T,
+      true,
+    ],
+    ['Ukrainian national: kyiv catches «Київ»', 'kyiv', 'Київ', 'uk', T, true],
+    [
+      'ISO 9 without diacritics (х = h): harkiv catches «Харків»',
+      'harkiv',
+      'Харків',
+      'uk',
+      T,
+      true,
+    ],
+    ['French: kursk catches « Koursk »', 'kursk', 'Frappes sur Koursk', 'fr', T, true],
+    ['French: koursk catches «Курск»', 'koursk', 'Взрыв: Курск', 'ru', T, true],
+    [
+      'French: chernobyl catches « Tchernobyl »',
+      'chernobyl',
+      'La centrale de Tchernobyl',
+      'fr',
+      T,
+      true,
+    ],
+    ['French: zhitomir catches « Jitomir »', 'zhitomir', 'Frappes sur Jitomir', 'fr', T, true],
+    [
+      'French: путин catches « Poutine » (cross keys)',
+      'путин',
+      'Vladimir Poutine a dit',
+      'fr',
+      T,
+      true,
+    ],
+    ['German: kharkiv catches "Charkiw"', 'kharkiv', 'Angriffe auf Charkiw', 'de', T, true],
+    ['German: харків catches "Charkiw"', 'харків', 'Angriffe auf Charkiw', 'de', T, true],
+    ['German: charkiw catches «Харків»', 'charkiw', 'Харків', 'uk', T, true],
+    [
+      'German: zelensky catches "Selenskyj"',
+      'zelensky',
+      'Präsident Selenskyj sagte',
+      'de',
+      T,
+      true,
+    ],
+    ['German: shoigu catches "Schoigu"', 'shoigu', 'Minister Schoigu', 'de', T, true],
+    ['German: chernobyl catches "Tschernobyl"', 'chernobyl', 'Das AKW Tschernobyl', 'de', T, true],
+    [
+      'German readings stay in German items: kharkiv refuses "Charkiw" in English',
+      'kharkiv',
+      'Charkiw',
+      'en',
+      T,
+      false,
+    ],
+    [
+      'French readings stay in French items: shostka refuses "Chostka" in German',
+      'shostka',
+      'Chostka',
+      'de',
+      T,
+      false,
+    ],
+    ['French: shostka catches « Chostka »', 'shostka', 'Chostka', 'fr', T, true],
+    [
+      'ISO 9 without diacritics (ч = c) is not met: cernigiv refuses «Чернігів»',
+      'cernigiv',
+      'Чернігів',
+      'uk',
+      T,
+      false,
+    ],
+  ])('%s', (_name, query, text, lang, options, expected) => {
+    expect(check(query, text, lang, options)).toBe(expected)
+  })
+})
