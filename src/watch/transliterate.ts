@@ -13,6 +13,9 @@
 //   kiv = Київ; Dmitriy = Dmitry = Дмитрий).
 // What a deterministic scheme cannot do: Kiev and Kyiv stay different (they are different words,
 // from Киев and Київ); Czech-style č/š fold to c/s (normalize.ts) and do not meet ч/ш.
+// Two additions (issue #16): across scripts, words also meet by the keys of their stems (cross
+// keys: `belgorod` finds «Белгороде»), and Latin words of French and German items are read as
+// those languages write the names before their key is taken (readings: « Koursk », "Charkiw").
 
 import { boundedMemo } from '../lib/memo'
 import { scratchFor } from './buffers'
@@ -149,15 +152,21 @@ export const SCRIPT_OTHER = 0
 export const SCRIPT_LATIN = 1
 export const SCRIPT_CYRILLIC = 2
 
-const LATIN_RE = /[a-z]/
-const CYRILLIC_RE = /[\u0400-\u04ff]/
 /** Letters only Ukrainian writes (і ї є ґ): its stemmer, not Russian's, then applies. */
 const UKRAINIAN_RE = /[іїєґ]/
 
-/** The script of a normalised word: Latin or Cyrillic letters (not both), else SCRIPT_OTHER. */
+/**
+ * The script of a normalised word: Latin or Cyrillic letters (not both), else SCRIPT_OTHER. A
+ * loop, not two regexes: it runs on every new word of an item when a watch transliterates.
+ */
 export function scriptOf(term: string): number {
-  const latin = LATIN_RE.test(term)
-  const cyrillic = CYRILLIC_RE.test(term)
+  let latin = false
+  let cyrillic = false
+  for (let i = 0; i < term.length; i++) {
+    const c = term.charCodeAt(i)
+    if (c >= 0x61 && c <= 0x7a) latin = true
+    else if (c >= 0x400 && c <= 0x4ff) cyrillic = true
+  }
   if (latin === cyrillic) return SCRIPT_OTHER
   return latin ? SCRIPT_LATIN : SCRIPT_CYRILLIC
 }
@@ -182,7 +191,6 @@ export function crossStemLanguage(
 
 /** A cross key keeps at least this many units: `ros` (роса, dew) must not meet `rossiya`. */
 const MIN_CROSS_KEY = 4
-const FINAL_VOWELS_RE = /[aeiou]+$/
 
 /**
  * The key a word is compared by across scripts, from the key of its stem (Cyrillic) or of the
@@ -191,8 +199,14 @@ const FINAL_VOWELS_RE = /[aeiou]+$/
  * would remain.
  */
 export function crossKey(key: string): string {
-  const trimmed = key.replace(FINAL_VOWELS_RE, '')
-  return trimmed.length >= MIN_CROSS_KEY ? trimmed : key
+  let end = key.length
+  while (end > 0 && isVowel(key.charCodeAt(end - 1))) end--
+  return end === key.length || end < MIN_CROSS_KEY ? key : key.slice(0, end)
+}
+
+/** a e i o u: the vowels left in a key (y and j are i there). */
+function isVowel(c: number): boolean {
+  return c === 0x61 || c === 0x65 || c === 0x69 || c === 0x6f || c === 0x75
 }
 
 /** A query word's cross key (a query has no language: crossStemLanguage without one). */
