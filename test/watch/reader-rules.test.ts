@@ -291,6 +291,16 @@ describe('transliteration schemes news uses for Russian and Ukrainian names', ()
       T,
       false,
     ],
+    ['Belarusian national: braslaŭ catches «Браслаў»', 'braslaŭ', 'Горад Браслаў', 'be', T, true],
+    ['Belarusian: hrodna catches «Гродна» (г is h)', 'hrodna', 'Горад Гродна', 'be', T, true],
+    [
+      'Belarusian BGN/PCGN w for ў is not met: braslaw refuses «Браслаў»',
+      'braslaw',
+      'Браслаў',
+      'be',
+      T,
+      false,
+    ],
   ])('%s', (_name, query, text, lang, options, expected) => {
     expect(check(query, text, lang, options)).toBe(expected)
   })
