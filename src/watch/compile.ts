@@ -49,13 +49,13 @@ export interface WordMatcher {
    * (transliterate.ts's queryCrossKey, also of its readings) and its script. An item word of the other script whose
    * stem has this key joins keyLeaf: `belgorod` finds «Белгороде».
    */
-  crossKeys: string[]
+  crossKeys: readonly string[]
   crossScript: number
   /**
    * A Latin word's keys as French and German render Russian and Ukrainian names
    * (transliterate.ts's readingKey), where they differ from `key`: `koursk` also has kursk's.
    */
-  readingKeys: string[]
+  readingKeys: readonly string[]
   /**
    * The word's other German spelling (query-parser.ts), matched in German items only, and its
    * lexicon id as for `term`.
@@ -211,21 +211,24 @@ function words(
   const matchers = terms.map((term, k): WordMatcher => {
     const key = options.transliterate ? transliterationKey(term) : null
     const script = key !== null ? scriptOf(term) : SCRIPT_OTHER
-    const readingKeys: string[] = []
+    // Most words of most watches have neither: a shared empty list, not two new ones a word.
+    let readingKeys = NO_KEYS
     if (script === SCRIPT_LATIN && readerRules.readings) {
       for (const lang of READING_LANGUAGES) {
         const reading = readingKey(term, lang)
-        if (reading !== key && !readingKeys.includes(reading)) readingKeys.push(reading)
+        if (reading === key || readingKeys.includes(reading)) continue
+        readingKeys = readingKeys === NO_KEYS ? [reading] : [...readingKeys, reading]
       }
     }
     const crossScript = readerRules.crossScriptStems ? script : SCRIPT_OTHER
-    const crossKeys: string[] = []
+    let crossKeys = NO_KEYS
     if (crossScript !== SCRIPT_OTHER) {
-      crossKeys.push(queryCrossKey(term, crossScript))
+      const keys = [queryCrossKey(term, crossScript)]
       for (const reading of readingKeys) {
         const cross = crossKey(reading)
-        if (!crossKeys.includes(cross)) crossKeys.push(cross)
+        if (!keys.includes(cross)) keys.push(cross)
       }
+      crossKeys = keys
     }
     return {
       term,
@@ -281,6 +284,8 @@ function wildcard(
   const leaf = newLeaf()
   return { type: 'wildcard', fields, test, keyPrefix, prefix, lengths, suffix, text, leaf, keyLeaf }
 }
+
+const NO_KEYS: readonly string[] = []
 
 function newLeaf(): Leaf {
   return { stamp: 0, ids: [] }
