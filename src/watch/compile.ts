@@ -58,7 +58,8 @@ export interface WordMatcher {
   readingKeys: readonly string[]
   /**
    * The word's other German spelling (query-parser.ts), matched in German items only, and its
-   * lexicon id as for `term`.
+   * lexicon id as for `term`. When it is shorter than `term`, it is the folded umlaut spelling
+   * (`muenchen` → munchen), and only item words written with the umlaut count (evaluate.ts).
    */
   german: string | null
   germanId: number

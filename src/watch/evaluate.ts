@@ -6,9 +6,9 @@
 
 import type { Hit } from '../model'
 import { type CompiledNode, type WordMatcher } from './compile'
-import { indicesOf, occursIn, type PreparedItem } from './item'
+import { FIELD_ORDER, indicesOf, occursIn, type PreparedItem } from './item'
 import type { TextField } from './query-parser'
-import { ITEM_STAMP, ROW, lexicon, type Leaf } from './word'
+import { FIRST, ITEM_STAMP, ROW, lexicon, type Leaf } from './word'
 
 /** A run of positions that satisfied a span query, and the tokens to highlight in it. */
 interface Span {
@@ -91,7 +91,25 @@ function withGermanWord(
   }
   const id = m.germanId
   if (lexicon.rows[id * ROW + ITEM_STAMP] !== item.stamp || words.includes(id)) return words
+  // The other spelling is shorter when it is the umlaut one (`muenchen` → munchen): then only
+  // a word written with the umlaut stands for it, so that `boeing` does not find "Bing".
+  if (m.german!.length < m.term.length && !writtenWithUmlaut(item, id)) return words
   return words.length === 0 ? [id] : [...words, id]
+}
+
+const UMLAUT_RE = /[äöüÄÖÜ]|[aouAOU]\u0308/
+
+/** Whether some occurrence of word `id` in `item` is written with ä, ö or ü in the text. */
+function writtenWithUmlaut(item: PreparedItem, id: number): boolean {
+  for (let t = lexicon.rows[id * ROW + FIRST]!; t !== -1; t = item.next[t]!) {
+    for (const f of FIELD_ORDER) {
+      const field = item.fields[f]
+      if (t < field.base || t >= field.base + field.count) continue
+      if (UMLAUT_RE.test(field.text.slice(item.start[t]!, item.end[t]!))) return true
+      break
+    }
+  }
+  return false
 }
 
 /** `words` and the words of `keyLeaf` (transliteration matches) not already among them. */

@@ -104,6 +104,21 @@ describe('German: ue/oe/ae and ü/ö/ä are one letter, in German text', () => {
     ['blue catches Blue', 'blue', 'Blue Origin startet', 'de', true],
     ['neün refuses neuen (the same rule read backwards)', 'neün', 'die neuen Regeln', 'de', false],
     ['blü refuses Blue', 'blü', 'Blue Origin startet', 'de', false],
+    [
+      'boeing refuses Bing (the umlaut reading needs an umlaut)',
+      'boeing',
+      'Suche bei Bing',
+      'de',
+      false,
+    ],
+    [
+      'muenchen refuses Munchen (written without the umlaut)',
+      'muenchen',
+      'in Munchen',
+      'de',
+      false,
+    ],
+    ['boeing catches Boeing', 'boeing', 'Der Boeing-Konzern', 'de', true],
   ])('%s', (_name, query, text, lang, expected) => {
     expect(check(query, text, lang)).toBe(expected)
   })
