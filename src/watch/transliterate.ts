@@ -238,5 +238,8 @@ export const READING_LANGUAGES: readonly string[] = Object.keys(READINGS)
 export function readingKey(term: string, lang: string): string {
   const reading = READINGS[lang]
   if (!reading) return transliterationKey(term)
-  return transliterationKey(term.replace(reading.re, (m) => reading.map[m]!))
+  reading.re.lastIndex = 0
+  if (!reading.re.test(term)) return transliterationKey(term)
+  // Not through the memo: a reading is taken once per word and index (presearcher.ts's memo).
+  return computeTransliterationKey(term.replace(reading.re, (m) => reading.map[m]!))
 }
