@@ -45,25 +45,40 @@ export interface WordMatcher {
   key: string | null
   keyLeaf: Leaf | null
   /**
-   * Under the transliterate option, for a Latin or Cyrillic word: the keys of its stem
-   * (transliterate.ts's queryCrossKey, also of its readings) and its script. An item word of the other script whose
-   * stem has this key joins keyLeaf: `belgorod` finds «Белгороде».
+   * What the transliterate option adds for a Latin or Cyrillic word (null otherwise). Kept
+   * apart so that the matchers evaluation reads stay as small as before issue #16: evaluating
+   * is mostly fetching the candidates' query trees from memory.
    */
-  crossKeys: readonly string[]
-  crossScript: number
+  cross: CrossForms | null
+  /** The word's other German spelling, matched in German items only (null for most words). */
+  german: GermanSpelling | null
+}
+
+/** A transliterated word's extra keys, read by the presearcher when it files the watch. */
+export interface CrossForms {
+  /**
+   * The keys of its stem (transliterate.ts's queryCrossKey, also of its readings): an item
+   * word of the other script whose stem has one of them joins keyLeaf: `belgorod` finds
+   * «Белгороде».
+   */
+  keys: readonly string[]
+  script: number
   /**
    * A Latin word's keys as French and German render Russian and Ukrainian names
    * (transliterate.ts's readingKey), where they differ from `key`: `koursk` also has kursk's.
    */
-  readingKeys: readonly string[]
-  /**
-   * The word's other German spelling (query-parser.ts), matched in German items only, and its
-   * lexicon id as for `term`. When it is shorter than `term`, it is the folded umlaut spelling
-   * (`muenchen` → munchen), and only item words written with the umlaut count (evaluate.ts).
-   */
-  german: string | null
-  germanId: number
-  germanGeneration: number
+  readings: readonly string[]
+}
+
+/**
+ * A query word's other German spelling (query-parser.ts) and its lexicon id, looked up as
+ * for `term`. When it is shorter than the word, it is the folded umlaut spelling
+ * (`muenchen` → munchen), and only item words written with the umlaut count (evaluate.ts).
+ */
+export interface GermanSpelling {
+  term: string
+  id: number
+  generation: number
 }
 
 export type CompiledNode =
@@ -238,12 +253,11 @@ function words(
       stemLeaf: options.stem ? newLeaf() : null,
       key,
       keyLeaf: key !== null ? newLeaf() : null,
-      crossKeys,
-      crossScript,
-      readingKeys,
-      german: germans?.[k] ?? null,
-      germanId: -1,
-      germanGeneration: -1,
+      cross:
+        crossKeys.length > 0 || readingKeys.length > 0
+          ? { keys: crossKeys, script: crossScript, readings: readingKeys }
+          : null,
+      german: germanOf(germans?.[k] ?? null),
     }
   })
   return { type: 'words', fields, words: matchers, text }
@@ -288,6 +302,10 @@ function wildcard(
 
 const NO_KEYS: readonly string[] = []
 
+function germanOf(term: string | null): GermanSpelling | null {
+  return term === null ? null : { term, id: -1, generation: -1 }
+}
+
 function newLeaf(): Leaf {
   return { stamp: 0, ids: [] }
 }
@@ -316,13 +334,15 @@ export function presearchKeys(node: CompiledNode): PresearchKeys | null {
       const keys: PresearchKey[] = [{ kind: 'term', value: best.term }]
       // Filed under both German spellings; a non-German item with the other one is a
       // candidate that evaluation turns down.
-      if (best.german !== null) keys.push({ kind: 'term', value: best.german })
+      if (best.german !== null) keys.push({ kind: 'term', value: best.german.term })
       if (best.stemLeaf) keys.push({ kind: 'stemOf', value: best.term })
       if (best.key !== null && best.key !== best.term)
         keys.push({ kind: 'translit', value: best.key })
-      for (const value of best.readingKeys) keys.push({ kind: 'translit', value })
-      const kind = best.crossScript === SCRIPT_LATIN ? 'crossLatin' : 'crossCyrillic'
-      for (const value of best.crossKeys) keys.push({ kind, value })
+      if (best.cross !== null) {
+        for (const value of best.cross.readings) keys.push({ kind: 'translit', value })
+        const kind = best.cross.script === SCRIPT_LATIN ? 'crossLatin' : 'crossCyrillic'
+        for (const value of best.cross.keys) keys.push({ kind, value })
+      }
       return { keys, weight: bestWeight }
     }
     case 'wildcard': {

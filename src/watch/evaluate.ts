@@ -84,16 +84,17 @@ function withGermanWord(
   m: WordMatcher,
   item: PreparedItem,
 ): readonly number[] {
+  const german = m.german!
   const generation = lexicon.generation
-  if (m.germanId < 0 || m.germanGeneration !== generation) {
-    m.germanId = lexicon.get(m.german!).id
-    m.germanGeneration = generation
+  if (german.id < 0 || german.generation !== generation) {
+    german.id = lexicon.get(german.term).id
+    german.generation = generation
   }
-  const id = m.germanId
+  const id = german.id
   if (lexicon.rows[id * ROW + ITEM_STAMP] !== item.stamp || words.includes(id)) return words
   // The other spelling is shorter when it is the umlaut one (`muenchen` → munchen): then only
   // a word written with the umlaut stands for it, so that `boeing` does not find "Bing".
-  if (m.german!.length < m.term.length && !writtenWithUmlaut(item, id)) return words
+  if (german.term.length < m.term.length && !writtenWithUmlaut(item, id)) return words
   return words.length === 0 ? [id] : [...words, id]
 }
 

@@ -29,7 +29,7 @@ import {
   SCRIPT_CYRILLIC,
   SCRIPT_LATIN,
   SCRIPT_OTHER,
-  crossKey,
+  crossKeyLength,
   crossStemLanguage,
   readingKey,
   scriptOf,
@@ -202,23 +202,30 @@ export function buildPresearcher(queries: CompiledQuery[]): Presearcher {
       if (reading === word.translit()) reading = undefined
     }
     if (reading !== undefined) {
-      const watches = concat(b.keys.get(reading), b.terms.get(reading))
+      const h = termHash(reading)
+      const watches = concat(b.keys.get(reading, h), b.terms.get(reading, h))
       if (watches) selected = selected.length === 0 ? watches : selected.concat(watches)
-      const joins = b.keyLeaves.get(reading)
+      const joins = b.keyLeaves.get(reading, h)
       if (joins) leaves = leaves.length === 0 ? joins : leaves.concat(joins)
     }
-    if (script !== SCRIPT_OTHER) {
+    const other = script === SCRIPT_CYRILLIC ? b.crossFromLatin : b.crossFromCyrillic
+    if (script !== SCRIPT_OTHER && other.watches.size + other.leaves.size > 0) {
       const crossLang = crossStemLanguage(term, script, lang)
-      const cross = crossKey(
+      const key =
         crossLang !== undefined
           ? transliterationKey(word.stem(crossLang))
-          : (reading ?? word.translit()),
-      )
-      const other = script === SCRIPT_CYRILLIC ? b.crossFromLatin : b.crossFromCyrillic
-      const watches = other.watches.get(cross)
-      if (watches) selected = selected.length === 0 ? watches : selected.concat(watches)
-      const joins = other.leaves.get(cross)
-      if (joins) leaves = leaves.length === 0 ? joins : leaves.concat(joins)
+          : (reading ?? word.translit())
+      // Hashed where it is, then cut only if a filter says the cut key may be filed: nearly
+      // every word's is not.
+      const length = crossKeyLength(key)
+      const h = termHashOf(key, length)
+      if (other.watches.mayHold(h) || other.leaves.mayHold(h)) {
+        const cross = length === key.length ? key : key.slice(0, length)
+        const watches = other.watches.get(cross, h)
+        if (watches) selected = selected.length === 0 ? watches : selected.concat(watches)
+        const joins = other.leaves.get(cross, h)
+        if (joins) leaves = leaves.length === 0 ? joins : leaves.concat(joins)
+      }
     }
     word.stemSelected = selected
     word.stemLeaves = leaves
@@ -307,6 +314,13 @@ function concat(a: number[] | undefined, b: number[] | undefined): number[] | un
   return a && b ? a.concat(b) : (a ?? b)
 }
 
+/** termHash (tokenize.ts) of the first `length` units of `s`, without cutting it. */
+function termHashOf(s: string, length: number): number {
+  let h = 0
+  for (let i = 0; i < length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0
+  return h
+}
+
 function memoFlags(selected: readonly number[], leaves: readonly Leaf[]): number {
   return (selected.length !== 0 ? MEMO_SELECTS : 0) | (leaves.length !== 0 ? MEMO_JOINS : 0)
 }
@@ -389,10 +403,10 @@ function fileLeaves(b: Buckets, node: CompiledNode): void {
 function fileWordLeaves(b: Buckets, word: WordMatcher): void {
   if (word.stemLeaf) b.stemLeafOf.push({ term: word.term, leaf: word.stemLeaf })
   if (word.keyLeaf && word.key !== null) b.keyLeaves.file(word.key, word.keyLeaf)
-  if (word.keyLeaf) {
-    for (const reading of word.readingKeys) b.keyLeaves.file(reading, word.keyLeaf)
-    const cross = word.crossScript === SCRIPT_LATIN ? b.crossFromLatin : b.crossFromCyrillic
-    for (const key of word.crossKeys) cross.leaves.file(key, word.keyLeaf)
+  if (word.keyLeaf && word.cross) {
+    for (const reading of word.cross.readings) b.keyLeaves.file(reading, word.keyLeaf)
+    const cross = word.cross.script === SCRIPT_LATIN ? b.crossFromLatin : b.crossFromCyrillic
+    for (const key of word.cross.keys) cross.leaves.file(key, word.keyLeaf)
   }
 }
 
@@ -635,6 +649,17 @@ class TermBuckets<T> {
   file(term: string, value: T): void {
     file(this.map, term, value)
     if (this.bits) this.mark(termHash(term))
+  }
+
+  /** Whether something may be filed under a term whose termHash is `h` (the filter alone). */
+  mayHold(h: number): boolean {
+    if (this.bits === null) this.build()
+    const a = Math.imul(h, 0x9e3779b1) >>> this.shift
+    const b = Math.imul(h ^ (h >>> 15), 0x85ebca6b) >>> this.shift
+    return (
+      (this.bits![a >>> 5]! & (1 << (a & 31))) !== 0 &&
+      (this.bits![b >>> 5]! & (1 << (b & 31))) !== 0
+    )
   }
 
   /** The list filed under `term`, whose termHash is `h`. */

@@ -199,9 +199,15 @@ const MIN_CROSS_KEY = 4
  * would remain.
  */
 export function crossKey(key: string): string {
+  const end = crossKeyLength(key)
+  return end === key.length ? key : key.slice(0, end)
+}
+
+/** The length of crossKey(key): callers that only hash it need not cut the string. */
+export function crossKeyLength(key: string): number {
   let end = key.length
   while (end > 0 && isVowel(key.charCodeAt(end - 1))) end--
-  return end === key.length || end < MIN_CROSS_KEY ? key : key.slice(0, end)
+  return end < MIN_CROSS_KEY ? key.length : end
 }
 
 /** a e i o u: the vowels left in a key (y and j are i there). */
