@@ -9,28 +9,51 @@ import { limitBody } from './body'
 import { deliveryRoutes } from './deliveries'
 import { destinationActionRoutes } from './destination-actions'
 import { destinationRoutes } from './destinations'
+import { configRoutes } from './config'
+import { describe } from './contract'
 import { ApiError, toErrorResponse } from './errors'
 import { feedRoutes } from './feeds'
-import { MAX_BODY_BYTES, MAX_PREVIEW_BODY_BYTES } from './limits'
+import { MAX_BODY_BYTES, MAX_IMPORT_BODY_BYTES, MAX_PREVIEW_BODY_BYTES } from './limits'
 import { allowedMethods } from './methods'
+import { buildOpenApi } from './openapi'
 import { previewRoutes } from './preview'
 import { detailedStatusRoutes, publicStatusRoutes } from './status'
 import { watchRoutes } from './watches'
 
 const defaultLimit = limitBody(MAX_BODY_BYTES)
+/** Routes with their own body limit; every other API route has the default one. */
+const OWN_LIMIT = new Set(['/api/preview', '/api/config', '/api/config/opml'])
+/** The version of the API document: the package's. */
+const API_VERSION = '0.1.0'
 
 export function createApp(deps: AppDeps) {
   const api = new Hono<AppEnv>()
     .use(requireAdmin)
-    // Every API route has a body limit, a route added later included; preview carries items.
+    // Every API route has a body limit, a route added later included; preview carries items and
+    // /config a whole configuration.
     .use('/preview', limitBody(MAX_PREVIEW_BODY_BYTES))
-    .use('*', async (c, next) => (c.req.path === '/api/preview' ? next() : defaultLimit(c, next)))
+    .use('/config/*', limitBody(MAX_IMPORT_BODY_BYTES))
+    .use('/config', limitBody(MAX_IMPORT_BODY_BYTES))
+    .use('*', async (c, next) => (OWN_LIMIT.has(c.req.path) ? next() : defaultLimit(c, next)))
+    .get(
+      '/openapi.json',
+      describe({
+        summary: 'This API as an OpenAPI 3.1 document',
+        responses: { 200: 'the document' },
+      }),
+      (c) => c.json(openApi()),
+    )
     .route('/feeds', feedRoutes)
     .route('/watches', watchRoutes)
     .route('/destinations', destinationRoutes)
     .route('/destinations', destinationActionRoutes)
     .route('/deliveries', deliveryRoutes)
     .route('/preview', previewRoutes)
+    .route('/config', configRoutes)
+
+  let document: Record<string, unknown> | undefined
+  const openApi = (): Record<string, unknown> =>
+    (document ??= buildOpenApi(app.routes, API_VERSION))
 
   const app = new Hono<AppEnv>()
     .use(async (c, next) => {
@@ -48,10 +71,30 @@ export function createApp(deps: AppDeps) {
           '/api/deliveries',
           '/api/preview',
           '/api/status',
+          '/api/config',
+          '/api/openapi.json',
         ],
       }),
     )
+    // The status routes are documented here, where they are mounted (src/http/contract.ts).
+    .on(
+      'GET',
+      '/status',
+      describe({
+        summary: 'Public summary, no secrets (HTML for browsers)',
+        public: true,
+        responses: { 200: 'overall status, last tick, feeds by health, alert counters' },
+      }),
+    )
     .route('/status', publicStatusRoutes)
+    .on(
+      'GET',
+      '/api/status',
+      describe({
+        summary: 'Per-feed health, recent deliveries and dead letters',
+        responses: { 200: 'the detailed status' },
+      }),
+    )
     .route('/api/status', detailedStatusRoutes)
     .route('/api', api)
     .notFound((c) => {
