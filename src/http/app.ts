@@ -2,6 +2,7 @@
 // for unknown paths and 405s (with Allow) for unknown methods on known ones. Every outgoing request
 // the routes make goes through the address guard (src/lib/address-guard.ts).
 import { Hono } from 'hono'
+import { secureHeaders } from 'hono/secure-headers'
 import { addressPolicyOf, guardedFetch } from '../lib/address-guard'
 import type { AppDeps, AppEnv } from './app-env'
 import { requireAdmin } from './auth'
@@ -28,6 +29,8 @@ const API_VERSION = '0.1.0'
 
 export function createApp(deps: AppDeps) {
   const api = new Hono<AppEnv>()
+    // nosniff, no framing, no referrer, and the rest of Hono's defaults on every API answer.
+    .use(secureHeaders())
     .use(requireAdmin)
     // Every API route has a body limit, a route added later included; preview carries items and
     // /config a whole configuration.

@@ -281,6 +281,8 @@ describe('OPML', () => {
     const res = await fetchText('GET', '/api/config/opml')
     expect(res.status).toBe(200)
     expect(res.type).toMatch(/^text\/x-opml/)
+    // Hono's secureHeaders on every API answer: a browser never sniffs this as HTML.
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff')
     expect(res.text).toContain('<outline text="news">')
     expect(res.text).toContain('xmlUrl="https://www.lemonde.fr/rss/une.xml" category="/fr"')
     expect(res.text).toContain('xmlUrl="https://intranet.example.com/feed"')
@@ -349,5 +351,10 @@ async function fetchText(method: string, path: string, body?: string) {
     ctx,
   )
   await waitOnExecutionContext(ctx)
-  return { status: res.status, type: res.headers.get('content-type') ?? '', text: await res.text() }
+  return {
+    status: res.status,
+    type: res.headers.get('content-type') ?? '',
+    headers: res.headers,
+    text: await res.text(),
+  }
 }
