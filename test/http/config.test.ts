@@ -322,6 +322,20 @@ describe('OPML', () => {
     })
   })
 
+  it('imports its own export back with the same URLs, titles and tags', async () => {
+    const shareable = (await stored()).feeds.filter((f) => !f.url.includes('api_key'))
+    const opml = (await fetchText('GET', '/api/config/opml')).text
+    const emptied = await api('PUT', '/api/config', {
+      feedwatch: 1,
+      destinations: seeded.destinations,
+    })
+    expect(emptied.status).toBe(200)
+    const res = await fetchText('POST', '/api/config/opml', opml)
+    expect(res.status).toBe(200)
+    const strip = (f: { url: string; title?: string; tags: string[] }) => [f.url, f.title, f.tags]
+    expect((await stored()).feeds.map(strip)).toEqual(shareable.map(strip))
+  })
+
   it.each([
     ['not OPML', '<rss></rss>', '(opml)'],
     ['an unclosed folder', '<opml><body><outline text="A">', '(opml)'],
