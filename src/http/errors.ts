@@ -1,4 +1,6 @@
-// One error shape for every API answer: `{ "error": { "message", "field"?, "position"? } }`.
+// One error shape for every API answer: `{ "error": { "message", "field"?, "position"? } }`, and
+// the status each error class of the stages and services is answered with (400 invalid input,
+// 404 not found, 409 conflict, 413 too large, 422 unfetchable feed URL).
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { NotFoundError } from '../config/entries'
@@ -21,9 +23,6 @@ export class ApiError extends HTTPException {
     this.body = { message, ...fields }
   }
 }
-
-export const notFound = (what: string, id: string): ApiError =>
-  new ApiError(404, `${what} ${id} not found`)
 
 const json = (body: ApiError['body'], status: number): Response =>
   Response.json({ error: body }, { status })
