@@ -3,6 +3,9 @@
 // and answers. Both carry their part of the OpenAPI operation on the handler, so the document
 // (src/http/openapi.ts) is read off the registered routes: the schema that validates a body is the
 // one documented, and a route without a description is caught by test/http/openapi.test.ts.
+// `jsonBody` hands its value on the way Hono's own `validator('json')` does (`c.req.valid('json')`,
+// typed), but reads the body itself: Hono's validator passes `{}` on when the content type is not
+// JSON, which would answer "name: is required" to a client that only forgot the header.
 // Not responsible for building the document (openapi.ts) or for the schemas (validate.ts).
 import type { MiddlewareHandler } from 'hono'
 import type * as z from 'zod/mini'
