@@ -22,7 +22,7 @@ import { discoverFeed, type Discovery } from '../monitor/discover-feed'
 import type { ConfigDoc, ConfigEnv } from '../store/config'
 import { enableDestination, type DeliveryEnv } from '../store/deliveries'
 import { parseQuery } from '../watch'
-import { type Collection } from './integrity'
+import { NOUN, type Collection } from './integrity'
 import { changeConfig, removeFromConfig } from './service'
 
 /** What the routes hand in beside the request: bindings, clock, transport, address policy. */
@@ -32,12 +32,6 @@ export interface EntryDeps {
   fetch: typeof fetch
   policy: AddressPolicy
   newId: (prefix: string) => string
-}
-
-const NOUN: Record<Collection, string> = {
-  feeds: 'feed',
-  watches: 'watch',
-  destinations: 'destination',
 }
 
 /** An entry that is not there (answered 404). */

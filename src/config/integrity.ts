@@ -14,6 +14,13 @@ import type { ConfigDoc } from '../store/config'
 
 export type Collection = 'feeds' | 'watches' | 'destinations'
 
+/** How messages name one entry of each collection. */
+export const NOUN: Record<Collection, string> = {
+  feeds: 'feed',
+  watches: 'watch',
+  destinations: 'destination',
+}
+
 /** A broken rule. `conflict` marks a clash with what is stored (answered 409, not 400). */
 export class IntegrityError extends ConfigError {
   readonly conflict: boolean
@@ -44,11 +51,13 @@ function checkUnique(config: ConfigDoc, collection: Collection, focus?: Focus): 
   const seen = new Set<string>()
   config[collection].forEach((entry, i) => {
     if (seen.has(entry.id)) {
-      throw new IntegrityError(
-        fieldOf(config, collection, i, 'id', focus),
-        `${entry.id} is used twice in ${collection}`,
-        true,
-      )
+      const field = fieldOf(config, collection, i, 'id', focus)
+      // A write about one entry clashes with what is stored; a document clashes with itself.
+      const message =
+        field === 'id'
+          ? `${NOUN[collection]} ${entry.id} already exists`
+          : `${entry.id} is used twice in ${collection}`
+      throw new IntegrityError(field, message, true)
     }
     seen.add(entry.id)
   })
