@@ -5,9 +5,9 @@
 import type * as z from 'zod/mini'
 import type { Destination, Feed, Watch } from '../model'
 import { generateSecret } from '../deliver/sign'
-import { checkShape, isDestinationType, DESTINATION_TYPES } from '../http/destination-shape'
-import { resolveDelivery } from '../http/delivery-mode'
-import { checkFeedHeaders } from '../http/feed-headers'
+import { checkShape, isDestinationType, DESTINATION_TYPES } from './destination-shape'
+import { resolveDelivery } from './delivery-mode'
+import { checkFeedHeaders } from './feed-headers'
 import type {
   destinationInput,
   destinationPatch,

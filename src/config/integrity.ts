@@ -7,7 +7,7 @@
 //   would silently widen it;
 // - removing a destination that a watch still sends to is refused (409): dropping it from the
 //   watch could leave a watch with nowhere to send, and the user should choose where it goes.
-// Not responsible for the shape of one entry (src/http/validate.ts, destination-shape.ts).
+// Not responsible for the shape of one entry (src/http/validate.ts, destination-shape.ts, feed-headers.ts).
 import type { Watch } from '../model'
 import { ConfigError } from '../lib/errors'
 import type { ConfigDoc } from '../store/config'

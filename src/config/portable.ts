@@ -7,9 +7,9 @@
 // one (src/lib/redact.ts decides), destination `url`, `secret`, `token` and `apiBase`.
 // Not responsible for storing (service.ts) or for the document's JSON shape (src/http/validate.ts).
 import type { Destination, Feed, Watch } from '../model'
-import { checkShape, isDestinationType, DESTINATION_TYPES } from '../http/destination-shape'
-import { resolveDelivery } from '../http/delivery-mode'
-import { checkFeedHeaders } from '../http/feed-headers'
+import { checkShape, isDestinationType, DESTINATION_TYPES } from './destination-shape'
+import { resolveDelivery } from './delivery-mode'
+import { checkFeedHeaders } from './feed-headers'
 import { SECRET_SET, type PortableConfig } from '../http/validate'
 import { assertPublicUrl, type AddressPolicy } from '../lib/address-guard'
 import { AddressError, ConfigError } from '../lib/errors'

@@ -1,6 +1,6 @@
 // /api/destinations: create, list, get, update (rename, pause, rotate a credential, change the
 // schedule), delete (refused while a watch sends to it: src/config/integrity.ts). The rules are in
-// src/config/entries.ts and destination-shape.ts; URLs, secrets and tokens are credentials: stored,
+// src/config/entries.ts and src/config/destination-shape.ts; URLs, secrets and tokens are credentials: stored,
 // never shown again. A webhook secret the user did not supply is generated and shown once, in the
 // creation answer, because the receiver needs it to verify signatures.
 import { Hono } from 'hono'

@@ -40,7 +40,7 @@ const options = z.optional(
 
 const feedTitle = text(0, 200)
 const intervalMinutes = z.int().check(z.minimum(1), z.maximum(1440))
-/** Names, values, count and sizes are checked by feed-headers.ts, which names the header. */
+/** Names, values, count and sizes are checked by src/config/feed-headers.ts, which names the header. */
 const headers = z.record(z.string(), z.string())
 const tags = z.array(text(1, 50)).check(z.maxLength(20))
 const backfill = z.int().check(z.minimum(0), z.maximum(100))
@@ -80,7 +80,7 @@ const destinationIds = z
   .array(z.string())
   .check(z.minLength(1, 'needs at least one destination id'))
 const mode = z.enum(['instant', 'digest'], { error: 'must be "instant" or "digest"' })
-/** Checked by delivery-mode.ts, which names the part of the schedule that is wrong. */
+/** Checked by src/config/delivery-mode.ts, which names the part of the schedule that is wrong. */
 const digest = z.optional(z.unknown())
 
 export const watchInput = z.strictObject({
@@ -106,7 +106,7 @@ export const watchPatch = z.strictObject({
   options,
 })
 
-/** Which of these a type takes, and their formats, is checked by destination-shape.ts. */
+/** Which of these a type takes, and their formats, is checked by src/config/destination-shape.ts. */
 const destinationFields = {
   url: z.optional(z.string()),
   secret: z.optional(z.string()),
