@@ -95,7 +95,10 @@ function diffOf<T extends { id: string }>(before: T[], after: T[]): CollectionDi
   }
   for (const entry of after as unknown as Array<Record<string, unknown> & { id: string }>) {
     const prior = old.get(entry.id)
-    if (!prior) continue
+    // Most entries of a re-import are unchanged: one comparison each, fields only when they differ.
+    // (Plain JSON first: entries built by the same rules have their keys in the same order.)
+    if (!prior || JSON.stringify(prior) === JSON.stringify(entry)) continue
+    if (canonical(prior) === canonical(entry)) continue
     const fields = [...new Set([...Object.keys(prior), ...Object.keys(entry)])]
       .filter((f) => canonical(prior[f]) !== canonical(entry[f]))
       .sort()
