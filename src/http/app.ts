@@ -36,7 +36,6 @@ export function createApp(deps: AppDeps) {
     // /config a whole configuration.
     .use('/preview', limitBody(MAX_PREVIEW_BODY_BYTES))
     .use('/config/*', limitBody(MAX_IMPORT_BODY_BYTES))
-    .use('/config', limitBody(MAX_IMPORT_BODY_BYTES))
     .use('*', async (c, next) => (OWN_LIMIT.has(c.req.path) ? next() : defaultLimit(c, next)))
     .get(
       '/openapi.json',

@@ -182,6 +182,26 @@ describe('PUT /api/config', () => {
     expect((await stored()).destinations.at(-1)?.secret).toBe(res.json.secrets['new-hook'])
   })
 
+  it('takes a document past the 64 KiB default body limit, and refuses one past 2 MiB', async () => {
+    const doc = structuredClone((await api('GET', '/api/config')).json)
+    const many = Array.from({ length: 800 }, (_, i) => ({
+      id: `bulk-${i}`,
+      name: `Bulk watch number ${i}`,
+      query: `otan AND "mot ${i}"`,
+      destinations: ['hook'],
+    }))
+    const big = await api('PUT', '/api/config?dryRun=true', {
+      ...doc,
+      watches: [...doc.watches, ...many],
+    })
+    expect(JSON.stringify(many).length).toBeGreaterThan(64 * 1024)
+    expect(big.status).toBe(200)
+    expect(big.json.diff.watches.added).toHaveLength(800)
+    const huge = await api('PUT', '/api/config', { ...doc, padding: 'x'.repeat(2 * 1024 * 1024) })
+    expect(huge.status).toBe(413)
+    expect(huge.json.error.message).toContain('2097152-byte limit')
+  })
+
   it.each([
     ['a document of another format version', (d: any) => (d.feedwatch = 2), 400, 'feedwatch'],
     ['an unknown field', (d: any) => (d.feeds[0].colour = 'red'), 400, 'feeds[0].colour'],
