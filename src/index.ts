@@ -1,7 +1,6 @@
 // Worker entry: wiring only. fetch → the Hono app; scheduled → the monitor tick;
 // queue → the delivery consumer (or the dead-letter parker); ConfigStore and DeliveryLedger → the
 // Durable Object classes of the configuration and of delivery state.
-import type { Alert } from './model'
 import { consumeDeadLetters, consumeDeliveries, type DeliveryMessage } from './deliver/consumer'
 import { createApp } from './http/app'
 import { addressPolicyOf, guardedFetch } from './lib/address-guard'
@@ -24,7 +23,7 @@ export default {
     ctx.waitUntil(
       runTick({
         store: env,
-        queue: env.DELIVERIES as Queue<Alert>,
+        queue: env.DELIVERIES,
         fetch: guardedFetch(send, addressPolicyOf(env)),
         now: new Date(controller.scheduledTime),
         shardCount: shardCount(env),
@@ -47,7 +46,7 @@ export default {
       random: Math.random,
       retryDelays: retryDelays(env),
       announce: async (alerts) => {
-        await (env.DELIVERIES as Queue<Alert>).sendBatch(alerts.map((body) => ({ body })))
+        await env.DELIVERIES.sendBatch(alerts.map((body) => ({ body })))
       },
     })
   },
