@@ -296,6 +296,43 @@ describe('integrity on every write', () => {
   })
 })
 
+describe('health-event destinations in the configuration', () => {
+  const withHealth = (ids: string[]) => ({
+    ...seeded,
+    destinations: [
+      ...seeded.destinations,
+      { id: 'ops', name: 'Ops', type: 'ntfy', url: 'https://ntfy.sh/ops-x' },
+    ],
+    healthDestinations: ids,
+  })
+
+  it('are exported, imported back unchanged, and diffed when they change', async () => {
+    expect((await api('PUT', '/api/config', withHealth(['ops']))).status).toBe(200)
+    const exported = (await api('GET', '/api/config')).json
+    expect(exported.healthDestinations).toEqual(['ops'])
+    const again = await api('PUT', '/api/config?dryRun=true', exported)
+    expect(again.json.diff.unchanged).toBe(true)
+    const moved = await api('PUT', '/api/config?dryRun=true', {
+      ...exported,
+      healthDestinations: ['hook'],
+    })
+    expect(moved.json.diff.healthDestinations).toEqual({ from: ['ops'], to: ['hook'] })
+  })
+
+  it('must name destinations that exist', async () => {
+    const res = await api('PUT', '/api/config', withHealth(['ops', 'nope']))
+    expect(res.status).toBe(400)
+    expect(res.json.error.field).toBe('healthDestinations[1]')
+  })
+
+  it('lose a destination when it is deleted, which is not refused', async () => {
+    expect((await api('PUT', '/api/config', withHealth(['ops', 'hook']))).status).toBe(200)
+    expect((await api('DELETE', '/api/destinations/ops')).status).toBe(204)
+    expect((await loadConfig(env)).healthDestinations).toEqual(['hook'])
+    expect((await api('GET', '/api/health')).json).toEqual({ destinations: ['hook'] })
+  })
+})
+
 describe('OPML', () => {
   it('exports feeds in folders named by their first tag, leaving out URLs with credentials', async () => {
     const res = await fetchText('GET', '/api/config/opml')
