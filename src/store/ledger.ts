@@ -13,6 +13,7 @@
 import { DurableObject } from 'cloudflare:workers'
 import type { Alert } from '../model'
 import { takeTokens, type Bucket, type PaceGrant } from '../deliver/pacing'
+import { LEGACY_DEAD_LETTER_PREFIX, LEGACY_DELIVERY_LOG } from './keys'
 
 /** Outcomes the log keeps for the status page and /api/deliveries. */
 export const RECENT_LIMIT = 100
@@ -156,6 +157,17 @@ export interface HeldGroup {
 
 export interface LedgerEnv {
   DELIVERIES: Queue
+  /** Read once, to migrate the delivery log and dead letters kept there before the ledger. */
+  KV: KVNamespace
+}
+
+/** The counters the KV delivery log kept (the ledger's own, less those it added since). */
+const LEGACY_COUNTERS = ['sent', 'retried', 'dead', 'duplicates', 'dropped', 'replayed'] as const
+
+/** The delivery log's shape in KV before the ledger (only what the migration reads). */
+interface LegacyLog {
+  counters?: Partial<Record<string, number>>
+  delivered?: string[]
 }
 
 type Row = Record<string, SqlStorageValue>
@@ -184,7 +196,69 @@ export class DeliveryLedger extends DurableObject<LedgerEnv> {
         group_key TEXT NOT NULL, due_at INTEGER NOT NULL, taken_until INTEGER NOT NULL DEFAULT 0,
         requested_at INTEGER NOT NULL DEFAULT 0, alert TEXT NOT NULL);
       CREATE INDEX IF NOT EXISTS held_due ON held (destination_id, due_at);
+      CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
     `)
+    void ctx.blockConcurrencyWhile(() => this.migrateFromKv())
+  }
+
+  /**
+   * Once, on the ledger's first start in a deployment that kept delivery state in KV: counters
+   * and delivered ids from the old log (so a delivered alert stays a duplicate), and every dead
+   * letter (so none waiting for a replay is lost). The KV keys are left as they were; dead letters
+   * there expire on their own TTL.
+   */
+  private async migrateFromKv(): Promise<void> {
+    const done = this.sql.exec("SELECT value FROM meta WHERE name = 'kv-migrated'").toArray()
+    if (done.length > 0) return
+    const now = Date.now()
+    const raw = await this.env.KV.get(LEGACY_DELIVERY_LOG)
+    if (raw !== null) {
+      let log: LegacyLog = {}
+      try {
+        log = JSON.parse(raw) as LegacyLog
+      } catch {
+        log = {} // an unreadable old log carries nothing worth keeping; dead letters still move
+      }
+      const known = new Set<string>(LEGACY_COUNTERS)
+      for (const [name, value] of Object.entries(log.counters ?? {})) {
+        if (known.has(name) && typeof value === 'number' && Number.isFinite(value)) {
+          this.count(name as keyof DeliveryCounters, value)
+        }
+      }
+      for (const id of log.delivered ?? []) {
+        if (typeof id !== 'string') continue
+        this.sql.exec(
+          `INSERT OR IGNORE INTO claims (alert_id, state, at) VALUES (?, 'delivered', ?)`,
+          id,
+          now,
+        )
+      }
+    }
+    let cursor: string | undefined
+    do {
+      const page = await this.env.KV.list({ prefix: LEGACY_DEAD_LETTER_PREFIX, cursor })
+      for (const key of page.keys) {
+        const text = await this.env.KV.get(key.name)
+        if (text === null) continue
+        try {
+          const letter = JSON.parse(text) as DeadLetter
+          this.sql.exec(
+            'INSERT OR IGNORE INTO dead_letters (alert_id, destination_id, letter, at) VALUES (?, ?, ?, ?)',
+            letter.alert.id,
+            letter.alert.destinationId,
+            text,
+            Date.parse(letter.at) || now,
+          )
+        } catch {
+          continue // not a letter Feedwatch wrote: left in KV, where it expires
+        }
+      }
+      cursor = page.list_complete ? undefined : page.cursor
+    } while (cursor)
+    this.sql.exec(
+      "INSERT INTO meta (name, value) VALUES ('kv-migrated', ?)",
+      new Date(now).toISOString(),
+    )
   }
 
   // ---- reading -------------------------------------------------------------------------------
