@@ -48,6 +48,24 @@ export interface FeedState {
   seen: Array<[string, number]>
   /** Digests of story keys (canonical URL or title fingerprint) alerted from this feed. */
   stories?: string[]
+  /** Which signal set `intervalMinutes` (src/monitor/schedule.ts, IntervalSignal). */
+  intervalSignal?: string
+  /** Bytes of the last body parsed: the work budget's estimate of the next parse. */
+  bodyBytes?: number
+  /** Consecutive 429/503 answers (they back off the host; they never make the feed broken). */
+  throttles?: number
+  /** The publisher answered 410 Gone: polling stopped until the feed's URL changes. */
+  gone?: boolean
+  /** The last failure was a bot challenge page (Cloudflare or similar), not a feed. */
+  challenged?: boolean
+}
+
+/** Today's use of the daily budgets, kept with each shard (src/monitor/budget.ts). */
+export interface DayUsage {
+  /** UTC day, YYYY-MM-DD. */
+  day: string
+  kvWrites: number
+  queueOps: number
 }
 
 export interface TickSummary {
@@ -58,8 +76,13 @@ export interface TickSummary {
   failed: number
   newItems: number
   alerts: number
-  /** Due feeds left for the next tick because this one ran out of subrequest budget. */
+  /** Due feeds left for the next tick because this one ran out of budget (or time). */
   deferred: number
+  /** The work budget's estimate of this tick's CPU (ms) and its subrequests. */
+  estimatedCpuMs?: number
+  subrequests?: number
+  /** Shards whose changes wait in the isolate for their next write (the KV write budget). */
+  heldShards?: number
   errors: string[]
 }
 
@@ -67,6 +90,9 @@ export interface ShardDoc {
   schema: 1
   shard: number
   writtenAt: string
+  /** Changes on every write: tells an isolate whether its unwritten state still derives from KV. */
+  rev?: string
+  usage?: DayUsage
   lastTick?: TickSummary
   feeds: Record<string, FeedState>
 }

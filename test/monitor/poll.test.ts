@@ -22,7 +22,7 @@ const items = (...ids: string[]): TestItem[] =>
 describe('pollFeed', () => {
   it('keeps a feed silent until it has been read once, even after failed polls', async () => {
     const path = '/poll/down-then-up.xml'
-    const url = await script(path, { status: 503 })
+    const url = await script(path, { status: 500 })
     const failed = await pollFeed(feedAt(url), undefined, deps)
     expect(failed.proposed.health).toBe('error')
     expect(failed.changed).toBe(true)
@@ -58,13 +58,16 @@ describe('pollFeed', () => {
     expect(noCutoff.alertable.map((i) => i.title)).toEqual(['Old story', 'Undated story'])
   })
 
-  it('skips parsing an identical body from a server that ignores validators, and writes nothing', async () => {
+  it('skips parsing an identical body from a server that ignores validators, keeping its new ETag', async () => {
     const path = '/poll/no-validators.xml'
     const url = await script(path, { body: rss('F', items('s1')), headers: { etag: '"random-1"' } })
     const first = await pollFeed(feedAt(url), undefined, deps)
     await script(path, { body: rss('F', items('s1')), headers: { etag: '"random-2"' } })
     const second = await pollFeed(feedAt(url), first.proposed, deps)
-    expect(second).toMatchObject({ notModified: true, changed: false, items: [] })
+    expect(second).toMatchObject({ notModified: true, items: [], bytesParsed: 0 })
+    expect(second.proposed.etag).toBe('"random-2"')
+    const third = await pollFeed(feedAt(url), second.proposed, deps)
+    expect(third).toMatchObject({ notModified: true, changed: false })
   })
 
   it('remembers Retry-After and the error, and recovers', async () => {
