@@ -1,11 +1,12 @@
 // GET /status (public, no secrets) and GET /api/status (detailed, bearer-protected).
 import { Hono } from 'hono'
 import { feedStates, latestTick, summarizeStatus } from '../monitor/health'
-import { lastTickInIsolate } from '../monitor/tick'
+import { budgetStatus } from '../monitor/budget'
+import { currentShard, lastTickInIsolate } from '../monitor/tick'
 import { loadConfig } from '../store/config'
 import { listDeadLetters, loadDeliveryLog } from '../store/deliveries'
 import { loadShards } from '../store/shards'
-import { shardCount } from '../settings'
+import { budget, shardCount } from '../settings'
 import type { AppEnv } from './app-env'
 import { requireAdmin } from './auth'
 import { redactFeedUrl } from './redact'
@@ -14,7 +15,8 @@ import { renderStatusPage } from './status-page'
 async function loadAll(env: Env) {
   const [config, shards, log] = await Promise.all([
     loadConfig(env),
-    loadShards(env.KV, shardCount(env)),
+    // This isolate's unwritten state, when it has some (the KV write budget spaces writes).
+    loadShards(env.KV, shardCount(env)).then((docs) => docs.map(currentShard)),
     loadDeliveryLog(env),
   ])
   return { config, shards, log }
@@ -37,6 +39,12 @@ export const detailedStatusRoutes = new Hono<AppEnv>().use(requireAdmin).get('/'
   return c.json({
     ...summary,
     lastTick: latestTick(shards, lastTickInIsolate),
+    budget: budgetStatus(
+      shards.map((s) => s.usage),
+      budget(c.env),
+      shardCount(c.env),
+      c.get('deps').now(),
+    ),
     feeds: config.feeds.map((feed) => {
       const state = states.get(feed.id)
       return {
@@ -52,6 +60,10 @@ export const detailedStatusRoutes = new Hono<AppEnv>().use(requireAdmin).get('/'
         lastNewItemAt: state?.lastNewItemAt,
         itemCount: state?.itemCount,
         intervalMinutes: state?.intervalMinutes,
+        intervalSignal: state?.intervalSignal,
+        throttled: !!state?.throttles,
+        gone: state?.gone ?? false,
+        challenged: state?.challenged ?? false,
         notBefore: state?.notBefore,
         movedFrom: state?.movedFrom && redactFeedUrl(state.movedFrom),
         warnings: state?.warnings ?? [],

@@ -200,3 +200,39 @@ export function mayWrite(args: {
 }): boolean {
   return args.minutesSinceWrite >= args.spacingMinutes && args.writesToday < args.kvWritesPerDay
 }
+
+/** Today's use of each daily budget, and the write spacing, as the status shows them. */
+export interface BudgetStatus {
+  plan: PlanName
+  day: string
+  kvWrites: { used: number; budget: number; limit: number }
+  queueOps: { used: number; budget: number; limit: number }
+  writeSpacingMinutes: number
+  perInvocation: { cpuMs: number; subrequests: number }
+}
+
+export function budgetStatus(
+  usages: Array<DayUsage | undefined>,
+  budget: Budget,
+  shardCount: number,
+  now: Date,
+): BudgetStatus {
+  const today = usages.map((u) => todaysUsage(u, now))
+  const limits = PLAN_LIMITS[budget.plan]
+  return {
+    plan: budget.plan,
+    day: utcDay(now),
+    kvWrites: {
+      used: today.reduce((n, u) => n + u.kvWrites, 0),
+      budget: budget.kvWritesPerDay,
+      limit: limits.kvWritesPerDay,
+    },
+    queueOps: {
+      used: today.reduce((n, u) => n + u.queueOps, 0),
+      budget: budget.queueOpsPerDay,
+      limit: limits.queueOpsPerDay,
+    },
+    writeSpacingMinutes: writeSpacingMinutes(budget.kvWritesPerDay, shardCount),
+    perInvocation: { cpuMs: budget.cpuMs, subrequests: budget.subrequests },
+  }
+}
