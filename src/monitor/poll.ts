@@ -331,7 +331,7 @@ function failed(
   }
   const message =
     status === 410
-      ? 'HTTP 410 Gone: the publisher removed this feed for good; polling stopped (change its URL or delete it)'
+      ? 'HTTP 410 Gone: the publisher removed this feed for good; polling stopped (delete it, or add its new address as a new feed)'
       : describeFailure(error)
   state.health = 'error'
   state.failures += 1
