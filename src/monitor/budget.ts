@@ -57,7 +57,9 @@ export interface Budget {
  * and shard JSON, the runtime's own request handling). Paid: the 30 s default, minus a third for
  * the same and for estimate error. Subrequests: 3 kept for the tick's Durable Object calls (lease,
  * give back, a moved feed's URL). KV writes: 900 of the free 1,000, leaving room for a manual
- * repair or a migration. Queues: 9,000 of the free 10,000 for the same reason.
+ * repair or a migration. Queues: 9,000 of the free 10,000 for the same reason. On paid, use past
+ * the monthly inclusion is billed, not refused: KV writes are spaced to a minute (the tick's own
+ * pace), and the Queues figure is only a guard against a runaway (about $0.40 a day at most).
  */
 export const DEFAULT_BUDGETS: Record<PlanName, Budget> = {
   free: { plan: 'free', cpuMs: 7, subrequests: 47, kvWritesPerDay: 900, queueOpsPerDay: 9_000 },
@@ -66,7 +68,7 @@ export const DEFAULT_BUDGETS: Record<PlanName, Budget> = {
     cpuMs: 20_000,
     subrequests: 9_990,
     kvWritesPerDay: 30_000,
-    queueOpsPerDay: 30_000,
+    queueOpsPerDay: 1_000_000,
   },
 }
 
