@@ -15,6 +15,10 @@ export default defineConfig({
           LOOPBACK_URL: inject('loopbackUrl'),
           // Retries a second apart, so a test sees the whole schedule in seconds.
           RETRY_DELAYS_SECONDS: '1,1,1,1',
+          // The paid plan's budget (a write per shard per tick, CPU to spare), so each tick's work
+          // is in KV when a test looks; the free plan's budget is tested with its own figures
+          // (test/integration/budget.test.ts).
+          PLAN: 'paid',
         },
       },
     })),

@@ -5,7 +5,14 @@ import { consumeDeadLetters, consumeDeliveries, type DeliveryMessage } from './d
 import { createApp } from './http/app'
 import { addressPolicyOf, guardedFetch } from './lib/address-guard'
 import { runTick } from './monitor/tick'
-import { maxItemAgeHours, maxPollsPerTick, retryDelays, shardCount } from './settings'
+import {
+  budget,
+  floorMinutes,
+  maxItemAgeHours,
+  maxPollsPerTick,
+  retryDelays,
+  shardCount,
+} from './settings'
 import { loadConfig } from './store/config'
 
 export { ConfigStore } from './store/config-object'
@@ -29,6 +36,8 @@ export default {
         shardCount: shardCount(env),
         maxPollsPerTick: maxPollsPerTick(env),
         maxItemAgeHours: maxItemAgeHours(env),
+        budget: budget(env),
+        floorMinutes: floorMinutes(env),
       }),
     )
   },

@@ -2,13 +2,19 @@
 // fail loudly (ConfigError names the variable) rather than running with a surprise.
 import { ConfigError } from './lib/errors'
 import { parseRetryDelays } from './deliver/retry'
-import { DEFAULT_MAX_POLLS_PER_TICK } from './monitor/tick'
+import { DEFAULT_BUDGETS, type Budget, type PlanName } from './monitor/budget'
+import { DEVELOPMENT_MIN_INTERVAL_MINUTES, MIN_INTERVAL_MINUTES } from './monitor/schedule'
 
 /** Optional variables not declared in wrangler.toml's [vars] (set them there or in .dev.vars). */
 interface OptionalVars {
   STATE_SHARDS?: string
   MAX_POLLS_PER_TICK?: string
   RETRY_DELAYS_SECONDS?: string
+  PLAN?: string
+  CPU_BUDGET_MS?: string
+  SUBREQUEST_BUDGET?: string
+  KV_WRITES_PER_DAY?: string
+  QUEUE_OPS_PER_DAY?: string
 }
 
 function positiveInt(name: string, raw: string | undefined, fallback: number): number {
@@ -29,8 +35,35 @@ const optional = (env: Env): OptionalVars => env as unknown as OptionalVars
 export const shardCount = (env: Env): number =>
   Math.max(1, positiveInt('STATE_SHARDS', optional(env).STATE_SHARDS, 1))
 
-export const maxPollsPerTick = (env: Env): number =>
-  positiveInt('MAX_POLLS_PER_TICK', optional(env).MAX_POLLS_PER_TICK, DEFAULT_MAX_POLLS_PER_TICK)
+/** An operator's cap on polls per tick on top of the work budget; unset: the budget alone. */
+export const maxPollsPerTick = (env: Env): number | undefined => {
+  const raw = optional(env).MAX_POLLS_PER_TICK
+  return raw === undefined || raw === '' ? undefined : positiveInt('MAX_POLLS_PER_TICK', raw, 0)
+}
+
+/**
+ * The plan's budget (src/monitor/budget.ts): `PLAN` = free (default: a deployment must never
+ * break the free plan's limits) or paid, each number overridable.
+ */
+export function budget(env: Env): Budget {
+  const vars = optional(env)
+  const plan = vars.PLAN ?? 'free'
+  if (plan !== 'free' && plan !== 'paid') {
+    throw new ConfigError('PLAN', `expected "free" or "paid", got "${plan}"`)
+  }
+  const base = DEFAULT_BUDGETS[plan as PlanName]
+  return {
+    plan: base.plan,
+    cpuMs: positiveInt('CPU_BUDGET_MS', vars.CPU_BUDGET_MS, base.cpuMs),
+    subrequests: positiveInt('SUBREQUEST_BUDGET', vars.SUBREQUEST_BUDGET, base.subrequests),
+    kvWritesPerDay: positiveInt('KV_WRITES_PER_DAY', vars.KV_WRITES_PER_DAY, base.kvWritesPerDay),
+    queueOpsPerDay: positiveInt('QUEUE_OPS_PER_DAY', vars.QUEUE_OPS_PER_DAY, base.queueOpsPerDay),
+  }
+}
+
+/** The polling floor: 5 minutes, 1 under ENVIRONMENT=development (own loopback servers). */
+export const floorMinutes = (env: Env): number =>
+  env.ENVIRONMENT === 'development' ? DEVELOPMENT_MIN_INTERVAL_MINUTES : MIN_INTERVAL_MINUTES
 
 export const maxItemAgeHours = (env: Env): number =>
   positiveInt('MAX_ITEM_AGE_HOURS', env.MAX_ITEM_AGE_HOURS, 72)

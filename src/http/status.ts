@@ -1,11 +1,12 @@
 // GET /status (public, no secrets) and GET /api/status (detailed, bearer-protected).
 import { Hono } from 'hono'
 import { detailedStatus, summarizeStatus } from '../monitor/health'
-import { lastTickInIsolate } from '../monitor/tick'
+import { budgetStatus } from '../monitor/budget'
+import { currentShard, lastTickInIsolate } from '../monitor/tick'
 import { loadConfig } from '../store/config'
 import { listDeadLetters, loadDeliveryLog } from '../store/deliveries'
 import { loadShards } from '../store/shards'
-import { shardCount } from '../settings'
+import { budget, shardCount } from '../settings'
 import type { AppEnv } from './app-env'
 import { requireAdmin } from './auth'
 import { renderStatusPage } from './status-page'
@@ -16,7 +17,8 @@ const DEAD_LETTERS_SHOWN = 100
 export async function loadAll(env: Env) {
   const [config, shards, log] = await Promise.all([
     loadConfig(env),
-    loadShards(env.KV, shardCount(env)),
+    // This isolate's unwritten state, when it has some (the KV write budget spaces writes).
+    loadShards(env.KV, shardCount(env)).then((docs) => docs.map(currentShard)),
     loadDeliveryLog(env),
   ])
   return { config, shards, log }
@@ -36,5 +38,13 @@ export const detailedStatusRoutes = new Hono<AppEnv>().use(requireAdmin).get('/'
   const { config, shards, log } = await loadAll(c.env)
   const dead = await listDeadLetters(c.env, DEAD_LETTERS_SHOWN)
   const now = c.get('deps').now()
-  return c.json(detailedStatus(config, shards, log, dead, now, lastTickInIsolate))
+  return c.json({
+    ...detailedStatus(config, shards, log, dead, now, lastTickInIsolate),
+    budget: budgetStatus(
+      shards.map((s) => s.usage),
+      budget(c.env),
+      shardCount(c.env),
+      now,
+    ),
+  })
 })

@@ -97,6 +97,7 @@ export function nextPoll(
   if (!feed.enabled) return { why: 'disabled' }
   const next = new Date((epochMinute(now) + 1) * 60_000)
   if (!state || state.health === 'pending') return { at: next.toISOString(), why: 'first poll' }
+  if (state.gone) return { why: 'stopped: the publisher answered 410 Gone' }
   const interval = backoffInterval(state.intervalMinutes, state.failures)
   let minute = epochMinute(now) + 1
   const notBefore = state.notBefore ? Date.parse(state.notBefore) : NaN
@@ -108,7 +109,8 @@ export function nextPoll(
     return { at, why: `the server asked to wait (Retry-After) until ${state.notBefore}` }
   if (state.failures > 0)
     return { at, why: `backing off after ${state.failures} failure(s): every ${interval} min` }
-  return { at, why: `every ${interval} min` }
+  const signal = state.intervalSignal ? ` (set by ${state.intervalSignal})` : ''
+  return { at, why: `every ${interval} min${signal}` }
 }
 
 /** The bearer-token view: per feed, destination and watch (URLs redacted, no secrets). */
@@ -143,6 +145,11 @@ export function detailedStatus(
         lastNewItemAt: state?.lastNewItemAt,
         itemCount: state?.itemCount,
         intervalMinutes: state?.intervalMinutes,
+        /** Which signal set the interval (src/monitor/schedule.ts). */
+        intervalSignal: state?.intervalSignal,
+        throttled: !!state?.throttles,
+        gone: state?.gone ?? false,
+        challenged: state?.challenged ?? false,
         nextPoll: nextPoll(feed, state, now),
         failures: state?.failures ?? 0,
         lastError: state?.lastError,

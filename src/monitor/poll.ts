@@ -1,22 +1,38 @@
 // One feed's pipeline for one tick: conditional fetch → parse → new items against the seen set →
 // which of them may alert. Returns a *proposed* next state (validators, body digest, seen set,
-// health) and says whether it changed materially; the tick commits it whole only once the feed's
-// alerts are enqueued, else the previous state stays (docs/decisions.md, 14). `previous` is never
-// modified. Never throws: a broken feed becomes an error in its proposed state.
+// health, interval and the signal that set it) and says whether it changed; the tick commits it
+// whole only once the feed's alerts are enqueued, else the previous state stays
+// (docs/decisions.md, 14). `previous` is never modified. Never throws: a broken feed becomes an
+// error in its proposed state. Also reports what the poll cost (bytes parsed, fetches made) for the
+// work budget (budget.ts).
+//
+// Politeness (RFC 9110): validators are stored verbatim as the server sent them and replaced from
+// every 200 and 304 that carries new ones; If-Modified-Since is only ever a Last-Modified the
+// server sent, never a date from the feed. 429/503 wait for Retry-After (within 7 days) and back
+// off the whole host without making the feed "broken"; 410 stops polling; a bot challenge page
+// (Cloudflare's `cf-mitigated: challenge`, or a known challenge body) is reported as such.
 import type { Feed, Item } from '../model'
-import { FetchError, ParseError, fetchFeed, parseFeed } from '../ingest'
+import { FetchError, ParseError, fetchFeed, parseFeed, type CacheHints } from '../ingest'
 import { errorMessage } from '../lib/errors'
 import { shortHash, shortHashBytes } from '../lib/hash'
 import { redactUrlsIn } from '../lib/redact'
 import type { FeedState } from '../store/shards'
 import { updateSeen } from './seen'
-import { baseInterval, epochMinute } from './schedule'
+import {
+  MIN_INTERVAL_MINUTES,
+  epochMinute,
+  pollInterval,
+  throttleSeconds,
+  type IntervalSignals,
+} from './schedule'
 
 export interface PollDeps {
   fetch: typeof fetch
   now: Date
   /** Default age cutoff in hours (MAX_ITEM_AGE_HOURS); a feed may override it. */
   maxItemAgeHours: number
+  /** Minimum minutes between polls (default MIN_INTERVAL_MINUTES). */
+  floorMinutes?: number
 }
 
 export interface PollOutcome {
@@ -37,7 +53,29 @@ export interface PollOutcome {
   /** The URL the publisher moved the feed to permanently, to store in the configuration. */
   movedTo?: string
   error?: string
+  /** The host answered 429 or 503: its other feeds wait too (until `proposed.notBefore`). */
+  throttled?: boolean
+  /** Work done, for the budget: body bytes parsed and HTTP requests made (redirects included). */
+  bytesParsed: number
+  fetches: number
 }
+
+/** Statuses with which a host asks us to slow down: never a sign of a broken feed. */
+const THROTTLE_STATUSES = new Set([429, 503])
+
+/**
+ * Marks of bot challenge pages served instead of the feed (Cloudflare's managed and JS
+ * challenges, DDoS-Guard, Sucuri). Matched in the first bytes of a body that is not a feed.
+ */
+const CHALLENGE_MARKS = [
+  /<title>\s*just a moment\.\.\.\s*<\/title>/i,
+  /challenges\.cloudflare\.com|_cf_chl_opt|cf-browser-verification/i,
+  /<title>\s*attention required! \| cloudflare\s*<\/title>/i,
+  /ddos-guard/i,
+  /sucuri website firewall/i,
+]
+/** How much of a body is searched for a challenge mark: the marks sit in the page's head. */
+const CHALLENGE_SCAN_BYTES = 16 * 1024
 
 export function newFeedState(url: string, intervalMinutes: number): FeedState {
   return { url, intervalMinutes, failures: 0, health: 'pending', seen: [] }
@@ -52,28 +90,96 @@ export function isTooOld(item: Item, now: Date, maxAgeHours: number): boolean {
   return !Number.isNaN(at) && now.getTime() - at > maxAgeHours * 3_600_000
 }
 
+/** What the last response of a poll said beyond what fetchFeed returns. */
+interface Heard {
+  fetches: number
+  etag?: string
+  lastModified?: string
+  challenge: boolean
+}
+
+/** The transport, counting requests and keeping the last response's validators and challenge. */
+function listening(transport: typeof fetch, heard: Heard): typeof fetch {
+  return async (input, init) => {
+    heard.fetches++
+    const res = await transport(input, init)
+    heard.etag = res.headers.get('etag') ?? undefined
+    heard.lastModified = res.headers.get('last-modified') ?? undefined
+    heard.challenge = /\bchallenge\b/i.test(res.headers.get('cf-mitigated') ?? '')
+    return res
+  }
+}
+
+/** Whether a body that is not a feed is a bot challenge page. */
+export function isChallengePage(body: Uint8Array): boolean {
+  const head = new TextDecoder().decode(body.subarray(0, CHALLENGE_SCAN_BYTES))
+  return CHALLENGE_MARKS.some((mark) => mark.test(head))
+}
+
+/** Interval signals from a response's cache hints and the feed's history. */
+function signalsOf(hints: CacheHints, state: FeedState, now: Date, ttl?: number): IntervalSignals {
+  const fresh = freshness(hints, now)
+  const quietSince = state.lastNewItemAt ?? undefined
+  return {
+    ttlMinutes: ttl,
+    maxAgeSeconds: fresh?.seconds,
+    maxAgeFrom: fresh?.from,
+    quietMinutes:
+      quietSince === undefined ? undefined : (now.getTime() - Date.parse(quietSince)) / 60_000,
+  }
+}
+
 export async function pollFeed(
   feed: Feed,
   previous: FeedState | undefined,
   deps: PollDeps,
 ): Promise<PollOutcome> {
   const { now } = deps
+  const floor = deps.floorMinutes ?? MIN_INTERVAL_MINUTES
   const fresh = !previous || previous.url !== feed.url
+  const initial = pollInterval(feed, {}, floor)
   const state: FeedState = fresh
-    ? newFeedState(feed.url, baseInterval(feed, {}))
+    ? { ...newFeedState(feed.url, initial.minutes), intervalSignal: initial.signal }
     : { ...previous, seen: previous.seen }
   // Until the feed has been read once, its items are history: even when earlier polls failed
   // (a feed added while its server was down must not flood when it comes back).
   const firstPoll = state.lastSuccessAt === undefined
   state.checkedAt = now.toISOString()
-  const base = { feed, proposed: state, items: [], alertable: [], fresh: 0, notModified: false }
+  const heard: Heard = { fetches: 0, challenge: false }
+  const base = {
+    feed,
+    proposed: state,
+    items: [],
+    alertable: [],
+    fresh: 0,
+    notModified: false,
+    bytesParsed: 0,
+  }
   const wasHealthy = state.health === 'ok'
   const recovered = (): boolean => {
-    const changed = !wasHealthy || state.failures !== 0 || state.notBefore !== undefined
+    const changed =
+      !wasHealthy || state.failures !== 0 || state.notBefore !== undefined || !!state.throttles
     state.health = 'ok'
     state.failures = 0
     state.lastError = undefined
     state.notBefore = undefined
+    state.throttles = undefined
+    state.challenged = undefined
+    return changed
+  }
+  /** Stores the validators the server sent (verbatim), if they differ: whether they did. */
+  const keepValidators = (etag: string | undefined, lastModified: string | undefined) => {
+    if (etag === undefined && lastModified === undefined) return false
+    const changed = etag !== state.etag || lastModified !== state.lastModified
+    state.etag = etag
+    state.lastModified = lastModified
+    return changed
+  }
+  const setInterval = (signals: IntervalSignals): boolean => {
+    const next = pollInterval(feed, signals, floor)
+    const changed = next.minutes !== state.intervalMinutes || next.signal !== state.intervalSignal
+    state.intervalMinutes = next.minutes
+    state.intervalSignal = next.signal
     return changed
   }
 
@@ -85,30 +191,35 @@ export async function pollFeed(
         lastModified: fresh ? undefined : state.lastModified,
         headers: feed.headers,
       },
-      { fetch: deps.fetch },
+      { fetch: listening(deps.fetch, heard) },
     )
     if (result.kind === 'not-modified') {
-      const interval = baseInterval(feed, { maxAgeSeconds: freshFor(result.cacheHints, now) })
-      const intervalChanged = interval !== state.intervalMinutes
-      state.intervalMinutes = interval
-      const changed = recovered() || intervalChanged || fresh
-      return { ...base, changed, notModified: true }
+      // RFC 9110, 15.4.5: a 304 carries the validators a 200 would have; newer ones replace ours.
+      const validatorsChanged = keepValidators(heard.etag, heard.lastModified)
+      const intervalChanged = setInterval(signalsOf(result.cacheHints, state, now))
+      const changed = recovered() || intervalChanged || validatorsChanged || fresh
+      return { ...base, changed, notModified: true, fetches: heard.fetches }
     }
 
     const bodyHash = await shortHashBytes(result.body)
-    const validatorsChanged =
-      result.etag !== state.etag || result.lastModified !== state.lastModified
     if (!fresh && !firstPoll && bodyHash === state.bodyHash) {
-      // Same bytes as last time from a server that ignores validators: nothing to parse. The new
-      // validators are not stored (a server that mints a new ETag per response would otherwise
-      // cost a write per poll).
-      const changed = recovered()
-      return { ...base, changed, notModified: true }
+      // Same bytes as last time from a server that ignores validators: nothing to parse. Its new
+      // validators are kept all the same (the next request must carry the latest ones).
+      const validatorsChanged = keepValidators(result.etag, result.lastModified)
+      const intervalChanged = setInterval(signalsOf(result.cacheHints, state, now))
+      const changed = recovered() || validatorsChanged || intervalChanged
+      return { ...base, changed, notModified: true, fetches: heard.fetches }
     }
 
-    // The fetch result carries Content-Language and Content-Location: the parser's fallbacks for
-    // the feed's language and base URL.
-    const parsed = parseFeed(result.body, result)
+    let parsed: ReturnType<typeof parseFeed>
+    try {
+      // The fetch result carries Content-Language and Content-Location: the parser's fallbacks for
+      // the feed's language and base URL.
+      parsed = parseFeed(result.body, result)
+    } catch (error) {
+      if (error instanceof ParseError && isChallengePage(result.body)) heard.challenge = true
+      throw error
+    }
     // Items are extended in place: a copy would read, and so compute, each item's lazily
     // sanitised contentHtml, which matching does not need.
     const items: Item[] = parsed.items.map((item) =>
@@ -131,30 +242,33 @@ export async function pollFeed(
     }
     alertable = alertable.filter((item) => !isTooOld(item, now, maxAge))
 
-    const interval = baseInterval(feed, {
-      ttlMinutes: parsed.feed.ttlMinutes,
-      maxAgeSeconds: freshFor(result.cacheHints, now),
-    })
+    if (newItems.length) state.lastNewItemAt = now.toISOString()
     const warningsChanged = JSON.stringify(parsed.warnings) !== JSON.stringify(state.warnings ?? [])
+    // A parsed 200's validators replace ours exactly: one it lacks is dropped, since sending it
+    // again would be out of sequence.
+    const validatorsChanged =
+      result.etag !== state.etag || result.lastModified !== state.lastModified
+    state.etag = result.etag
+    state.lastModified = result.lastModified
+    const intervalChanged = setInterval(
+      signalsOf(result.cacheHints, state, now, parsed.feed.ttlMinutes),
+    )
     const changed =
       recovered() ||
       fresh ||
       firstPoll ||
       seen.changed ||
       validatorsChanged ||
-      interval !== state.intervalMinutes ||
+      intervalChanged ||
       warningsChanged ||
       result.permanentRedirect !== undefined
 
-    state.etag = result.etag
-    state.lastModified = result.lastModified
     state.bodyHash = bodyHash
-    state.intervalMinutes = interval
+    state.bodyBytes = result.body.byteLength
     state.seen = seen.next
     state.itemCount = items.length
     state.warnings = parsed.warnings.length ? parsed.warnings.slice(0, 10) : undefined
     state.lastSuccessAt = now.toISOString()
-    if (newItems.length) state.lastNewItemAt = now.toISOString()
     if (result.permanentRedirect) {
       state.movedFrom = feed.url
       state.url = result.permanentRedirect
@@ -167,36 +281,87 @@ export async function pollFeed(
       feedTitle: parsed.feed.title,
       fresh: newItems.length,
       movedTo: result.permanentRedirect,
+      bytesParsed: result.body.byteLength,
+      fetches: heard.fetches,
     }
   } catch (error) {
-    const message = describeFailure(error)
-    state.health = 'error'
-    state.failures += 1
-    state.lastError = {
-      message,
-      status: error instanceof FetchError ? error.status : undefined,
-      at: now.toISOString(),
-    }
-    if (error instanceof FetchError && error.retryAfterSeconds) {
-      state.notBefore = new Date(now.getTime() + error.retryAfterSeconds * 1000).toISOString()
-    }
-    return { ...base, changed: true, error: message }
+    return failed(error, feed, state, heard, now)
   }
 }
 
+/** The proposed state after a failed poll, by kind of failure. */
+function failed(
+  error: unknown,
+  feed: Feed,
+  state: FeedState,
+  heard: Heard,
+  now: Date,
+): PollOutcome {
+  const status = error instanceof FetchError ? error.status : undefined
+  const at = now.toISOString()
+  const base = {
+    feed,
+    proposed: state,
+    items: [],
+    alertable: [],
+    fresh: 0,
+    notModified: false,
+    changed: true,
+    bytesParsed: 0,
+    fetches: heard.fetches,
+  }
+  if (heard.challenge) {
+    const message =
+      'a bot challenge page (Cloudflare or similar) answered instead of the feed: the publisher ' +
+      'blocks automated readers; ask them to allow Feedwatch, or add headers they accept'
+    state.health = 'error'
+    state.failures += 1
+    state.challenged = true
+    state.lastError = { message, status, at }
+    return { ...base, error: message }
+  }
+  if (status !== undefined && THROTTLE_STATUSES.has(status)) {
+    // The host is busy or rate-limiting us: wait, and make its other feeds wait (the tick), but
+    // the feed is not broken: health and failures stay as they were.
+    const retryAfter = error instanceof FetchError ? error.retryAfterSeconds : undefined
+    const waitSeconds = throttleSeconds(retryAfter, state.throttles ?? 0)
+    state.throttles = (state.throttles ?? 0) + 1
+    state.notBefore = new Date(now.getTime() + waitSeconds * 1000).toISOString()
+    const message = `HTTP ${status}: the host asked us to wait; its feeds pause until ${state.notBefore}`
+    state.lastError = { message, status, at }
+    return { ...base, error: message, throttled: true }
+  }
+  const message =
+    status === 410
+      ? 'HTTP 410 Gone: the publisher removed this feed for good; polling stopped (delete it, or add its new address as a new feed)'
+      : describeFailure(error)
+  state.health = 'error'
+  state.failures += 1
+  state.lastError = { message, status, at }
+  if (status === 410) state.gone = true
+  return { ...base, error: message }
+}
+
 /**
- * Seconds the response says it stays fresh: Cache-Control max-age, else the time left until its
- * Expires date (RFC 9111, 4.2.1: max-age wins over Expires).
+ * Seconds the response says it stays fresh, and which header said so: Cache-Control max-age, else
+ * the time left until its Expires date (RFC 9111, 4.2.1: max-age wins over Expires).
  */
-export function freshFor(
+export function freshness(
   hints: { maxAgeSeconds?: number; expires?: string },
   now: Date,
-): number | undefined {
-  if (hints.maxAgeSeconds !== undefined) return hints.maxAgeSeconds
+): { seconds: number; from: 'cache-control' | 'expires' } | undefined {
+  if (hints.maxAgeSeconds !== undefined)
+    return { seconds: hints.maxAgeSeconds, from: 'cache-control' }
   if (hints.expires === undefined) return undefined
   const left = (Date.parse(hints.expires) - now.getTime()) / 1000
-  return Number.isFinite(left) && left > 0 ? left : undefined
+  return Number.isFinite(left) && left > 0 ? { seconds: left, from: 'expires' } : undefined
 }
+
+/** Seconds the response says it stays fresh (freshness, without its source). */
+export const freshFor = (
+  hints: { maxAgeSeconds?: number; expires?: string },
+  now: Date,
+): number | undefined => freshness(hints, now)?.seconds
 
 /** The failure as stored and shown: URLs in it are redacted (a feed URL may carry a key). */
 function describeFailure(error: unknown): string {

@@ -1,25 +1,50 @@
 // When each feed is polled: pure functions of the feed, its stored state and `now`.
 //
-// A feed is due on the minutes where (epochMinute + phase) is a multiple of its effective
-// interval, the phase being a hash of its id. The schedule is therefore derived, not stored: a
-// poll that finds nothing new changes no state and costs no KV write (docs/decisions.md, 1),
-// and feeds with the same interval are spread evenly over the minutes instead of all polling on
-// the hour. New feeds are polled at once.
+// Every feed has slots: the minutes where (epochMinute + phase) is a multiple of its effective
+// interval, the phase being a hash of its id, so feeds with one interval spread over the minutes
+// instead of all polling on the hour. A feed is due from its slot until it has been polled for it:
+// a feed the budget defers stays due, and the one that has waited longest goes first next tick
+// (docs/decisions.md, 18). Never sooner than the floor after its last poll, never before a
+// Retry-After or a throttled host's wait, never again after a 410. New feeds are polled at once.
+//
+// The interval comes from one signal, remembered so the status can say which:
+// the user's choice or the default, the feed's ttl, Cache-Control or Expires (within an hour), its
+// observed update rate, failures (backoff). Follows RFC 9110 (Retry-After) and RFC 9111 (freshness).
 import type { Feed } from '../model'
 import type { FeedState } from '../store/shards'
 
-/** Default minutes between polls: news monitoring wants minutes, not hours, and polls are free. */
-export const DEFAULT_INTERVAL_MINUTES = 10
-export const MIN_INTERVAL_MINUTES = 1
+/**
+ * Default minutes between polls: a news story is rarely worth more than a quarter-hour's head
+ * start, and most publishers' CDNs cache feeds for 5–15 minutes anyway.
+ */
+export const DEFAULT_INTERVAL_MINUTES = 15
+/** Never poll a feed more often than this (publishers and their CDNs call faster polling abuse). */
+export const MIN_INTERVAL_MINUTES = 5
+/**
+ * The floor where politeness towards a publisher is moot: ENVIRONMENT=development (the demo and
+ * the tests poll their own loopback servers every minute). Production always uses 5.
+ */
+export const DEVELOPMENT_MIN_INTERVAL_MINUTES = 1
 export const MAX_INTERVAL_MINUTES = 24 * 60
 /**
- * A publisher's own hint (RSS ttl, Cache-Control max-age, Expires) may lengthen the interval, but
- * only up to an hour: many feeds declare ttl=1440 by template, and obeying that would hold a
- * breaking story back for a day.
+ * A publisher's own hint (RSS ttl, Cache-Control max-age, Expires) or the observed update rate may
+ * lengthen the interval, but only up to an hour: many feeds declare ttl=1440 by template, and
+ * obeying that would hold a breaking story back for a day.
  */
 export const MAX_HINTED_INTERVAL_MINUTES = 60
+/**
+ * A feed that showed no new item for this long changes rarely: it is polled at the hint cap (hourly)
+ * until it shows one. Six hours: busy news feeds publish every few minutes, and even a quiet
+ * institutional feed publishes several times a working day; a story after such a silence waits at
+ * most an hour, a sixth of the silence.
+ */
+export const RARELY_CHANGING_AFTER_MINUTES = 6 * 60
 /** Backoff after failures doubles the interval up to 6 hours, so a dead feed costs 4 polls a day. */
 export const MAX_BACKOFF_MINUTES = 6 * 60
+/** A Retry-After longer than this is read as this (RFC 9110 sets no bound; a week is plenty). */
+export const MAX_RETRY_AFTER_SECONDS = 7 * 24 * 3600
+/** 429 or 503 without a Retry-After: the host waits this long (doubled per repeat, as backoff). */
+export const DEFAULT_THROTTLE_MINUTES = 30
 
 export const epochMinute = (now: Date): number => Math.floor(now.getTime() / 60_000)
 
@@ -33,22 +58,62 @@ export function fnv1a(s: string): number {
   return h >>> 0
 }
 
+/** Which signal set a feed's interval (shown in the status). */
+export type IntervalSignal =
+  'default' | 'user' | 'floor' | 'ttl' | 'cache-control' | 'expires' | 'update-rate'
+
 export interface IntervalSignals {
   /** RSS <ttl> in minutes. */
   ttlMinutes?: number
   /** Seconds the response stays fresh: Cache-Control max-age, else what Expires leaves (poll.ts). */
   maxAgeSeconds?: number
+  /** Which header `maxAgeSeconds` came from. */
+  maxAgeFrom?: 'cache-control' | 'expires'
+  /** Minutes since the feed last showed a new item (its observed update rate). */
+  quietMinutes?: number
+}
+
+export interface Interval {
+  minutes: number
+  signal: IntervalSignal
 }
 
 /** Minutes between polls for a healthy feed, from the user's choice and the feed's own signals. */
-export function baseInterval(feed: Feed, signals: IntervalSignals): number {
-  const chosen = feed.intervalMinutes ?? DEFAULT_INTERVAL_MINUTES
-  const hints = [signals.ttlMinutes, signals.maxAgeSeconds && Math.ceil(signals.maxAgeSeconds / 60)]
-    .filter((m): m is number => typeof m === 'number' && Number.isFinite(m) && m > 0)
-    .map((m) => Math.min(m, MAX_HINTED_INTERVAL_MINUTES))
-  const interval = Math.max(chosen, ...hints)
-  return Math.min(MAX_INTERVAL_MINUTES, Math.max(MIN_INTERVAL_MINUTES, Math.round(interval)))
+export function pollInterval(
+  feed: Feed,
+  signals: IntervalSignals,
+  floor = MIN_INTERVAL_MINUTES,
+): Interval {
+  const chosen = feed.intervalMinutes
+  let best: Interval =
+    chosen === undefined
+      ? { minutes: DEFAULT_INTERVAL_MINUTES, signal: 'default' }
+      : { minutes: chosen, signal: 'user' }
+  if (best.minutes < floor) best = { minutes: floor, signal: 'floor' }
+  const hints: Array<[number | undefined, IntervalSignal]> = [
+    [signals.ttlMinutes, 'ttl'],
+    [
+      signals.maxAgeSeconds === undefined ? undefined : Math.ceil(signals.maxAgeSeconds / 60),
+      signals.maxAgeFrom ?? 'cache-control',
+    ],
+    [
+      (signals.quietMinutes ?? 0) >= RARELY_CHANGING_AFTER_MINUTES
+        ? MAX_HINTED_INTERVAL_MINUTES
+        : undefined,
+      'update-rate',
+    ],
+  ]
+  for (const [raw, signal] of hints) {
+    if (typeof raw !== 'number' || !Number.isFinite(raw) || raw <= 0) continue
+    const minutes = Math.round(Math.min(raw, MAX_HINTED_INTERVAL_MINUTES))
+    if (minutes > best.minutes) best = { minutes, signal }
+  }
+  return { minutes: Math.min(MAX_INTERVAL_MINUTES, best.minutes), signal: best.signal }
 }
+
+/** The interval alone (kept for callers that need no signal). */
+export const baseInterval = (feed: Feed, signals: IntervalSignals, floor?: number): number =>
+  pollInterval(feed, signals, floor).minutes
 
 /** The interval after `failures` consecutive failures: doubled each time, capped. */
 export function backoffInterval(base: number, failures: number): number {
@@ -56,13 +121,58 @@ export function backoffInterval(base: number, failures: number): number {
   return Math.min(Math.max(base, MAX_BACKOFF_MINUTES), base * 2 ** Math.min(failures, 16))
 }
 
-/** Whether the feed should be polled on this tick. */
-export function isDue(feedId: string, state: FeedState | undefined, now: Date): boolean {
-  if (!state || state.health === 'pending') return true
-  if (state.notBefore && Date.parse(state.notBefore) > now.getTime()) return false
-  const interval = backoffInterval(state.intervalMinutes, state.failures)
-  return (epochMinute(now) + fnv1a(feedId)) % interval === 0
+/** Seconds to wait after a 429 or 503: its Retry-After within a week, else the doubling default. */
+export function throttleSeconds(retryAfterSeconds: number | undefined, repeats: number): number {
+  if (retryAfterSeconds !== undefined && retryAfterSeconds > 0) {
+    return Math.min(retryAfterSeconds, MAX_RETRY_AFTER_SECONDS)
+  }
+  return backoffInterval(DEFAULT_THROTTLE_MINUTES, repeats) * 60
 }
+
+/** The slot (epoch minute) a feed with this interval most recently reached at `minute`. */
+export function lastSlot(feedId: string, interval: number, minute: number): number {
+  return minute - ((((minute + fnv1a(feedId)) % interval) + interval) % interval)
+}
+
+/**
+ * The epoch minute since which the feed has been waiting for a poll, or undefined when it is not
+ * due. New feeds wait "since 0": first in line. `hostUntil` is when the feed's host lets us ask
+ * again (a 429/503 from any of its feeds), in ms.
+ */
+export function dueSince(
+  feedId: string,
+  state: FeedState | undefined,
+  now: Date,
+  floor = MIN_INTERVAL_MINUTES,
+  hostUntil = 0,
+): number | undefined {
+  const t = now.getTime()
+  if (hostUntil > t) return undefined
+  if (!state) return 0
+  if (state.gone) return undefined
+  if (state.notBefore && Date.parse(state.notBefore) > t) return undefined
+  if (state.health === 'pending' && state.checkedAt === undefined) return 0
+  if (state.checkedAt === undefined) return 0
+  const minute = epochMinute(now)
+  const checked = epochMinute(new Date(state.checkedAt))
+  if (minute - checked < floor) return undefined
+  // After a Retry-After the feed is asked again as soon as the wait (and the floor) is over.
+  if (state.notBefore && Date.parse(state.notBefore) > Date.parse(state.checkedAt ?? '')) {
+    return checked
+  }
+  const interval = backoffInterval(Math.max(floor, state.intervalMinutes), state.failures)
+  // The first slot after the last poll: a feed deferred since then keeps its place in line.
+  const slot = lastSlot(feedId, interval, checked) + interval
+  return slot <= minute ? slot : undefined
+}
+
+/** Whether the feed should be polled on this tick. */
+export const isDue = (
+  feedId: string,
+  state: FeedState | undefined,
+  now: Date,
+  floor?: number,
+): boolean => dueSince(feedId, state, now, floor) !== undefined
 
 /** Which shard document holds a feed's state. */
 export const shardOf = (feedId: string, shardCount: number): number => fnv1a(feedId) % shardCount

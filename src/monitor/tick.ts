@@ -1,7 +1,7 @@
 // The tick: the scheduled handler's whole job. Take the tick lease and read the configuration (one
-// Durable Object call), read the feed-state shards, poll the due feeds, match their new items
-// against the watches, then feed by feed: enqueue its alerts, and only then commit its proposed
-// state. Give the lease back (a second call).
+// Durable Object call), read the feed-state shards, poll the due feeds that fit this invocation's
+// work budget (budget.ts), match their new items against the watches, then feed by feed: enqueue
+// its alerts, and only then commit its proposed state. Give the lease back (a second call).
 //
 // At least once (docs/decisions.md, 14): a feed's state — validators, body digest, seen set — is
 // committed only after its alerts are enqueued. If enqueuing fails, the feed keeps its previous
@@ -10,8 +10,11 @@
 // of delivered ones (and receivers can deduplicate on `webhook-id`). An alert can therefore arrive
 // late, or be enqueued twice under one id, but not be lost — unless the queue loses it.
 // Two ticks never run at once (the lease, docs/decisions.md, 17).
-// Costs: 2 Durable Object calls; 1 KV read per shard; ≤ 1 write per shard, and none when nothing
-// changed (a heartbeat write at most hourly keeps "last checked" honest); no list().
+//
+// Committed state lives in this isolate and reaches KV at most once per write spacing per shard,
+// so the daily KV write budget holds at any feed activity (docs/decisions.md, 19). Costs: 2 Durable
+// Object calls; 1 KV read per shard; ≤ 1 write per shard per spacing (none when nothing changed but
+// an hourly heartbeat); no list().
 import type { Alert, Feed, Item, Watch } from '../model'
 import { compileWatchIndex, matchItem, type WatchIndex } from '../watch'
 import { changeConfig } from '../config/service'
@@ -22,16 +25,19 @@ import { alertBytes } from './alert-bounds'
 import { feedHealthAlerts } from './health-events'
 import { countMatches } from './watch-stats'
 import { buildAlerts, inScope, sharedCanonicalUrls, storyKey } from './alerts'
+import {
+  DEFAULT_BUDGETS,
+  QUEUE_OPS_PER_ALERT,
+  WorkAccount,
+  actualCost,
+  estimatePoll,
+  mayWrite,
+  todaysUsage,
+  writeSpacingMinutes,
+  type Budget,
+} from './budget'
 import { pollFeed, type PollOutcome } from './poll'
-import { isDue, shardOf } from './schedule'
-
-/**
- * Feeds polled per tick at most. The free plan allows 50 subrequests per invocation; this leaves
- * room for redirects and the queue sends (one per feed that has alerts: few in a tick, since most
- * polls find nothing new). Due feeds beyond it wait for a later tick (rotating, so none starves);
- * the status counts them as deferred.
- */
-export const DEFAULT_MAX_POLLS_PER_TICK = 40
+import { MIN_INTERVAL_MINUTES, dueSince, epochMinute, fnv1a, shardOf } from './schedule'
 /** Workers allow 6 simultaneous outbound connections; more would only queue inside the runtime. */
 export const POLL_CONCURRENCY = 6
 /** A shard unchanged for this long is written anyway, so the status shows the monitor is alive. */
@@ -62,8 +68,13 @@ export interface TickDeps {
   fetch: typeof fetch
   now: Date
   shardCount: number
-  maxPollsPerTick: number
+  /** An operator's cap on polls per tick, on top of the budget (MAX_POLLS_PER_TICK). */
+  maxPollsPerTick?: number
   maxItemAgeHours: number
+  /** The plan's work and daily budgets (default: the free plan's). */
+  budget?: Budget
+  /** Minimum minutes between polls of a feed (default MIN_INTERVAL_MINUTES). */
+  floorMinutes?: number
   /** Default POLL_DEADLINE_MS (tests shorten it). */
   pollDeadlineMs?: number
   log?: (line: string) => void
@@ -117,11 +128,29 @@ export async function pollPolitely<T extends { url: string }, R>(
   return results
 }
 
-/** Picks up to `max` of the due feeds, starting at a place that moves every minute (fairness). */
-function takeWithinBudget(due: Feed[], max: number, minute: number): Feed[] {
-  if (due.length <= max) return due
-  const start = minute % due.length
-  return [...due.slice(start), ...due.slice(0, start)].slice(0, max)
+/**
+ * Due feeds in the order they are offered to the budget: the longest waiting first (a feed the
+ * budget deferred keeps its slot, so it goes before feeds that fell due after it); ties in an order
+ * that changes every minute, so no feed is always last among equals.
+ */
+export function fairOrder<T extends { feed: Feed; since: number }>(due: T[], minute: number): T[] {
+  const spin = Math.imul(minute, 0x9e3779b1) >>> 0
+  const tie = (id: string) => (fnv1a(id) ^ spin) >>> 0
+  return [...due].sort((a, b) => a.since - b.since || tie(a.feed.id) - tie(b.feed.id))
+}
+
+/**
+ * Shard documents held in this isolate, with unwritten changes, and the KV revision they derive
+ * from. A tick uses its own copy when KV still has that revision; otherwise (another isolate
+ * wrote, or this one is new) it starts from KV, and items found again alert under the same ids,
+ * which the delivery ledger drops as duplicates for 7 days (docs/decisions.md, 19).
+ */
+const held = new Map<number, { rev: string | undefined; doc: ShardDoc; dirty: boolean }>()
+
+/** The shard as this isolate knows it: its own unwritten copy when it derives from `fromKv`. */
+export function currentShard(fromKv: ShardDoc): ShardDoc {
+  const mine = held.get(fromKv.shard)
+  return mine && mine.rev === fromKv.rev ? mine.doc : fromKv
 }
 
 export interface TickResult extends TickSummary {
@@ -173,6 +202,8 @@ async function runLeasedTick(
   say: (line: string) => void,
 ): Promise<TickResult> {
   const { now } = deps
+  const budget = deps.budget ?? DEFAULT_BUDGETS.free
+  const floor = deps.floorMinutes ?? MIN_INTERVAL_MINUTES
   const errors: string[] = []
   const loaded = await loadShardsSettled(deps.store.KV, deps.shardCount)
   // A shard that cannot be read is left alone: its feeds wait, the others are polled.
@@ -180,7 +211,7 @@ async function runLeasedTick(
   loaded.forEach((l, n) => {
     if ('error' in l) errors.push(`shard ${n} unreadable, its feeds wait: ${errorMessage(l.error)}`)
     else {
-      shards.set(n, l.doc)
+      shards.set(n, adopt(l.doc, errors))
       errors.push(...l.problems)
     }
   })
@@ -188,23 +219,62 @@ async function runLeasedTick(
   const shardFor = (feedId: string) => shards.get(shardOf(feedId, deps.shardCount))
   const stateOf = (feedId: string) => shardFor(feedId)?.feeds[feedId]
 
-  const enabled = config.feeds.filter((f) => f.enabled && shardFor(f.id) !== undefined)
-  const due = enabled.filter((f) => isDue(f.id, stateOf(f.id), now))
-  const minute = Math.floor(now.getTime() / 60_000)
-  const polled = takeWithinBudget(due, deps.maxPollsPerTick, minute)
+  // Today's use of the daily budgets, over every shard.
+  const usage = [...shards.values()].map((doc) => (doc.usage = todaysUsage(doc.usage, now)))
+  const queueOpsToday = () => usage.reduce((n, u) => n + u.queueOps, 0)
 
-  // Polls that would start after the deadline wait for the next tick (counted as deferred), so a
-  // tick ends well within its lease however slow its feeds are.
+  // A host that answered 429/503 holds back all its feeds until its wait is over.
+  const hostUntil = new Map<string, number>()
+  for (const doc of shards.values()) {
+    for (const state of Object.values(doc.feeds)) {
+      if (!state.throttles || !state.notBefore) continue
+      const host = hostOf(state.url)
+      hostUntil.set(host, Math.max(hostUntil.get(host) ?? 0, Date.parse(state.notBefore)))
+    }
+  }
+  const enabled = config.feeds.filter((f) => f.enabled && shardFor(f.id) !== undefined)
+  const due = fairOrder(
+    enabled
+      .map((feed) => ({
+        feed,
+        since: dueSince(feed.id, stateOf(feed.id), now, floor, hostUntil.get(hostOf(feed.url))),
+      }))
+      .filter((d): d is { feed: Feed; since: number } => d.since !== undefined),
+    epochMinute(now),
+  ).map((d) => d.feed)
+  // The Queues budget spent: no poll until tomorrow (UTC), so no alert is found that could not
+  // be enqueued; feeds keep their state and their items are found then (docs/decisions.md, 19).
+  const queueSpent = queueOpsToday() >= budget.queueOpsPerDay
+  if (queueSpent) errors.push(`the day's Queues budget (${budget.queueOpsPerDay}) is spent`)
+  const offered = queueSpent ? [] : due.slice(0, deps.maxPollsPerTick ?? due.length)
+
+  // Polls that would start after the deadline or past the budget wait for the next tick (counted
+  // as deferred), so a tick ends well within its lease and its plan's limits.
   const pollUntil = started + (deps.pollDeadlineMs ?? POLL_DEADLINE_MS)
-  const results = await pollPolitely(polled, POLL_CONCURRENCY, (feed) =>
-    Date.now() > pollUntil
-      ? Promise.resolve(undefined)
-      : pollFeed(feed, stateOf(feed.id), {
-          fetch: deps.fetch,
-          now,
-          maxItemAgeHours: deps.maxItemAgeHours,
-        }),
-  )
+  const account = new WorkAccount(budget)
+  const throttledHosts = new Set<string>()
+  const results = await pollPolitely(offered, POLL_CONCURRENCY, async (feed) => {
+    if (Date.now() > pollUntil || throttledHosts.has(hostOf(feed.url))) return undefined
+    const estimate = estimatePoll(stateOf(feed.id))
+    if (!account.tryStart(estimate)) return undefined
+    const outcome = await pollFeed(feed, stateOf(feed.id), {
+      fetch: deps.fetch,
+      now,
+      maxItemAgeHours: deps.maxItemAgeHours,
+      floorMinutes: floor,
+    })
+    if (outcome.throttled) throttledHosts.add(hostOf(feed.url))
+    account.settle(
+      estimate,
+      actualCost({
+        bytesParsed: outcome.bytesParsed,
+        itemsMatched: outcome.alertable.length,
+        fetches: outcome.fetches,
+        sends: 0,
+      }),
+    )
+    return outcome
+  })
   const outcomes = results.filter((o): o is PollOutcome => o !== undefined)
 
   // Match new items against the watches in scope, and build one alert per destination.
@@ -228,8 +298,9 @@ async function runLeasedTick(
     // feed's failure holds back no other. An id already enqueued by this tick (one story through
     // two feeds) is not sent twice.
     const pending = alerts.filter((a) => !enqueued.has(a.id))
+    const doc = shardFor(outcome.feed.id)
     try {
-      await enqueue(deps.queue, pending)
+      account.charge({ cpuMs: 0, subrequests: await enqueue(deps.queue, pending) })
     } catch (error) {
       errors.push(
         `${outcome.feed.id}: enqueue failed, state kept for the next poll: ${errorMessage(error)}`,
@@ -237,8 +308,8 @@ async function runLeasedTick(
       continue
     }
     for (const a of pending) enqueued.add(a.id)
-    const doc = shardFor(outcome.feed.id)
     if (!doc) continue
+    if (doc.usage) doc.usage.queueOps += pending.length * QUEUE_OPS_PER_ALERT
     doc.feeds[outcome.feed.id] = health.proposed
     doc.watchStats = countMatches(doc.watchStats, pending, now)
     if (outcome.changed || health.changed) touched.add(doc.shard)
@@ -255,6 +326,7 @@ async function runLeasedTick(
     }
   }
 
+  const used = account.used
   const summary: TickSummary = {
     at: now.toISOString(),
     durationMs: Date.now() - started,
@@ -264,29 +336,66 @@ async function runLeasedTick(
     newItems: outcomes.reduce((n, o) => n + o.fresh, 0),
     alerts: enqueued.size,
     deferred: due.length - outcomes.length,
+    estimatedCpuMs: Math.round(used.cpuMs * 100) / 100,
+    subrequests: used.subrequests,
+    heldShards: 0,
     errors: errors.slice(0, 20),
   }
 
   // The lease fences the commit: a tick that outlived it (only possible past every fetch timeout)
-  // may have been overtaken, so it stores nothing; its alerts are enqueued, and the next poll finds
-  // the items again under the same ids (deduplicated by the consumer).
+  // may have been overtaken, so it stores nothing, not even in this isolate; its alerts are
+  // enqueued, and the next poll finds the items again under the same ids (deduplicated).
   const written: number[] = []
   if (Date.now() - started > TICK_LEASE_MS - LEASE_MARGIN_MS) {
+    held.clear()
     say(`tick ${summary.at}: outlived its lease, nothing committed`)
     return { ...summary, written }
   }
+  const spacing = writeSpacingMinutes(budget.kvWritesPerDay, deps.shardCount)
+  let writesToday = usage.reduce((n, u) => n + u.kvWrites, 0)
   const writes: Array<Promise<void>> = []
   for (const doc of shards.values()) {
-    const heartbeatDue =
-      now.getTime() - Date.parse(doc.writtenAt) >= HEARTBEAT_MINUTES * 60_000 &&
-      Object.keys(doc.feeds).length > 0
-    if (!touched.has(doc.shard) && !heartbeatDue) continue
+    const mine = held.get(doc.shard)
+    const dirty = touched.has(doc.shard) || mine?.dirty === true
+    const minutesSinceWrite = (now.getTime() - Date.parse(doc.writtenAt)) / 60_000
+    const heartbeatDue = minutesSinceWrite >= HEARTBEAT_MINUTES && Object.keys(doc.feeds).length > 0
+    if (!dirty && !heartbeatDue) continue
+    if (
+      !mayWrite({
+        minutesSinceWrite,
+        spacingMinutes: spacing,
+        writesToday,
+        kvWritesPerDay: budget.kvWritesPerDay,
+      })
+    ) {
+      // Kept in this isolate until the spacing allows a write (re-derived safely if lost).
+      held.set(doc.shard, { rev: doc.rev, doc, dirty: true })
+      summary.heldShards = (summary.heldShards ?? 0) + 1
+      continue
+    }
+    const previousRev = doc.rev
+    writesToday++
+    if (doc.usage) doc.usage.kvWrites++
+    doc.rev = crypto.randomUUID()
     doc.writtenAt = now.toISOString()
     doc.lastTick = summary
-    writes.push(saveShard(deps.store.KV, doc).then(() => void written.push(doc.shard)))
+    writes.push(
+      saveShard(deps.store.KV, doc).then(
+        () => {
+          held.set(doc.shard, { rev: doc.rev, doc, dirty: false })
+          written.push(doc.shard)
+        },
+        (error: unknown) => {
+          // KV still holds the previous revision: keep the changes here for the next write.
+          doc.rev = previousRev
+          held.set(doc.shard, { rev: previousRev, doc, dirty: true })
+          throw error
+        },
+      ),
+    )
   }
   // Each shard is one KV value, written whole or not at all; one refused write does not stop the
-  // others, and is reported after them (its feeds' items are found again next tick, same ids).
+  // others, and is reported after them (its changes stay in this isolate for the next write).
   const failedWrites = (await Promise.allSettled(writes)).filter((r) => r.status === 'rejected')
 
   await storeMovedFeeds(deps.store, now, outcomes)
@@ -294,7 +403,7 @@ async function runLeasedTick(
   say(
     `tick ${summary.at}: ${summary.polled} polled (${summary.notModified} unchanged, ` +
       `${summary.failed} failed, ${summary.deferred} deferred), ${summary.newItems} new items, ` +
-      `${summary.alerts} alerts`,
+      `${summary.alerts} alerts, ~${summary.estimatedCpuMs} ms CPU, ${summary.subrequests} subrequests`,
   )
   const firstFailure = failedWrites[0]
   if (firstFailure) {
@@ -303,6 +412,20 @@ async function runLeasedTick(
     })
   }
   return { ...summary, written: written.sort((a, b) => a - b) }
+}
+
+/** The shard to work on: this isolate's unwritten copy when it derives from what KV holds. */
+function adopt(fromKv: ShardDoc, errors: string[]): ShardDoc {
+  const mine = held.get(fromKv.shard)
+  if (mine && mine.rev === fromKv.rev) return mine.doc
+  if (mine?.dirty) {
+    errors.push(
+      `shard ${fromKv.shard} was written elsewhere: this isolate's unwritten state is dropped ` +
+        '(items found again alert under the same ids, which the ledger drops)',
+    )
+  }
+  held.set(fromKv.shard, { rev: fromKv.rev, doc: fromKv, dirty: false })
+  return fromKv
 }
 
 /** The bounded alerts an outcome's alertable items produce. */
@@ -359,8 +482,9 @@ async function alertsForItem(
   return alerts
 }
 
-/** Sends `alerts` in batches within the queue's message-count and size limits. */
-async function enqueue(queue: Queue<Alert>, alerts: Alert[]): Promise<void> {
+/** Sends `alerts` in batches within the queue's limits; answers how many sends it made. */
+async function enqueue(queue: Queue<Alert>, alerts: Alert[]): Promise<number> {
+  let sends = 0
   let batch: Alert[] = []
   let bytes = 0
   for (const alert of alerts) {
@@ -370,13 +494,18 @@ async function enqueue(queue: Queue<Alert>, alerts: Alert[]): Promise<void> {
       (batch.length > 0 && bytes + size > SEND_BATCH_BYTES)
     ) {
       await queue.sendBatch(batch.map((body) => ({ body })))
+      sends++
       batch = []
       bytes = 0
     }
     batch.push(alert)
     bytes += size
   }
-  if (batch.length) await queue.sendBatch(batch.map((body) => ({ body })))
+  if (batch.length) {
+    await queue.sendBatch(batch.map((body) => ({ body })))
+    sends++
+  }
+  return sends
 }
 
 /**

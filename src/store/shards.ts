@@ -54,6 +54,16 @@ export interface FeedState {
   announced?: 'broken' | 'silent'
   /** When the feed last published before it was announced silent. ISO. */
   silentSince?: string
+  /** Which signal set `intervalMinutes` (src/monitor/schedule.ts, IntervalSignal). */
+  intervalSignal?: string
+  /** Bytes of the last body parsed: the work budget's estimate of the next parse. */
+  bodyBytes?: number
+  /** Consecutive 429/503 answers (they back off the host; they never make the feed broken). */
+  throttles?: number
+  /** The publisher answered 410 Gone: polling stopped until the feed's URL changes. */
+  gone?: boolean
+  /** The last failure was a bot challenge page (Cloudflare or similar), not a feed. */
+  challenged?: boolean
 }
 
 /** Matches per watch counted in this shard (only written with the new items that caused them). */
@@ -65,6 +75,14 @@ export interface WatchStats {
   lastMatchAt: string
 }
 
+/** Today's use of the daily budgets, kept with each shard (src/monitor/budget.ts). */
+export interface DayUsage {
+  /** UTC day, YYYY-MM-DD. */
+  day: string
+  kvWrites: number
+  queueOps: number
+}
+
 export interface TickSummary {
   at: string
   durationMs: number
@@ -73,8 +91,13 @@ export interface TickSummary {
   failed: number
   newItems: number
   alerts: number
-  /** Due feeds left for the next tick because this one ran out of subrequest budget. */
+  /** Due feeds left for the next tick because this one ran out of budget (or time). */
   deferred: number
+  /** The work budget's estimate of this tick's CPU (ms) and its subrequests. */
+  estimatedCpuMs?: number
+  subrequests?: number
+  /** Shards whose changes wait in the isolate for their next write (the KV write budget). */
+  heldShards?: number
   errors: string[]
 }
 
@@ -82,6 +105,9 @@ export interface ShardDoc {
   schema: 1
   shard: number
   writtenAt: string
+  /** Changes on every write: tells an isolate whether its unwritten state still derives from KV. */
+  rev?: string
+  usage?: DayUsage
   lastTick?: TickSummary
   feeds: Record<string, FeedState>
   /** Matches of each watch by feeds of this shard (docs/health.md). */

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import type { Feed } from '../../src/model'
 import { freshFor, pollFeed, type PollDeps } from '../../src/monitor/poll'
 import { rss, type TestItem } from '../support/feeds'
-import { script } from '../support/loopback'
+import { script, type ScriptedResponse } from '../support/loopback'
 
 const now = new Date('2026-11-29T12:00:00Z')
 const hoursAgo = (h: number) => new Date(now.getTime() - h * 3_600_000)
@@ -22,7 +22,7 @@ const items = (...ids: string[]): TestItem[] =>
 describe('pollFeed', () => {
   it('keeps a feed silent until it has been read once, even after failed polls', async () => {
     const path = '/poll/down-then-up.xml'
-    const url = await script(path, { status: 503 })
+    const url = await script(path, { status: 500 })
     const failed = await pollFeed(feedAt(url), undefined, deps)
     expect(failed.proposed.health).toBe('error')
     expect(failed.changed).toBe(true)
@@ -58,13 +58,16 @@ describe('pollFeed', () => {
     expect(noCutoff.alertable.map((i) => i.title)).toEqual(['Old story', 'Undated story'])
   })
 
-  it('skips parsing an identical body from a server that ignores validators, and writes nothing', async () => {
+  it('skips parsing an identical body from a server that ignores validators, keeping its new ETag', async () => {
     const path = '/poll/no-validators.xml'
     const url = await script(path, { body: rss('F', items('s1')), headers: { etag: '"random-1"' } })
     const first = await pollFeed(feedAt(url), undefined, deps)
     await script(path, { body: rss('F', items('s1')), headers: { etag: '"random-2"' } })
     const second = await pollFeed(feedAt(url), first.proposed, deps)
-    expect(second).toMatchObject({ notModified: true, changed: false, items: [] })
+    expect(second).toMatchObject({ notModified: true, items: [], bytesParsed: 0 })
+    expect(second.proposed.etag).toBe('"random-2"')
+    const third = await pollFeed(feedAt(url), second.proposed, deps)
+    expect(third).toMatchObject({ notModified: true, changed: false })
   })
 
   it('remembers Retry-After and the error, and recovers', async () => {
@@ -119,3 +122,54 @@ describe('how long a response says it stays fresh', () => {
     expect(outcome.proposed.intervalMinutes).toBe(30)
   })
 })
+
+describe('what a failed poll means', () => {
+  const challengePage =
+    '<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>' +
+    '<script>window._cf_chl_opt={}</script></body></html>'
+  it.each([
+    {
+      behaviour: 'a 429 waits for Retry-After and leaves the feed healthy',
+      response: { status: 429, headers: { 'retry-after': '120' } },
+      expected: { health: 'ok', failures: 0, throttles: 1, notBefore: inSeconds(120) },
+      throttled: true,
+    },
+    {
+      behaviour: 'a 503 with a month-long Retry-After waits 7 days',
+      response: { status: 503, headers: { 'retry-after': String(30 * 86_400) } },
+      expected: { health: 'ok', failures: 0, notBefore: inSeconds(7 * 86_400) },
+      throttled: true,
+    },
+    {
+      behaviour: 'a 410 stops polling and says so',
+      response: { status: 410 },
+      expected: { health: 'error', gone: true, failures: 1 },
+      message: /410 Gone.*polling stopped/,
+    },
+    {
+      behaviour: 'a challenge header is reported as a challenge',
+      response: { status: 403, headers: { 'cf-mitigated': 'challenge' }, body: 'x' },
+      expected: { health: 'error', challenged: true },
+      message: /challenge page/,
+    },
+    {
+      behaviour: 'a challenge page served with 200 is a challenge, not a parse error',
+      response: { body: challengePage, headers: { 'content-type': 'text/html' } },
+      expected: { health: 'error', challenged: true },
+      message: /challenge page/,
+    },
+  ])('$behaviour', async ({ behaviour, response, expected, throttled, message }) => {
+    const path = `/poll/fail/${behaviour.replace(/\W+/g, '-')}`
+    const url = await script(path, { body: rss('F', items('h1')) })
+    const healthy = await pollFeed(feedAt(url), undefined, deps)
+    await script(path, response as ScriptedResponse)
+    const outcome = await pollFeed(feedAt(url), healthy.proposed, deps)
+    expect(outcome.proposed).toMatchObject(expected)
+    expect(outcome.throttled ?? false).toBe(throttled ?? false)
+    if (message) expect(outcome.error).toMatch(message)
+  })
+})
+
+function inSeconds(s: number): string {
+  return new Date(now.getTime() + s * 1000).toISOString()
+}

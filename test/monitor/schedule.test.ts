@@ -1,12 +1,19 @@
+// The scheduling rules as tables: intervals from each signal (with clamps), backoff, Retry-After,
+// host throttling, 410, the floor, and the order in which deferred feeds come back.
 import { describe, expect, it } from 'vitest'
 import type { Feed } from '../../src/model'
 import {
   DEFAULT_INTERVAL_MINUTES,
   MAX_BACKOFF_MINUTES,
+  MAX_RETRY_AFTER_SECONDS,
+  MIN_INTERVAL_MINUTES,
   backoffInterval,
-  baseInterval,
+  dueSince,
   isDue,
+  pollInterval,
+  throttleSeconds,
 } from '../../src/monitor/schedule'
+import { fairOrder } from '../../src/monitor/tick'
 import type { FeedState } from '../../src/store/shards'
 
 const feed = (intervalMinutes?: number): Feed => ({
@@ -24,21 +31,53 @@ const state = (over: Partial<FeedState> = {}): FeedState => ({
   seen: [],
   ...over,
 })
+const T0 = Date.UTC(2026, 0, 1)
+const at = (minute: number) => new Date(T0 + minute * 60_000)
 
-describe('baseInterval', () => {
+/** Minutes in [0, span) at which a feed is polled, each poll recorded as the tick would. */
+function pollMinutes(id: string, over: Partial<FeedState>, span: number, floor?: number): number[] {
+  let s = state({ checkedAt: at(-1).toISOString(), ...over })
+  const polled: number[] = []
+  for (let m = 0; m < span; m++) {
+    if (!isDue(id, s, at(m), floor)) continue
+    polled.push(m)
+    s = { ...s, checkedAt: at(m).toISOString() }
+  }
+  return polled
+}
+
+describe('the interval and the signal that set it', () => {
   it.each([
-    ['the default when nothing is said', undefined, {}, DEFAULT_INTERVAL_MINUTES],
-    ['the user’s choice', 3, {}, 3],
-    ['a longer RSS ttl', 3, { ttlMinutes: 30 }, 30],
-    ['a ttl capped at an hour', 3, { ttlMinutes: 1440 }, 60],
-    ['a Cache-Control max-age in minutes, rounded up', 1, { maxAgeSeconds: 150 }, 3],
-    ['never shorter than the user’s choice', 20, { ttlMinutes: 5 }, 20],
-  ])('uses %s', (_, chosen, signals, expected) => {
-    expect(baseInterval(feed(chosen), signals)).toBe(expected)
+    ['the default when nothing is said', undefined, {}, DEFAULT_INTERVAL_MINUTES, 'default'],
+    ['the user’s choice', 7, {}, 7, 'user'],
+    ['the floor under a shorter choice', 2, {}, MIN_INTERVAL_MINUTES, 'floor'],
+    ['a longer RSS ttl', 7, { ttlMinutes: 30 }, 30, 'ttl'],
+    ['a ttl capped at an hour', 7, { ttlMinutes: 1440 }, 60, 'ttl'],
+    [
+      'a Cache-Control max-age in minutes, rounded up',
+      5,
+      { maxAgeSeconds: 550 },
+      10,
+      'cache-control',
+    ],
+    [
+      'an Expires as the time left',
+      5,
+      { maxAgeSeconds: 1200, maxAgeFrom: 'expires' },
+      20,
+      'expires',
+    ],
+    ['a max-age capped at an hour', 5, { maxAgeSeconds: 86_400 }, 60, 'cache-control'],
+    ['never shorter than the user’s choice', 20, { ttlMinutes: 5 }, 20, 'user'],
+    ['hourly for a feed quiet for 6 hours', 5, { quietMinutes: 360 }, 60, 'update-rate'],
+    ['its own interval for a feed quiet for less', undefined, { quietMinutes: 359 }, 15, 'default'],
+    ['a ttl over the update rate when longer', 5, { quietMinutes: 999, ttlMinutes: 90 }, 60, 'ttl'],
+  ] as const)('uses %s', (_, chosen, signals, minutes, signal) => {
+    expect(pollInterval(feed(chosen), signals)).toEqual({ minutes, signal })
   })
 })
 
-describe('backoffInterval', () => {
+describe('backoff and throttling', () => {
   it.each([
     [10, 0, 10],
     [10, 1, 20],
@@ -48,39 +87,77 @@ describe('backoffInterval', () => {
   ])('base %i after %i failures waits %i minutes', (base, failures, expected) => {
     expect(backoffInterval(base, failures)).toBe(expected)
   })
+
+  it.each([
+    ['a Retry-After as given', 600, 0, 600],
+    ['a Retry-After capped at 7 days', 30 * 86_400, 0, MAX_RETRY_AFTER_SECONDS],
+    ['30 minutes without one', undefined, 0, 1800],
+    ['doubling when it repeats', undefined, 2, 7200],
+  ])('waits %s', (_, retryAfter, repeats, seconds) => {
+    expect(throttleSeconds(retryAfter, repeats)).toBe(seconds)
+  })
 })
 
-describe('isDue', () => {
-  const minutes = (n: number) =>
-    Array.from({ length: n }, (_, i) => new Date(Date.UTC(2026, 0, 1, 0, i)))
-
-  it('polls a new feed at once', () => {
-    expect(isDue('f', undefined, new Date())).toBe(true)
-    expect(isDue('f', state({ health: 'pending' }), new Date())).toBe(true)
+describe('when a feed is due', () => {
+  it('polls a new feed at once, first in line', () => {
+    expect(dueSince('f', undefined, at(0))).toBe(0)
+    expect(dueSince('f', state({ health: 'pending' }), at(7))).toBe(0)
   })
 
-  it('polls a 10-minute feed on exactly one minute in ten', () => {
-    const due = minutes(60).filter((m) => isDue('feed-a', state(), m))
-    expect(due).toHaveLength(6)
-    expect(due[1]!.getTime() - due[0]!.getTime()).toBe(10 * 60_000)
+  it.each([
+    ['a 10-minute feed every 10 minutes', { intervalMinutes: 10 }, 120, undefined, 12, 10],
+    ['a 1-minute choice at the 5-minute floor', { intervalMinutes: 1 }, 60, undefined, 12, 5],
+    ['1 minute under the development floor', { intervalMinutes: 1 }, 30, 1, 30, 1],
+    ['every 40 minutes after 2 failures', { failures: 2 }, 120, undefined, 3, 40],
+  ])('polls %s', (_, over, span, floor, count, gap) => {
+    const polled = pollMinutes('feed-a', over, span, floor)
+    expect(polled.length).toBeGreaterThanOrEqual(count - 1)
+    expect(polled.length).toBeLessThanOrEqual(count)
+    const gaps = polled.slice(1).map((m, i) => m - polled[i]!)
+    expect(new Set(gaps)).toEqual(new Set([gap]))
   })
 
   it('spreads feeds with the same interval over different minutes', () => {
-    const firstDue = (id: string) => minutes(10).findIndex((m) => isDue(id, state(), m))
-    const phases = new Set(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map(firstDue))
-    expect(phases.size).toBeGreaterThan(3)
+    const first = (id: string) => pollMinutes(id, { checkedAt: at(0).toISOString() }, 30)[0]
+    expect(new Set('abcdefghijklmnop'.split('').map(first)).size).toBeGreaterThan(3)
   })
 
-  it('backs off after failures', () => {
-    const due = minutes(60).filter((m) => isDue('feed-a', state({ failures: 2 }), m))
-    expect(due).toHaveLength(2) // every 40 minutes
+  it('keeps a deferred feed due, waiting since its slot, until it is polled', () => {
+    const s = state({ checkedAt: at(0).toISOString() })
+    const slot = dueSince('late', s, at(40))!
+    const base = T0 / 60_000
+    expect(slot - base).toBeGreaterThan(0)
+    expect(slot - base).toBeLessThanOrEqual(10)
+    expect(dueSince('late', s, at(41))).toBe(slot)
+    expect(dueSince('late', { ...s, checkedAt: at(41).toISOString() }, at(42))).toBeUndefined()
   })
 
-  it('waits for a Retry-After to pass', () => {
-    const now = new Date(Date.UTC(2026, 0, 1))
-    const later = new Date(now.getTime() + 3_600_000).toISOString()
-    const s = state({ intervalMinutes: 1, notBefore: later })
-    expect(isDue('x', s, now)).toBe(false)
-    expect(isDue('x', s, new Date(now.getTime() + 3_601_000))).toBe(true)
+  it.each([
+    ['a Retry-After not yet over', { notBefore: at(60).toISOString() }, 30, 0, false],
+    ['a Retry-After over', { notBefore: at(60).toISOString() }, 61, 0, true],
+    ['a throttled host', {}, 30, at(45).getTime(), false],
+    ['a host whose wait is over', {}, 50, at(45).getTime(), true],
+    ['a feed that answered 410', { gone: true }, 500, 0, false],
+  ])('waits for %s', (_, over, minute, hostUntil, due) => {
+    const s = state({ checkedAt: at(0).toISOString(), intervalMinutes: 5, ...over })
+    // Over a window of 5 minutes, so the feed's slot falls inside whatever its phase.
+    const window = Array.from({ length: 5 }, (_, i) => minute + i)
+    const anyDue = window.some((m) => dueSince('x', s, at(m), 5, hostUntil) !== undefined)
+    expect(anyDue).toBe(due)
+  })
+})
+
+describe('the fair order of due feeds', () => {
+  const due = (id: string, since: number) => ({ feed: { ...feed(), id }, since })
+
+  it('offers the longest-waiting feeds first', () => {
+    const order = fairOrder([due('new', 100), due('deferred', 90), due('added', 0)], 101)
+    expect(order.map((d) => d.feed.id)).toEqual(['added', 'deferred', 'new'])
+  })
+
+  it('puts every feed of a tie first on some minute', () => {
+    const tied = 'abcde'.split('').map((id) => due(id, 5))
+    const firsts = new Set(Array.from({ length: 60 }, (_, m) => fairOrder(tied, m)[0]!.feed.id))
+    expect(firsts.size).toBe(5)
   })
 })

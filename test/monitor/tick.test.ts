@@ -19,6 +19,8 @@ const deps = (over: Partial<TickDeps> = {}): TickDeps => ({
   shardCount: 1,
   maxPollsPerTick: 40,
   maxItemAgeHours: 72,
+  // The development floor: these feeds are polled every minute.
+  floorMinutes: 1,
   log: () => undefined,
   ...over,
 })

@@ -1,0 +1,103 @@
+// The tick bench's Worker: real ticks (src/monitor/tick.ts) inside workerd, with the real
+// configuration Durable Object and a Miniflare KV namespace, counted. bench/tick-day.bench.ts
+// starts it through Miniflare and drives a compressed day. The alert queue here only counts and
+// remembers ids: delivery is not what this bench measures. Not deployed anywhere.
+import type { Alert, Destination, Feed, Watch } from '../src/model'
+import {
+  DEFAULT_BUDGETS,
+  PLAN_LIMITS,
+  QUEUE_OPS_PER_ALERT,
+  type Budget,
+} from '../src/monitor/budget'
+import { runTick } from '../src/monitor/tick'
+import { updateConfig } from '../src/store/config'
+
+export { ConfigStore } from '../src/store/config-object'
+
+interface BenchEnv {
+  CONFIG: Env['CONFIG']
+  KV: KVNamespace
+}
+
+/** KV that counts what the tick asks of it. */
+function counted(kv: KVNamespace, counts: Record<string, number>): KVNamespace {
+  return new Proxy(kv, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop) as unknown
+      if (typeof value !== 'function') return value
+      return (...args: unknown[]) => {
+        const op =
+          prop === 'put' || prop === 'delete' ? 'writes' : prop === 'list' ? 'lists' : 'reads'
+        counts[op] = (counts[op] ?? 0) + 1
+        return (value as (...a: unknown[]) => unknown).apply(target, args)
+      }
+    },
+  })
+}
+
+export default {
+  async fetch(request: Request, env: BenchEnv): Promise<Response> {
+    const url = new URL(request.url)
+    const q = (name: string) => url.searchParams.get(name) ?? ''
+    if (url.pathname === '/limits') return Response.json({ PLAN_LIMITS, QUEUE_OPS_PER_ALERT })
+    if (url.pathname === '/setup') {
+      const feeds: Feed[] = Array.from({ length: Number(q('feeds')) }, (_, i) => ({
+        id: `f${i}`,
+        url: `${q('origin')}/feed/${i}.xml`,
+        enabled: true,
+        tags: [],
+      }))
+      const destinations: Destination[] = [
+        { id: 'd', name: 'bench', type: 'webhook', url: 'https://example.org/hook', enabled: true },
+      ]
+      const words = q('words').split(',')
+      const watches: Watch[] = Array.from({ length: Number(q('watches')) }, (_, i) => ({
+        id: `w${i}`,
+        name: `w${i}`,
+        query: words[i % words.length]!,
+        scope: {},
+        destinations: ['d'],
+        mode: 'instant',
+        enabled: true,
+      }))
+      try {
+        await updateConfig(env, new Date(), (c) => ({ ...c, feeds, watches, destinations }))
+      } catch (error) {
+        return new Response(String(error), { status: 400 })
+      }
+      return new Response('ready')
+    }
+    if (url.pathname === '/tick') {
+      const plan = q('plan') as 'free' | 'paid' | 'none'
+      const budget: Budget =
+        plan === 'none'
+          ? { plan: 'paid', cpuMs: 1e9, subrequests: 1e9, kvWritesPerDay: 1e9, queueOpsPerDay: 1e9 }
+          : DEFAULT_BUDGETS[plan]
+      const counts: Record<string, number> = {}
+      const alerts: string[] = []
+      let sends = 0
+      const queue = {
+        sendBatch: async (messages: Iterable<MessageSendRequest<Alert>>) => {
+          sends++
+          for (const m of messages) alerts.push(`${m.body.id} ${m.body.item.published ?? ''}`)
+        },
+        send: async (body: Alert) => {
+          sends++
+          alerts.push(`${body.id} ${body.item.published ?? ''}`)
+        },
+      } as unknown as Queue<Alert>
+      const result = await runTick({
+        store: { CONFIG: env.CONFIG, KV: counted(env.KV, counts) },
+        queue,
+        fetch: (input, init) => fetch(input, init),
+        now: new Date(Number(q('at'))),
+        shardCount: Number(q('shards') || '1'),
+        maxItemAgeHours: 72,
+        budget,
+        log: () => undefined,
+      })
+      return Response.json({ result, counts, sends, alerts })
+    }
+    return new Response('unknown', { status: 404 })
+  },
+}

@@ -1,0 +1,137 @@
+// The work budget as tables: what a poll is expected to cost, when an invocation starts one more,
+// how far apart shard writes go for a daily budget, and how daily usage rolls over.
+import { describe, expect, it } from 'vitest'
+import {
+  CPU_MS_PER_ITEM_MATCHED,
+  CPU_MS_PER_KB_PARSED,
+  CPU_MS_PER_POLL,
+  DEFAULT_BODY_BYTES,
+  DEFAULT_BUDGETS,
+  EXPECTED_NEW_ITEMS,
+  WorkAccount,
+  actualCost,
+  budgetStatus,
+  estimatePoll,
+  mayWrite,
+  todaysUsage,
+  writeSpacingMinutes,
+} from '../../src/monitor/budget'
+import type { FeedState } from '../../src/store/shards'
+
+const state = (over: Partial<FeedState> = {}): FeedState => ({
+  url: 'https://example.org/feed',
+  intervalMinutes: 15,
+  failures: 0,
+  health: 'ok',
+  seen: [],
+  lastSuccessAt: '2026-12-01T00:00:00.000Z',
+  ...over,
+})
+const parse = (bytes: number) => (bytes / 1024) * CPU_MS_PER_KB_PARSED
+
+describe('what a poll is expected to cost', () => {
+  it.each([
+    [
+      'a new feed: a typical body, no matching (its first poll is silent)',
+      undefined,
+      parse(DEFAULT_BODY_BYTES),
+    ],
+    [
+      'a known feed: its last body and the expected news',
+      state({ bodyBytes: 10_240 }),
+      parse(10_240) + EXPECTED_NEW_ITEMS * CPU_MS_PER_ITEM_MATCHED,
+    ],
+    [
+      'a feed never read yet: no matching',
+      state({ lastSuccessAt: undefined, bodyBytes: 2048 }),
+      parse(2048),
+    ],
+  ])('%s', (_, s, cpu) => {
+    const estimate = estimatePoll(s)
+    expect(estimate.cpuMs).toBeCloseTo(CPU_MS_PER_POLL + cpu, 6)
+    expect(estimate.subrequests).toBe(2)
+  })
+
+  it.each([
+    [
+      'a 304: no parse, one request',
+      { bytesParsed: 0, itemsMatched: 0, fetches: 1, sends: 0 },
+      CPU_MS_PER_POLL,
+      1,
+    ],
+    [
+      'a redirect and a body with 3 new items sent once',
+      { bytesParsed: 40_960, itemsMatched: 3, fetches: 2, sends: 1 },
+      CPU_MS_PER_POLL + parse(40_960) + 3 * CPU_MS_PER_ITEM_MATCHED,
+      3,
+    ],
+  ])('costs %s', (_, work, cpu, subrequests) => {
+    const cost = actualCost(work)
+    expect(cost.cpuMs).toBeCloseTo(cpu, 6)
+    expect(cost.subrequests).toBe(subrequests)
+  })
+})
+
+describe('an invocation’s account', () => {
+  it('starts polls while their estimates fit, and always the first', () => {
+    const account = new WorkAccount({ cpuMs: 5, subrequests: 10 })
+    const big = { cpuMs: 8, subrequests: 2 }
+    expect(account.tryStart(big)).toBe(true)
+    expect(account.tryStart({ cpuMs: 0.1, subrequests: 1 })).toBe(false)
+    account.settle(big, { cpuMs: 1, subrequests: 1 })
+    expect(account.tryStart({ cpuMs: 3, subrequests: 2 })).toBe(true)
+    expect(account.tryStart({ cpuMs: 1.5, subrequests: 2 })).toBe(false)
+    expect(account.used).toEqual({ cpuMs: 4, subrequests: 3 })
+  })
+
+  it('stops at the subrequest budget however cheap the CPU', () => {
+    const account = new WorkAccount(DEFAULT_BUDGETS.free)
+    let started = 0
+    while (account.tryStart({ cpuMs: 0, subrequests: 2 })) started++
+    expect(started).toBe(Math.floor(DEFAULT_BUDGETS.free.subrequests / 2))
+  })
+})
+
+describe('spacing shard writes within the daily KV write budget', () => {
+  it.each([
+    ['free, one shard', 900, 1, 2],
+    ['free, four shards', 900, 4, 7],
+    ['paid', 30_000, 1, 1],
+    ['a tiny budget', 24, 1, 60],
+  ])('%s: one write every %s writes a day → %s', (_, perDay, shards, minutes) => {
+    const spacing = writeSpacingMinutes(perDay, shards)
+    expect(spacing).toBe(minutes)
+    // The most a busy day can write, one per spacing per shard, stays within the budget.
+    expect(Math.floor(1440 / spacing) * shards).toBeLessThanOrEqual(Math.max(perDay, 1440))
+  })
+
+  it.each([
+    ['after the spacing, with room', 2, 2, 10, 900, true],
+    ['not before the spacing', 1, 2, 10, 900, false],
+    ['not once the day’s budget is spent', 30, 2, 900, 900, false],
+  ])('writes %s', (_, since, spacing, today, perDay, ok) => {
+    expect(
+      mayWrite({
+        minutesSinceWrite: since,
+        spacingMinutes: spacing,
+        writesToday: today,
+        kvWritesPerDay: perDay,
+      }),
+    ).toBe(ok)
+  })
+
+  it('counts usage per UTC day', () => {
+    const now = new Date('2026-12-04T23:59:00Z')
+    const usage = { day: '2026-12-04', kvWrites: 5, queueOps: 30 }
+    expect(todaysUsage(usage, now)).toEqual(usage)
+    expect(todaysUsage(usage, new Date('2026-12-05T00:00:00Z'))).toEqual({
+      day: '2026-12-05',
+      kvWrites: 0,
+      queueOps: 0,
+    })
+    const status = budgetStatus([usage, undefined, usage], DEFAULT_BUDGETS.free, 3, now)
+    expect(status.kvWrites).toEqual({ used: 10, budget: 900, limit: 1000 })
+    expect(status.queueOps).toEqual({ used: 60, budget: 9000, limit: 10_000 })
+    expect(status.writeSpacingMinutes).toBe(5)
+  })
+})
