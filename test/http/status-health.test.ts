@@ -96,7 +96,7 @@ describe('health events', () => {
     expect(watch.matches).toMatchObject({ total: 1, today: 1 })
     const feed = status.json.feeds.find((f: any) => f.id === 'flaky')
     expect(feed).toMatchObject({ httpStatus: 200, failures: 0, itemCount: 2 })
-    expect(feed.nextPoll.why).toBe('every 1 min')
+    expect(feed.nextPoll.why).toBe('every 1 min (set by user)')
   })
 
   it('announces "feed broken" once after three failures in a row, and the recovery once', async () => {
