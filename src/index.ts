@@ -6,6 +6,9 @@ import { consumeDeadLetters, consumeDeliveries, type DeliveryMessage } from './d
 import { createApp } from './http/app'
 import { addressPolicyOf, guardedFetch } from './lib/address-guard'
 import { runTick } from './monitor/tick'
+import { publicBaseOf, runWebSub } from './monitor/websub'
+import { isPushMessage, type PushMessage } from './monitor/websub-message'
+import { consumePushes } from './monitor/websub-consumer'
 import { maxItemAgeHours, maxPollsPerTick, retryDelays, shardCount } from './settings'
 import { loadConfig } from './store/config'
 
@@ -32,10 +35,37 @@ export default {
         maxItemAgeHours: maxItemAgeHours(env),
       }),
     )
+    // WebSub (docs/websub.md): only with PUBLIC_URL; subscriptions, renewals, demotions.
+    const publicBase = publicBaseOf(env)
+    if (publicBase) {
+      ctx.waitUntil(
+        runWebSub({
+          store: env,
+          fetch: guardedFetch(send, addressPolicyOf(env)),
+          now: new Date(controller.scheduledTime),
+          random: Math.random,
+          publicBase,
+          shardCount: shardCount(env),
+        }),
+      )
+    }
   },
 
   async queue(batch, env) {
-    const messages = batch as MessageBatch<DeliveryMessage>
+    // WebSub pushes share the deliveries queue (src/monitor/websub-message.ts).
+    const pushes = batch.messages.filter((m) => isPushMessage(m.body)) as Message<PushMessage>[]
+    if (pushes.length > 0) {
+      await consumePushes(pushes, batch.queue.endsWith('-dlq'), {
+        store: env,
+        queue: env.DELIVERIES as Queue<Alert>,
+        fetch: guardedFetch(send, addressPolicyOf(env)),
+        now,
+        shardCount: shardCount(env),
+        maxItemAgeHours: maxItemAgeHours(env),
+      })
+      if (pushes.length === batch.messages.length) return
+    }
+    const messages = withoutPushes(batch) as MessageBatch<DeliveryMessage>
     if (batch.queue.endsWith('-dlq')) return consumeDeadLetters(messages, { env, now })
     await consumeDeliveries(messages, {
       env,
@@ -48,4 +78,17 @@ export default {
       retryDelays: retryDelays(env),
     })
   },
-} satisfies ExportedHandler<Env, DeliveryMessage>
+} satisfies ExportedHandler<Env, DeliveryMessage | PushMessage>
+
+/** The batch without its push messages (the consumers settle their own messages one by one). */
+function withoutPushes(batch: MessageBatch<unknown>): MessageBatch<unknown> {
+  const messages = batch.messages.filter((m) => !isPushMessage(m.body))
+  if (messages.length === batch.messages.length) return batch
+  return {
+    queue: batch.queue,
+    metadata: batch.metadata,
+    messages,
+    ackAll: () => messages.forEach((m) => m.ack()),
+    retryAll: (options) => messages.forEach((m) => m.retry(options)),
+  }
+}

@@ -16,6 +16,7 @@ import { allowedMethods } from './methods'
 import { previewRoutes } from './preview'
 import { detailedStatusRoutes, publicStatusRoutes } from './status'
 import { watchRoutes } from './watches'
+import { websubRoutes } from './websub'
 
 const defaultLimit = limitBody(MAX_BODY_BYTES)
 
@@ -52,6 +53,7 @@ export function createApp(deps: AppDeps) {
       }),
     )
     .route('/status', publicStatusRoutes)
+    .route('/', websubRoutes)
     .route('/api/status', detailedStatusRoutes)
     .route('/api', api)
     .notFound((c) => {

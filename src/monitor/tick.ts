@@ -301,7 +301,7 @@ async function runLeasedTick(
 }
 
 /** The bounded alerts an outcome's alertable items produce. */
-async function alertsForOutcome(
+export async function alertsForOutcome(
   outcome: PollOutcome,
   index: WatchIndex,
   watches: Map<string, Watch>,
@@ -355,7 +355,7 @@ async function alertsForItem(
 }
 
 /** Sends `alerts` in batches within the queue's message-count and size limits. */
-async function enqueue(queue: Queue<Alert>, alerts: Alert[]): Promise<void> {
+export async function enqueue(queue: Queue<Alert>, alerts: Alert[]): Promise<void> {
   let batch: Alert[] = []
   let bytes = 0
   for (const alert of alerts) {
