@@ -16,10 +16,13 @@ import type { AppEnv } from './app-env'
 import { applyVerification, CALLBACK_PREFIX, isLive } from '../monitor/websub'
 import { MAX_INLINE_PUSH_BYTES, type PushMessage } from '../monitor/websub-message'
 import { loadWebSub, updateWebSub } from '../store/websub'
-import { MAX_FEED_BYTES } from '../ingest'
 
-/** A push is a feed document: the same cap as a fetched feed. */
-export const MAX_PUSH_BYTES = MAX_FEED_BYTES
+/**
+ * Hubs push the new entries (or the feed document): real pushes are kilobytes. 2 MiB leaves room for
+ * a whole large feed, while a stranger with the callback URL cannot make the Worker buffer the
+ * fetched-feed cap (MAX_FEED_BYTES) per request. A larger push gets 413.
+ */
+export const MAX_PUSH_BYTES = 2 * 1024 * 1024
 
 /** X-Hub-Signature algorithms (§8) and their Web Crypto names. */
 const ALGORITHMS: Record<string, string> = {

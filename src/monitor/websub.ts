@@ -42,6 +42,8 @@ export const DEMOTE_AFTER_MISSES = 3
 export const MISS_GRACE_MINUTES = 5
 /** Item digests remembered per subscription as "brought by a push". */
 export const PUSHED_MEMORY = 200
+/** An expired subscription stays in the status this long after its lease ended. */
+export const EXPIRED_SHOWN_MS = 24 * 3_600_000
 /** Callback path prefix (src/http/websub.ts mounts it). */
 export const CALLBACK_PREFIX = '/websub/'
 
@@ -167,7 +169,10 @@ export function planWebSub(feeds: Feed[], doc: WebSubDoc, now: Date): Action[] {
       continue
     }
     if (sub.state === 'expired') {
-      delete doc.subscriptions[sub.id] // discovered again below, like a new feed
+      // Shown for a while, then forgotten; the feed is discovered again below, like a new feed.
+      if (t - Date.parse(sub.expiresAt ?? sub.requestedAt) > EXPIRED_SHOWN_MS) {
+        delete doc.subscriptions[sub.id]
+      }
       continue
     }
     covered.add(sub.feedId)
