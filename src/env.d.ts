@@ -5,6 +5,8 @@ interface FeedwatchSecrets {
   ADMIN_TOKEN: string
   /** Optional var: the deployment's public base URL; set, it turns WebSub push on (docs/websub.md). */
   PUBLIC_URL?: string
+  /** WebSub pushes waiting to be ingested (wrangler.toml; src/monitor/websub-message.ts). */
+  PUSHES: Queue<import('./monitor/websub-message').PushMessage>
 }
 declare namespace Cloudflare {
   interface Env extends FeedwatchSecrets {}

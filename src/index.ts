@@ -7,7 +7,7 @@ import { createApp } from './http/app'
 import { addressPolicyOf, guardedFetch } from './lib/address-guard'
 import { runTick } from './monitor/tick'
 import { publicBaseOf, runWebSub } from './monitor/websub'
-import { isPushMessage, type PushMessage } from './monitor/websub-message'
+import { PUSH_QUEUE, type PushMessage } from './monitor/websub-message'
 import { consumePushes } from './monitor/websub-consumer'
 import { maxItemAgeHours, maxPollsPerTick, retryDelays, shardCount } from './settings'
 import { loadConfig } from './store/config'
@@ -52,10 +52,9 @@ export default {
   },
 
   async queue(batch, env) {
-    // WebSub pushes share the deliveries queue (src/monitor/websub-message.ts).
-    const pushes = batch.messages.filter((m) => isPushMessage(m.body)) as Message<PushMessage>[]
-    if (pushes.length > 0) {
-      await consumePushes(pushes, batch.queue.endsWith('-dlq'), {
+    // WebSub pushes have their own queue (src/monitor/websub-message.ts).
+    if (batch.queue === PUSH_QUEUE) {
+      return consumePushes(batch.messages as Array<Message<PushMessage>>, {
         store: env,
         queue: env.DELIVERIES as Queue<Alert>,
         fetch: guardedFetch(send, addressPolicyOf(env)),
@@ -63,9 +62,8 @@ export default {
         shardCount: shardCount(env),
         maxItemAgeHours: maxItemAgeHours(env),
       })
-      if (pushes.length === batch.messages.length) return
     }
-    const messages = withoutPushes(batch) as MessageBatch<DeliveryMessage>
+    const messages = batch as MessageBatch<DeliveryMessage>
     if (batch.queue.endsWith('-dlq')) return consumeDeadLetters(messages, { env, now })
     await consumeDeliveries(messages, {
       env,
@@ -79,16 +77,3 @@ export default {
     })
   },
 } satisfies ExportedHandler<Env, DeliveryMessage | PushMessage>
-
-/** The batch without its push messages (the consumers settle their own messages one by one). */
-function withoutPushes(batch: MessageBatch<unknown>): MessageBatch<unknown> {
-  const messages = batch.messages.filter((m) => !isPushMessage(m.body))
-  if (messages.length === batch.messages.length) return batch
-  return {
-    queue: batch.queue,
-    metadata: batch.metadata,
-    messages,
-    ackAll: () => messages.forEach((m) => m.ack()),
-    retryAll: (options) => messages.forEach((m) => m.retry(options)),
-  }
-}

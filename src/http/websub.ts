@@ -115,7 +115,7 @@ export const websubRoutes = new Hono<AppEnv>()
       message.websub.body = base64(body)
       message.websub.contentType = c.req.header('content-type')
     }
-    await (c.env.DELIVERIES as unknown as Queue<PushMessage>).send(message)
+    await c.env.PUSHES.send(message)
     return c.body(null, 202)
   })
   .get('/api/websub', requireAdmin, async (c) => {

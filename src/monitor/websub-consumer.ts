@@ -1,26 +1,20 @@
 // The queue consumer's WebSub branch: each push message ingested (websub-push.ts) and settled on
 // its own. A message that finds the tick lease held is retried a few seconds later; one that fails
-// is retried by the queue; on the dead-letter queue it is dropped with a log line (the feed's next
-// poll finds its items: polling is the safety net).
+// is retried by the queue, and after its last retry dropped with a log line (the feed's next poll
+// finds its items: polling is the safety net).
 import { errorMessage } from '../lib/errors'
 import type { PushMessage } from './websub-message'
 import { ingestPush, type PushDeps } from './websub-push'
 
 /** Wait before looking again when a tick (or another push) holds the lease: ticks take seconds. */
-export const BUSY_RETRY_SECONDS = 3
+export const BUSY_RETRY_SECONDS = 5
 
 export async function consumePushes(
   messages: Array<Message<PushMessage>>,
-  deadLetters: boolean,
   deps: Omit<PushDeps, 'now'> & { now: () => Date },
 ): Promise<void> {
   const say = deps.log ?? ((line: string) => console.log(line))
   for (const m of messages) {
-    if (deadLetters) {
-      say(`websub ${m.body.websub.feedId}: push dropped after retries, polling will find its items`)
-      m.ack()
-      continue
-    }
     try {
       const result = await ingestPush(m.body, { ...deps, now: deps.now() })
       if (result.kind === 'busy') {
@@ -37,7 +31,9 @@ export async function consumePushes(
       }
       m.ack()
     } catch (error) {
-      say(`websub ${m.body.websub.feedId}: push failed, retried: ${errorMessage(error)}`)
+      say(
+        `websub ${m.body.websub.feedId}: push failed (attempt ${m.attempts}): ${errorMessage(error)}`,
+      )
       m.retry()
     }
   }

@@ -1,5 +1,5 @@
-// The queue message a WebSub callback sends for the consumer (src/index.ts routes it to
-// src/monitor/websub-push.ts): which subscription was pushed to, and the verified payload when it
+// The message a WebSub callback puts on the pushes queue (wrangler.toml, PUSHES) for the consumer
+// (src/index.ts routes that queue to src/monitor/websub-consumer.ts): which subscription was pushed to, and the verified payload when it
 // was small enough to travel in the message. No payload means "fetch the topic" (a thin ping, an
 // unverifiable signature, or a payload too large for a queue message).
 
@@ -21,5 +21,5 @@ export interface PushMessage {
  */
 export const MAX_INLINE_PUSH_BYTES = 64 * 1024
 
-export const isPushMessage = (body: unknown): body is PushMessage =>
-  typeof body === 'object' && body !== null && 'websub' in body
+/** The queue's name in wrangler.toml. */
+export const PUSH_QUEUE = 'feedwatch-pushes'

@@ -214,7 +214,9 @@ describe('WebSub push beside polling', () => {
     await tick(at(2))
     await sleep(2000)
     expect(await alertsAbout(erupts.title)).toBe(1)
-    expect((await subscriptions())[0].pushes).toBe(2)
+    // The duplicate may have waited for the tick's lease: both pushes are counted once ingested.
+    await eventually(async () => (await subscriptions())[0].pushes === 2)
+    expect(await alertsAbout(erupts.title)).toBe(1)
   })
 
   it.each([
