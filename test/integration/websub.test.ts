@@ -312,3 +312,59 @@ describe('WebSub push beside polling', () => {
     expect(unsubscribe).toMatchObject({ mode: 'unsubscribe', callback: sub.callback })
   })
 })
+
+describe('WebSub with redirects, and when a feed is removed', () => {
+  let sub: SubscribeRequest
+  let finalUrl: string
+
+  beforeAll(async () => {
+    finalUrl = await script('/ws/r/feed.xml', {
+      body: rss(
+        'Moved feed',
+        history,
+        `<atom:link xmlns:atom="http://www.w3.org/2005/Atom" rel="hub" href="/ws/r/hub-old"/>`,
+      ),
+    })
+    await script('/ws/r/old.xml', { status: 301, headers: { location: finalUrl } })
+    await script('/ws/r/hub-old', { status: 307, headers: { location: '/ws/r/hub-new' } })
+    await script('/ws/r/hub-new', { status: 202 })
+    const created = await api('POST', '/api/feeds', {
+      id: 'moved-feed',
+      url: `${loopbackUrl()}/ws/r/old.xml`,
+      intervalMinutes: 1,
+    })
+    expect(created.status).toBe(201)
+  })
+
+  it('follows a redirected topic and a redirected hub, the topic being the final URL', async () => {
+    await tick(at(30), withPush)
+    const requests = await hubRequests('/ws/r/hub-new')
+    expect(requests).toHaveLength(1)
+    sub = requests[0] as SubscribeRequest
+    expect(sub).toMatchObject({ mode: 'subscribe', topic: finalUrl })
+    const answer = await verify(sub, {
+      'hub.mode': 'subscribe',
+      'hub.topic': finalUrl,
+      'hub.challenge': 'moved',
+      'hub.lease_seconds': '3600',
+    })
+    expect(answer).toEqual({ status: 200, text: 'moved' })
+  })
+
+  it('unsubscribes when the feed is deleted, and forgets the subscription once verified', async () => {
+    expect((await api('DELETE', '/api/feeds/moved-feed')).status).toBe(204)
+    await forget('/ws/r/hub-new')
+    await tick(at(31), withPush)
+    const [request] = await hubRequests('/ws/r/hub-new')
+    expect(request).toMatchObject({ mode: 'unsubscribe', callback: sub.callback, topic: finalUrl })
+    const answer = await verify(sub, {
+      'hub.mode': 'unsubscribe',
+      'hub.topic': finalUrl,
+      'hub.challenge': 'bye',
+    })
+    expect(answer).toEqual({ status: 200, text: 'bye' })
+    const ids = (await subscriptions()).map((s) => s.id)
+    expect(ids).not.toContain(sub.callback.split('/').pop())
+    expect((await hubCall('POST', sub.callback, { body: 'x' })).status).toBe(410)
+  })
+})
