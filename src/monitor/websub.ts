@@ -34,8 +34,11 @@ export const PENDING_TIMEOUT_MS = 60 * 60_000
 export const NO_HUB_RECHECK_MS = 24 * 3_600_000
 /** After a failed discovery or hub request: retry in an hour, doubling, up to a day. */
 export const RETRY_BASE_MS = 3_600_000
-/** Hub or discovery requests per tick: a tick's subrequests belong mostly to polling. */
-export const MAX_HUB_REQUESTS_PER_TICK = 5
+/**
+ * Discoveries, renewals or unsubscriptions per tick (each at most a GET and a POST): the tick's 50
+ * subrequests belong mostly to polling (MAX_POLLS_PER_TICK, 40).
+ */
+export const MAX_HUB_REQUESTS_PER_TICK = 3
 /** Items a poll finds that no push brought before the hub is demoted to polling. */
 export const DEMOTE_AFTER_MISSES = 3
 /** A push may arrive this long after a poll found its item without counting as a miss. */

@@ -183,7 +183,10 @@ export class ConfigStore extends DurableObject<Env> {
    */
   updateWebSub(propose: (json: string | null) => Promise<string>): Promise<void> {
     const run = this.tail.then(async () => {
-      const next = await propose(this.readWebSub())
+      const current = this.readWebSub()
+      const next = await propose(current)
+      // Most cron passes change nothing: no row write for them.
+      if (next === current) return
       this.ctx.storage.sql.exec('INSERT OR REPLACE INTO websub (id, json) VALUES (1, ?)', next)
     })
     this.tail = run.then(
