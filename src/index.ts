@@ -74,6 +74,9 @@ export default {
       now,
       random: Math.random,
       retryDelays: retryDelays(env),
+      announce: async (alerts) => {
+        await (env.DELIVERIES as Queue<Alert>).sendBatch(alerts.map((body) => ({ body })))
+      },
     })
   },
 } satisfies ExportedHandler<Env, DeliveryMessage | PushMessage>

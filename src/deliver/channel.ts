@@ -1,4 +1,4 @@
-// One interface for every notification service (STYLE.md habit 4). A channel turns a message (one
+// One interface for every notification service (docs/architecture.md, "Conventions"). A channel turns a message (one
 // alert, or several rendered as one: a coalesced burst or a digest) into the service's request,
 // sends it, and classifies the answer; the consumer owns retries, pacing, dead letters and the
 // log, so a channel never retries by itself.

@@ -15,6 +15,7 @@
 import type { Alert, Destination, DestinationType } from '../model'
 import { DeliveryError, errorMessage } from '../lib/errors'
 import { redactUrlsIn } from '../lib/redact'
+import { destinationFailingEvent, healthAlerts } from '../monitor/health-events'
 import type { ConfigDoc } from '../store/config'
 import {
   claimAlerts,
@@ -58,6 +59,8 @@ export interface ConsumerDeps {
   email?: SendEmail
   emailFrom?: string
   log?: (line: string) => void
+  /** Sends health alerts (docs/health.md) to the deliveries queue; absent, none are sent. */
+  announce?: (alerts: Alert[]) => Promise<void>
 }
 
 const isFlush = (body: DeliveryMessage): body is FlushRequest => 'flush' in body
@@ -507,6 +510,7 @@ class Sender {
       if (settled.disabled.includes(destination.id)) {
         this.disabledReason = reason
         this.say(`disabled ${destination.name} after repeated permanent answers: ${reason}`)
+        await announceFailing(deps, destination, reason, now)
       }
       this.say(`dead-lettered ${kind} of ${alerts.length} after ${p.attempt} attempt(s): ${reason}`)
     }
@@ -545,6 +549,20 @@ class Sender {
  * attempt, so no outcome was logged: park it (idempotent by alert id, so counted once). A flush
  * request landing there is dropped: its held alerts stay in the ledger, asked for again later.
  */
+/** "destination failing", once: the ledger reports a destination disabled only when it happens. */
+async function announceFailing(
+  deps: ConsumerDeps,
+  destination: Destination,
+  reason: string,
+  now: Date,
+): Promise<void> {
+  if (!deps.announce) return
+  const event = destinationFailingEvent(destination, reason, now)
+  const { healthDestinations = [], destinations, feeds } = deps.config
+  const alerts = await healthAlerts([event], healthDestinations, destinations, feeds)
+  if (alerts.length) await deps.announce(alerts)
+}
+
 export async function consumeDeadLetters(
   batch: MessageBatch<DeliveryMessage>,
   deps: Pick<ConsumerDeps, 'env' | 'now'>,

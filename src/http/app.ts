@@ -1,4 +1,4 @@
-// The Hono application: public status, the bearer-protected API, body limits, JSON errors, 404s
+// The Hono application: the dashboard at `/`, public status, the bearer-protected API, body limits, JSON errors, 404s
 // for unknown paths and 405s (with Allow) for unknown methods on known ones. Every outgoing request
 // the routes make goes through the address guard (src/lib/address-guard.ts).
 import { Hono } from 'hono'
@@ -6,11 +6,13 @@ import { addressPolicyOf, guardedFetch } from '../lib/address-guard'
 import type { AppDeps, AppEnv } from './app-env'
 import { requireAdmin } from './auth'
 import { limitBody } from './body'
+import { dashboardRoutes, type InternalFetch } from './dashboard/routes'
 import { deliveryRoutes } from './deliveries'
 import { destinationActionRoutes } from './destination-actions'
 import { destinationRoutes } from './destinations'
 import { ApiError, toErrorResponse } from './errors'
 import { feedRoutes } from './feeds'
+import { healthSettingRoutes } from './health-settings'
 import { MAX_BODY_BYTES, MAX_PREVIEW_BODY_BYTES } from './limits'
 import { allowedMethods } from './methods'
 import { previewRoutes } from './preview'
@@ -32,26 +34,16 @@ export function createApp(deps: AppDeps) {
     .route('/destinations', destinationActionRoutes)
     .route('/deliveries', deliveryRoutes)
     .route('/preview', previewRoutes)
+    .route('/health', healthSettingRoutes)
 
+  // The dashboard renders the API's own answers, asked in-process (src/http/dashboard/routes.tsx).
+  const internal: InternalFetch = async (request, env) => app.fetch(request, env)
   const app = new Hono<AppEnv>()
     .use(async (c, next) => {
       c.set('deps', { ...deps, fetch: guardedFetch(deps.fetch, addressPolicyOf(c.env)) })
       await next()
     })
-    .get('/', (c) =>
-      c.json({
-        name: 'Feedwatch',
-        status: '/status',
-        api: [
-          '/api/feeds',
-          '/api/watches',
-          '/api/destinations',
-          '/api/deliveries',
-          '/api/preview',
-          '/api/status',
-        ],
-      }),
-    )
+    .route('/', dashboardRoutes(internal))
     .route('/status', publicStatusRoutes)
     .route('/', websubRoutes)
     .route('/api/status', detailedStatusRoutes)

@@ -76,7 +76,7 @@ ${[
   row('Duplicates suppressed', status.alerts.duplicates),
 ].join('\n')}
 </table>
-<p><small>Details (per feed, per delivery) at <code>/api/status</code> with the admin token.</small></p>
+<p><small>Details (per feed, per delivery) on the <a href="/">dashboard</a>, or at <code>/api/status</code> with the admin token.</small></p>
 </body>
 </html>
 `

@@ -1,6 +1,6 @@
 // GET /status (public, no secrets) and GET /api/status (detailed, bearer-protected).
 import { Hono } from 'hono'
-import { feedStates, latestTick, summarizeStatus } from '../monitor/health'
+import { detailedStatus, summarizeStatus } from '../monitor/health'
 import { lastTickInIsolate } from '../monitor/tick'
 import { loadConfig } from '../store/config'
 import { listDeadLetters, loadDeliveryLog } from '../store/deliveries'
@@ -8,10 +8,12 @@ import { loadShards } from '../store/shards'
 import { shardCount } from '../settings'
 import type { AppEnv } from './app-env'
 import { requireAdmin } from './auth'
-import { redactFeedUrl } from './redact'
 import { renderStatusPage } from './status-page'
 
-async function loadAll(env: Env) {
+/** Dead letters the status lists (and counts per destination); /api/deliveries lists more. */
+const DEAD_LETTERS_SHOWN = 100
+
+export async function loadAll(env: Env) {
   const [config, shards, log] = await Promise.all([
     loadConfig(env),
     loadShards(env.KV, shardCount(env)),
@@ -32,45 +34,7 @@ export const publicStatusRoutes = new Hono<AppEnv>().get('/', async (c) => {
 
 export const detailedStatusRoutes = new Hono<AppEnv>().use(requireAdmin).get('/', async (c) => {
   const { config, shards, log } = await loadAll(c.env)
-  const states = feedStates(shards)
-  const summary = summarizeStatus(config, shards, log, c.get('deps').now(), lastTickInIsolate)
-  return c.json({
-    ...summary,
-    lastTick: latestTick(shards, lastTickInIsolate),
-    feeds: config.feeds.map((feed) => {
-      const state = states.get(feed.id)
-      return {
-        id: feed.id,
-        title: feed.title,
-        url: redactFeedUrl(feed.url),
-        enabled: feed.enabled,
-        health: state?.health ?? 'pending',
-        lastError: state?.lastError,
-        failures: state?.failures ?? 0,
-        checkedAt: state?.checkedAt,
-        lastSuccessAt: state?.lastSuccessAt,
-        lastNewItemAt: state?.lastNewItemAt,
-        itemCount: state?.itemCount,
-        intervalMinutes: state?.intervalMinutes,
-        notBefore: state?.notBefore,
-        movedFrom: state?.movedFrom && redactFeedUrl(state.movedFrom),
-        warnings: state?.warnings ?? [],
-      }
-    }),
-    feedCounts: summary.feeds,
-    deliveries: {
-      counters: log.counters,
-      recent: log.recent.slice(0, 20),
-      destinations: log.destinations,
-    },
-    deadLetters: (await listDeadLetters(c.env, 20)).map((d) => ({
-      alertId: d.alert.id,
-      destinationId: d.alert.destinationId,
-      watchId: d.alert.watch.id,
-      title: d.alert.item.title,
-      error: d.error,
-      attempts: d.attempts,
-      at: d.at,
-    })),
-  })
+  const dead = await listDeadLetters(c.env, DEAD_LETTERS_SHOWN)
+  const now = c.get('deps').now()
+  return c.json(detailedStatus(config, shards, log, dead, now, lastTickInIsolate))
 })

@@ -1,4 +1,4 @@
-// Request-body validation at the boundary (STYLE.md habit 6): every body is parsed into a typed
+// Request-body validation at the boundary (docs/architecture.md, "Conventions"): every body is parsed into a typed
 // value or refused with a 400 that names the field. zod (its tree-shakable `mini` build: ~16 KB
 // in the bundle against ~440 KB for the classic API) does the walking; this file holds the
 // schemas and turns zod's issues into Feedwatch's error shape.

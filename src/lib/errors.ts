@@ -1,4 +1,4 @@
-// The small error hierarchy shared across stages (STYLE.md, habit 7). Stage-specific errors that
+// The small error hierarchy shared across stages (docs/architecture.md, "Conventions"). Stage-specific errors that
 // carry stage-specific context (ParseError, FetchError in ingest; QueryError in watch) live with
 // their stage; these are the ones more than one stage throws or catches.
 

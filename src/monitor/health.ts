@@ -2,9 +2,13 @@
 // The public summary carries no URLs, ids of destinations or error texts (they can hold secrets
 // or internal hostnames); the detailed view is for the bearer-token API.
 import type { ConfigDoc } from '../store/config'
-import type { DeliveryLog } from '../store/deliveries'
+import type { DeadLetter, DeliveryLog } from '../store/deliveries'
 import type { FeedState, ShardDoc, TickSummary } from '../store/shards'
+import { redactFeedUrl } from '../lib/redact'
+import { HEALTH_RULES, silentAfterMinutes, usualGapMinutes } from './health-events'
+import { backoffInterval, epochMinute, fnv1a } from './schedule'
 import { HEARTBEAT_MINUTES } from './tick'
+import { sumWatchStats } from './watch-stats'
 
 export type OverallStatus = 'ok' | 'degraded' | 'stalled' | 'idle'
 
@@ -74,3 +78,122 @@ export function summarizeStatus(
     configVersion: config.version,
   }
 }
+
+/** When a feed is polled next, and why then. */
+export interface NextPoll {
+  at?: string
+  why: string
+}
+
+/**
+ * The next tick that polls the feed (the schedule of schedule.ts `isDue`: every `interval` minutes
+ * at the feed's own phase, never before a Retry-After), and the reason for that interval.
+ */
+export function nextPoll(
+  feed: { id: string; enabled: boolean },
+  state: FeedState | undefined,
+  now: Date,
+): NextPoll {
+  if (!feed.enabled) return { why: 'disabled' }
+  const next = new Date((epochMinute(now) + 1) * 60_000)
+  if (!state || state.health === 'pending') return { at: next.toISOString(), why: 'first poll' }
+  const interval = backoffInterval(state.intervalMinutes, state.failures)
+  let minute = epochMinute(now) + 1
+  const notBefore = state.notBefore ? Date.parse(state.notBefore) : NaN
+  if (!Number.isNaN(notBefore) && notBefore > now.getTime()) minute = Math.ceil(notBefore / 60_000)
+  const phase = (minute + fnv1a(feed.id)) % interval
+  if (phase !== 0) minute += interval - phase
+  const at = new Date(minute * 60_000).toISOString()
+  if (!Number.isNaN(notBefore) && notBefore > now.getTime())
+    return { at, why: `the server asked to wait (Retry-After) until ${state.notBefore}` }
+  if (state.failures > 0)
+    return { at, why: `backing off after ${state.failures} failure(s): every ${interval} min` }
+  return { at, why: `every ${interval} min` }
+}
+
+/** The bearer-token view: per feed, destination and watch (URLs redacted, no secrets). */
+export function detailedStatus(
+  config: ConfigDoc,
+  shards: ShardDoc[],
+  log: DeliveryLog,
+  deadLetters: DeadLetter[],
+  now: Date,
+  inIsolate?: TickSummary,
+) {
+  const states = feedStates(shards)
+  const summary = summarizeStatus(config, shards, log, now, inIsolate)
+  const stats = shards.map((s) => s.watchStats)
+  return {
+    ...summary,
+    lastTick: latestTick(shards, inIsolate),
+    feeds: config.feeds.map((feed) => {
+      const state = states.get(feed.id)
+      const history = state?.published ?? []
+      const silentAfter = silentAfterMinutes(history, HEALTH_RULES)
+      return {
+        id: feed.id,
+        title: feed.title,
+        url: redactFeedUrl(feed.url),
+        enabled: feed.enabled,
+        health: state?.health ?? 'pending',
+        announced: state?.announced,
+        checkedAt: state?.checkedAt,
+        httpStatus: state?.lastError?.status ?? (state?.lastSuccessAt ? 200 : undefined),
+        lastSuccessAt: state?.lastSuccessAt,
+        lastNewItemAt: state?.lastNewItemAt,
+        itemCount: state?.itemCount,
+        intervalMinutes: state?.intervalMinutes,
+        nextPoll: nextPoll(feed, state, now),
+        failures: state?.failures ?? 0,
+        lastError: state?.lastError,
+        warnings: state?.warnings ?? [],
+        usualGapMinutes: usualGapMinutes(history, HEALTH_RULES),
+        silentAfterMinutes: silentAfter,
+        movedFrom: state?.movedFrom && redactFeedUrl(state.movedFrom),
+      }
+    }),
+    feedCounts: summary.feeds,
+    destinations: config.destinations.map((d) => {
+      const health = log.destinations.find((h) => h.id === d.id)
+      const recent = log.recent.filter((r) => r.destinationId === d.id)
+      const count = (outcome: string) => recent.filter((r) => r.outcome === outcome).length
+      return {
+        id: d.id,
+        name: d.name,
+        type: d.type,
+        enabled: d.enabled,
+        disabled: health?.disabled ?? false,
+        disabledReason: health?.disabledReason,
+        healthEvents: (config.healthDestinations ?? []).includes(d.id),
+        // The ledger keeps the last RECENT_LIMIT outcomes: these counts are over that window.
+        recent: { sent: count('sent'), retried: count('retry'), dead: count('dead') },
+        deadLetters: deadLetters.filter((l) => l.alert.destinationId === d.id).length,
+        lastError: health?.lastError,
+        lastStatus: health?.lastStatus,
+        lastDeliveredAt: health?.lastDeliveredAt,
+      }
+    }),
+    watches: config.watches.map((w) => ({
+      id: w.id,
+      name: w.name,
+      enabled: w.enabled,
+      matches: sumWatchStats(stats, w.id, now),
+    })),
+    deliveries: {
+      counters: log.counters,
+      recent: log.recent.slice(0, 20),
+      destinations: log.destinations,
+    },
+    deadLetters: deadLetters.map((d) => ({
+      alertId: d.alert.id,
+      destinationId: d.alert.destinationId,
+      watchId: d.alert.watch.id,
+      title: d.alert.item.title,
+      error: d.error,
+      attempts: d.attempts,
+      at: d.at,
+    })),
+  }
+}
+
+export type DetailedStatus = ReturnType<typeof detailedStatus>

@@ -24,6 +24,8 @@ import {
 } from '../store/config'
 import { loadShardsSettled, saveShard, type ShardDoc, type TickSummary } from '../store/shards'
 import { alertBytes } from './alert-bounds'
+import { feedHealthAlerts } from './health-events'
+import { countMatches } from './watch-stats'
 import { buildAlerts, inScope, sharedCanonicalUrls, storyKey } from './alerts'
 import { pollFeed, type PollOutcome } from './poll'
 import { isDue, shardOf } from './schedule'
@@ -217,7 +219,14 @@ async function runLeasedTick(
   const enqueued = new Set<string>()
   for (const outcome of outcomes) {
     if (outcome.error) errors.push(`${outcome.feed.id}: ${outcome.error}`)
-    const alerts = await alertsForOutcome(outcome, index, watches, now)
+    const matched = await alertsForOutcome(outcome, index, watches, now)
+    // Health transitions (docs/health.md) travel with the feed's alerts: committed together.
+    const { feed, items, fresh, proposed } = outcome
+    const health = await feedHealthAlerts(
+      { feed, previous: stateOf(feed.id), proposed, items, fresh, now },
+      config,
+    )
+    const alerts = [...matched, ...health.alerts]
     // Enqueue this feed's alerts, then commit its proposed state; if they could not be enqueued,
     // the feed keeps its whole previous state (validators, digest, seen set), so the next poll
     // fetches and finds the same items again, with the same alert ids. One feed at a time, so one
@@ -235,8 +244,9 @@ async function runLeasedTick(
     for (const a of pending) enqueued.add(a.id)
     const doc = shardFor(outcome.feed.id)
     if (!doc) continue
-    doc.feeds[outcome.feed.id] = outcome.proposed
-    if (outcome.changed) touched.add(doc.shard)
+    doc.feeds[outcome.feed.id] = health.proposed
+    doc.watchStats = countMatches(doc.watchStats, pending, now)
+    if (outcome.changed || health.changed) touched.add(doc.shard)
   }
 
   // Forget state of feeds that were deleted from the configuration.

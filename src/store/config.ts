@@ -19,6 +19,8 @@ export interface ConfigDoc {
   feeds: Feed[]
   watches: Watch[]
   destinations: Destination[]
+  /** Destinations that receive health events (docs/health.md); none when absent. */
+  healthDestinations?: string[]
 }
 
 export const emptyConfig = (): ConfigDoc => ({

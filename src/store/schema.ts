@@ -56,6 +56,7 @@ export const configSchema = z.looseObject({
   feeds: z.array(feed),
   watches: z.array(watch),
   destinations: z.array(destination),
+  healthDestinations: z.optional(strings),
 })
 
 export const feedStateSchema = z.looseObject({
@@ -72,6 +73,8 @@ export const feedStateSchema = z.looseObject({
   seen: z.array(z.tuple([str, z.number()])),
   stories: z.optional(strings),
   warnings: z.optional(strings),
+  published: z.optional(z.array(z.number())),
+  announced: z.optional(z.enum(['broken', 'silent'])),
 })
 
 /** The shard document around its feeds; each feed's state is checked on its own. */
@@ -81,6 +84,9 @@ export const shardSchema = z.looseObject({
   writtenAt: str,
   lastTick: z.optional(z.looseObject({ at: str, errors: strings })),
   feeds: z.record(str, z.unknown()),
+  watchStats: z.optional(
+    z.record(str, z.looseObject({ total: count, day: str, today: count, lastMatchAt: str })),
+  ),
 })
 
 /** `value` as T when it fits `schema`; else a ConfigError naming `where` and the first bad field. */

@@ -48,6 +48,21 @@ export interface FeedState {
   seen: Array<[string, number]>
   /** Digests of story keys (canonical URL or title fingerprint) alerted from this feed. */
   stories?: string[]
+  /** Minutes (epoch) new items appeared, oldest first, bounded (docs/health.md: the usual gap). */
+  published?: number[]
+  /** The health transition last announced to the user, so each is announced once. */
+  announced?: 'broken' | 'silent'
+  /** When the feed last published before it was announced silent. ISO. */
+  silentSince?: string
+}
+
+/** Matches per watch counted in this shard (only written with the new items that caused them). */
+export interface WatchStats {
+  total: number
+  /** The UTC day `today` counts, YYYY-MM-DD. */
+  day: string
+  today: number
+  lastMatchAt: string
 }
 
 export interface TickSummary {
@@ -69,6 +84,8 @@ export interface ShardDoc {
   writtenAt: string
   lastTick?: TickSummary
   feeds: Record<string, FeedState>
+  /** Matches of each watch by feeds of this shard (docs/health.md). */
+  watchStats?: Record<string, WatchStats>
 }
 
 export const emptyShard = (n: number): ShardDoc => ({

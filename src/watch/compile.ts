@@ -4,8 +4,18 @@
 // under them). Not responsible for parsing (query-parser.ts) nor for evaluation (evaluate.ts).
 // Reference: Lucene Monitor's TermFilteredPresearcher, which weights extracted terms by length.
 
+import { readerRules } from './reader-rules'
 import { parseQuery, type MetaField, type QueryAst, type TextField } from './query-parser'
-import { transliterationKey } from './transliterate'
+import {
+  READING_LANGUAGES,
+  SCRIPT_LATIN,
+  SCRIPT_OTHER,
+  crossKey,
+  queryCrossKey,
+  readingKey,
+  scriptOf,
+  transliterationKey,
+} from './transliterate'
 import type { Leaf } from './word'
 
 export interface MatchOptions {
@@ -28,9 +38,47 @@ export interface WordMatcher {
    * item in it comes.
    */
   stemLeaf: Leaf | null
-  /** Transliteration key (transliterate option), and the item's words that have it. */
+  /**
+   * Transliteration key (transliterate option), and the item's words that have it or, written
+   * in the other script, share a cross key with it.
+   */
   key: string | null
   keyLeaf: Leaf | null
+  /**
+   * What the transliterate option adds for a Latin or Cyrillic word (null otherwise). Kept
+   * apart so that the matchers evaluation reads stay as small as before issue #16: evaluating
+   * is mostly fetching the candidates' query trees from memory.
+   */
+  cross: CrossForms | null
+  /** The word's other German spelling, matched in German items only (null for most words). */
+  german: GermanSpelling | null
+}
+
+/** A transliterated word's extra keys, read by the presearcher when it files the watch. */
+export interface CrossForms {
+  /**
+   * The keys of its stem (transliterate.ts's queryCrossKey, also of its readings): an item
+   * word of the other script whose stem has one of them joins keyLeaf: `belgorod` finds
+   * «Белгороде».
+   */
+  keys: readonly string[]
+  script: number
+  /**
+   * A Latin word's keys as French and German render Russian and Ukrainian names
+   * (transliterate.ts's readingKey), where they differ from `key`: `koursk` also has kursk's.
+   */
+  readings: readonly string[]
+}
+
+/**
+ * A query word's other German spelling (query-parser.ts) and its lexicon id, looked up as
+ * for `term`. When it is shorter than the word, it is the folded umlaut spelling
+ * (`muenchen` → munchen), and only item words written with the umlaut count (evaluate.ts).
+ */
+export interface GermanSpelling {
+  term: string
+  id: number
+  generation: number
 }
 
 export type CompiledNode =
@@ -72,14 +120,27 @@ export interface CompiledQuery {
 
 /** One presearch key: an item that can match holds a term giving this value. */
 export type PresearchKey =
-  | { kind: 'term' | 'stemOf' | 'translit' | 'prefix' | 'keyPrefix' | 'meta'; value: string }
+  | {
+      kind:
+        | 'term'
+        | 'stemOf'
+        | 'translit'
+        | 'crossLatin'
+        | 'crossCyrillic'
+        | 'prefix'
+        | 'keyPrefix'
+        | 'meta'
+      value: string
+    }
   | { kind: 'sized'; value: string; suffix: string; length: number }
 
 /**
  * A disjunction of keys: a matching item yields at least one. A `term` is an item term; a
  * `stemOf` a term whose stem, in the item's language, is the stem of an item term (the
  * presearcher files it per language when the first item in that language comes); a `translit`
- * an item term's transliteration key; a `prefix`/`keyPrefix` the first 1 to
+ * an item term's transliteration key; a `crossLatin` (`crossCyrillic`) the key of the stem of
+ * an item term in the other script, Cyrillic (Latin), stemmed as transliterate.ts's
+ * crossStemLanguage says; a `prefix`/`keyPrefix` the first 1 to
  * PREFIX_BUCKET_LENGTH characters of those (a `sizedPrefix` also the term's length); a `meta` an
  * item's `site:`/`lang:`/`feed:` value; a `sized` key (a `?` pattern without `*`) the first 0 to
  * PREFIX_BUCKET_LENGTH characters of a term of exactly `length` units, together with its last 0
@@ -122,9 +183,9 @@ export function compileQuery(query: string, options: MatchOptions = {}): Compile
 function compileNode(node: QueryAst, options: MatchOptions): CompiledNode {
   switch (node.type) {
     case 'term':
-      return words(node.fields, [node.term], node.text, options)
+      return words(node.fields, [node.term], node.text, options, [node.german ?? null])
     case 'phrase':
-      return words(node.fields, node.terms, node.text, options)
+      return words(node.fields, node.terms, node.text, options, node.germans)
     case 'wildcard':
       return wildcard(node.fields, node.pieces, node.star, node.text, options)
     case 'meta':
@@ -161,9 +222,30 @@ function words(
   terms: string[],
   text: string,
   options: MatchOptions,
+  germans: ReadonlyArray<string | null> | undefined,
 ): CompiledNode {
-  const matchers = terms.map((term): WordMatcher => {
+  const matchers = terms.map((term, k): WordMatcher => {
     const key = options.transliterate ? transliterationKey(term) : null
+    const script = key !== null ? scriptOf(term) : SCRIPT_OTHER
+    // Most words of most watches have neither: a shared empty list, not two new ones a word.
+    let readingKeys = NO_KEYS
+    if (script === SCRIPT_LATIN && readerRules.readings) {
+      for (const lang of READING_LANGUAGES) {
+        const reading = readingKey(term, lang)
+        if (reading === key || readingKeys.includes(reading)) continue
+        readingKeys = readingKeys === NO_KEYS ? [reading] : [...readingKeys, reading]
+      }
+    }
+    const crossScript = readerRules.crossScriptStems ? script : SCRIPT_OTHER
+    let crossKeys = NO_KEYS
+    if (crossScript !== SCRIPT_OTHER) {
+      const keys = [queryCrossKey(term, crossScript)]
+      for (const reading of readingKeys) {
+        const cross = crossKey(reading)
+        if (!keys.includes(cross)) keys.push(cross)
+      }
+      crossKeys = keys
+    }
     return {
       term,
       wordId: -1,
@@ -171,6 +253,11 @@ function words(
       stemLeaf: options.stem ? newLeaf() : null,
       key,
       keyLeaf: key !== null ? newLeaf() : null,
+      cross:
+        crossKeys.length > 0 || readingKeys.length > 0
+          ? { keys: crossKeys, script: crossScript, readings: readingKeys }
+          : null,
+      german: germanOf(germans?.[k] ?? null),
     }
   })
   return { type: 'words', fields, words: matchers, text }
@@ -213,6 +300,12 @@ function wildcard(
   return { type: 'wildcard', fields, test, keyPrefix, prefix, lengths, suffix, text, leaf, keyLeaf }
 }
 
+const NO_KEYS: readonly string[] = []
+
+function germanOf(term: string | null): GermanSpelling | null {
+  return term === null ? null : { term, id: -1, generation: -1 }
+}
+
 function newLeaf(): Leaf {
   return { stamp: 0, ids: [] }
 }
@@ -239,9 +332,17 @@ export function presearchKeys(node: CompiledNode): PresearchKeys | null {
       }
       if (!best) return null
       const keys: PresearchKey[] = [{ kind: 'term', value: best.term }]
+      // Filed under both German spellings; a non-German item with the other one is a
+      // candidate that evaluation turns down.
+      if (best.german !== null) keys.push({ kind: 'term', value: best.german.term })
       if (best.stemLeaf) keys.push({ kind: 'stemOf', value: best.term })
       if (best.key !== null && best.key !== best.term)
         keys.push({ kind: 'translit', value: best.key })
+      if (best.cross !== null) {
+        for (const value of best.cross.readings) keys.push({ kind: 'translit', value })
+        const kind = best.cross.script === SCRIPT_LATIN ? 'crossLatin' : 'crossCyrillic'
+        for (const value of best.cross.keys) keys.push({ kind, value })
+      }
       return { keys, weight: bestWeight }
     }
     case 'wildcard': {

@@ -6,9 +6,9 @@
 
 import type { Hit } from '../model'
 import { type CompiledNode, type WordMatcher } from './compile'
-import { indicesOf, occursIn, type PreparedItem } from './item'
+import { FIELD_ORDER, indicesOf, occursIn, type PreparedItem } from './item'
 import type { TextField } from './query-parser'
-import { ITEM_STAMP, ROW, lexicon, type Leaf } from './word'
+import { FIRST, ITEM_STAMP, ROW, lexicon, type Leaf } from './word'
 
 /** A run of positions that satisfied a span query, and the tokens to highlight in it. */
 interface Span {
@@ -74,7 +74,43 @@ function wordsOf(item: PreparedItem, m: WordMatcher): readonly number[] {
     const id = termId(m)
     words = lexicon.rows[id * ROW + ITEM_STAMP] === item.stamp ? [id] : NO_WORDS
   }
+  if (m.german !== null && item.german) words = withGermanWord(words, m, item)
   return withKeyWords(words, m.keyLeaf, item)
+}
+
+/** `words` and the word of the query word's other German spelling, if the item holds it. */
+function withGermanWord(
+  words: readonly number[],
+  m: WordMatcher,
+  item: PreparedItem,
+): readonly number[] {
+  const german = m.german!
+  const generation = lexicon.generation
+  if (german.id < 0 || german.generation !== generation) {
+    german.id = lexicon.get(german.term).id
+    german.generation = generation
+  }
+  const id = german.id
+  if (lexicon.rows[id * ROW + ITEM_STAMP] !== item.stamp || words.includes(id)) return words
+  // The other spelling is shorter when it is the umlaut one (`muenchen` → munchen): then only
+  // a word written with the umlaut stands for it, so that `boeing` does not find "Bing".
+  if (german.term.length < m.term.length && !writtenWithUmlaut(item, id)) return words
+  return words.length === 0 ? [id] : [...words, id]
+}
+
+const UMLAUT_RE = /[äöüÄÖÜ]|[aouAOU]\u0308/
+
+/** Whether some occurrence of word `id` in `item` is written with ä, ö or ü in the text. */
+function writtenWithUmlaut(item: PreparedItem, id: number): boolean {
+  for (let t = lexicon.rows[id * ROW + FIRST]!; t !== -1; t = item.next[t]!) {
+    for (const f of FIELD_ORDER) {
+      const field = item.fields[f]
+      if (t < field.base || t >= field.base + field.count) continue
+      if (UMLAUT_RE.test(field.text.slice(item.start[t]!, item.end[t]!))) return true
+      break
+    }
+  }
+  return false
 }
 
 /** `words` and the words of `keyLeaf` (transliteration matches) not already among them. */

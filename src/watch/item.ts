@@ -8,6 +8,7 @@
 import type { TextField } from './query-parser'
 import { hasStemmer, primaryLanguage } from './stem'
 import { SCRATCH_KEEP, grown, scratchFor } from './buffers'
+import { readerRules } from './reader-rules'
 import { scanTokens, termHash, type TokenSink } from './tokenize'
 import { FIRST, ITEM_STAMP, LAST, ROW, lexicon, nextItemStamp, trimLexicon } from './word'
 
@@ -59,6 +60,11 @@ export interface PreparedItem {
    * when that language has no stemmer.
    */
   stemLang: string | undefined
+  /**
+   * Whether the item's language (else the feed's) is German: query words then also match in
+   * their other German spelling (ue for ü, normalize.ts's germanSpelling).
+   */
+  german: boolean
   /** Lowercased host of the item URL and its offsets in the URL ('' when there is none). */
   host: string
   hostStart: number
@@ -165,6 +171,7 @@ export function prepareItem(item: ItemFields): PreparedItem {
   const host = HOST_RE.exec(url)
   const hostText = host?.[1] ?? ''
   const stamp = nextItemStamp()
+  const language = primaryLanguage(item.lang) ?? primaryLanguage(item.feedLang)
   scratch.clear()
   const fields: Record<TextField, FieldIndex> = {
     title: tokenizeField(item.title ?? ''),
@@ -194,7 +201,8 @@ export function prepareItem(item: ItemFields): PreparedItem {
     next: take(scratch.next, 4 * count, count),
     words: take(distinct, 5 * count, distinctCount),
     langs: languageTags([item.lang, item.feedLang]),
-    stemLang: stemmerLanguage(primaryLanguage(item.lang) ?? primaryLanguage(item.feedLang)),
+    stemLang: stemmerLanguage(language),
+    german: readerRules.germanSpellings && language === 'de',
     host: hostText.toLowerCase().replace(/\.$/, ''),
     hostStart: host ? host[0].length - hostText.length : 0,
     feedId: (item.feedId ?? '').toLowerCase(),

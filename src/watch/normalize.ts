@@ -22,8 +22,9 @@
 //   ı→i, ŧ→t, þ→th. Ligatures: œ→oe, æ→ae (NFKC does not split them).
 // - Soft hyphens (U+00AD), zero-width joiners and the Arabic tatweel are invisible layout
 //   characters and are removed.
-// - German ä/ö/ü fold to a/o/u, not ae/oe/ue: the transcription rule would make `michael` equal
-//   `michal`-like false matches; users who type `mueller` can write `mueller OR muller`.
+// - German ä/ö/ü fold to a/o/u, not ae/oe/ue: folding the transcription everywhere would make
+//   `michael` equal `michal` and `blue` equal `blü`. Instead a query word gets its other German
+//   spelling (germanSpelling below), which matches in German items only (evaluate.ts).
 
 import { boundedMemo } from '../lib/memo'
 
@@ -129,4 +130,42 @@ function keepsMark(base: string, mark: number): boolean {
   if (mark === 0x308) return base === 'і'
   if (mark === 0x301) return base === 'г' || base === 'к'
   return false
+}
+
+const UMLAUT_RE = /[äöü]/
+/** What germanSpelling can act on: an umlaut (composed or not) or ae/oe/ue in any case. */
+const MAYBE_GERMAN_RE = /[äöüÄÖÜ\u0308]|[aouAOU][eE]/
+const UMLAUTS: Record<string, string> = { ä: 'ae', ö: 'oe', ü: 'ue' }
+/**
+ * ae/oe/ue where German writes them for ä/ö/ü when a keyboard lacks the umlaut: not at the end
+ * of a word (blue, Sue, Joe, Mae are not blü, Sü, Jö, Mä), not after a vowel (the diphthongs of
+ * neue, Bauer, Feuer: `neuen` is not `neün`) and not after q (Quelle, Quote).
+ */
+const TRANSCRIBED_RE = /(?<![aeiouyq])([aou])e(?!$)/g
+/** ä/ö/ü where TRANSCRIBED_RE would read its transcription back: not last, nor after a vowel or q. */
+const SPELLED_OUT_RE = /(?<![aeiouyq])[äöü](?!$)/g
+
+/**
+ * A query word's other German spelling, folded, or null: `muenchen` → `munchen` (the folded
+ * form of München), `münchen` → `muenchen`, `fuer` → `fur`. German text uses both spellings,
+ * the transcription where the umlaut is missing; matching takes the other spelling in German
+ * items only, so `mueller` does not find Thomas Müller in an English article about Robert
+ * Mueller. `raw` is the word as written (one word: no spaces or punctuation).
+ */
+export function germanSpelling(raw: string): string | null {
+  // Most query words have neither: no normalising for them (10,000 watches compile at once).
+  if (!MAYBE_GERMAN_RE.test(raw)) return null
+  const lower = raw.normalize('NFC').toLowerCase()
+  let other: string
+  if (UMLAUT_RE.test(lower)) {
+    // Only where the transcription would be read back as the umlaut: `neün` is not `neuen`.
+    other = lower.replace(SPELLED_OUT_RE, (c) => UMLAUTS[c]!)
+    if (other === lower) return null
+  } else {
+    TRANSCRIBED_RE.lastIndex = 0
+    if (!TRANSCRIBED_RE.test(lower)) return null
+    other = lower.replace(TRANSCRIBED_RE, '$1')
+  }
+  const folded = normalizeWord(other)
+  return folded === normalizeWord(lower) ? null : folded
 }

@@ -23,6 +23,18 @@ import type { PreparedItem } from './item'
 import { STEM_LANGUAGES, hasStemmer, stemWord } from './stem'
 import { scratchFor } from './buffers'
 import { termHash } from './tokenize'
+import { readerRules } from './reader-rules'
+import {
+  READING_LANGUAGES,
+  SCRIPT_CYRILLIC,
+  SCRIPT_LATIN,
+  SCRIPT_OTHER,
+  crossKeyLength,
+  crossStemLanguage,
+  readingKey,
+  scriptOf,
+  transliterationKey,
+} from './transliterate'
 import {
   MEMO_JOINS,
   MEMO_SELECTS,
@@ -74,6 +86,12 @@ interface Buckets {
   stemLeaves: Map<string, TermBuckets<Leaf>>
   /** Leaves of transliterated query words, by key. */
   keyLeaves: TermBuckets<Leaf>
+  /**
+   * Across scripts (compile.ts's crossKey): the watches and leaves of Latin (Cyrillic) query
+   * words by the key of their stem, which Cyrillic (Latin) item words look up by theirs.
+   */
+  crossFromLatin: CrossBuckets
+  crossFromCyrillic: CrossBuckets
   /** `*` wildcard leaves by their literal prefix (cut), and those without a prefix. */
   patternLeaves: PrefixBuckets<PatternLeaf>
   /** `?` wildcard leaves (no `*`) by prefix, suffix and length, as `sized`. */
@@ -83,8 +101,18 @@ interface Buckets {
   keyPatternLeaves: PrefixBuckets<PatternLeaf>
 }
 
+interface CrossBuckets {
+  watches: TermBuckets<number>
+  leaves: TermBuckets<Leaf>
+}
+
+/** The stem memo's language number for an item whose language has no stemmer. */
+const NO_STEM_LANGUAGE = 15
+
 export function buildPresearcher(queries: CompiledQuery[]): Presearcher {
   const b: Buckets = {
+    crossFromLatin: { watches: new TermBuckets(), leaves: new TermBuckets() },
+    crossFromCyrillic: { watches: new TermBuckets(), leaves: new TermBuckets() },
     terms: new TermBuckets(),
     stems: new Map(),
     stemOf: [],
@@ -150,15 +178,57 @@ export function buildPresearcher(queries: CompiledQuery[]): Presearcher {
     return memo
   }
 
-  /** Memoises on `word` the watches it selects through its stem in `lang`. */
-  const memoStem = (word: Word, lang: string, key: number): number => {
+  /**
+   * Memoises on `word` the watches it selects, and the leaves it joins, through its stem in
+   * `lang` (the item's language with a stemmer, if stemming watches exist) and, if
+   * transliterating watches exist, through the key of its stem across scripts.
+   */
+  const memoStem = (word: Word, lang: string | undefined, key: number): number => {
     const term = word.term
-    const stem = word.stem(lang)
-    const viaStem = stemBuckets(b, lang).get(stem)
-    const viaTerm = stem !== term ? b.terms.get(stem) : undefined
-    word.stemSelected =
-      viaStem && viaTerm ? viaStem.concat(viaTerm) : (viaStem ?? viaTerm ?? NO_WATCHES)
-    word.stemLeaves = stemLeaves(b, lang).get(stem) ?? NO_LEAVES
+    let selected: readonly number[] = NO_WATCHES
+    let leaves: readonly Leaf[] = NO_LEAVES
+    if (needsStem && lang !== undefined) {
+      const stem = word.stem(lang)
+      const viaStem = stemBuckets(b, lang).get(stem)
+      const viaTerm = stem !== term ? b.terms.get(stem) : undefined
+      selected = viaStem && viaTerm ? viaStem.concat(viaTerm) : (viaStem ?? viaTerm ?? NO_WATCHES)
+      leaves = stemLeaves(b, lang).get(stem) ?? NO_LEAVES
+    }
+    const script = needsKeys ? scriptOf(term) : SCRIPT_OTHER
+    // A Latin word of a French or German item, read as those languages write Russian names.
+    let reading: string | undefined
+    if (script === SCRIPT_LATIN && lang !== undefined && readerRules.readings) {
+      if (READING_LANGUAGES.includes(lang)) reading = readingKey(term, lang)
+      if (reading === word.translit()) reading = undefined
+    }
+    if (reading !== undefined) {
+      const h = termHash(reading)
+      const watches = concat(b.keys.get(reading, h), b.terms.get(reading, h))
+      if (watches) selected = selected.length === 0 ? watches : selected.concat(watches)
+      const joins = b.keyLeaves.get(reading, h)
+      if (joins) leaves = leaves.length === 0 ? joins : leaves.concat(joins)
+    }
+    const other = script === SCRIPT_CYRILLIC ? b.crossFromLatin : b.crossFromCyrillic
+    if (script !== SCRIPT_OTHER && other.watches.size + other.leaves.size > 0) {
+      const crossLang = crossStemLanguage(term, script, lang)
+      const key =
+        crossLang !== undefined
+          ? transliterationKey(word.stem(crossLang))
+          : (reading ?? word.translit())
+      // Hashed where it is, then cut only if a filter says the cut key may be filed: nearly
+      // every word's is not.
+      const length = crossKeyLength(key)
+      const h = termHashOf(key, length)
+      if (other.watches.mayHold(h) || other.leaves.mayHold(h)) {
+        const cross = length === key.length ? key : key.slice(0, length)
+        const watches = other.watches.get(cross, h)
+        if (watches) selected = selected.length === 0 ? watches : selected.concat(watches)
+        const joins = other.leaves.get(cross, h)
+        if (joins) leaves = leaves.length === 0 ? joins : leaves.concat(joins)
+      }
+    }
+    word.stemSelected = selected
+    word.stemLeaves = leaves
     const memo = key * 4 + memoFlags(word.stemSelected, word.stemLeaves)
     lexicon.rows[word.id * ROW + STEM_MEMO] = memo
     return memo
@@ -175,9 +245,13 @@ export function buildPresearcher(queries: CompiledQuery[]): Presearcher {
         }
       }
     }
-    const lang = needsStem ? item.stemLang : undefined
-    // The stem memo's key: this index and the language (fewer than 16 have a stemmer).
-    const stemKey = lang ? id * 16 + STEM_LANGUAGES.indexOf(lang) : 0
+    const lang = needsStem || needsKeys ? item.stemLang : undefined
+    // The stem memo's key: this index and the language (fewer than 16 have a stemmer); 0 when
+    // no word needs one.
+    const stemming = (needsStem && lang !== undefined) || needsKeys
+    const stemKey = stemming
+      ? id * 16 + (lang !== undefined ? STEM_LANGUAGES.indexOf(lang) : NO_STEM_LANGUAGE)
+      : 0
     const stamp = item.stamp
     const rows = lexicon.rows
     const words = lexicon.words
@@ -192,7 +266,7 @@ export function buildPresearcher(queries: CompiledQuery[]): Presearcher {
       let memo = rows[r + TERM_MEMO]!
       if (memo >>> 2 !== id) memo = memoTerm(words[ids[k]!]!)
       let stemMemo = 0
-      if (lang) {
+      if (stemming) {
         stemMemo = rows[r + STEM_MEMO]!
         if (stemMemo >>> 2 !== stemKey) stemMemo = memoStem(words[ids[k]!]!, lang, stemKey)
       }
@@ -233,6 +307,18 @@ export function buildPresearcher(queries: CompiledQuery[]): Presearcher {
     return new Int32Array(out).sort()
   }
   return self
+}
+
+/** Both lists, or the one that exists, or undefined. */
+function concat(a: number[] | undefined, b: number[] | undefined): number[] | undefined {
+  return a && b ? a.concat(b) : (a ?? b)
+}
+
+/** termHash (tokenize.ts) of the first `length` units of `s`, without cutting it. */
+function termHashOf(s: string, length: number): number {
+  let h = 0
+  for (let i = 0; i < length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0
+  return h
 }
 
 function memoFlags(selected: readonly number[], leaves: readonly Leaf[]): number {
@@ -317,6 +403,11 @@ function fileLeaves(b: Buckets, node: CompiledNode): void {
 function fileWordLeaves(b: Buckets, word: WordMatcher): void {
   if (word.stemLeaf) b.stemLeafOf.push({ term: word.term, leaf: word.stemLeaf })
   if (word.keyLeaf && word.key !== null) b.keyLeaves.file(word.key, word.keyLeaf)
+  if (word.keyLeaf && word.cross) {
+    for (const reading of word.cross.readings) b.keyLeaves.file(reading, word.keyLeaf)
+    const cross = word.cross.script === SCRIPT_LATIN ? b.crossFromLatin : b.crossFromCyrillic
+    for (const key of word.cross.keys) cross.leaves.file(key, word.keyLeaf)
+  }
 }
 
 /**
@@ -384,6 +475,10 @@ function fileKey(b: Buckets, key: PresearchKey, watch: number): void {
       return
     case 'translit':
       return b.keys.file(key.value, watch)
+    case 'crossLatin':
+      return b.crossFromLatin.watches.file(key.value, watch)
+    case 'crossCyrillic':
+      return b.crossFromCyrillic.watches.file(key.value, watch)
     case 'prefix':
       return b.prefixes.fileUnder(key.value, watch)
     case 'sized':
@@ -554,6 +649,17 @@ class TermBuckets<T> {
   file(term: string, value: T): void {
     file(this.map, term, value)
     if (this.bits) this.mark(termHash(term))
+  }
+
+  /** Whether something may be filed under a term whose termHash is `h` (the filter alone). */
+  mayHold(h: number): boolean {
+    if (this.bits === null) this.build()
+    const a = Math.imul(h, 0x9e3779b1) >>> this.shift
+    const b = Math.imul(h ^ (h >>> 15), 0x85ebca6b) >>> this.shift
+    return (
+      (this.bits![a >>> 5]! & (1 << (a & 31))) !== 0 &&
+      (this.bits![b >>> 5]! & (1 << (b & 31))) !== 0
+    )
   }
 
   /** The list filed under `term`, whose termHash is `h`. */

@@ -28,8 +28,9 @@
 // unknown field, a word with nothing searchable in it, an empty query.
 
 import { QueryError } from './query-error'
-import { APOSTROPHES, ELISIONS, normalizeWord } from './normalize'
+import { APOSTROPHES, ELISIONS, germanSpelling, normalizeWord } from './normalize'
 import { tokenizeByRegex, type Token } from './tokenize'
+import { isWordBreak } from './word-chars'
 
 export type TextField = 'title' | 'summary' | 'content' | 'author' | 'category' | 'url'
 export type MetaField = 'site' | 'feed' | 'lang'
@@ -46,11 +47,15 @@ export interface TermNode extends LeafBase {
   type: 'term'
   fields: TextField[]
   term: string
+  /** The word's other German spelling (normalize.ts's germanSpelling), if it has one. */
+  german?: string
 }
 export interface PhraseNode extends LeafBase {
   type: 'phrase'
   fields: TextField[]
   terms: string[]
+  /** Per word, its other German spelling or null; absent when no word has one. */
+  germans?: Array<string | null>
 }
 export interface WildcardNode extends LeafBase {
   type: 'wildcard'
@@ -121,7 +126,6 @@ type Lexeme =
   | { kind: 'near'; distance: number; ordered: boolean; pos: number }
   | { kind: '(' | ')' | 'or' | 'and' | 'not' | 'eof'; pos: number }
 
-const SPACE_RE = /\s/
 const FIELD_RE = /([A-Za-z]+):/y
 
 function matchField(query: string, start: number): RegExpExecArray | null {
@@ -130,13 +134,21 @@ function matchField(query: string, start: number): RegExpExecArray | null {
 }
 const NEAR_RE = /^(O?NEAR)(?:\/(.*))?$/
 
+/**
+ * The query's lexemes. Every pass of the loop consumes at least one code unit: a word break
+ * (word-chars.ts) is skipped, syntax characters are lexemes of their own, and any other
+ * character starts a word that lexWord takes at least that character into, since lexWord ends
+ * words at exactly the breaks skipped here and at syntax characters. So there are at most
+ * `query.length` lexemes and the lexer ends on any input.
+ */
 function lex(query: string): Lexeme[] {
   const out: Lexeme[] = []
   const n = query.length
   let i = 0
   while (i < n) {
+    const before = i
     const c = query[i]!
-    if (isSpaceCode(query.charCodeAt(i))) {
+    if (isWordBreak(query.charCodeAt(i))) {
       i++
     } else if (c === '(' || c === ')') {
       out.push({ kind: c, pos: i++ })
@@ -148,23 +160,26 @@ function lex(query: string): Lexeme[] {
       out.push({ kind: 'phrase', raw: query.slice(i + 1, close), pos: i })
       i = close + 1
     } else if (c === '-') {
-      const next = query[i + 1]
-      if (next === undefined || SPACE_RE.test(next) || next === ')' || next === '|') {
+      if (!startsTerm(query, i + 1)) {
         throw new QueryError('- must be followed by a term to exclude', i, query)
       }
       out.push({ kind: 'not', pos: i++ })
     } else {
       i = lexWord(query, i, out)
     }
+    // The argument above, checked: a lexer that stands still would fill the heap with empty
+    // words (issue #9). A bug, not bad input, so not a QueryError: the fuzz test hunts for it.
+    if (i <= before) throw new Error(`query lexer made no progress at ${before}`)
   }
   out.push({ kind: 'eof', pos: n })
   return out
 }
 
-/** What /\s/ matches, by code unit, without a regex call per character. */
-function isSpaceCode(code: number): boolean {
-  if (code <= 0x20) return code === 0x20 || (code >= 0x09 && code <= 0x0d)
-  return code >= 0x7f && SPACE_RE.test(String.fromCharCode(code))
+/** Whether a term can start at `i`: not the end, a word break, `)` or `|`. */
+function startsTerm(query: string, i: number): boolean {
+  if (i >= query.length) return false
+  const code = query.charCodeAt(i)
+  return !isWordBreak(code) && code !== 0x29 && code !== 0x7c
 }
 
 function isAsciiLetter(code: number): boolean {
@@ -174,10 +189,10 @@ function isAsciiLetter(code: number): boolean {
 /** Most query words: lowercasing is their whole normalisation (as tokenize.ts's fast path). */
 const PLAIN_WORD_RE = /^[A-Za-z0-9\u0410-\u044f]+$/
 
-/** Whitespace, parentheses, a quote or `|` end a word. */
+/** A word break (the same ones lex skips), parentheses, a quote or `|` end a word. */
 function endsWord(code: number): boolean {
   if (code === 0x28 || code === 0x29 || code === 0x22 || code === 0x7c) return true
-  return code <= 0x20 || (code >= 0x7f && SPACE_RE.test(String.fromCharCode(code)))
+  return isWordBreak(code)
 }
 
 function lexWord(query: string, start: number, out: Lexeme[]): number {
@@ -191,14 +206,19 @@ function lexWord(query: string, start: number, out: Lexeme[]): number {
     const after = start + field[0].length
     const next = query[after]
     if (FIELD_NAMES.has(name)) {
-      if (next === undefined || SPACE_RE.test(next) || next === ')' || next === '|') {
+      if (!startsTerm(query, after)) {
         throw new QueryError(`missing value after ${name}:`, after, query)
       }
       out.push({ kind: 'field', name: name as FieldName, pos: start })
       return after
     }
     // `http://…` and `10:30` are words; `titel:x` is a typo worth pointing at.
-    if (next !== undefined && next !== '/' && !/\d/.test(name) && !SPACE_RE.test(next)) {
+    if (
+      next !== undefined &&
+      next !== '/' &&
+      !/\d/.test(name) &&
+      !isWordBreak(query.charCodeAt(after))
+    ) {
       throw new QueryError(
         `unknown field ${name}: (known: ${[...FIELD_NAMES].join(', ')})`,
         start,
@@ -240,8 +260,14 @@ export function parseQuery(query: string): QueryAst {
       query,
     )
   }
-  if (query.trim() === '') throw new QueryError('empty query', 0, query)
+  if (isBlank(query)) throw new QueryError('empty query', 0, query)
   return new Parser(query, lex(query)).parse()
+}
+
+/** Whether `query` holds nothing but word breaks (white space, control characters). */
+function isBlank(query: string): boolean {
+  for (let i = 0; i < query.length; i++) if (!isWordBreak(query.charCodeAt(i))) return false
+  return true
 }
 
 class Parser {
@@ -389,17 +415,25 @@ class Parser {
     if (isMeta(field)) return this.metaNode(raw, pos, field)
     const fields = textFields(field)
     if (PLAIN_WORD_RE.test(raw)) {
-      return { type: 'term', fields, term: raw.toLowerCase(), text: raw, position: pos }
+      return withGerman(
+        { type: 'term', fields, term: raw.toLowerCase(), text: raw, position: pos },
+        germanSpelling(raw),
+      )
     }
     if (raw.includes('*') || raw.includes('?')) return this.wildcardNode(raw, pos, fields)
     const tokens: Token[] = []
     // Not tokenize: see tokenizeByRegex for why query text keeps out of the item scan.
     tokenizeByRegex(raw, tokens)
-    const words = tokens.filter((t) => t.kind === 0).map((t) => t.term)
+    const wordTokens = tokens.filter((t) => t.kind === 0)
+    const words = wordTokens.map((t) => t.term)
     if (words.length === 0) throw this.error(`nothing to search for in "${raw}"`, pos)
-    if (words.length === 1)
-      return { type: 'term', fields, term: words[0]!, text: raw, position: pos }
+    const germans = germanSpellings(raw, wordTokens)
+    if (words.length === 1) {
+      const term: TermNode = { type: 'term', fields, term: words[0]!, text: raw, position: pos }
+      return withGerman(term, germans?.[0] ?? null)
+    }
     const phrase: PhraseNode = { type: 'phrase', fields, terms: words, text: raw, position: pos }
+    if (germans) phrase.germans = germans
     const joined = tokens.filter((t) => t.kind === 1)
     const whole = joined[0]
     const first = tokens[0]!
@@ -417,12 +451,19 @@ class Parser {
     if (isMeta(field)) throw this.error(`${field}: takes a single value, not a phrase`, pos)
     const tokens: Token[] = []
     tokenizeByRegex(raw, tokens)
-    const words = tokens.filter((t) => t.kind === 0).map((t) => t.term)
+    const wordTokens = tokens.filter((t) => t.kind === 0)
+    const words = wordTokens.map((t) => t.term)
     if (words.length === 0) throw this.error('empty phrase', pos)
     const fields = textFields(field)
     const text = `"${raw}"`
-    if (words.length === 1) return { type: 'term', fields, term: words[0]!, text, position: pos }
-    return { type: 'phrase', fields, terms: words, text, position: pos }
+    const germans = germanSpellings(raw, wordTokens)
+    if (words.length === 1) {
+      const term: TermNode = { type: 'term', fields, term: words[0]!, text, position: pos }
+      return withGerman(term, germans?.[0] ?? null)
+    }
+    const phrase: PhraseNode = { type: 'phrase', fields, terms: words, text, position: pos }
+    if (germans) phrase.germans = germans
+    return phrase
   }
 
   private wildcardNode(raw: string, pos: number, fields: TextField[]): WildcardNode {
@@ -465,6 +506,22 @@ class Parser {
     if (value === '') throw this.error(`missing value after ${field}:`, pos)
     return { type: 'meta', field, value, text: `${field}:${raw}`, position: pos }
   }
+}
+
+function withGerman(node: TermNode, german: string | null): TermNode {
+  if (german !== null) node.german = german
+  return node
+}
+
+/** Each word token's other German spelling (from its text in `raw`), or undefined if none has one. */
+function germanSpellings(raw: string, words: Token[]): Array<string | null> | undefined {
+  let any = false
+  const out = words.map((t) => {
+    const german = germanSpelling(raw.slice(t.start, t.end))
+    if (german !== null) any = true
+    return german
+  })
+  return any ? out : undefined
 }
 
 function isMeta(field: FieldName): field is MetaField {

@@ -2,7 +2,7 @@
 // highlighted in the article as published. Queries and items go through this same function.
 // Not responsible for the per-word folding (normalize.ts) nor for query syntax (query-parser.ts).
 // Reference: Unicode UAX #29 word boundaries, approximated by a letter/number/mark regex, which
-// PLATFORM.md measured ~10× faster than Intl.Segmenter in workerd (and Intl.Segmenter keeps
+// measured ~10× faster than Intl.Segmenter in workerd on the development machine (and Intl.Segmenter keeps
 // « l’été » as one word, which we must split anyway). CJK scripts, written without spaces, are
 // indexed by overlapping character bigrams (as Lucene's CJKBigramFilter does).
 //
@@ -22,6 +22,8 @@
 
 import { grown } from './buffers'
 import { APOSTROPHES, ELISIONS, normalizeWord } from './normalize'
+import { readerRules } from './reader-rules'
+import { JOINERS, WORD_CHARS } from './word-chars'
 
 /**
  * 0: a word (or CJK bigram) at its own position; 1: a hyphen/apostrophe compound's parts joined
@@ -40,8 +42,6 @@ export interface Token {
   kind: TokenKind
 }
 
-const WORD_CHARS = '\\p{L}\\p{N}\\p{M}\\u00ad\\u200c\\u200d'
-const JOINERS = `\\-\\u2010\\u2011${APOSTROPHES}`
 const WORD_RE = new RegExp(`[${WORD_CHARS}]+(?:[${JOINERS}][${WORD_CHARS}]+)*`, 'gu')
 const JOINER_RE = new RegExp(`[${JOINERS}]`, 'g')
 const HAS_JOINER_RE = new RegExp(`[${JOINERS}]`)
@@ -297,7 +297,7 @@ function tokenizeCompound(word: string, start: number, out: Token[], firstPos: n
   }
   const first = parts[0]!
   const last = parts[parts.length - 1]!
-  if (joined !== '' && out.length > firstIndex + 1) {
+  if (joined !== '' && out.length > firstIndex + 1 && joinsSolid(parts)) {
     // Inserted right after the first part so tokens stay ordered by position.
     out.splice(firstIndex + 1, 0, {
       term: joined,
@@ -308,6 +308,37 @@ function tokenizeCompound(word: string, start: number, out: Token[], firstPos: n
     })
   }
   return pos
+}
+
+/**
+ * English contraction endings, folded: he'll, we're, they've, I'd, I'm. A word ending in one of
+ * them after an apostrophe is two words, not a name written with one: "he'll" is not `hell`,
+ * "we'll" not `well`, "we're" not `were`, "I'd" not `id`. (The possessive 's is dropped before;
+ * n't is recognised by its `n`: "can't" is not `cant`, "don't" not French `dont`.)
+ */
+const CONTRACTION_ENDINGS: ReadonlySet<string> = new Set(['ll', 're', 've', 'd', 'm'])
+const DIGITS_RE = /^\p{Nd}+$/u
+
+/**
+ * Whether a compound's parts also stand for the word written solid (`e-mail` = `email`,
+ * `O’Neill` = `oneill`, `F-16` = `f16`). Not for an English contraction (its parts are two
+ * words), nor when a hyphen stands between two numbers: "4-6" is a range, not `46`, and "2-4"
+ * not `24`.
+ */
+function joinsSolid(parts: Segment[]): boolean {
+  const last = parts[parts.length - 1]!
+  if (readerRules.contractions && parts.length >= 2 && APOSTROPHES.includes(last.sep)) {
+    const ending = normalizeWord(last.raw)
+    if (CONTRACTION_ENDINGS.has(ending)) return false
+    if (ending === 't' && normalizeWord(parts[parts.length - 2]!.raw).endsWith('n')) return false
+  }
+  for (let i = 1; i < parts.length && readerRules.numericRanges; i++) {
+    const part = parts[i]!
+    if (!APOSTROPHES.includes(part.sep) && DIGITS_RE.test(part.raw)) {
+      if (DIGITS_RE.test(parts[i - 1]!.raw)) return false
+    }
+  }
+  return true
 }
 
 function splitSegments(word: string, start: number): Segment[] {

@@ -13,9 +13,13 @@
 //   kiv = Київ; Dmitriy = Dmitry = Дмитрий).
 // What a deterministic scheme cannot do: Kiev and Kyiv stay different (they are different words,
 // from Киев and Київ); Czech-style č/š fold to c/s (normalize.ts) and do not meet ч/ш.
+// Two additions (issue #16): across scripts, words also meet by the keys of their stems (cross
+// keys: `belgorod` finds «Белгороде»), and Latin words of French and German items are read as
+// those languages write the names before their key is taken (readings: « Koursk », "Charkiw").
 
 import { boundedMemo } from '../lib/memo'
 import { scratchFor } from './buffers'
+import { stemWord } from './stem'
 import { unitsToString } from './tokenize'
 
 const CYRILLIC: Readonly<Record<string, string>> = {
@@ -141,4 +145,107 @@ function skeleton(units: Uint16Array, n: number): string {
     }
   }
   return unitsToString(keyUnits, 0, m)
+}
+
+/** A word's script, for matching across scripts: Latin and Cyrillic meet, others do not. */
+export const SCRIPT_OTHER = 0
+export const SCRIPT_LATIN = 1
+export const SCRIPT_CYRILLIC = 2
+
+/** Letters only Ukrainian writes (і ї є ґ): its stemmer, not Russian's, then applies. */
+const UKRAINIAN_RE = /[іїєґ]/
+
+/**
+ * The script of a normalised word: Latin or Cyrillic letters (not both), else SCRIPT_OTHER. A
+ * loop, not two regexes: it runs on every new word of an item when a watch transliterates.
+ */
+export function scriptOf(term: string): number {
+  let latin = false
+  let cyrillic = false
+  for (let i = 0; i < term.length; i++) {
+    const c = term.charCodeAt(i)
+    if (c >= 0x61 && c <= 0x7a) latin = true
+    else if (c >= 0x400 && c <= 0x4ff) cyrillic = true
+  }
+  if (latin === cyrillic) return SCRIPT_OTHER
+  return latin ? SCRIPT_LATIN : SCRIPT_CYRILLIC
+}
+
+/**
+ * The language a Cyrillic word is stemmed in before its key meets a Latin word: the item's if it
+ * is Russian or Ukrainian, else Ukrainian if the word has a letter only Ukrainian writes, else
+ * Russian (a Cyrillic word in an item of another or no language is nearly always one of them).
+ * Latin words are not stemmed (undefined): what they are compared by is their key without its
+ * final vowels (crossKey), which is what a Russian or Ukrainian stemmer removes from the
+ * Cyrillic side; an English or French stemmer would not know those endings.
+ */
+export function crossStemLanguage(
+  term: string,
+  script: number,
+  itemLang: string | undefined,
+): string | undefined {
+  if (script !== SCRIPT_CYRILLIC) return undefined
+  if (itemLang === 'ru' || itemLang === 'uk') return itemLang
+  return UKRAINIAN_RE.test(term) ? 'uk' : 'ru'
+}
+
+/** A cross key keeps at least this many units: `ros` (роса, dew) must not meet `rossiya`. */
+const MIN_CROSS_KEY = 4
+
+/**
+ * The key a word is compared by across scripts, from the key of its stem (Cyrillic) or of the
+ * word (Latin): without its final vowels, so that `moskva` (moskv) meets «Москве» (stem москв),
+ * `ukraina` meets «Украине» and `odesa` «Одесі». Kept whole if fewer than MIN_CROSS_KEY units
+ * would remain.
+ */
+export function crossKey(key: string): string {
+  const end = crossKeyLength(key)
+  return end === key.length ? key : key.slice(0, end)
+}
+
+/** The length of crossKey(key): callers that only hash it need not cut the string. */
+export function crossKeyLength(key: string): number {
+  let end = key.length
+  while (end > 0 && isVowel(key.charCodeAt(end - 1))) end--
+  return end < MIN_CROSS_KEY ? key.length : end
+}
+
+/** a e i o u: the vowels left in a key (y and j are i there). */
+function isVowel(c: number): boolean {
+  return c === 0x61 || c === 0x65 || c === 0x69 || c === 0x6f || c === 0x75
+}
+
+/** A query word's cross key (a query has no language: crossStemLanguage without one). */
+export function queryCrossKey(term: string, script: number): string {
+  const lang = crossStemLanguage(term, script, undefined)
+  return crossKey(transliterationKey(lang === undefined ? term : stemWord(term, lang)))
+}
+
+/**
+ * How French and German news write Russian and Ukrainian names, read back into the English-like
+ * spelling the key starts from: French « Koursk », « Tchernobyl », « Jitomir », « Chostka » (ou = у,
+ * tch = ч, j = ж, ch = ш); German "Charkiw", "Tschernobyl", "Schoigu", "Selenskyj" (ch = х,
+ * tsch = ч, sch = ш, z = ц, s before a vowel = з, ss = с). w → v and j → i are already in the
+ * key. Applied to Latin words of items in those languages, and to every Latin query word (a query
+ * has no language: `koursk` finds «Курск»).
+ */
+const READINGS: Readonly<Record<string, { re: RegExp; map: Readonly<Record<string, string>> }>> = {
+  fr: { re: /tch|ch|ou|j/g, map: { tch: 'ch', ch: 'sh', ou: 'u', j: 'zh' } },
+  de: {
+    re: /tsch|sch|ch|ss|z|s(?=[aeiouy])/g,
+    map: { tsch: 'ch', sch: 'sh', ch: 'kh', ss: 's', z: 'ts', s: 'z' },
+  },
+}
+
+/** Languages whose Latin words have a reading (READINGS). */
+export const READING_LANGUAGES: readonly string[] = Object.keys(READINGS)
+
+/** The key of a Latin word read as `lang` writes Russian and Ukrainian names (READINGS). */
+export function readingKey(term: string, lang: string): string {
+  const reading = READINGS[lang]
+  if (!reading) return transliterationKey(term)
+  reading.re.lastIndex = 0
+  if (!reading.re.test(term)) return transliterationKey(term)
+  // Not through the memo: a reading is taken once per word and index (presearcher.ts's memo).
+  return computeTransliterationKey(term.replace(reading.re, (m) => reading.map[m]!))
 }

@@ -151,3 +151,44 @@ describe('parseQuery: structure', () => {
     })
   })
 })
+
+/** Every control character that is not white space: U+0000–U+0008, U+000E–U+001F, U+007F–U+009F. */
+const CONTROLS = [
+  ...Array.from({ length: 0x09 }, (_, c) => c),
+  ...Array.from({ length: 0x20 - 0x0e }, (_, k) => 0x0e + k),
+  ...Array.from({ length: 0xa0 - 0x7f }, (_, k) => 0x7f + k),
+].map((c) => String.fromCharCode(c))
+
+describe('parseQuery: control characters separate words (issue #9: the lexer looped on them)', () => {
+  it.each(CONTROLS.map((c) => [c.charCodeAt(0).toString(16).padStart(4, '0'), c]))(
+    'U+%s after a word ends it',
+    (_code, c) => {
+      expect(parseQuery(`otan${c}`)).toMatchObject({ type: 'term', term: 'otan' })
+    },
+  )
+
+  it.each([
+    ['before a word', '\u0001otan', { type: 'term', term: 'otan' }],
+    [
+      'between two words',
+      'ot\u0001an',
+      { type: 'and', children: [{ term: 'ot' }, { term: 'an' }] },
+    ],
+    ['inside a group', '(\u001fotan\u0002)', { type: 'term', term: 'otan' }],
+    ['inside a phrase', '"otan\u0001belge"', { type: 'phrase', terms: ['otan', 'belge'] }],
+    ['after a field value', 'title:otan\u0007', { type: 'term', fields: ['title'] }],
+    ['after a minus sign and a word', '-otan\u0000 belge', { type: 'and' }],
+  ])('%s', (_name, query, expected) => {
+    expect(parseQuery(query)).toMatchObject(expected)
+  })
+
+  it.each([
+    ['alone', '\u0001\u0002', 0, 'empty query at 0'],
+    ['after a minus sign', 'a -\u0001b', 2, '- must be followed by a term to exclude at 2'],
+    ['after a field name', 'title:\u0001x', 6, 'missing value after title: at 6'],
+  ])('%s: a QueryError, not a hang', (_name, query, position, message) => {
+    const error = errorOf(query)
+    expect(error.position).toBe(position)
+    expect(error.message).toBe(message)
+  })
+})

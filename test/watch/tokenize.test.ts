@@ -33,6 +33,21 @@ describe('tokenize', () => {
     ['CJK by bigrams with unigram alternates', '東京都', ['東京', '東@0', '京都', '京@1', '都@1']],
     ['a single CJK character is a word', '東', ['東']],
     ['mixed CJK and Latin', 'NHK東京', ['nhk', '東京', '東@1', '京@1']],
+    ["he'll is two words, not hell", "he'll", ['he', 'll']],
+    ['we’ll is two words, not well', 'we’ll', ['we', 'll']],
+    ["we're is two words, not were", "we're", ['we', 're']],
+    ["they've, I'd, I'm are two words each", "they've I'd I'm", ['they', 've', 'i', 'd', 'i', 'm']],
+    ["can't is not cant, don't not French dont", "can't don't", ['can', 't', 'don', 't']],
+    ["O'Neill still has its solid form", "O'Neill", ['o', 'oneill@0', 'neill']],
+    ['a numeric range is not a number', '4-6 2-4', ['4', '6', '2', '4']],
+    ['a date range neither', '2024-2026', ['2024', '2026']],
+    ['F-16 keeps f16', 'F-16', ['f', 'f16@0', '16']],
+    ['COVID-19 keeps covid19', 'COVID-19', ['covid', 'covid19@0', '19']],
+    [
+      'digits inside CJK text are a word of their own',
+      '价格200元',
+      ['价格', '价@0', '格@0', '200', '元'],
+    ],
   ])('%s', (_name, text, expected) => {
     expect(terms(text)).toEqual(expected)
   })

@@ -16,6 +16,7 @@
 import type { Destination } from '../../model'
 import type { Channel, ChannelDeps, Outgoing, SendResult } from '../channel'
 import {
+  markedSnippet,
   groupByWatch,
   headline,
   moreNotShown,
@@ -24,7 +25,7 @@ import {
 } from '../render/alert-view'
 import { fitCount } from '../render/fit'
 import { defuseMentions, fitEscaped } from '../render/text'
-import { misconfigured, post, refused, seconds, settle } from './http'
+import { misconfigured, postJson, refused, seconds, settle } from './http'
 import { parseRetryAfter } from '../../lib/retry-after'
 
 export const DISCORD_LIMITS = {
@@ -72,16 +73,8 @@ export interface DiscordPayload {
   allowed_mentions: { parse: [] }
 }
 
-function snippetMarkdown(view: AlertView, max: number): string {
-  let out = ''
-  for (const seg of view.snippet) {
-    const room = max - out.length - (seg.hit ? 4 : 0)
-    if (room <= 1) break
-    const text = fitEscaped(seg.text, room, escapeDiscord)
-    out += seg.hit ? `**${text}**` : text
-  }
-  return out
-}
+const snippetMarkdown = (view: AlertView, max: number) =>
+  markedSnippet(view, max, escapeDiscord, { open: '**', close: '**' })
 
 const field = (name: string, value: string | undefined, inline = true) =>
   value
@@ -168,13 +161,10 @@ export const discordChannel: Channel = {
   minIntervalMs: DISCORD_INTERVAL_MS,
   async send(message: Outgoing, destination: Destination, deps: ChannelDeps): Promise<SendResult> {
     if (!destination.url) throw misconfigured(destination, 'url')
-    const answer = await post(
+    const answer = await postJson(
       destination,
       discordUrl(destination.url),
-      {
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(renderDiscord(message)),
-      },
+      renderDiscord(message),
       deps,
     )
     if (answer.status === 429) {

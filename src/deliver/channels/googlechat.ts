@@ -13,6 +13,7 @@
 import type { Destination } from '../../model'
 import type { Channel, ChannelDeps, Outgoing, SendResult } from '../channel'
 import {
+  markedSnippet,
   groupByWatch,
   headline,
   moreNotShown,
@@ -21,7 +22,7 @@ import {
 } from '../render/alert-view'
 import { fitCount } from '../render/fit'
 import { cut, fitEscaped, measure } from '../render/text'
-import { misconfigured, post, settle } from './http'
+import { misconfigured, postJson, settle } from './http'
 
 /** Google Chat's limit for one message, in UTF-8 bytes. */
 export const GOOGLECHAT_MAX_BYTES = 32_000
@@ -53,16 +54,8 @@ const headerText = (s: string) => s.replace(/</g, '‹').replace(/>/g, '›')
 const paragraph = (text: string): Widget => ({ textParagraph: { text } })
 const link = (url: string, html: string) => `<a href="${escapeChat(url)}">${html}</a>`
 
-function snippetHtml(view: AlertView, max: number): string {
-  let out = ''
-  for (const seg of view.snippet) {
-    const room = max - out.length - (seg.hit ? 7 : 0)
-    if (room <= 1) break
-    const text = fitEscaped(seg.text, room, escapeChat)
-    out += seg.hit ? `<b>${text}</b>` : text
-  }
-  return out
-}
+const snippetHtml = (view: AlertView, max: number) =>
+  markedSnippet(view, max, escapeChat, { open: '<b>', close: '</b>' })
 
 function alertWidgets(view: AlertView): Widget[] {
   const title = `<b>${fitEscaped(view.title, MAX_TITLE, escapeChat)}</b>`
@@ -149,15 +142,7 @@ export const googleChatChannel: Channel = {
   minIntervalMs: GOOGLECHAT_INTERVAL_MS,
   async send(outgoing: Outgoing, destination: Destination, deps: ChannelDeps): Promise<SendResult> {
     if (!destination.url) throw misconfigured(destination, 'url')
-    const answer = await post(
-      destination,
-      destination.url,
-      {
-        headers: { 'content-type': 'application/json; charset=UTF-8' },
-        body: JSON.stringify(renderGoogleChat(outgoing)),
-      },
-      deps,
-    )
+    const answer = await postJson(destination, destination.url, renderGoogleChat(outgoing), deps)
     return settle(destination, answer, deps)
   },
 }

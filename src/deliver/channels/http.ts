@@ -31,6 +31,21 @@ export interface Answer {
   json?: unknown
 }
 
+/** POSTs `payload` as UTF-8 JSON (the form every chat service's webhook takes); see `post`. */
+export function postJson(
+  destination: Destination,
+  url: string,
+  payload: unknown,
+  deps: ChannelDeps,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
+  const init = {
+    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+    body: JSON.stringify(payload),
+  }
+  return post(destination, url, init, deps)
+}
+
 /**
  * POSTs `body`; a network error or timeout is a retryable DeliveryError, a refused address a
  * permanent one.

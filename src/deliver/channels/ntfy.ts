@@ -17,6 +17,7 @@ import type { Destination } from '../../model'
 import type { Channel, ChannelDeps, Outgoing, SendResult } from '../channel'
 import { ConfigError } from '../../lib/errors'
 import {
+  factLines,
   groupByWatch,
   headline,
   moreNotShown,
@@ -26,7 +27,7 @@ import {
 } from '../render/alert-view'
 import { fitCount } from '../render/fit'
 import { cut, measure } from '../render/text'
-import { misconfigured, post, settle } from './http'
+import { misconfigured, postJson, settle } from './http'
 
 /** ntfy's default message size limit (bytes); longer messages become attachments. */
 export const NTFY_MAX_MESSAGE_BYTES = 4_096
@@ -66,13 +67,7 @@ export interface NtfyPayload {
 }
 
 function alertMessage(view: AlertView): string {
-  const meta = [
-    `Watch: ${view.watchName}`,
-    `Feed: ${view.feedTitle}`,
-    view.published && `Published ${view.published}`,
-    view.author && `By ${view.author}`,
-    view.lang && `Language: ${view.lang}`,
-  ].filter(Boolean)
+  const meta = factLines(view, { terms: false })
   const head = meta.join('\n')
   const snippet = snippetText(view.snippet)
   const room = NTFY_MAX_MESSAGE_BYTES - measure(head, 'bytes') - 2
@@ -123,14 +118,11 @@ export const ntfyChannel: Channel = {
     } catch (cause) {
       throw misconfigured(destination, `valid topic url (${(cause as Error).message})`)
     }
-    const headers: Record<string, string> = { 'content-type': 'application/json' }
-    if (destination.token) headers.authorization = `Bearer ${destination.token}`
-    const answer = await post(
-      destination,
-      target.root,
-      { headers, body: JSON.stringify(renderNtfy(outgoing, target.topic)) },
-      deps,
-    )
+    const auth: Record<string, string> = destination.token
+      ? { authorization: `Bearer ${destination.token}` }
+      : {}
+    const payload = renderNtfy(outgoing, target.topic)
+    const answer = await postJson(destination, target.root, payload, deps, auth)
     return settle(destination, answer, deps)
   },
 }

@@ -16,6 +16,8 @@
 import type { Destination } from '../../model'
 import type { Channel, ChannelDeps, Outgoing, SendResult } from '../channel'
 import {
+  markedSnippet,
+  factLines,
   groupByWatch,
   headline,
   moreNotShown,
@@ -24,7 +26,7 @@ import {
 } from '../render/alert-view'
 import { fitCount } from '../render/fit'
 import { cut, fitEscaped } from '../render/text'
-import { misconfigured, post, refused, settle } from './http'
+import { misconfigured, postJson, refused, settle } from './http'
 
 /** Block Kit limits (characters). */
 export const SLACK_LIMITS = {
@@ -72,17 +74,9 @@ const plain = (text: string, max: number) => ({
 
 type Block = Record<string, unknown>
 
-function snippetMrkdwn(view: AlertView, max: number): string {
-  // Highlights are bold (`*…*`); each segment is cut to its share, so no marker is ever split.
-  let out = ''
-  for (const seg of view.snippet) {
-    const room = max - out.length - (seg.hit ? 2 : 0)
-    if (room <= 1) break
-    const text = fitEscaped(seg.text, room, inert)
-    out += seg.hit ? `*${text.trim() || text}*` : text
-  }
-  return out
-}
+// Highlights are bold (`*…*`), kept against the word: Slack does not bold across spaces.
+const snippetMrkdwn = (view: AlertView, max: number) =>
+  markedSnippet(view, max, inert, { open: '*', close: '*', trimHits: true })
 
 /**
  * The article link: a mrkdwn link under the snippet when it fits beside it, else a section of its
@@ -103,14 +97,7 @@ function linkBlocks(view: AlertView): { inline: string; blocks: Block[] } {
 function alertBlocks(view: AlertView): Block[] {
   const { inline: link, blocks: linkBlock } = linkBlocks(view)
   const snippet = snippetMrkdwn(view, SLACK_LIMITS.sectionText - link.length)
-  const meta = [
-    `Watch: ${view.watchName}`,
-    `Feed: ${view.feedTitle}`,
-    view.published && `Published ${view.published}`,
-    view.author && `By ${view.author}`,
-    view.lang && `Language: ${view.lang}`,
-    view.terms.length > 0 && `Matched: ${view.terms.join(', ')}`,
-  ].filter((m): m is string => Boolean(m))
+  const meta = factLines(view)
   return [
     { type: 'header', text: plain(view.title, SLACK_LIMITS.headerText) },
     {
@@ -208,15 +195,7 @@ export const slackChannel: Channel = {
   minIntervalMs: SLACK_INTERVAL_MS,
   async send(message: Outgoing, destination: Destination, deps: ChannelDeps): Promise<SendResult> {
     if (!destination.url) throw misconfigured(destination, 'url')
-    const answer = await post(
-      destination,
-      destination.url,
-      {
-        headers: { 'content-type': 'application/json; charset=utf-8' },
-        body: JSON.stringify(renderSlack(message)),
-      },
-      deps,
-    )
+    const answer = await postJson(destination, destination.url, renderSlack(message), deps)
     // Slack names the reason in a plain-text body; a known one is permanent whatever the status.
     if (answer.status !== 429 && answer.status < 500 && PERMANENT_ERRORS.test(answer.text)) {
       throw refused(destination, answer, false)

@@ -16,6 +16,7 @@ import { DeliveryError } from '../../lib/errors'
 import type { Destination } from '../../model'
 import type { Channel, ChannelDeps, Outgoing, SendResult } from '../channel'
 import {
+  factLines,
   groupByWatch,
   headline,
   moreNotShown,
@@ -24,7 +25,7 @@ import {
 } from '../render/alert-view'
 import { fitCount } from '../render/fit'
 import { cut, measure } from '../render/text'
-import { misconfigured, post, settle } from './http'
+import { misconfigured, postJson, settle } from './http'
 
 /** Teams refuses messages past ≈ 28 KB; 20 KB leaves room for Teams' own envelope. */
 export const TEAMS_MAX_BYTES = 20_000
@@ -76,14 +77,7 @@ function alertBody(
     room -= text.length
     snippet.push(seg.hit ? run(text, { weight: 'Bolder', highlight: true }) : run(text))
   }
-  const meta = [
-    `Watch: ${view.watchName}`,
-    `Feed: ${view.feedTitle}`,
-    view.published && `Published ${view.published}`,
-    view.author && `By ${view.author}`,
-    view.lang && `Language: ${view.lang}`,
-    view.terms.length > 0 && `Matched: ${view.terms.join(', ')}`,
-  ].filter((m): m is string => Boolean(m))
+  const meta = factLines(view)
   const title = run(cut(view.title, MAX_TITLE), {
     weight: 'Bolder',
     size: 'Medium',
@@ -164,15 +158,7 @@ export const teamsChannel: Channel = {
         { channel: 'teams', retryable: false },
       )
     }
-    const answer = await post(
-      destination,
-      destination.url,
-      {
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(renderTeams(message)),
-      },
-      deps,
-    )
+    const answer = await postJson(destination, destination.url, renderTeams(message), deps)
     // 202: the flow accepted the card (settle counts every 2xx as delivered).
     return settle(destination, answer, deps)
   },

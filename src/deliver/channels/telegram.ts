@@ -16,6 +16,8 @@
 import type { Destination } from '../../model'
 import type { Channel, ChannelDeps, Outgoing, SendResult } from '../channel'
 import {
+  markedSnippet,
+  factLines,
   groupByWatch,
   headline,
   moreNotShown,
@@ -24,7 +26,7 @@ import {
 } from '../render/alert-view'
 import { fitCount } from '../render/fit'
 import { defuseMentions, fitEscaped } from '../render/text'
-import { misconfigured, post, refused, seconds, settle } from './http'
+import { misconfigured, postJson, refused, seconds, settle } from './http'
 
 export const TELEGRAM_API_BASE = 'https://api.telegram.org'
 /** Characters of a message's text after entity parsing: tags and `href`s do not count. */
@@ -51,29 +53,12 @@ export function visibleLength(html: string): number {
 const href = (url: string) =>
   url.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '%3C').replace(/>/g, '%3E')
 
-function snippetHtml(view: AlertView, max: number): string {
-  let out = ''
-  for (const seg of view.snippet) {
-    const room = max - out.length - (seg.hit ? 7 : 0)
-    if (room <= 1) break
-    const text = fitEscaped(seg.text, room, escapeTelegram)
-    out += seg.hit ? `<b>${text}</b>` : text
-  }
-  return out
-}
+const snippetHtml = (view: AlertView, max: number) =>
+  markedSnippet(view, max, escapeTelegram, { open: '<b>', close: '</b>' })
 
 function alertText(title: string, view: AlertView): string {
   const name = `<b>${fitEscaped(view.title, MAX_TITLE, escapeTelegram)}</b>`
-  const meta = [
-    `Watch: ${view.watchName}`,
-    `Feed: ${view.feedTitle}`,
-    view.published && `Published ${view.published}`,
-    view.author && `By ${view.author}`,
-    view.lang && `Language: ${view.lang}`,
-    view.terms.length > 0 && `Matched: ${view.terms.join(', ')}`,
-  ]
-    .filter((m): m is string => Boolean(m))
-    .map((m) => fitEscaped(m, MAX_META, escapeTelegram))
+  const meta = factLines(view).map((m) => fitEscaped(m, MAX_META, escapeTelegram))
   const head = [
     fitEscaped(title, MAX_TITLE, escapeTelegram),
     view.link ? `<a href="${href(view.link)}">${name}</a>` : name,
@@ -133,13 +118,10 @@ export const telegramChannel: Channel = {
     if (!destination.token) throw misconfigured(destination, 'token')
     if (!destination.chatId) throw misconfigured(destination, 'chatId')
     const base = (destination.apiBase ?? TELEGRAM_API_BASE).replace(/\/+$/, '')
-    const answer = await post(
+    const answer = await postJson(
       destination,
       `${base}/bot${destination.token}/sendMessage`,
-      {
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(renderTelegram(outgoing, destination.chatId)),
-      },
+      renderTelegram(outgoing, destination.chatId),
       deps,
     )
     const body = (answer.json ?? {}) as TelegramAnswer

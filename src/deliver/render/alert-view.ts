@@ -5,7 +5,7 @@
 // Not here: markup or limits of any service (each channel renders and cuts for its own service).
 import type { Alert } from '../../model'
 import type { Outgoing } from '../channel'
-import { cleanText, cut, oneLine, safeHttpUrl } from './text'
+import { cleanText, cut, fitEscaped, oneLine, safeHttpUrl } from './text'
 
 /**
  * Every field is capped here before any channel sees it: the longest a service shows is Telegram's
@@ -143,3 +143,37 @@ export const moreNotShown = (n: number) => `…and ${n} more not shown`
 
 /** The plain text of the snippet. */
 export const snippetText = (segments: readonly Segment[]) => segments.map((s) => s.text).join('')
+
+/**
+ * The snippet in a channel's markup: each segment escaped and cut to its share of `max` (so no
+ * marker or entity is ever split), each hit wrapped in `open` … `close`. `trimHits` keeps the
+ * markers against the word, for markups (Slack's `*…*`) that do not bold across spaces.
+ */
+export function markedSnippet(
+  view: AlertView,
+  max: number,
+  escape: (s: string) => string,
+  markers: { open: string; close: string; trimHits?: boolean },
+): string {
+  const { open, close, trimHits = false } = markers
+  let out = ''
+  for (const seg of view.snippet) {
+    const room = max - out.length - (seg.hit ? open.length + close.length : 0)
+    if (room <= 1) break
+    const text = fitEscaped(seg.text, room, escape)
+    out += seg.hit ? `${open}${trimHits ? text.trim() || text : text}${close}` : text
+  }
+  return out
+}
+
+/** The alert's facts, one plain-text line each, in the order every channel shows them. */
+export function factLines(view: AlertView, opts: { terms: boolean } = { terms: true }): string[] {
+  return [
+    `Watch: ${view.watchName}`,
+    `Feed: ${view.feedTitle}`,
+    view.published && `Published ${view.published}`,
+    view.author && `By ${view.author}`,
+    view.lang && `Language: ${view.lang}`,
+    opts.terms && view.terms.length > 0 && `Matched: ${view.terms.join(', ')}`,
+  ].filter((m): m is string => typeof m === 'string' && m.length > 0)
+}

@@ -1,4 +1,4 @@
-// The contract every channel passes (STYLE.md habit 4): a huge item stays within the service's
+// The contract every channel passes (docs/architecture.md, "Conventions"): a huge item stays within the service's
 // limits, hostile feed text is neutralised, a burst lists every alert or says how many it left out,
 // and each service's success, rate-limit, permanent and network answers are classified right.
 // Requests go to the real loopback receiver; email goes through Miniflare's real send_email binding
