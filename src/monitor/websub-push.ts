@@ -6,7 +6,7 @@
 // Runs under the tick lease, so it never races a tick (or another push) to the feed's shard: when a
 // tick holds the lease, the message is retried a few seconds later.
 // Not responsible for verifying signatures (src/http/websub.ts) or subscriptions (websub.ts).
-import type { Alert, Item } from '../model'
+import type { Alert, Feed, Item } from '../model'
 import { parseFeed } from '../ingest'
 import { errorMessage } from '../lib/errors'
 import { shortHash } from '../lib/hash'
@@ -47,14 +47,13 @@ function decode(base64: string): Uint8Array {
  * none forgotten except the oldest beyond SEEN_MAX.
  */
 export async function ingestPayload(
-  outcomeBase: Pick<PollOutcome, 'feed'>,
+  feed: Feed,
   previous: FeedState,
   bytes: Uint8Array,
   contentType: string | undefined,
   topic: string,
   deps: Pick<PushDeps, 'now' | 'maxItemAgeHours'>,
 ): Promise<{ outcome: PollOutcome; digests: string[] }> {
-  const { feed } = outcomeBase
   const parsed = parseFeed(bytes, { url: topic, contentType })
   const items: Item[] = parsed.items.map((item) =>
     Object.assign(item, { feedId: feed.id, lang: item.lang ?? parsed.feed.lang }),
@@ -114,7 +113,7 @@ export async function ingestPush(message: PushMessage, deps: PushDeps): Promise<
     if (body !== undefined) {
       try {
         ;({ outcome, digests } = await ingestPayload(
-          { feed },
+          feed,
           current,
           decode(body),
           contentType,
