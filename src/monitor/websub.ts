@@ -113,7 +113,10 @@ export function applyVerification(
     sub.reason = `the hub denied the subscription${q.reason ? `: ${q.reason.slice(0, 200)}` : ''}`
     return q.challenge ?? ''
   }
-  if (!q.challenge || q.mode !== sub.pendingMode) return undefined
+  // The mode we asked for; with no request under way, a live subscription is still wanted (a hub
+  // may verify again when it renews on its own).
+  const wanted = sub.pendingMode ?? (isLive(sub) ? 'subscribe' : undefined)
+  if (!q.challenge || q.mode !== wanted) return undefined
   if (q.mode === 'unsubscribe') {
     // A demoted subscription stays listed (the status says why polling took over).
     if (sub.state === 'demoted') sub.pendingMode = undefined

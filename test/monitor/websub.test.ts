@@ -89,6 +89,17 @@ describe('applyVerification', () => {
     expect(doc.subscriptions.tok!.state).toBe('pending')
   })
 
+  it('confirms a hub’s renewed verification of a live subscription, extending its lease', () => {
+    const doc = docWith(subscription({ state: 'active', pendingMode: undefined }))
+    expect(applyVerification(doc, 'tok', query, later(5000), 0)).toBe('c')
+    expect(doc.subscriptions.tok!.expiresAt).toBe(later(1_005_000).toISOString())
+  })
+
+  it('refuses to confirm a subscription that is no longer wanted', () => {
+    const doc = docWith(subscription({ state: 'demoted', pendingMode: undefined }))
+    expect(applyVerification(doc, 'tok', query, now, 0)).toBeUndefined()
+  })
+
   it('records a denial with the hub’s reason', () => {
     const doc = docWith(subscription())
     applyVerification(
