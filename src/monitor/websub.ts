@@ -185,7 +185,23 @@ export function planWebSub(feeds: Feed[], doc: WebSubDoc, now: Date): Action[] {
     if (sub.state === 'active' && sub.renewAt && Date.parse(sub.renewAt) <= t) {
       sub.state = 'expiring'
     }
-    if (sub.state === 'expiring' && sub.pendingMode === undefined) {
+    if (
+      sub.state === 'expiring' &&
+      sub.pendingMode === 'subscribe' &&
+      t - Date.parse(sub.requestedAt) > PENDING_TIMEOUT_MS
+    ) {
+      // The hub never verified the renewal: ask again (after the failure backoff) while the lease
+      // lasts.
+      sub.pendingMode = undefined
+      doc.probes[sub.feedId] = probeAfterFailure(
+        doc.probes[sub.feedId],
+        now,
+        'renewal never verified',
+      )
+    }
+    const probe = doc.probes[sub.feedId]
+    const backingOff = probe !== undefined && Date.parse(probe.nextAt) > t
+    if (sub.state === 'expiring' && sub.pendingMode === undefined && !backingOff) {
       actions.push({ kind: 'discover', feed, renewing: sub })
     }
   }

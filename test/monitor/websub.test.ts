@@ -177,6 +177,19 @@ describe('planWebSub', () => {
     expect(doc.subscriptions.tok!.state).toBe('expiring')
   })
 
+  it('asks again, after a backoff, when a hub never verifies a renewal', () => {
+    const sub = subscription({
+      state: 'expiring',
+      pendingMode: 'subscribe',
+      expiresAt: later(100 * PENDING_TIMEOUT_MS).toISOString(),
+    })
+    const doc = docWith(sub)
+    expect(planWebSub([feed('a')], doc, later(PENDING_TIMEOUT_MS + 1))).toEqual([])
+    expect(doc.probes.a?.note).toMatch(/renewal never verified/)
+    const retryAt = new Date(Date.parse(doc.probes.a!.nextAt) + 1)
+    expect(planWebSub([feed('a')], doc, retryAt)).toMatchObject([{ renewing: { id: 'tok' } }])
+  })
+
   it('marks a lease expired when it ends unrenewed, and subscribes the feed afresh', () => {
     const doc = docWith(
       subscription({
