@@ -27,7 +27,7 @@ export default {
     ctx.waitUntil(
       runTick({
         store: env,
-        queue: env.DELIVERIES as Queue<Alert>,
+        queue: env.DELIVERIES,
         fetch: guardedFetch(send, addressPolicyOf(env)),
         now: new Date(controller.scheduledTime),
         shardCount: shardCount(env),
@@ -75,7 +75,7 @@ export default {
       random: Math.random,
       retryDelays: retryDelays(env),
       announce: async (alerts) => {
-        await (env.DELIVERIES as Queue<Alert>).sendBatch(alerts.map((body) => ({ body })))
+        await env.DELIVERIES.sendBatch(alerts.map((body) => ({ body })))
       },
     })
   },

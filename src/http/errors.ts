@@ -1,6 +1,13 @@
-// One error shape for every API answer: `{ "error": { "message", "field"?, "position"? } }`.
+// One error shape for every API answer: `{ "error": { "message", "field"?, "position"? } }`, and
+// the status each error class of the stages and services is answered with (400 invalid input,
+// 404 not found, 409 conflict, 413 too large, 422 unfetchable feed URL).
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { NotFoundError } from '../config/entries'
+import { IntegrityError } from '../config/integrity'
+import { DiscoveryError } from '../monitor/discover-feed'
+import { PreviewTooLargeError } from '../monitor/preview'
+import { ReplayRefused } from '../store/replay'
 import { AddressError, ConfigError } from '../lib/errors'
 import { QueryError } from '../watch'
 
@@ -17,13 +24,26 @@ export class ApiError extends HTTPException {
   }
 }
 
-export const notFound = (what: string, id: string): ApiError =>
-  new ApiError(404, `${what} ${id} not found`)
+const json = (body: ApiError['body'], status: number): Response =>
+  Response.json({ error: body }, { status })
 
 /** Maps any thrown value to the JSON error answer. */
 export function toErrorResponse(error: unknown): Response {
   if (error instanceof ApiError)
     return Response.json({ error: error.body }, { status: error.status })
+  if (error instanceof NotFoundError) return json({ message: error.message }, 404)
+  if (error instanceof ReplayRefused) {
+    return json({ message: error.message }, error.reason === 'not-found' ? 404 : 409)
+  }
+  if (error instanceof DiscoveryError) {
+    return json({ message: error.message, field: error.field }, 422)
+  }
+  if (error instanceof PreviewTooLargeError) {
+    return json({ message: error.message, field: error.field }, 413)
+  }
+  if (error instanceof IntegrityError && error.conflict) {
+    return Response.json({ error: { message: error.message, field: error.field } }, { status: 409 })
+  }
   if (error instanceof ConfigError || error instanceof AddressError) {
     return Response.json({ error: { message: error.message, field: error.field } }, { status: 400 })
   }

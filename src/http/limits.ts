@@ -8,6 +8,12 @@ export const MAX_BODY_BYTES = 64 * 1024
 export const MAX_PREVIEW_BODY_BYTES = 1024 * 1024
 
 /**
+ * PUT /api/config and OPML imports: a whole configuration. The stored document's budget is 1 MiB
+ * (MAX_CONFIG_BYTES); a pretty-printed document with credentials marked is larger: twice that.
+ */
+export const MAX_IMPORT_BODY_BYTES = 2 * 1024 * 1024
+
+/**
  * Text a preview may match, in characters over every item and field. 500 items of 200 KB took
  * 3.4 s before this bound; 800,000 characters (4 items of 200,000, or 400 of 2,000) answer in
  * 80–320 ms here, the first request of an isolate being the slowest.

@@ -40,7 +40,7 @@ const options = z.optional(
 
 const feedTitle = text(0, 200)
 const intervalMinutes = z.int().check(z.minimum(1), z.maximum(1440))
-/** Names, values, count and sizes are checked by feed-headers.ts, which names the header. */
+/** Names, values, count and sizes are checked by src/config/feed-headers.ts, which names the header. */
 const headers = z.record(z.string(), z.string())
 const tags = z.array(text(1, 50)).check(z.maxLength(20))
 const backfill = z.int().check(z.minimum(0), z.maximum(100))
@@ -80,7 +80,7 @@ const destinationIds = z
   .array(z.string())
   .check(z.minLength(1, 'needs at least one destination id'))
 const mode = z.enum(['instant', 'digest'], { error: 'must be "instant" or "digest"' })
-/** Checked by delivery-mode.ts, which names the part of the schedule that is wrong. */
+/** Checked by src/config/delivery-mode.ts, which names the part of the schedule that is wrong. */
 const digest = z.optional(z.unknown())
 
 export const watchInput = z.strictObject({
@@ -106,7 +106,7 @@ export const watchPatch = z.strictObject({
   options,
 })
 
-/** Which of these a type takes, and their formats, is checked by destination-shape.ts. */
+/** Which of these a type takes, and their formats, is checked by src/config/destination-shape.ts. */
 const destinationFields = {
   url: z.optional(z.string()),
   secret: z.optional(z.string()),
@@ -149,17 +149,87 @@ export const previewInput = z.strictObject({
   options,
 })
 
+/** A credential in an exported document: stored, not shown; importing it keeps the stored one. */
+export const SECRET_SET = { set: true } as const
+const secretSet = z.strictObject({ set: z.literal(true) })
+const secretOr = <S extends z.ZodMiniType>(schema: S) => z.optional(z.union([schema, secretSet]))
+
+/** A feed in a configuration document (GET/PUT /api/config): stored fields, no discovery. */
+export const portableFeed = z.strictObject({
+  id,
+  url: z.union([httpUrl, secretSet]),
+  title: z.optional(feedTitle),
+  intervalMinutes: z.optional(intervalMinutes),
+  enabled: z._default(z.boolean(), true),
+  headers: z.optional(z.record(z.string(), z.union([z.string(), secretSet]))),
+  tags: z._default(tags, []),
+  backfill: z.optional(backfill),
+  maxItemAgeHours: z.optional(maxItemAgeHours),
+})
+
+export const portableWatch = z.strictObject({
+  id,
+  name,
+  query,
+  scope: z._default(scope, {}),
+  destinations: destinationIds,
+  mode: z._default(mode, 'instant'),
+  digest,
+  enabled: z._default(z.boolean(), true),
+  options,
+})
+
+export const portableDestination = z.strictObject({
+  id,
+  name,
+  type: z.string(),
+  url: secretOr(z.string()),
+  secret: secretOr(z.string()),
+  token: secretOr(z.string()),
+  chatId: destinationFields.chatId,
+  apiBase: secretOr(z.string()),
+  to: destinationFields.to,
+  mode: z.optional(mode),
+  digest,
+  enabled: z._default(z.boolean(), true),
+})
+
+/** The whole configuration as a document: what GET /api/config answers and PUT takes. */
+export const portableConfig = z.strictObject({
+  feedwatch: z.literal(1, { error: 'must be 1 (the document format version)' }),
+  feeds: z._default(z.array(portableFeed), []),
+  watches: z._default(z.array(portableWatch), []),
+  destinations: z._default(z.array(portableDestination), []),
+  /** Where health events go (docs/health.md): destination ids. */
+  healthDestinations: z._default(z.array(z.string()), []),
+})
+
+export type PortableConfig = z.output<typeof portableConfig>
+
+/** `?dryRun=true`: answer what would change, change nothing. */
+export const dryRunParam = z.optional(z.enum(['true', 'false']))
+
 /** Parses `body` with `schema`, or throws a ConfigError naming the first offending field. */
-export function parseBody<S extends z.ZodMiniType>(schema: S, body: unknown): z.output<S> {
+export function parseBody<S extends z.ZodMiniType>(
+  schema: S,
+  body: unknown,
+  within?: string,
+): z.output<S> {
   const result = schema.safeParse(body)
   if (result.success) return result.data
   const issue = result.error.issues[0]
-  if (!issue) throw new ConfigError('(body)', 'is invalid')
+  const at = (path: PropertyKey[]) =>
+    within === undefined
+      ? formatPath(path)
+      : formatPath(path)
+        ? `${within}.${formatPath(path)}`
+        : within
+  if (!issue) throw new ConfigError(within ?? '(body)', 'is invalid')
   if (issue.code === 'unrecognized_keys') {
     // Name the unknown field itself: a typo (`intervalMinute`) is then obvious.
-    throw new ConfigError(formatPath([...issue.path, issue.keys[0] ?? '']), 'is not a known field')
+    throw new ConfigError(at([...issue.path, issue.keys[0] ?? '']), 'is not a known field')
   }
-  throw new ConfigError(issue.path.length ? formatPath(issue.path) : '(body)', issue.message)
+  throw new ConfigError(issue.path.length ? at(issue.path) : (within ?? '(body)'), issue.message)
 }
 
 function formatPath(path: PropertyKey[]): string {

@@ -12,6 +12,7 @@
 import { Hono } from 'hono'
 import { requireAdmin } from './auth'
 import { limitBody } from './body'
+import { describe } from './contract'
 import type { AppEnv } from './app-env'
 import { applyVerification, CALLBACK_PREFIX, isLive } from '../monitor/websub'
 import { MAX_INLINE_PUSH_BYTES, type PushMessage } from '../monitor/websub-message'
@@ -118,11 +119,20 @@ export const websubRoutes = new Hono<AppEnv>()
     await c.env.PUSHES.send(message)
     return c.body(null, 202)
   })
-  .get('/api/websub', requireAdmin, async (c) => {
-    const doc = await loadWebSub(c.env)
-    const subscriptions = Object.values(doc.subscriptions).map(({ secret, pushed, ...rest }) => ({
-      ...rest,
-      remembered: pushed.length,
-    }))
-    return c.json({ enabled: Boolean(c.env.PUBLIC_URL), subscriptions, feeds: doc.probes })
-  })
+  .get(
+    '/api/websub',
+    requireAdmin,
+    describe({
+      summary: 'WebSub push subscriptions: each one’s state, and each feed’s last discovery',
+      description: 'Secrets are never shown. See docs/websub.md for the states.',
+      responses: { 200: 'the subscriptions and discoveries' },
+    }),
+    async (c) => {
+      const doc = await loadWebSub(c.env)
+      const subscriptions = Object.values(doc.subscriptions).map(({ secret, pushed, ...rest }) => ({
+        ...rest,
+        remembered: pushed.length,
+      }))
+      return c.json({ enabled: Boolean(c.env.PUBLIC_URL), subscriptions, feeds: doc.probes })
+    },
+  )

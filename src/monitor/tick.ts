@@ -14,14 +14,9 @@
 // changed (a heartbeat write at most hourly keeps "last checked" honest); no list().
 import type { Alert, Feed, Item, Watch } from '../model'
 import { compileWatchIndex, matchItem, type WatchIndex } from '../watch'
+import { changeConfig } from '../config/service'
 import { ConfigError, errorMessage } from '../lib/errors'
-import {
-  beginTickLease,
-  endTickLease,
-  updateConfig,
-  type ConfigDoc,
-  type ConfigEnv,
-} from '../store/config'
+import { beginTickLease, endTickLease, type ConfigDoc, type ConfigEnv } from '../store/config'
 import { loadShardsSettled, saveShard, type ShardDoc, type TickSummary } from '../store/shards'
 import { alertBytes } from './alert-bounds'
 import { feedHealthAlerts } from './health-events'
@@ -384,7 +379,12 @@ export async function enqueue(queue: Queue<Alert>, alerts: Alert[]): Promise<voi
   if (batch.length) await queue.sendBatch(batch.map((body) => ({ body })))
 }
 
-/** A permanent redirect updates the feed's stored URL (rare: one config write when it happens). */
+/**
+ * A permanent redirect updates the feed's stored URL (rare: one config write when it happens),
+ * through the configuration's integrity rules (src/config/integrity.ts) like every other write. A
+ * feed redirected to a URL another feed already has keeps its own: two feeds with one URL would
+ * alert twice, and the redirect is simply followed again on each poll.
+ */
 async function storeMovedFeeds(
   store: ConfigEnv,
   now: Date,
@@ -394,12 +394,16 @@ async function storeMovedFeeds(
     outcomes.filter((o) => o.movedTo).map((o) => [o.feed.id, o.movedTo as string]),
   )
   if (moved.size === 0) return
-  await updateConfig(store, now, (config) => ({
-    ...config,
-    feeds: config.feeds.map((f) =>
-      moved.has(f.id) ? { ...f, url: moved.get(f.id) as string } : f,
-    ),
-  }))
+  await changeConfig(store, now, (config) => {
+    const taken = new Set(config.feeds.map((f) => f.url))
+    const feeds = config.feeds.map((f) => {
+      const to = moved.get(f.id)
+      if (to === undefined || taken.has(to)) return f
+      taken.add(to)
+      return { ...f, url: to }
+    })
+    return { ...config, feeds }
+  })
 }
 
 /** The last tick this isolate ran: fresher than KV when the status is served by the same isolate. */

@@ -130,6 +130,14 @@ const FEED = { url: 'LOOPBACK/fuzz/feed.xml', discover: false, enabled: false }
 const WATCH = { name: 'w', query: 'otan', destinations: ['fz-dest'] }
 const DESTINATION = { name: 'd', type: 'webhook', url: 'https://hooks.example.com/in' }
 const PREVIEW = { query: 'otan', items: [{ title: 'Sommet de l’Otan' }] }
+const CONFIG_KEYS = ['feedwatch', 'feeds', 'watches', 'destinations']
+/** A whole document (dry run: the other routes' entries must stay). */
+const CONFIG = {
+  feedwatch: 1,
+  feeds: [{ id: 'c-feed', url: 'LOOPBACK/fuzz/feed.xml' }],
+  watches: [{ id: 'c-watch', name: 'w', query: 'otan', destinations: ['c-dest'] }],
+  destinations: [{ id: 'c-dest', name: 'd', type: 'webhook', url: 'https://hooks.example.com/in' }],
+}
 
 const ROUTES: Array<[method: string, path: string, base: Record<string, unknown>, keys: string[]]> =
   [
@@ -141,6 +149,7 @@ const ROUTES: Array<[method: string, path: string, base: Record<string, unknown>
     ['PATCH', '/api/destinations/fz-dest', {}, DESTINATION_KEYS],
     ['POST', '/api/preview', PREVIEW, PREVIEW_KEYS],
     ['POST', '/api/deliveries/fz-none/replay', {}, []],
+    ['PUT', '/api/config?dryRun=true', CONFIG, CONFIG_KEYS],
   ]
 
 beforeAll(async () => {

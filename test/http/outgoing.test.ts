@@ -108,7 +108,7 @@ describe('feed creation in production', () => {
     expect(res.status).toBe(201)
     expect(res.json.feed.url).toBe('https://feeds.example/guard/public.xml')
     // The Worker's own transport cannot resolve feeds.example: keep it out of the tick below.
-    expect((await api('DELETE', `/api/feeds/${res.json.feed.id}`)).status).toBe(204)
+    expect((await api('DELETE', `/api/feeds/${res.json.feed.id}`)).status).toBe(200)
   })
 })
 

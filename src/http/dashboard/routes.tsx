@@ -286,6 +286,8 @@ export function dashboardRoutes(internal: InternalFetch) {
           '/api/preview',
           '/api/status',
           '/api/health',
+          '/api/config',
+          '/api/openapi.json',
         ],
       })
     })

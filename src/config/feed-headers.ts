@@ -10,7 +10,7 @@ import {
   MAX_HEADERS_TOTAL_CHARS,
   MAX_HEADER_NAME_CHARS,
   MAX_HEADER_VALUE_CHARS,
-} from './limits'
+} from '../http/limits'
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 const LINE_BREAK_OR_NUL = /[\r\n\0]/

@@ -4,7 +4,7 @@
 // Not responsible for when a digest is sent (src/deliver does that).
 import type { DeliveryMode, DigestSchedule } from '../model'
 import { ConfigError } from '../lib/errors'
-import { MAX_DIGEST_MINUTES, MIN_DIGEST_MINUTES } from './limits'
+import { MAX_DIGEST_MINUTES, MIN_DIGEST_MINUTES } from '../http/limits'
 
 const HH_MM = /^(?:[01]\d|2[0-3]):[0-5]\d$/
 

@@ -12,12 +12,12 @@
 // - Microsoft Teams: Office 365 connector URLs (`*.webhook.office.com/webhookb2/…`,
 //   `outlook.office.com/webhook/…`) are retired; Workflows webhook URLs vary by tenant and region.
 // In development, loopback URLs skip the service rules so tests can use a local receiver.
-// Not responsible for storing or redacting destinations (destinations.ts, redact.ts).
+// Not responsible for storing or redacting destinations (entries.ts, src/http/redact.ts).
 import type { Destination, DestinationType } from '../model'
 import { isValidSecret } from '../deliver/sign'
 import { ConfigError } from '../lib/errors'
 import { assertPublicUrl, classifyHost, type AddressPolicy } from '../lib/address-guard'
-import { MAX_EMAIL_RECIPIENTS } from './limits'
+import { MAX_EMAIL_RECIPIENTS } from '../http/limits'
 
 /** Every type the model knows, whether or not its channel is registered yet. */
 export const DESTINATION_TYPES: readonly DestinationType[] = [
