@@ -3,6 +3,10 @@
 interface FeedwatchSecrets {
   /** Bearer token for /api/* and the detailed status. `wrangler secret put ADMIN_TOKEN`. */
   ADMIN_TOKEN: string
+  /** Optional var: the deployment's public base URL; set, it turns WebSub push on (docs/websub.md). */
+  PUBLIC_URL?: string
+  /** WebSub pushes waiting to be ingested (wrangler.toml; src/monitor/websub-message.ts). */
+  PUSHES: Queue<import('./monitor/websub-message').PushMessage>
 }
 declare namespace Cloudflare {
   interface Env extends FeedwatchSecrets {}

@@ -1,10 +1,14 @@
 // Worker entry: wiring only. fetch → the Hono app; scheduled → the monitor tick;
 // queue → the delivery consumer (or the dead-letter parker); ConfigStore and DeliveryLedger → the
 // Durable Object classes of the configuration and of delivery state.
+import type { Alert } from './model'
 import { consumeDeadLetters, consumeDeliveries, type DeliveryMessage } from './deliver/consumer'
 import { createApp } from './http/app'
 import { addressPolicyOf, guardedFetch } from './lib/address-guard'
 import { runTick } from './monitor/tick'
+import { publicBaseOf, runWebSub } from './monitor/websub'
+import { PUSH_QUEUE, type PushMessage } from './monitor/websub-message'
+import { consumePushes } from './monitor/websub-consumer'
 import {
   budget,
   floorMinutes,
@@ -40,9 +44,34 @@ export default {
         floorMinutes: floorMinutes(env),
       }),
     )
+    // WebSub (docs/websub.md): only with PUBLIC_URL; subscriptions, renewals, demotions.
+    const publicBase = publicBaseOf(env)
+    if (publicBase) {
+      ctx.waitUntil(
+        runWebSub({
+          store: env,
+          fetch: guardedFetch(send, addressPolicyOf(env)),
+          now: new Date(controller.scheduledTime),
+          random: Math.random,
+          publicBase,
+          shardCount: shardCount(env),
+        }),
+      )
+    }
   },
 
   async queue(batch, env) {
+    // WebSub pushes have their own queue (src/monitor/websub-message.ts).
+    if (batch.queue === PUSH_QUEUE) {
+      return consumePushes(batch.messages as Array<Message<PushMessage>>, {
+        store: env,
+        queue: env.DELIVERIES as Queue<Alert>,
+        fetch: guardedFetch(send, addressPolicyOf(env)),
+        now,
+        shardCount: shardCount(env),
+        maxItemAgeHours: maxItemAgeHours(env),
+      })
+    }
     const messages = batch as MessageBatch<DeliveryMessage>
     if (batch.queue.endsWith('-dlq')) return consumeDeadLetters(messages, { env, now })
     await consumeDeliveries(messages, {
@@ -59,4 +88,4 @@ export default {
       },
     })
   },
-} satisfies ExportedHandler<Env, DeliveryMessage>
+} satisfies ExportedHandler<Env, DeliveryMessage | PushMessage>

@@ -22,6 +22,7 @@ import { buildOpenApi } from './openapi'
 import { previewRoutes } from './preview'
 import { detailedStatusRoutes, publicStatusRoutes } from './status'
 import { watchRoutes } from './watches'
+import { websubRoutes } from './websub'
 
 const defaultLimit = limitBody(MAX_BODY_BYTES)
 /** Routes with their own body limit; every other API route has the default one. */
@@ -79,6 +80,7 @@ export function createApp(deps: AppDeps) {
       }),
     )
     .route('/status', publicStatusRoutes)
+    .route('/', websubRoutes)
     .on(
       'GET',
       '/api/status',

@@ -429,7 +429,7 @@ function adopt(fromKv: ShardDoc, errors: string[]): ShardDoc {
 }
 
 /** The bounded alerts an outcome's alertable items produce. */
-async function alertsForOutcome(
+export async function alertsForOutcome(
   outcome: PollOutcome,
   index: WatchIndex,
   watches: Map<string, Watch>,
@@ -483,7 +483,7 @@ async function alertsForItem(
 }
 
 /** Sends `alerts` in batches within the queue's limits; answers how many sends it made. */
-async function enqueue(queue: Queue<Alert>, alerts: Alert[]): Promise<number> {
+export async function enqueue(queue: Queue<Alert>, alerts: Alert[]): Promise<number> {
   let sends = 0
   let batch: Alert[] = []
   let bytes = 0

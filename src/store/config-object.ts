@@ -47,6 +47,10 @@ export class ConfigStore extends DurableObject<Env> {
     sql.exec(
       'CREATE TABLE IF NOT EXISTS lease (name TEXT PRIMARY KEY, holder TEXT NOT NULL, until INTEGER NOT NULL)',
     )
+    // WebSub subscriptions (src/store/websub.ts): one JSON row, beside the configuration.
+    sql.exec(
+      'CREATE TABLE IF NOT EXISTS websub (id INTEGER PRIMARY KEY CHECK (id = 1), json TEXT NOT NULL)',
+    )
     void ctx.blockConcurrencyWhile(() => this.load())
   }
 
@@ -163,5 +167,32 @@ export class ConfigStore extends DurableObject<Env> {
   /** Gives the lease back (only its holder can). */
   endLease(name: string, holder: string): void {
     this.ctx.storage.sql.exec('DELETE FROM lease WHERE name = ? AND holder = ?', name, holder)
+  }
+
+  /** The WebSub subscriptions document (src/store/websub.ts), as stored, or null. */
+  readWebSub(): string | null {
+    const row = this.ctx.storage.sql
+      .exec<{ json: string }>('SELECT json FROM websub WHERE id = 1')
+      .toArray()[0]
+    return row?.json ?? null
+  }
+
+  /**
+   * Runs `propose` on the stored WebSub document under this object's lock (one change at a time,
+   * on the same chain as configuration updates) and stores what it returns.
+   */
+  updateWebSub(propose: (json: string | null) => Promise<string>): Promise<void> {
+    const run = this.tail.then(async () => {
+      const current = this.readWebSub()
+      const next = await propose(current)
+      // Most cron passes change nothing: no row write for them.
+      if (next === current) return
+      this.ctx.storage.sql.exec('INSERT OR REPLACE INTO websub (id, json) VALUES (1, ?)', next)
+    })
+    this.tail = run.then(
+      () => undefined,
+      () => undefined,
+    )
+    return run
   }
 }
