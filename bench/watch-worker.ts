@@ -1,30 +1,44 @@
-// The watch bench's matching passes inside workerd, the runtime Feedwatch is deployed on
+// The watch bench's passes inside workerd, the runtime Feedwatch is deployed on
 // (bench/watch.bench.ts starts it through Miniflare and times each request from outside: code
-// inside workerd sees a clock that stands still while it computes). Not deployed anywhere.
-import { compileWatchIndex, matchItem, type WatchIndex } from '../src/watch'
+// inside workerd sees a clock that stands still while it computes). Generating watches and
+// articles (/setup) is kept apart from compiling (/compile) and matching (/match), so that in a
+// fresh isolate the first /compile and /match are the first the engine's code and lexicon ever
+// see, as in a tick that starts a new isolate. Not deployed anywhere.
+import { compileWatchIndex, matchItem, type WatchIndex, type WatchSpec } from '../src/watch'
 import { makeArticles, makeWatches, prng, type BenchArticle } from './watch-corpus'
 
+let specs: WatchSpec[] = []
 let index: WatchIndex | undefined
 let sets: BenchArticle[][] = []
 
 export default {
   fetch(request: Request): Response {
     const url = new URL(request.url)
+    const param = (name: string, fallback: number): number =>
+      Number(url.searchParams.get(name) ?? fallback)
     if (url.pathname === '/setup') {
-      // The same watches and article sets as the Node passes (seeded).
-      const count = Number(url.searchParams.get('watches'))
-      index = compileWatchIndex(makeWatches(count, prng(count)))
+      // The same watches and article sets as the Node passes (seeded); nothing compiled yet.
+      const count = param('watches', 0)
+      specs = makeWatches(count, prng(count))
       const seeds = (url.searchParams.get('seeds') ?? '').split(',').map(Number)
-      sets = seeds.map((seed) => makeArticles(1000, prng(seed)))
+      const size = param('articles', 1000)
+      sets = seeds.map((seed) => makeArticles(size, prng(seed)))
+      index = undefined
       return new Response('ready')
     }
+    if (url.pathname === '/compile') {
+      index = compileWatchIndex(specs)
+      return new Response(String(index.errors.length))
+    }
+    if (url.pathname === '/noop') return new Response('')
     if (url.pathname === '/match' && index) {
+      const set = sets[param('set', 0)] ?? []
       let alerts = 0
-      for (const article of sets[Number(url.searchParams.get('set'))] ?? []) {
+      for (const article of set.slice(param('from', 0), param('to', set.length))) {
         alerts += matchItem(index, article).length
       }
       return new Response(String(alerts))
     }
-    return new Response('set up first', { status: 409 })
+    return new Response('set up and compile first', { status: 409 })
   },
 }
