@@ -5,18 +5,6 @@ import { parseRetryDelays } from './deliver/retry'
 import { DEFAULT_BUDGETS, type Budget, type PlanName } from './monitor/budget'
 import { DEVELOPMENT_MIN_INTERVAL_MINUTES, MIN_INTERVAL_MINUTES } from './monitor/schedule'
 
-/** Optional variables not declared in wrangler.toml's [vars] (set them there or in .dev.vars). */
-interface OptionalVars {
-  STATE_SHARDS?: string
-  MAX_POLLS_PER_TICK?: string
-  RETRY_DELAYS_SECONDS?: string
-  PLAN?: string
-  CPU_BUDGET_MS?: string
-  SUBREQUEST_BUDGET?: string
-  KV_WRITES_PER_DAY?: string
-  QUEUE_OPS_PER_DAY?: string
-}
-
 function positiveInt(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined || raw === '') return fallback
   const n = Number(raw)
@@ -25,19 +13,17 @@ function positiveInt(name: string, raw: string | undefined, fallback: number): n
   return n
 }
 
-const optional = (env: Env): OptionalVars => env as unknown as OptionalVars
-
 /**
  * Feed-state shards. One document is cheapest for a few hundred feeds (1 read, ≤ 1 write a tick);
  * raise it when the document nears KV's 25 MiB value limit (~20 KB per feed). Changing it moves
  * feeds to other shards, where they start afresh with a silent first poll.
  */
 export const shardCount = (env: Env): number =>
-  Math.max(1, positiveInt('STATE_SHARDS', optional(env).STATE_SHARDS, 1))
+  Math.max(1, positiveInt('STATE_SHARDS', env.STATE_SHARDS, 1))
 
 /** An operator's cap on polls per tick on top of the work budget; unset: the budget alone. */
 export const maxPollsPerTick = (env: Env): number | undefined => {
-  const raw = optional(env).MAX_POLLS_PER_TICK
+  const raw = env.MAX_POLLS_PER_TICK
   return raw === undefined || raw === '' ? undefined : positiveInt('MAX_POLLS_PER_TICK', raw, 0)
 }
 
@@ -46,7 +32,7 @@ export const maxPollsPerTick = (env: Env): number | undefined => {
  * break the free plan's limits) or paid, each number overridable.
  */
 export function budget(env: Env): Budget {
-  const vars = optional(env)
+  const vars = env
   const plan = vars.PLAN ?? 'free'
   if (plan !== 'free' && plan !== 'paid') {
     throw new ConfigError('PLAN', `expected "free" or "paid", got "${plan}"`)
@@ -68,5 +54,4 @@ export const floorMinutes = (env: Env): number =>
 export const maxItemAgeHours = (env: Env): number =>
   positiveInt('MAX_ITEM_AGE_HOURS', env.MAX_ITEM_AGE_HOURS, 72)
 
-export const retryDelays = (env: Env): number[] =>
-  parseRetryDelays(optional(env).RETRY_DELAYS_SECONDS)
+export const retryDelays = (env: Env): number[] => parseRetryDelays(env.RETRY_DELAYS_SECONDS)
