@@ -70,6 +70,7 @@ export default {
         now,
         shardCount: shardCount(env),
         maxItemAgeHours: maxItemAgeHours(env),
+        budget: budget(env),
       })
     }
     const messages = batch as MessageBatch<DeliveryMessage>

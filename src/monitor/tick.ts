@@ -20,7 +20,13 @@ import { compileWatchIndex, matchItem, type WatchIndex } from '../watch'
 import { changeConfig } from '../config/service'
 import { ConfigError, errorMessage } from '../lib/errors'
 import { beginTickLease, endTickLease, type ConfigDoc, type ConfigEnv } from '../store/config'
-import { loadShardsSettled, saveShard, type ShardDoc, type TickSummary } from '../store/shards'
+import {
+  loadShard,
+  loadShardsSettled,
+  saveShard,
+  type ShardDoc,
+  type TickSummary,
+} from '../store/shards'
 import { alertBytes } from './alert-bounds'
 import { feedHealthAlerts } from './health-events'
 import { countMatches } from './watch-stats'
@@ -412,6 +418,61 @@ async function runLeasedTick(
     })
   }
   return { ...summary, written: written.sort((a, b) => a - b) }
+}
+
+/**
+ * One shard as a change outside a tick (a WebSub push) must see it: this isolate's unwritten copy
+ * when it derives from what KV holds, so a push never works from a seen set older than the last
+ * tick's. Run under the tick lease, like a tick.
+ */
+export async function shardForChange(
+  kv: KVNamespace,
+  n: number,
+): Promise<{ doc: ShardDoc; problems: string[] }> {
+  const loaded = await loadShard(kv, n)
+  const problems = [...loaded.problems]
+  return { doc: adopt(loaded.doc, problems), problems }
+}
+
+/**
+ * Commits a shard changed outside a tick under the same daily KV write budget and spacing as a
+ * tick's commit (docs/decisions.md, 19): written now when the spacing allows, else kept in this
+ * isolate for the next write. A burst of pushes therefore costs no more KV writes than a busy
+ * poll. Answers whether it wrote.
+ */
+export async function commitShardChange(
+  kv: KVNamespace,
+  doc: ShardDoc,
+  budget: Budget,
+  shardCount: number,
+  now: Date,
+): Promise<boolean> {
+  const usage = (doc.usage = todaysUsage(doc.usage, now))
+  const minutesSinceWrite = (now.getTime() - Date.parse(doc.writtenAt)) / 60_000
+  const allowed = mayWrite({
+    minutesSinceWrite,
+    spacingMinutes: writeSpacingMinutes(budget.kvWritesPerDay, shardCount),
+    // This shard's own count: the tick's commit sums every shard's (a push touches one).
+    writesToday: usage.kvWrites * shardCount,
+    kvWritesPerDay: budget.kvWritesPerDay,
+  })
+  if (!allowed) {
+    held.set(doc.shard, { rev: doc.rev, doc, dirty: true })
+    return false
+  }
+  const previousRev = doc.rev
+  usage.kvWrites++
+  doc.rev = crypto.randomUUID()
+  doc.writtenAt = now.toISOString()
+  try {
+    await saveShard(kv, doc)
+  } catch (error) {
+    doc.rev = previousRev
+    held.set(doc.shard, { rev: previousRev, doc, dirty: true })
+    throw error
+  }
+  held.set(doc.shard, { rev: doc.rev, doc, dirty: false })
+  return true
 }
 
 /** The shard to work on: this isolate's unwritten copy when it derives from what KV holds. */

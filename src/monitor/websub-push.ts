@@ -11,12 +11,13 @@ import { parseFeed } from '../ingest'
 import { errorMessage } from '../lib/errors'
 import { shortHash } from '../lib/hash'
 import { beginTickLease, endTickLease, type ConfigEnv } from '../store/config'
-import { loadShard, saveShard, type FeedState } from '../store/shards'
+import type { FeedState } from '../store/shards'
+import type { Budget } from './budget'
 import { updateWebSub } from '../store/websub'
 import { isTooOld, newFeedState, pollFeed, type PollOutcome } from './poll'
 import { baseInterval, epochMinute, shardOf } from './schedule'
 import { SEEN_MAX } from './seen'
-import { alertsForOutcome, enqueue, watchIndexFor } from './tick'
+import { alertsForOutcome, commitShardChange, enqueue, shardForChange, watchIndexFor } from './tick'
 import type { PushMessage } from './websub-message'
 import { PUSHED_MEMORY } from './websub'
 
@@ -30,6 +31,8 @@ export interface PushDeps {
   now: Date
   shardCount: number
   maxItemAgeHours: number
+  /** The plan's budgets (src/monitor/budget.ts): a push's shard write counts against them. */
+  budget: Budget
   log?: (line: string) => void
 }
 
@@ -104,7 +107,8 @@ export async function ingestPush(message: PushMessage, deps: PushDeps): Promise<
   try {
     const feed = config.feeds.find((f) => f.id === feedId && f.enabled)
     if (!feed) return { kind: 'ignored', reason: `feed ${feedId} is not enabled` }
-    const shard = await loadShard(deps.store.KV, shardOf(feed.id, deps.shardCount))
+    const shard = await shardForChange(deps.store.KV, shardOf(feed.id, deps.shardCount))
+    for (const problem of shard.problems) say(`websub ${feed.id}: ${problem}`)
     const previous = shard.doc.feeds[feed.id]
     const current =
       previous && previous.url === feed.url
@@ -149,8 +153,8 @@ export async function ingestPush(message: PushMessage, deps: PushDeps): Promise<
     await enqueue(deps.queue, alerts)
     if (outcome.changed) {
       shard.doc.feeds[feed.id] = outcome.proposed
-      shard.doc.writtenAt = deps.now.toISOString()
-      await saveShard(deps.store.KV, shard.doc)
+      // Under the tick's KV write budget: written when the spacing allows, else held here.
+      await commitShardChange(deps.store.KV, shard.doc, deps.budget, deps.shardCount, deps.now)
     }
     // What this push brought, for the miss count (an item a poll finds first is a miss).
     await updateWebSub(deps.store, (doc) => {
