@@ -3,9 +3,11 @@ import { Hono } from 'hono'
 import { detailedStatus, summarizeStatus } from '../monitor/health'
 import { budgetStatus } from '../monitor/budget'
 import { currentShard, lastTickInIsolate } from '../monitor/tick'
+import { publicSubscriptions } from '../monitor/websub'
 import { loadConfig } from '../store/config'
 import { listDeadLetters, loadDeliveryLog } from '../store/deliveries'
 import { loadShards } from '../store/shards'
+import { loadWebSub } from '../store/websub'
 import { budget, shardCount } from '../settings'
 import type { AppEnv } from './app-env'
 import { requireAdmin } from './auth'
@@ -38,8 +40,11 @@ export const detailedStatusRoutes = new Hono<AppEnv>().use(requireAdmin).get('/'
   const { config, shards, log } = await loadAll(c.env)
   const dead = await listDeadLetters(c.env, DEAD_LETTERS_SHOWN)
   const now = c.get('deps').now()
+  const websub = await loadWebSub(c.env)
   return c.json({
     ...detailedStatus(config, shards, log, dead, now, lastTickInIsolate),
+    // Push subscriptions (docs/websub.md): each one's state, hub and lease; /api/websub has more.
+    websub: { enabled: Boolean(c.env.PUBLIC_URL), subscriptions: publicSubscriptions(websub) },
     budget: budgetStatus(
       shards.map((s) => s.usage),
       budget(c.env),

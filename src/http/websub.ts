@@ -14,7 +14,7 @@ import { requireAdmin } from './auth'
 import { limitBody } from './body'
 import { describe } from './contract'
 import type { AppEnv } from './app-env'
-import { applyVerification, CALLBACK_PREFIX, isLive } from '../monitor/websub'
+import { applyVerification, CALLBACK_PREFIX, isLive, publicSubscriptions } from '../monitor/websub'
 import { MAX_INLINE_PUSH_BYTES, type PushMessage } from '../monitor/websub-message'
 import { loadWebSub, updateWebSub } from '../store/websub'
 
@@ -129,10 +129,7 @@ export const websubRoutes = new Hono<AppEnv>()
     }),
     async (c) => {
       const doc = await loadWebSub(c.env)
-      const subscriptions = Object.values(doc.subscriptions).map(({ secret, pushed, ...rest }) => ({
-        ...rest,
-        remembered: pushed.length,
-      }))
+      const subscriptions = publicSubscriptions(doc)
       return c.json({ enabled: Boolean(c.env.PUBLIC_URL), subscriptions, feeds: doc.probes })
     },
   )

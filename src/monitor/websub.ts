@@ -446,3 +446,11 @@ async function checkMisses(deps: WebSubDeps, say: (line: string) => void): Promi
     )
   }
 }
+
+/** What the API shows of each subscription: everything but its secret and pushed-item digests. */
+export function publicSubscriptions(doc: WebSubDoc) {
+  return Object.values(doc.subscriptions).map(({ secret: _secret, pushed, ...rest }) => ({
+    ...rest,
+    remembered: pushed.length,
+  }))
+}

@@ -143,6 +143,14 @@ describe('WebSub push beside polling', () => {
     const [state] = await subscriptions()
     expect(state).toMatchObject({ feedId: 'volcano-feed', topic, state: 'pending' })
     expect(JSON.stringify(await subscriptions())).not.toContain(sub.secret)
+    // The detailed status shows each subscription's state too, without its secret.
+    const status = await api('GET', '/api/status')
+    expect(status.json.websub.subscriptions).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ feedId: 'volcano-feed', state: 'pending' }),
+      ]),
+    )
+    expect(JSON.stringify(status.json)).not.toContain(sub.secret)
   })
 
   it('keeps polling a feed whose hub refuses, and says why in the status', async () => {
