@@ -54,3 +54,24 @@ export const breaking = [
     description: 'Victoire en deux sets sur le court Suzanne-Lenglen.',
   },
 ]
+
+/** The live desk's feed, pushed through its WebSub hub (fictional copy, like the rest). */
+export const LIVE_TITLE = 'Le Direct — flash (démo Feedwatch, push WebSub)'
+
+export const liveBackground = {
+  guid: 'demo-live-2023-06-04-ouverture',
+  title: 'Le direct est ouvert : suivez les dernières informations',
+  link: 'https://demo.feedwatch.local/direct/ouverture',
+  pubDate: 'Sun, 04 Jun 2023 08:00:00 +0200',
+  description: 'Les flashs de la rédaction, au fil de la journée.',
+}
+
+export const livePushed = {
+  guid: 'demo-live-2023-06-04-bruxelles-convoque',
+  title: 'Flash : Bruxelles convoque l’ambassadeur russe après le raid de Belgorod',
+  link: 'https://demo.feedwatch.local/direct/bruxelles-convoque',
+  pubDate: 'Sun, 04 Jun 2023 19:05:00 +0200',
+  description:
+    'La diplomatie belge demande des explications sur la présence d’armes de facture belge ' +
+    'dans la région de Belgorod.',
+}

@@ -1,14 +1,21 @@
 // The offline demo's two peers, on 127.0.0.1: a publisher serving one French news feed (with
 // ETag, so Feedwatch's conditional GET is visible), and a webhook receiver that verifies each
 // alert's Standard Webhooks signature and prints it.
-import { createHmac, timingSafeEqual } from 'node:crypto'
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import { createServer } from 'node:http'
 import { readFile } from 'node:fs/promises'
-import { FEED_TITLE, background, breaking } from './articles.mjs'
+import {
+  FEED_TITLE,
+  LIVE_TITLE,
+  background,
+  breaking,
+  liveBackground,
+  livePushed,
+} from './articles.mjs'
 
 const escape = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 
-function renderFeed(items) {
+function renderFeed(items, head = { title: FEED_TITLE, links: '' }) {
   const entries = items
     .map(
       (i) => `    <item>
@@ -21,10 +28,10 @@ function renderFeed(items) {
     )
     .join('\n')
   return `<?xml version="1.0" encoding="UTF-8"?>
-<rss version="2.0">
+<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom">
   <channel>
-    <title>${escape(FEED_TITLE)}</title>
-    <link>https://demo.feedwatch.local/</link>
+    <title>${escape(head.title)}</title>
+    <link>https://demo.feedwatch.local/</link>${head.links}
     <description>Dépêches fictives pour la démo hors ligne de Feedwatch</description>
     <language>fr</language>
 ${entries}
@@ -56,6 +63,79 @@ export async function startPublisher() {
     publish() {
       items = [...breaking, ...items]
       version++
+    },
+    close: () => close(server),
+  }
+}
+
+/**
+ * The live desk: a second feed that advertises a WebSub hub (W3C WebSub §4), and that hub, on one
+ * server. The hub verifies each subscriber's intent (§5.3) and distributes new content signed with
+ * the subscriber's secret (§7, §8). `push()` publishes the flash and sends it to every subscriber.
+ */
+export async function startLiveDesk({ print = console.log } = {}) {
+  let items = [liveBackground]
+  const subscribers = new Map() // callback → secret
+  let base = ''
+  const feed = () =>
+    renderFeed(items, {
+      title: LIVE_TITLE,
+      links:
+        `\n    <atom:link rel="hub" href="${base}/hub"/>` +
+        `\n    <atom:link rel="self" href="${base}/le-direct.xml"/>`,
+    })
+  const server = createServer((req, res) => {
+    const chunks = []
+    req.on('data', (c) => chunks.push(c))
+    req.on('end', async () => {
+      if (req.url === '/le-direct.xml') {
+        res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8' }).end(feed())
+        return
+      }
+      if (req.url !== '/hub' || req.method !== 'POST') {
+        res.writeHead(404).end('not found')
+        return
+      }
+      const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'))
+      res.writeHead(202).end()
+      const callback = form.get('hub.callback') ?? ''
+      const challenge = randomBytes(8).toString('hex')
+      const query = new URLSearchParams({
+        'hub.mode': form.get('hub.mode') ?? '',
+        'hub.topic': form.get('hub.topic') ?? '',
+        'hub.challenge': challenge,
+        'hub.lease_seconds': '86400',
+      })
+      const answer = await fetch(`${callback}?${query}`).then(
+        (r) => r.text(),
+        () => '',
+      )
+      if (answer === challenge && form.get('hub.mode') === 'subscribe') {
+        subscribers.set(callback, form.get('hub.secret') ?? '')
+        print('hub: Feedwatch subscribed to the live desk (intent verified)')
+      }
+    })
+  })
+  await listen(server)
+  base = `http://127.0.0.1:${server.address().port}`
+  return {
+    url: `${base}/le-direct.xml`,
+    subscribed: () => subscribers.size > 0,
+    /** Publishes the flash and distributes it; answers when every subscriber took it. */
+    async push() {
+      items = [livePushed, ...items]
+      const body = feed()
+      for (const [callback, secret] of subscribers) {
+        const signature = createHmac('sha256', secret).update(body).digest('hex')
+        await fetch(callback, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/rss+xml',
+            'x-hub-signature': `sha256=${signature}`,
+          },
+          body,
+        })
+      }
     },
     close: () => close(server),
   }

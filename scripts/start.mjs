@@ -1,7 +1,8 @@
 // `npm start`: the offline demo. Runs the Worker under `wrangler dev` with local KV and Queues,
 // a publisher and a webhook receiver on 127.0.0.1, configures a feed, a watch and a destination
 // through the API, and fires the cron every minute (wrangler dev never fires crons by itself).
-// Within seconds the receiver prints an alert for the demo's French wire story.
+// Within seconds the receiver prints an alert for the demo's French wire story, polled; then a
+// second feed's hub pushes a flash (WebSub), which arrives within a second or two, unpolled.
 //
 // Each run starts from a fresh local state in .demo-state/ so the demo always shows an alert.
 // For real feeds with persistent local state, use `npm run dev` (see README).
@@ -13,7 +14,7 @@ import { rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { printEmail, startPublisher, startReceiver } from '../demo/servers.mjs'
+import { printEmail, startLiveDesk, startPublisher, startReceiver } from '../demo/servers.mjs'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const tickSeconds = Number(process.env.FEEDWATCH_TICK_SECONDS ?? 60)
@@ -37,7 +38,14 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 async function main() {
   rmSync(stateDir, { recursive: true, force: true })
   const publisher = await startPublisher()
-  const receiver = await startReceiver({ getSecret: () => secret })
+  const liveDesk = await startLiveDesk({ print: log })
+  // When each alert arrived, by title: the demo pushes its flash once the polled story is in, and
+  // says how long the pushed one took.
+  const arrived = new Map()
+  const receiver = await startReceiver({
+    getSecret: () => secret,
+    onAlert: (data) => arrived.set(data.item.title, Date.now()),
+  })
   const port = await freePort()
   const inspectorPort = await freePort()
   const base = `http://127.0.0.1:${port}`
@@ -56,6 +64,8 @@ async function main() {
       '--var',
       `ADMIN_TOKEN:${token}`,
       'ENVIRONMENT:development',
+      // WebSub push needs the deployment's public URL (docs/websub.md); locally, wrangler dev's.
+      `PUBLIC_URL:${base}`,
     ],
     {
       cwd: root,
@@ -90,7 +100,7 @@ async function main() {
     stopping = true
     clearInterval(ticker)
     wrangler.kill('SIGTERM')
-    await Promise.all([publisher.close(), receiver.close()])
+    await Promise.all([publisher.close(), receiver.close(), liveDesk.close()])
     process.exit(code)
   }
   let ticker
@@ -113,10 +123,15 @@ async function main() {
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`)
     return json
   }
-  const fireTick = () =>
-    fetch(`${base}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent('* * * * *')}`).then((r) =>
-      r.text(),
-    )
+  // Each tick is stamped at least a minute after the previous one (wrangler dev's scheduled handler
+  // takes a `time`): a feed is polled at most once a minute, so with demo ticks seconds apart the
+  // demo's clock runs ahead of the wall clock and every tick polls the demo feeds.
+  let clock = Date.now()
+  const fireTick = () => {
+    clock = Math.max(Date.now(), clock + 60_000)
+    const query = new URLSearchParams({ cron: '* * * * *', time: String(clock) })
+    return fetch(`${base}/cdn-cgi/handler/scheduled?${query}`).then((r) => r.text())
+  }
 
   for (let i = 0; ; i++) {
     try {
@@ -158,7 +173,15 @@ async function main() {
     query: 'belgorod AND (belge OR belgique)',
     destinations: ['demo-receiver', 'demo-email'],
   })
-  log('feed: Le Fil (démo)   watch: belgorod AND (belge OR belgique)')
+  await call('POST', '/api/feeds', {
+    id: 'le-direct',
+    url: liveDesk.url,
+    title: 'Le Direct (démo, push)',
+    tags: ['fr', 'demo'],
+    maxItemAgeHours: 0,
+  })
+  log('feeds: Le Fil (polled), Le Direct (pushed by its WebSub hub)')
+  log('watch: belgorod AND (belge OR belgique)')
 
   await fireTick()
   log('first poll done: the feed’s current items were recorded silently (no flood of old news).')
@@ -167,6 +190,21 @@ async function main() {
   log('the publisher just published two new stories; the next tick polls them …')
   await fireTick()
   ticker = setInterval(() => fireTick().catch(() => {}), tickSeconds * 1000)
+
+  // The live desk's story travels by push: no poll is involved, so it arrives within seconds.
+  for (let i = 0; !liveDesk.subscribed() || arrived.size === 0; i++) {
+    if (i === 300) log('still waiting for the polled alert and the WebSub subscription …')
+    await sleep(100)
+  }
+  await sleep(2000)
+  log('the live desk publishes a flash and its hub pushes it to Feedwatch now …')
+  const pushedAt = Date.now()
+  await liveDesk.push()
+  for (let i = 0; i < 300 && ![...arrived.keys()].some((t) => t.startsWith('Flash')); i++) {
+    await sleep(50)
+  }
+  const flash = [...arrived].find(([title]) => title.startsWith('Flash'))
+  if (flash) log(`pushed flash alerted ${flash[1] - pushedAt} ms after the hub's POST (no poll)`)
 
   log(`status:  ${base}/status`)
   log(`API:     curl -H "Authorization: Bearer ${token}" ${base}/api/status`)
