@@ -5,7 +5,7 @@
 // them: discovery GETs (src/ingest/websub-discovery.ts) and form-encoded POSTs to hubs, a few per
 // tick. Polling is never postponed by a subscription: pushes only bring items sooner.
 // Not responsible for receiving pushes (src/http/websub.ts) or ingesting them (websub-push.ts).
-import type { Feed } from '../model'
+import type { Feed, Watch } from '../model'
 import { USER_AGENT, MAX_FEED_BYTES } from '../ingest'
 import { discoverWebSub } from '../ingest/websub-discovery'
 import { ConfigError, errorMessage } from '../lib/errors'
@@ -20,6 +20,7 @@ import {
   type Subscription,
   type WebSubDoc,
 } from '../store/websub'
+import { inScope } from './alerts'
 import { epochMinute, shardOf } from './schedule'
 
 /** Lease asked of hubs: 10 days, the common hub default; the hub may grant another (§5.1). */
@@ -139,6 +140,15 @@ export function applyVerification(
 export type Action =
   | { kind: 'discover'; feed: Feed; renewing?: Subscription }
   | { kind: 'unsubscribe'; sub: Subscription }
+
+/**
+ * The feeds some enabled watch applies to: only those are worth a push subscription (a feed no
+ * watch reads is still polled, for its state and health, but a hub need not push it).
+ */
+export function feedsWatched(feeds: Feed[], watches: Watch[]): Feed[] {
+  const active = watches.filter((w) => w.enabled)
+  return feeds.filter((feed) => active.some((w) => inScope(w, feed)))
+}
 
 /**
  * Moves states on with time (expiring, expired, pending given up) in `doc`, in place, and returns
@@ -318,7 +328,9 @@ export async function runWebSub(deps: WebSubDeps): Promise<void> {
   const say = deps.log ?? ((line: string) => console.log(line))
   const { now } = deps
   const config = await loadConfig(deps.store)
-  const actions = await updateWebSub(deps.store, (doc) => planWebSub(config.feeds, doc, now))
+  const actions = await updateWebSub(deps.store, (doc) =>
+    planWebSub(feedsWatched(config.feeds, config.watches), doc, now),
+  )
   await checkMisses(deps, say)
   for (const action of actions) {
     if (action.kind === 'unsubscribe') {

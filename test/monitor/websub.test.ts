@@ -9,6 +9,7 @@ import {
   MAX_HUB_REQUESTS_PER_TICK,
   MISS_GRACE_MINUTES,
   PENDING_TIMEOUT_MS,
+  feedsWatched,
   planWebSub,
   publicBaseOf,
   renewalTime,
@@ -161,6 +162,24 @@ describe('planWebSub', () => {
     const doc = docWith(subscription({ state: 'active', pendingMode: undefined }))
     const [action] = planWebSub([feed('a', { enabled: false })], doc, now)
     expect(action).toMatchObject({ kind: 'unsubscribe', sub: { id: 'tok' } })
+  })
+
+  it.each([
+    ['an enabled watch of every feed', [{ enabled: true, scope: {} }], ['a', 'b']],
+    ['a watch scoped to feed b', [{ enabled: true, scope: { feeds: ['b'] } }], ['b']],
+    ['a watch scoped to tag news', [{ enabled: true, scope: { tags: ['news'] } }], ['a']],
+    ['only a disabled watch', [{ enabled: false, scope: {} }], []],
+  ])('subscribes only feeds a watch reads: %s', (_, watches, expected) => {
+    const feeds = [feed('a', { tags: ['news'] }), feed('b')]
+    const full = watches.map((w, i) => ({
+      id: `w${i}`,
+      name: 'w',
+      query: 'q',
+      destinations: ['d'],
+      mode: 'instant' as const,
+      ...w,
+    }))
+    expect(feedsWatched(feeds, full).map((f) => f.id)).toEqual(expected)
   })
 
   it('renews (re-discovering) once the renewal time passed, and marks the lease expiring', () => {
