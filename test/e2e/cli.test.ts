@@ -1,25 +1,18 @@
 // `npx feedwatch pull|push|diff|test-query` as a user runs it: the CLI (Node) against the Worker
 // under `wrangler dev` (local Durable Objects and KV), with a real RSS feed on 127.0.0.1 for the
 // live query test. Checks the files it writes, the diffs it prints and the errors it names.
-import { execFile, spawn, type ChildProcess } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
-import { createServer as createNetServer, type AddressInfo } from 'node:net'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import YAML from 'yaml'
+import { startWranglerDev, type DevServer } from './wrangler-dev'
 
 const root = join(import.meta.dirname, '..', '..')
 const TOKEN = 'cli-e2e-token'
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createNetServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo
-      s.close(() => resolve(port))
-    })
-  })
 
 const RSS = `<?xml version="1.0"?><rss version="2.0"><channel><title>Le fil</title>
 <item><guid>1</guid><title>Raid près de Belgorod</title><link>https://example.org/1</link>
@@ -29,11 +22,10 @@ const RSS = `<?xml version="1.0"?><rss version="2.0"><channel><title>Le fil</tit
 
 describe('feedwatch CLI against wrangler dev', () => {
   const dir = mkdtempSync(join(tmpdir(), 'feedwatch-cli-'))
-  let wrangler: ChildProcess | undefined
+  let dev: DevServer | undefined
   let feedServer: Server | undefined
   let base = ''
   let feedUrl = ''
-  let output = ''
 
   /** Runs the CLI the way `npx feedwatch` does; resolves with its exit code and output. */
   const cli = (args: string[], env: Record<string, string> = {}) =>
@@ -63,52 +55,12 @@ describe('feedwatch CLI against wrangler dev', () => {
     await new Promise<void>((r) => feedServer!.listen(0, '127.0.0.1', r))
     feedUrl = `http://127.0.0.1:${(feedServer.address() as AddressInfo).port}/feed.xml`
 
-    const port = await freePort()
-    base = `http://127.0.0.1:${port}`
-    wrangler = spawn(
-      process.execPath,
-      [
-        join(root, 'node_modules/wrangler/bin/wrangler.js'),
-        'dev',
-        '--ip=127.0.0.1',
-        `--port=${port}`,
-        `--inspector-port=${await freePort()}`,
-        `--persist-to=${join(dir, 'state')}`,
-        '--show-interactive-dev-session=false',
-        '--var',
-        `ADMIN_TOKEN:${TOKEN}`,
-        'ENVIRONMENT:development',
-      ],
-      {
-        cwd: root,
-        env: {
-          ...process.env,
-          WRANGLER_SEND_METRICS: 'false',
-          CLOUDFLARE_CF_FETCH_ENABLED: 'false',
-          FORCE_COLOR: '0',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    )
-    wrangler.stdout!.on('data', (c: Buffer) => (output += c.toString()))
-    wrangler.stderr!.on('data', (c: Buffer) => (output += c.toString()))
-    for (let i = 0; ; i++) {
-      try {
-        if ((await fetch(`${base}/status`)).ok) break
-      } catch {
-        // not listening yet
-      }
-      if (i > 600) throw new Error(`wrangler dev did not start within 60 s:\n${output}`)
-      await new Promise((r) => setTimeout(r, 100))
-    }
+    dev = await startWranglerDev({ state: join(dir, 'state'), token: TOKEN })
+    base = dev.base
   }, 90_000)
 
   afterAll(async () => {
-    if (wrangler && wrangler.exitCode === null) {
-      const exited = new Promise((r) => wrangler!.once('exit', r))
-      wrangler.kill('SIGTERM')
-      await exited
-    }
+    await dev?.stop()
     await new Promise((r) => feedServer?.close(r))
     rmSync(dir, { recursive: true, force: true })
   })

@@ -3,15 +3,15 @@
 // adds a feed by its site URL, writes a watch with the live preview (a syntax error, then a match),
 // adds destinations and test-sends, fires ticks, sees the alert on the overview and replays a dead
 // letter. Every page is screenshotted under test-results/dashboard/ and checked with axe-core.
-import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import { createRequire } from 'node:module'
-import { createServer as createNetServer, type AddressInfo } from 'node:net'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startWranglerDev, type DevServer } from './wrangler-dev'
 
 const root = join(import.meta.dirname, '..', '..')
 const out = join(root, 'test-results', 'dashboard')
@@ -22,16 +22,6 @@ const axeSource = readFileSync(
   createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
   'utf8',
 )
-
-const freePort = () =>
-  new Promise<number>((ok, fail) => {
-    const s = createNetServer()
-    s.on('error', fail)
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo
-      s.close(() => ok(port))
-    })
-  })
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
@@ -100,7 +90,7 @@ describe('the dashboard in Chromium', () => {
   const peers = startPeers()
   let peer = ''
   let base = ''
-  let wrangler: ChildProcess | undefined
+  let dev: DevServer | undefined
   let browser: Browser | undefined
   let page: Page
   let log = ''
@@ -111,53 +101,17 @@ describe('the dashboard in Chromium', () => {
     mkdirSync(out, { recursive: true })
     await new Promise<void>((ok) => peers.server.listen(0, '127.0.0.1', ok))
     peer = `http://127.0.0.1:${(peers.server.address() as AddressInfo).port}`
-    const port = await freePort()
-    base = `http://127.0.0.1:${port}`
-    wrangler = spawn(
-      process.execPath,
-      [
-        join(root, 'node_modules/wrangler/bin/wrangler.js'),
-        'dev',
-        '--ip=127.0.0.1',
-        `--port=${port}`,
-        `--inspector-port=${await freePort()}`,
-        `--persist-to=${state}`,
-        '--show-interactive-dev-session=false',
-        '--var',
-        `ADMIN_TOKEN:${TOKEN}`,
-        'ENVIRONMENT:development',
-      ],
-      {
-        cwd: root,
-        env: {
-          ...process.env,
-          WRANGLER_SEND_METRICS: 'false',
-          CLOUDFLARE_CF_FETCH_ENABLED: 'false',
-          FORCE_COLOR: '0',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    )
-    wrangler.stdout!.on('data', (c: Buffer) => (log += c.toString()))
-    wrangler.stderr!.on('data', (c: Buffer) => (log += c.toString()))
     if (!existsSync(CHROMIUM))
       throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium`)
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] })
     page = await browser.newPage({ viewport: { width: 1000, height: 900 } })
-    await until(
-      `wrangler dev on ${base} (log: ${log.slice(-500)})`,
-      async () => (await fetch(`${base}/status`).catch(() => undefined))?.ok,
-      60_000,
-    )
+    dev = await startWranglerDev({ state, token: TOKEN })
+    base = dev.base
   }, 90_000)
 
   afterAll(async () => {
     await browser?.close()
-    if (wrangler && wrangler.exitCode === null) {
-      const exited = new Promise((r) => wrangler!.once('exit', r))
-      wrangler.kill('SIGTERM')
-      await exited
-    }
+    await dev?.stop()
     await new Promise((r) => peers.server.close(r))
     rmSync(state, { recursive: true, force: true })
   })
@@ -179,10 +133,7 @@ describe('the dashboard in Chromium', () => {
   }
 
   const message = () => page.locator('main .message').first().innerText()
-  const fireTick = () =>
-    fetch(`${base}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent('* * * * *')}`).then((r) =>
-      r.text(),
-    )
+  const fireTick = () => dev!.tick()
 
   it('signs in with the admin token into a strict session cookie', async () => {
     const res = await page.goto(`${base}/`)

@@ -122,3 +122,19 @@ export function Time({ iso }: { iso?: string }) {
   if (!iso) return <>–</>
   return <time datetime={iso}>{`${iso.slice(0, 16).replace('T', ' ')} UTC`}</time>
 }
+
+/** A scrollable data table with column headers (`scope="col"`, for screen readers). */
+export const Table = (props: { head: string[]; children?: Child }) => (
+  <div class="table-wrap">
+    <table>
+      <thead>
+        <tr>
+          {props.head.map((h) => (
+            <th scope="col">{h}</th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>{props.children}</tbody>
+    </table>
+  </div>
+)

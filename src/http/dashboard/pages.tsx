@@ -3,7 +3,7 @@
 // and sign-in. Pure: each takes the API's answers (as JSON) and renders them; routes.tsx fetches.
 import type { DetailedStatus } from '../../monitor/health'
 import { HEALTH_WATCH } from '../../monitor/health-events'
-import { Badge, Highlighted, PostForm, Time } from './layout'
+import { Badge, Highlighted, PostForm, Table, Time } from './layout'
 
 export type Status = DetailedStatus
 
@@ -120,41 +120,27 @@ export function Overview({ status }: { status: Status }) {
       </section>
       <section aria-labelledby="recent">
         <h2 id="recent">Recent alerts</h2>
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Alert</th>
-                <th scope="col">Watch</th>
-                <th scope="col">Destination</th>
-                <th scope="col">Outcome</th>
-              </tr>
-            </thead>
-            <tbody>
-              {status.deliveries.recent.map((r) => (
-                <tr>
-                  <td>
-                    <Time iso={r.at} />
-                  </td>
-                  <td>{r.title}</td>
-                  <td>
-                    {r.watchId === HEALTH_WATCH.id
-                      ? HEALTH_WATCH.name
-                      : (status.watches.find((w) => w.id === r.watchId)?.name ?? r.watchId)}
-                  </td>
-                  <td>
-                    {status.destinations.find((d) => d.id === r.destinationId)?.name ??
-                      r.destinationId}
-                  </td>
-                  <td>
-                    <Badge value={r.outcome} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table head={['When', 'Alert', 'Watch', 'Destination', 'Outcome']}>
+          {status.deliveries.recent.map((r) => (
+            <tr>
+              <td>
+                <Time iso={r.at} />
+              </td>
+              <td>{r.title}</td>
+              <td>
+                {r.watchId === HEALTH_WATCH.id
+                  ? HEALTH_WATCH.name
+                  : (status.watches.find((w) => w.id === r.watchId)?.name ?? r.watchId)}
+              </td>
+              <td>
+                {status.destinations.find((d) => d.id === r.destinationId)?.name ?? r.destinationId}
+              </td>
+              <td>
+                <Badge value={r.outcome} />
+              </td>
+            </tr>
+          ))}
+        </Table>
         {status.deliveries.recent.length === 0 && <p>No alert yet.</p>}
       </section>
     </>
@@ -188,61 +174,47 @@ export function Feeds({ status, csrf }: { status: Status; csrf: string }) {
       </section>
       <section aria-labelledby="feed-list">
         <h2 id="feed-list">Feeds</h2>
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Feed</th>
-                <th scope="col">Health</th>
-                <th scope="col">Last fetch</th>
-                <th scope="col">Items</th>
-                <th scope="col">Next poll</th>
-                <th scope="col">Last error</th>
-              </tr>
-            </thead>
-            <tbody>
-              {status.feeds.map((f) => (
-                <tr>
-                  <td>
-                    {f.title ?? f.id}
+        <Table head={['Feed', 'Health', 'Last fetch', 'Items', 'Next poll', 'Last error']}>
+          {status.feeds.map((f) => (
+            <tr>
+              <td>
+                {f.title ?? f.id}
+                <br />
+                <small>{f.url}</small>
+              </td>
+              <td>
+                <Badge value={f.enabled ? f.health : 'disabled'} />
+                {f.announced && <> ({f.announced})</>}
+                {f.failures > 0 && <> · {f.failures} failure(s) in a row</>}
+              </td>
+              <td>
+                <Time iso={f.checkedAt} />
+                {f.httpStatus !== undefined && <> · HTTP {f.httpStatus}</>}
+              </td>
+              <td>
+                {f.itemCount ?? '–'}
+                <br />
+                <small>
+                  newest <Time iso={f.lastNewItemAt} />
+                </small>
+              </td>
+              <td>
+                <Time iso={f.nextPoll.at} />
+                <br />
+                <small>{f.nextPoll.why}</small>
+              </td>
+              <td>
+                {f.lastError?.message ?? '–'}
+                {f.warnings.length > 0 && (
+                  <>
                     <br />
-                    <small>{f.url}</small>
-                  </td>
-                  <td>
-                    <Badge value={f.enabled ? f.health : 'disabled'} />
-                    {f.announced && <> ({f.announced})</>}
-                    {f.failures > 0 && <> · {f.failures} failure(s) in a row</>}
-                  </td>
-                  <td>
-                    <Time iso={f.checkedAt} />
-                    {f.httpStatus !== undefined && <> · HTTP {f.httpStatus}</>}
-                  </td>
-                  <td>
-                    {f.itemCount ?? '–'}
-                    <br />
-                    <small>
-                      newest <Time iso={f.lastNewItemAt} />
-                    </small>
-                  </td>
-                  <td>
-                    <Time iso={f.nextPoll.at} />
-                    <br />
-                    <small>{f.nextPoll.why}</small>
-                  </td>
-                  <td>
-                    {f.lastError?.message ?? '–'}
-                    {f.warnings.length > 0 && (
-                      <>
-                        <br />
-                        <small>Parser: {f.warnings.join('; ')}</small>
-                      </>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+                    <small>Parser: {f.warnings.join('; ')}</small>
+                  </>
+                )}
+              </td>
+            </tr>
+          ))}
+        </Table>
         {status.feeds.length === 0 && <p>No feed yet.</p>}
       </section>
     </>
@@ -362,39 +334,26 @@ export function Watches(props: {
       </section>
       <section aria-labelledby="watch-list">
         <h2 id="watch-list">Watches</h2>
-        <div class="table-wrap">
-          <table>
-            <thead>
+        <Table head={['Watch', 'Query', 'Matches today', 'In total', 'Last match']}>
+          {watches.map((w) => {
+            const m = status.watches.find((s) => s.id === w.id)?.matches
+            return (
               <tr>
-                <th scope="col">Watch</th>
-                <th scope="col">Query</th>
-                <th scope="col">Matches today</th>
-                <th scope="col">In total</th>
-                <th scope="col">Last match</th>
+                <td>
+                  <a href={`/watches?edit=${encodeURIComponent(w.id)}`}>{w.name}</a>
+                </td>
+                <td>
+                  <code>{w.query}</code>
+                </td>
+                <td>{m?.today ?? 0}</td>
+                <td>{m?.total ?? 0}</td>
+                <td>
+                  <Time iso={m?.lastMatchAt} />
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {watches.map((w) => {
-                const m = status.watches.find((s) => s.id === w.id)?.matches
-                return (
-                  <tr>
-                    <td>
-                      <a href={`/watches?edit=${encodeURIComponent(w.id)}`}>{w.name}</a>
-                    </td>
-                    <td>
-                      <code>{w.query}</code>
-                    </td>
-                    <td>{m?.today ?? 0}</td>
-                    <td>{m?.total ?? 0}</td>
-                    <td>
-                      <Time iso={m?.lastMatchAt} />
-                    </td>
-                  </tr>
-                )
-              })}
-            </tbody>
-          </table>
-        </div>
+            )
+          })}
+        </Table>
         {watches.length === 0 && <p>No watch yet.</p>}
       </section>
     </>
@@ -408,50 +367,36 @@ export function Destinations({ status, csrf }: { status: Status; csrf: string })
     <>
       <section aria-labelledby="dest-list">
         <h2 id="dest-list">Destinations</h2>
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Destination</th>
-                <th scope="col">State</th>
-                <th scope="col">Sent · retried · dead (recent)</th>
-                <th scope="col">Last error</th>
-                <th scope="col">Test</th>
-              </tr>
-            </thead>
-            <tbody>
-              {status.destinations.map((d) => (
-                <tr>
-                  <td>
-                    {d.name} <small>({d.type})</small>
-                  </td>
-                  <td>
-                    <Badge value={d.disabled ? 'disabled' : d.enabled ? 'ok' : 'paused'} />
-                  </td>
-                  <td>{`${d.recent.sent} · ${d.recent.retried} · ${d.recent.dead}`}</td>
-                  <td>{d.lastError ?? '–'}</td>
-                  <td>
-                    {d.disabled && (
-                      <PostForm
-                        action={`/destinations/${encodeURIComponent(d.id)}/enable`}
-                        csrf={csrf}
-                      >
-                        <button type="submit" aria-label={`Re-enable ${d.name}`}>
-                          Re-enable
-                        </button>
-                      </PostForm>
-                    )}
-                    <PostForm action={`/destinations/${encodeURIComponent(d.id)}/test`} csrf={csrf}>
-                      <button type="submit" class="secondary" aria-label={`Send test to ${d.name}`}>
-                        Send test
-                      </button>
-                    </PostForm>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table
+          head={['Destination', 'State', 'Sent · retried · dead (recent)', 'Last error', 'Test']}
+        >
+          {status.destinations.map((d) => (
+            <tr>
+              <td>
+                {d.name} <small>({d.type})</small>
+              </td>
+              <td>
+                <Badge value={d.disabled ? 'disabled' : d.enabled ? 'ok' : 'paused'} />
+              </td>
+              <td>{`${d.recent.sent} · ${d.recent.retried} · ${d.recent.dead}`}</td>
+              <td>{d.lastError ?? '–'}</td>
+              <td>
+                {d.disabled && (
+                  <PostForm action={`/destinations/${encodeURIComponent(d.id)}/enable`} csrf={csrf}>
+                    <button type="submit" aria-label={`Re-enable ${d.name}`}>
+                      Re-enable
+                    </button>
+                  </PostForm>
+                )}
+                <PostForm action={`/destinations/${encodeURIComponent(d.id)}/test`} csrf={csrf}>
+                  <button type="submit" class="secondary" aria-label={`Send test to ${d.name}`}>
+                    Send test
+                  </button>
+                </PostForm>
+              </td>
+            </tr>
+          ))}
+        </Table>
         {status.destinations.length === 0 && <p>No destination yet.</p>}
       </section>
       {status.destinations.length > 0 && (
@@ -542,45 +487,32 @@ export function Deliveries({ deliveries, csrf }: { deliveries: DeliveriesView; c
       </section>
       <section aria-labelledby="dead">
         <h2 id="dead">Dead letters</h2>
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Alert</th>
-                <th scope="col">Destination</th>
-                <th scope="col">Error</th>
-                <th scope="col">Replay</th>
-              </tr>
-            </thead>
-            <tbody>
-              {deliveries.deadLetters.map((d) => (
-                <tr>
-                  <td>
-                    <Time iso={d.at} />
-                  </td>
-                  <td>
-                    {d.item.title}
-                    <br />
-                    <small>{d.watch.name}</small>
-                  </td>
-                  <td>{d.destinationId}</td>
-                  <td>{`${d.error} (${d.attempts} attempt(s))`}</td>
-                  <td>
-                    <PostForm
-                      action={`/deliveries/${encodeURIComponent(d.alertId)}/replay`}
-                      csrf={csrf}
-                    >
-                      <button type="submit" aria-label={`Replay “${d.item.title}”`}>
-                        Replay
-                      </button>
-                    </PostForm>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table head={['When', 'Alert', 'Destination', 'Error', 'Replay']}>
+          {deliveries.deadLetters.map((d) => (
+            <tr>
+              <td>
+                <Time iso={d.at} />
+              </td>
+              <td>
+                {d.item.title}
+                <br />
+                <small>{d.watch.name}</small>
+              </td>
+              <td>{d.destinationId}</td>
+              <td>{`${d.error} (${d.attempts} attempt(s))`}</td>
+              <td>
+                <PostForm
+                  action={`/deliveries/${encodeURIComponent(d.alertId)}/replay`}
+                  csrf={csrf}
+                >
+                  <button type="submit" aria-label={`Replay “${d.item.title}”`}>
+                    Replay
+                  </button>
+                </PostForm>
+              </td>
+            </tr>
+          ))}
+        </Table>
         {deliveries.deadLetters.length === 0 && <p>No dead letter.</p>}
       </section>
     </>
