@@ -83,8 +83,8 @@ const mode = z.enum(['instant', 'digest'], { error: 'must be "instant" or "diges
 /** Checked by src/config/delivery-mode.ts, which names the part of the schedule that is wrong. */
 const digest = z.optional(z.unknown())
 
-export const watchInput = z.strictObject({
-  id: z.optional(id),
+/** A watch's fields as created (POST /api/watches) and as imported in a configuration document. */
+const watchFields = {
   name,
   query,
   scope: z._default(scope, {}),
@@ -93,7 +93,9 @@ export const watchInput = z.strictObject({
   digest,
   enabled: z._default(z.boolean(), true),
   options,
-})
+}
+
+export const watchInput = z.strictObject({ id: z.optional(id), ...watchFields })
 
 export const watchPatch = z.strictObject({
   name: z.optional(name),
@@ -167,17 +169,8 @@ export const portableFeed = z.strictObject({
   maxItemAgeHours: z.optional(maxItemAgeHours),
 })
 
-export const portableWatch = z.strictObject({
-  id,
-  name,
-  query,
-  scope: z._default(scope, {}),
-  destinations: destinationIds,
-  mode: z._default(mode, 'instant'),
-  digest,
-  enabled: z._default(z.boolean(), true),
-  options,
-})
+/** A watch in a configuration document: as created, with its id required. */
+export const portableWatch = z.strictObject({ id, ...watchFields })
 
 export const portableDestination = z.strictObject({
   id,
