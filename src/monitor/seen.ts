@@ -20,10 +20,15 @@ export interface SeenUpdate {
   changed: boolean
 }
 
+/**
+ * `current` is every item in the feed now (a poll), or only the items a push brought: then pass
+ * `cap` = SEEN_MAX, since a push's few items say nothing of the feed's length.
+ */
 export function updateSeen(
   seen: Array<[string, number]>,
   current: string[],
   minute: number,
+  cap = Math.min(SEEN_MAX, Math.max(SEEN_MIN, SEEN_FEED_MULTIPLE * current.length)),
 ): SeenUpdate {
   const known = new Set(seen.map(([d]) => d))
   const fresh: string[] = []
@@ -34,7 +39,6 @@ export function updateSeen(
       freshSet.add(d)
     }
   }
-  const cap = Math.min(SEEN_MAX, Math.max(SEEN_MIN, SEEN_FEED_MULTIPLE * current.length))
   let next = seen.concat(fresh.map((d): [string, number] => [d, minute]))
   if (next.length > cap) {
     const inFeed = new Set(current)

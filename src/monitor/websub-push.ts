@@ -16,7 +16,7 @@ import type { Budget } from './budget'
 import { updateWebSub } from '../store/websub'
 import { isTooOld, newFeedState, pollFeed, type PollOutcome } from './poll'
 import { baseInterval, epochMinute, shardOf } from './schedule'
-import { SEEN_MAX } from './seen'
+import { SEEN_MAX, updateSeen } from './seen'
 import { alertsForOutcome, commitShardChange, enqueue, shardForChange, watchIndexFor } from './tick'
 import type { PushMessage } from './websub-message'
 import { PUSHED_MEMORY } from './websub'
@@ -62,18 +62,11 @@ export async function ingestPayload(
     Object.assign(item, { feedId: feed.id, lang: item.lang ?? parsed.feed.lang }),
   )
   const digests = await Promise.all(items.map((item) => shortHash(item.key)))
-  const known = new Set(previous.seen.map(([d]) => d))
-  const minute = epochMinute(deps.now)
-  const freshIdx = new Set<number>()
-  digests.forEach((d, i) => {
-    if (!known.has(d)) {
-      known.add(d)
-      freshIdx.add(i)
-    }
-  })
-  const added = [...freshIdx].map((i): [string, number] => [digests[i] as string, minute])
-  const seen = previous.seen.concat(added).slice(-SEEN_MAX)
-  const newItems = items.filter((_, i) => freshIdx.has(i))
+  // The poll's seen-set rule, bounded at its largest: a push's items are not the whole feed.
+  const update = updateSeen(previous.seen, digests, epochMinute(deps.now), SEEN_MAX)
+  const seen = update.next
+  const freshDigests = new Set(update.fresh)
+  const newItems = items.filter((_, i) => freshDigests.has(digests[i] ?? ''))
   // A feed not yet read by a poll: its pushed items are recorded, and its first poll stays silent
   // for the rest (pollFeed's first-poll rule), exactly as for a polled feed.
   const maxAge = feed.maxItemAgeHours ?? deps.maxItemAgeHours
