@@ -5,7 +5,7 @@
 // and per-day totals against each plan's limits, and compares the alerts with a run without any
 // budget: none lost, none duplicated. CPU is the tick's own estimate (workerd's clock stands still
 // while code computes), subrequests and KV operations are counted. Prints figures; never fails.
-import { build } from 'esbuild'
+import { bundleWorker } from './bundle-worker'
 import { Miniflare, convertV4MiniflareOptions } from 'miniflare'
 import { createServer } from 'node:http'
 import { prng } from '../test/support/prng'
@@ -70,16 +70,7 @@ const server = createServer((req, res) => {
 await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
 const origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`
 
-const bundle = await build({
-  entryPoints: ['bench/tick-worker.ts'],
-  bundle: true,
-  format: 'esm',
-  platform: 'neutral',
-  mainFields: ['module', 'main'],
-  external: ['cloudflare:workers'],
-  write: false,
-  logLevel: 'warning',
-})
+const bundle = await bundleWorker('bench/tick-worker.ts')
 
 interface Limits {
   cpuMsPerInvocation: number
@@ -120,9 +111,7 @@ async function runDay(
         {
           name: 'tick-bench',
           compatibilityDate: '2026-11-01',
-          modules: [
-            { type: 'ESModule', path: 'worker.mjs', contents: bundle.outputFiles[0]!.text },
-          ],
+          modules: [{ type: 'ESModule', path: 'worker.mjs', contents: bundle }],
           kvNamespaces: ['KV'],
           durableObjects: { CONFIG: { className: 'ConfigStore', useSQLite: true } },
         },

@@ -14,7 +14,7 @@
 // watch of many changes) and the first build of a watch set never seen (caches cold for its
 // words). Warm figures say what a long-lived isolate does; a tick often does not run in one, so
 // the fresh rows are the ones that describe a tick.
-import { build } from 'esbuild'
+import { bundleWorker } from './bundle-worker'
 import { Miniflare, convertV4MiniflareOptions } from 'miniflare'
 import { compileQuery } from '../src/watch/compile'
 import { evaluate } from '../src/watch/evaluate'
@@ -158,16 +158,7 @@ const FRESH_TARGETS: Record<number, string> = {
   10_000: 'load < 20 ms, first 100 items ≥ 3,000/s',
 }
 
-const worker = await build({
-  entryPoints: ['bench/watch-worker.ts'], // npm run bench runs from the repository root
-  bundle: true,
-  format: 'esm',
-  platform: 'neutral',
-  mainFields: ['module', 'main'],
-  write: false,
-  logLevel: 'warning',
-})
-const workerSource = worker.outputFiles[0]!.text
+const workerSource = await bundleWorker('bench/watch-worker.ts')
 
 function startWorkerd(): Miniflare {
   return new Miniflare(
