@@ -35,6 +35,9 @@ const SENTENCES: Record<string, string[]> = {
     'Thomas Müller scored twice.',
     'Robert Mueller testified.',
     'Blue Origin launched a rocket.',
+    'Fighting near Cernihiv and Doneck.',
+    'A cat and a car.',
+    'Trip to Braslaw.',
   ],
   fr: [
     'Sommet de l’Otan à Vilnius.',
@@ -59,6 +62,15 @@ const SENTENCES: Record<string, string[]> = {
     'Präsident Selenskyj sagte.',
     'Sankt Petersburg und Sachsen.',
   ],
+  uk: [
+    'Обстріл Чернігова.',
+    'Вибухи у Харкові.',
+    'Біля Харкова.',
+    'Поїзд зі Львова.',
+    'Місто Шостка.',
+    'Обстріл: Житомир.',
+  ],
+  be: ['Горад Браслаў.', 'Рака Нёман.', 'Горад Гродна.'],
   ru: [
     'Взрывы в Белгороде.',
     'Жители Белгорода.',
@@ -68,6 +80,9 @@ const SENTENCES: Record<string, string[]> = {
     'Взрыв в Курске.',
     'Курс рубля упал.',
     'Утренняя роса.',
+    'Мер города сказал.',
+    'Пётр Первый.',
+    'Обстрел Донецка.',
   ],
 }
 
@@ -110,14 +125,31 @@ const READER_WATCHES: Array<Omit<WatchSpec, 'id'>> = [
   { query: 'tour', options: T },
   { query: 'sankt', options: T },
   { query: 'zankt', options: T },
+  { query: 'cernihiv', options: T },
+  { query: 'chernihiv', options: T },
+  { query: 'lviv', options: T },
+  { query: 'zitomir', options: T },
+  { query: 'sostka', options: T },
+  { query: 'doneck', options: T },
+  { query: 'донецк', options: T },
+  { query: 'braslaw', options: T },
+  { query: 'nyoman', options: T },
+  { query: 'pyotr', options: T },
+  { query: 'mir', options: T },
+  { query: 'chat', options: T },
+  { query: 'tsar', options: T },
 ]
 
 function withSentences(articles: BenchArticle[], random: () => number): BenchArticle[] {
   return articles.map((a) => {
     if (random() < 0.5) return a
-    const list = SENTENCES[a.lang] ?? []
+    // A third of the Russian ones become short Ukrainian or Belarusian items: the corpus has
+    // neither language.
+    const other = a.lang === 'ru' && random() < 1 / 3 ? (random() < 0.7 ? 'uk' : 'be') : undefined
+    const list = SENTENCES[other ?? a.lang] ?? []
     const n = 1 + Math.floor(random() * 3)
     const extra = Array.from({ length: n }, () => list[Math.floor(random() * list.length)]!)
+    if (other) return { ...a, lang: other, title: extra[0]!, summary: '', content: extra.join(' ') }
     return { ...a, content: `${a.content} ${extra.join(' ')}` }
   })
 }
@@ -154,6 +186,7 @@ const RULES: Array<[keyof ReaderRules, string]> = [
   ['germanSpellings', 'German ue/oe/ae = ü/ö/ä in German items'],
   ['crossScriptStems', 'Latin and Cyrillic meet by their stems'],
   ['readings', 'French and German renderings of Russian names'],
+  ['crossSpellings', 'ISO 9, Belarusian, yo and і/о across scripts'],
 ]
 for (const [rule, label] of RULES) {
   readerRules[rule] = false

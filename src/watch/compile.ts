@@ -11,7 +11,7 @@ import {
   SCRIPT_LATIN,
   SCRIPT_OTHER,
   crossKey,
-  queryCrossKey,
+  queryCrossKeys,
   readingKey,
   scriptOf,
   transliterationKey,
@@ -239,7 +239,7 @@ function words(
     const crossScript = readerRules.crossScriptStems ? script : SCRIPT_OTHER
     let crossKeys = NO_KEYS
     if (crossScript !== SCRIPT_OTHER) {
-      const keys = [queryCrossKey(term, crossScript)]
+      const keys = queryCrossKeys(term, crossScript)
       for (const reading of readingKeys) {
         const cross = crossKey(reading)
         if (!keys.includes(cross)) keys.push(cross)

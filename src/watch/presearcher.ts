@@ -29,7 +29,7 @@ import {
   SCRIPT_CYRILLIC,
   SCRIPT_LATIN,
   SCRIPT_OTHER,
-  crossKeyLength,
+  crossKey,
   crossStemLanguage,
   readingKey,
   scriptOf,
@@ -211,20 +211,23 @@ export function buildPresearcher(queries: CompiledQuery[]): Presearcher {
     const other = script === SCRIPT_CYRILLIC ? b.crossFromLatin : b.crossFromCyrillic
     if (script !== SCRIPT_OTHER && other.watches.size + other.leaves.size > 0) {
       const crossLang = crossStemLanguage(term, script, lang)
-      const key =
-        crossLang !== undefined
-          ? transliterationKey(word.stem(crossLang))
-          : (reading ?? word.translit())
-      // Hashed where it is, then cut only if a filter says the cut key may be filed: nearly
-      // every word's is not.
-      const length = crossKeyLength(key)
-      const h = termHashOf(key, length)
-      if (other.watches.mayHold(h) || other.leaves.mayHold(h)) {
-        const cross = length === key.length ? key : key.slice(0, length)
-        const watches = other.watches.get(cross, h)
+      const own = reading ?? word.translit()
+      const cross = crossKey(
+        crossLang !== undefined ? transliterationKey(word.stem(crossLang)) : own,
+      )
+      // A Cyrillic word is also compared by its own key (transliterate.ts's queryCrossKeys).
+      const second = crossLang !== undefined ? crossKey(own) : cross
+      for (const k of second === cross ? [cross] : [cross, second]) {
+        const h = termHash(k)
+        if (!other.watches.mayHold(h) && !other.leaves.mayHold(h)) continue
+        const watches = other.watches.get(k, h)
         if (watches) selected = selected.length === 0 ? watches : selected.concat(watches)
-        const joins = other.leaves.get(cross, h)
-        if (joins) leaves = leaves.length === 0 ? joins : leaves.concat(joins)
+        const joins = other.leaves.get(k, h)
+        if (joins) {
+          // A leaf filed under both keys is joined once.
+          const fresh = leaves.length === 0 ? joins : joins.filter((l) => !leaves.includes(l))
+          if (fresh.length > 0) leaves = leaves.length === 0 ? fresh : leaves.concat(fresh)
+        }
       }
     }
     word.stemSelected = selected
@@ -312,13 +315,6 @@ export function buildPresearcher(queries: CompiledQuery[]): Presearcher {
 /** Both lists, or the one that exists, or undefined. */
 function concat(a: number[] | undefined, b: number[] | undefined): number[] | undefined {
   return a && b ? a.concat(b) : (a ?? b)
-}
-
-/** termHash (tokenize.ts) of the first `length` units of `s`, without cutting it. */
-function termHashOf(s: string, length: number): number {
-  let h = 0
-  for (let i = 0; i < length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0
-  return h
 }
 
 function memoFlags(selected: readonly number[], leaves: readonly Leaf[]): number {

@@ -12,12 +12,15 @@
 //   Гаага/Hague agree), ph→f, w→v, x→ks, j→i, y→i, then doubled letters collapse (Kyiv → kiiv →
 //   kiv = Київ; Dmitriy = Dmitry = Дмитрий).
 // What a deterministic scheme cannot do: Kiev and Kyiv stay different (they are different words,
-// from Киев and Київ); Czech-style č/š fold to c/s (normalize.ts) and do not meet ч/ш.
-// Two additions (issue #16): across scripts, words also meet by the keys of their stems (cross
-// keys: `belgorod` finds «Белгороде»), and Latin words of French and German items are read as
-// those languages write the names before their key is taken (readings: « Koursk », "Charkiw").
+// from Киев and Київ).
+// Two additions (issue #16): across scripts, words also meet by cross keys (the keys of their
+// stems, reduced so that ISO 9's c/s/z for ч/ш/ж, Belarusian w for ў, yo for ё and Ukrainian
+// і/о alternation meet: `belgorod` finds «Белгороде», `cernigiv` «Чернігів», `kharkiv`
+// «Харкова»), and Latin words of French and German items are read as those languages write the
+// names before their key is taken (readings: « Koursk », "Charkiw").
 
 import { boundedMemo } from '../lib/memo'
+import { readerRules } from './reader-rules'
 import { scratchFor } from './buffers'
 import { stemWord } from './stem'
 import { unitsToString } from './tokenize'
@@ -192,33 +195,119 @@ export function crossStemLanguage(
 /** A cross key keeps at least this many units: `ros` (роса, dew) must not meet `rossiya`. */
 const MIN_CROSS_KEY = 4
 
+/** Scratch for a cross key. */
+let crossUnits = new Uint16Array(64) as Uint16Array
+
+const A = 0x61
+const C = 0x63
+const O = 0x6f
+const T = 0x74
+const U = 0x75
+const Z = 0x7a
+
 /**
- * The key a word is compared by across scripts, from the key of its stem (Cyrillic) or of the
- * word (Latin): without its final vowels, so that `moskva` (moskv) meets «Москве» (stem москв),
- * `ukraina` meets «Украине» and `odesa` «Одесі». Kept whole if fewer than MIN_CROSS_KEY units
- * would remain.
+ * The key a word is compared by across scripts (a cross key), from the key of its stem or of the
+ * word itself (Cyrillic) or of the word (Latin). Four steps, each erasing a difference that
+ * romanisation systems or inflection make between two spellings of one name; they apply only
+ * across scripts, so Latin words never meet each other through them:
+ * 1. ISO 9 without diacritics (and Belarusian and Ukrainian national systems, Czech and Polish
+ *    habits) writes ч ш ж щ ц as c s z s c where BGN/PCGN writes ch sh zh shch ts: in the key
+ *    (where h is g) `shch` `tch` `ch` `sh` `zh` `ts` become s c c s z c, so `cernihiv` meets
+ *    «Чернігів» and `zytomyr` «Житомир».
+ * 2. A u after a vowel is v: Belarusian ў, written w by BGN/PCGN and ŭ (u) by the national
+ *    system, so `braslaw` and `braslau` meet «Браслаў». And yo (io in the key) after a consonant
+ *    is e: BGN/PCGN writes ё yo, Cyrillic text mostly е (and the key always: ё folds to е), so
+ *    `pyotr` meets «Пётр» and `nyoman` «Нёман».
+ * 3. Final vowels go (what Russian and Ukrainian case endings mostly are), unless fewer than
+ *    MIN_CROSS_KEY units would remain: `moskva` (moskv) meets «Москве» (stem москв).
+ * 4. An i, e or o between consonants at the end is o: Ukrainian writes і in a closed last
+ *    syllable that is о or е in every other form, and Russian keeps о (Харків, Харкова,
+ *    Харьков), so `kharkiv` meets «Харкова» and «Харькове», and `lviv` «Львова». Only for keys
+ *    of 4 units or more: `mir` does not meet «мер».
  */
 export function crossKey(key: string): string {
-  const end = crossKeyLength(key)
-  return end === key.length ? key : key.slice(0, end)
+  const n = key.length
+  crossUnits = scratchFor(crossUnits, n)
+  const out = crossUnits
+  if (!readerRules.crossSpellings) {
+    // Step 3 alone (the bench's comparison, src/watch/reader-rules.ts).
+    for (let i = 0; i < n; i++) out[i] = key.charCodeAt(i)
+    const end = vowelsCut(out, n)
+    return end === n ? key : key.slice(0, end)
+  }
+  let m = 0
+  let changed = false
+  for (let i = 0; i < n; i++) {
+    const c = key.charCodeAt(i)
+    const next = i + 1 < n ? key.charCodeAt(i + 1) : -1
+    let emit = c
+    if (c === S && next === G && key.startsWith('cg', i + 2)) {
+      emit = S // shch
+      i += 3
+    } else if (c === T && next === C && i + 2 < n && key.charCodeAt(i + 2) === G) {
+      emit = C // tch
+      i += 2
+    } else if ((c === C || c === S || c === Z) && next === G) {
+      i++ // ch sh zh
+    } else if (c === T && next === S) {
+      emit = C // ts
+      i++
+    } else if (c === U && m > 0 && isVowel(out[m - 1]!)) {
+      emit = V
+    } else if (c === I && next === O && m > 0 && isConsonant(out[m - 1]!)) {
+      emit = E // yo after a consonant: ё, which Cyrillic text and keys write е
+      i++
+    } else {
+      out[m++] = c
+      continue
+    }
+    changed = true
+    // A double made by a reduction collapses, as doubles do in the key.
+    if (m === 0 || out[m - 1] !== emit) out[m++] = emit
+  }
+  m = vowelsCut(out, m)
+  if (m >= MIN_CROSS_KEY) {
+    const v = out[m - 2]!
+    if ((v === I || v === E) && isConsonant(out[m - 1]!) && isConsonant(out[m - 3]!)) {
+      out[m - 2] = O
+      changed = true
+    }
+  }
+  if (!changed && m === n) return key
+  return unitsToString(out, 0, m)
 }
 
-/** The length of crossKey(key): callers that only hash it need not cut the string. */
-export function crossKeyLength(key: string): number {
-  let end = key.length
-  while (end > 0 && isVowel(key.charCodeAt(end - 1))) end--
-  return end < MIN_CROSS_KEY ? key.length : end
+/** Step 3: the length of units[0, n) without its final vowels, or n if under MIN_CROSS_KEY. */
+function vowelsCut(units: Uint16Array, n: number): number {
+  let end = n
+  while (end > 0 && isVowel(units[end - 1]!)) end--
+  return end < MIN_CROSS_KEY ? n : end
+}
+
+function isConsonant(c: number): boolean {
+  return c >= A && c <= Z && !isVowel(c)
 }
 
 /** a e i o u: the vowels left in a key (y and j are i there). */
 function isVowel(c: number): boolean {
-  return c === 0x61 || c === 0x65 || c === 0x69 || c === 0x6f || c === 0x75
+  return c === A || c === E || c === I || c === O || c === U
 }
 
-/** A query word's cross key (a query has no language: crossStemLanguage without one). */
-export function queryCrossKey(term: string, script: number): string {
+/**
+ * A query word's cross keys (a query has no language: crossStemLanguage without one). A Cyrillic
+ * word has two, that of its stem and that of the word: the Ukrainian stemmer cuts Харків and
+ * Харкова to харк, which no Latin spelling's key is, while the word's own key (final vowels gone,
+ * its last syllable's vowel made o) is `kharkiv`'s.
+ */
+export function queryCrossKeys(term: string, script: number): string[] {
   const lang = crossStemLanguage(term, script, undefined)
-  return crossKey(transliterationKey(lang === undefined ? term : stemWord(term, lang)))
+  const key = transliterationKey(term)
+  const keys = [crossKey(lang === undefined ? key : transliterationKey(stemWord(term, lang)))]
+  if (script === SCRIPT_CYRILLIC) {
+    const own = crossKey(key)
+    if (own !== keys[0]) keys.push(own)
+  }
+  return keys
 }
 
 /**
