@@ -1,7 +1,11 @@
 // Transliteration keys (src/watch/transliterate.ts): the one-pass implementation must give what
 // the scheme's plain statement gives: romanise the Cyrillic letters, then take the skeleton.
 import { describe, expect, it } from 'vitest'
-import { computeTransliterationKey, transliterationKey } from '../../src/watch/transliterate'
+import {
+  computeTransliterationKey,
+  crossKey,
+  transliterationKey,
+} from '../../src/watch/transliterate'
 import { prng } from '../support/prng'
 
 /** The scheme as docs/query-language.md states it, written the straightforward way. */
@@ -59,6 +63,74 @@ describe('transliteration keys', () => {
         word,
         key: reference(word),
       })
+    }
+  })
+})
+
+/** The cross key's four steps as docs/query-language.md states them, the straightforward way. */
+function crossReference(key: string): string {
+  const consonant = /[b-df-hj-np-tv-z]$/
+  const iso: Record<string, string> = { sgcg: 's', tcg: 'c', cg: 'c', sg: 's', zg: 'z', ts: 'c' }
+  let out = ''
+  for (let i = 0; i < key.length;) {
+    const rest = key.slice(i)
+    const m = /^(sgcg|tcg|cg|sg|zg|ts)/.exec(rest)
+    let emit: string
+    // 1. ISO 9's letters (h is g in a key): shch tch ch sh zh ts are s c c s z c.
+    if (m) emit = iso[m[1]!]!
+    // 2. u after a vowel is v (ў); io after a consonant is e (ё).
+    else if (rest[0] === 'u' && /[aeiou]$/.test(out)) emit = 'v'
+    else if (rest.startsWith('io') && consonant.test(out)) emit = 'e'
+    else {
+      out += rest[0]
+      i++
+      continue
+    }
+    // A double these make collapses.
+    if (!out.endsWith(emit)) out += emit
+    i += m ? m[1]!.length : rest[0] === 'u' ? 1 : 2
+  }
+  // 3. Final vowels go, unless fewer than 4 units would remain.
+  const cut = out.replace(/[aeiou]+$/, '')
+  if (cut.length >= 4) out = cut
+  // 4. An i or e between consonants at the end of 4+ units is o.
+  if (out.length >= 4) out = out.replace(/([b-df-hj-np-tv-z])[ie]([b-df-hj-np-tv-z])$/, '$1o$2')
+  return out
+}
+
+describe('cross keys', () => {
+  it.each([
+    ['чернігів', 'cernigiv'],
+    ['житомир', 'zitomir'],
+    ['шостка', 'sostka'],
+    ['донецк', 'doneck'],
+    ['хрущев', 'hrusev'],
+    ['браслаў', 'braslaw'],
+    ['браслаў', 'braslau'],
+    ['петр', 'pyotr'],
+    ['харкова', 'kharkiv'],
+    ['львова', 'lviv'],
+    ['чайковский', 'tchaikovsky'],
+  ])('gives %s and %s one cross key', (cyrillic, latin) => {
+    expect(crossKey(transliterationKey(cyrillic))).toBe(crossKey(transliterationKey(latin)))
+  })
+
+  it.each([
+    ['мер', 'mir'],
+    ['курс', 'kursk'],
+    ['роса', 'rossiya'],
+  ])('keeps %s and %s apart', (cyrillic, latin) => {
+    expect(crossKey(transliterationKey(cyrillic))).not.toBe(crossKey(transliterationKey(latin)))
+  })
+
+  it('agrees with the plain statement of the four steps on 5,000 random keys', () => {
+    const alphabet = [...'abcegiostuvz', 'sgcg', 'tcg', 'cg', 'sg', 'zg', 'ts', 'io', 'au', '東']
+    const random = prng(10)
+    for (let n = 0; n < 5000; n++) {
+      let key = ''
+      const length = 1 + Math.floor(random() * 8)
+      for (let i = 0; i < length; i++) key += alphabet[Math.floor(random() * alphabet.length)]
+      expect({ key, cross: crossKey(key) }).toEqual({ key, cross: crossReference(key) })
     }
   })
 })
