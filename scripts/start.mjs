@@ -8,13 +8,12 @@
 // For real feeds with persistent local state, use `npm run dev` (see README).
 //
 // Environment: FEEDWATCH_TICK_SECONDS (default 60), FEEDWATCH_DEMO_STATE (default .demo-state).
-import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { rmSync } from 'node:fs'
-import { createServer } from 'node:net'
-import { dirname, join, resolve } from 'node:path'
+import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { printEmail, startLiveDesk, startPublisher, startReceiver } from '../demo/servers.mjs'
+import { freePort, startWranglerDev } from './wrangler-dev.mjs'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const tickSeconds = Number(process.env.FEEDWATCH_TICK_SECONDS ?? 60)
@@ -22,16 +21,6 @@ const stateDir = resolve(root, process.env.FEEDWATCH_DEMO_STATE ?? '.demo-state'
 const token = `demo-${randomBytes(12).toString('hex')}`
 const secret = `whsec_${randomBytes(32).toString('base64')}`
 const log = (line) => console.log(`[demo] ${line}`)
-
-const freePort = () =>
-  new Promise((ok, fail) => {
-    const s = createServer()
-    s.on('error', fail)
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address()
-      s.close(() => ok(port))
-    })
-  })
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
@@ -47,41 +36,11 @@ async function main() {
     onAlert: (data) => arrived.set(data.item.title, Date.now()),
   })
   const port = await freePort()
-  const inspectorPort = await freePort()
   const base = `http://127.0.0.1:${port}`
 
-  log(`starting the Worker with wrangler dev on ${base} …`)
-  const wrangler = spawn(
-    process.execPath,
-    [
-      join(root, 'node_modules/wrangler/bin/wrangler.js'),
-      'dev',
-      '--ip=127.0.0.1',
-      `--port=${port}`,
-      `--inspector-port=${inspectorPort}`,
-      `--persist-to=${stateDir}`,
-      '--show-interactive-dev-session=false',
-      '--var',
-      `ADMIN_TOKEN:${token}`,
-      'ENVIRONMENT:development',
-      // WebSub push needs the deployment's public URL (docs/websub.md); locally, wrangler dev's.
-      `PUBLIC_URL:${base}`,
-    ],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        // Offline: no usage metrics, and no download of the request.cf sample (a fallback is used).
-        WRANGLER_SEND_METRICS: 'false',
-        CLOUDFLARE_CF_FETCH_ENABLED: 'false',
-        FORCE_COLOR: '0',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  )
   // The Worker's own log lines (ticks, deliveries) are worth seeing; wrangler's banner is not.
   const relay = (chunk) => {
-    for (const line of chunk.toString().split('\n')) {
+    for (const line of chunk.split('\n')) {
       if (/^(tick |delivered |retrying |dead-lettered )/.test(line.trim()))
         log(`worker: ${line.trim()}`)
       else if (/Email: (\S+\.eml)/.test(line)) {
@@ -91,22 +50,28 @@ async function main() {
       } else if (/error|✘/i.test(line)) console.error(`[wrangler] ${line}`)
     }
   }
-  wrangler.stdout.on('data', relay)
-  wrangler.stderr.on('data', relay)
+  log(`starting the Worker with wrangler dev on ${base} …`)
+  const wrangler = await startWranglerDev({
+    state: stateDir,
+    token,
+    port,
+    // WebSub push needs the deployment's public URL (docs/websub.md); locally, wrangler dev's.
+    vars: { PUBLIC_URL: base },
+    onOutput: relay,
+  })
 
   let stopping = false
+  let ticker
   const stop = async (code = 0) => {
     if (stopping) return
     stopping = true
     clearInterval(ticker)
-    wrangler.kill('SIGTERM')
-    await Promise.all([publisher.close(), receiver.close(), liveDesk.close()])
+    await Promise.all([wrangler.stop(), publisher.close(), receiver.close(), liveDesk.close()])
     process.exit(code)
   }
-  let ticker
   process.on('SIGINT', () => stop(0))
   process.on('SIGTERM', () => stop(0))
-  wrangler.on('exit', (code) => {
+  wrangler.child.on('exit', (code) => {
     if (!stopping) {
       console.error(`[demo] wrangler dev exited (${code})`)
       stop(1)
@@ -123,25 +88,8 @@ async function main() {
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`)
     return json
   }
-  // Each tick is stamped at least a minute after the previous one (wrangler dev's scheduled handler
-  // takes a `time`): a feed is polled at most once a minute, so with demo ticks seconds apart the
-  // demo's clock runs ahead of the wall clock and every tick polls the demo feeds.
-  let clock = Date.now()
-  const fireTick = () => {
-    clock = Math.max(Date.now(), clock + 60_000)
-    const query = new URLSearchParams({ cron: '* * * * *', time: String(clock) })
-    return fetch(`${base}/cdn-cgi/handler/scheduled?${query}`).then((r) => r.text())
-  }
+  const fireTick = () => wrangler.tick()
 
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`${base}/status`)).ok) break
-    } catch {
-      // not listening yet
-    }
-    if (i > 600) throw new Error('wrangler dev did not start within 60 s')
-    await sleep(100)
-  }
   log('Worker is up. Configuring the demo through the API …')
   await call('POST', '/api/destinations', {
     id: 'demo-receiver',
