@@ -429,6 +429,8 @@ export function parseDate(input: string | undefined): string | undefined {
   const ordinal = ISO_ORDINAL.exec(s)
   if (ordinal) return parseOrdinal(ordinal)
   const rfc = RFC822.exec(s)
-  if (rfc) return parseRfc822(rfc)
-  return parseLoose(s)
+  // RFC 822's shape with a month name of another language (Portuguese `Set`, Italian `Gen`,
+  // German `Okt`): the loose reader knows those names.
+  const date = rfc ? parseRfc822(rfc) : undefined
+  return date ?? parseLoose(s)
 }
