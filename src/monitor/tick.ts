@@ -16,10 +16,11 @@
 // Object calls; 1 KV read per shard; ≤ 1 write per shard per spacing (none when nothing changed but
 // an hourly heartbeat); no list().
 import type { Alert, Feed, Item, Watch } from '../model'
-import { compileWatchIndex, matchItem, type WatchIndex } from '../watch'
+import { matchItem, type WatchIndex } from '../watch'
 import { changeConfig } from '../config/service'
 import { ConfigError, errorMessage } from '../lib/errors'
 import { beginTickLease, endTickLease, type ConfigDoc, type ConfigEnv } from '../store/config'
+import { watchIndexFor } from '../store/config'
 import {
   loadShard,
   loadShardsSettled,
@@ -86,18 +87,8 @@ export interface TickDeps {
   log?: (line: string) => void
 }
 
-/** The compiled watch index, cached in the isolate for the configuration version it came from. */
-let cachedIndex: { version: number; index: WatchIndex } | undefined
-
-export function watchIndexFor(config: ConfigDoc): WatchIndex {
-  if (cachedIndex?.version !== config.version || config.version === 0) {
-    const specs = config.watches
-      .filter((w) => w.enabled)
-      .map((w) => ({ id: w.id, query: w.query, options: w.options }))
-    cachedIndex = { version: config.version, index: compileWatchIndex(specs) }
-  }
-  return cachedIndex.index
-}
+/** The compiled watch index, cached per configuration version, loaded from its snapshot. */
+export { watchIndexFor }
 
 /** The host a feed is fetched from ('' for an unparseable URL: those fail on their own). */
 function hostOf(url: string): string {

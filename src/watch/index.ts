@@ -2,6 +2,7 @@
 // match items against it, and preview a query against sample items.
 // Not responsible for watch scope (the monitor filters feeds/tags before calling matchItem),
 // for caching the index per configuration version (the monitor), nor for HTTP (src/http).
+// A compiled index can also be stored and loaded as bytes: snapshot.ts.
 // Pure: no env, no fetch, no clock. Language: query-parser.ts header, docs/query-language.md.
 
 import type { Hit, MatchExplanation } from '../model'
@@ -89,6 +90,18 @@ export function compileWatchIndex(watches: WatchSpec[]): WatchIndex {
       errors.push({ watchId: watch.id, error })
     }
   }
+  return indexFromCompiled(ids, queries, errors)
+}
+
+/**
+ * An index from queries already compiled, in watch order (compileWatchIndex, and snapshot.ts when
+ * it loads a stored index): the presearcher is filed here, by this code.
+ */
+export function indexFromCompiled(
+  ids: string[],
+  queries: CompiledQuery[],
+  errors: Array<{ watchId: string; error: QueryError }>,
+): WatchIndex {
   return new CompiledWatchIndex(ids, queries, buildPresearcher(queries), errors)
 }
 
