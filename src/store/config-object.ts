@@ -288,13 +288,13 @@ export class ConfigStore extends DurableObject<Env> {
 
   /**
    * Gives the lease back (only its holder can). A tick that refused the current version's
-   * snapshot as damaged or as another version's says so here: it is rebuilt in the alarm. One
-   * refused as another code's is not: that tick runs other code than this object (a deployment
-   * under way), and rebuilding here would give the same bytes.
+   * snapshot (damaged, another version's or another code's) says so here, and it is rebuilt in
+   * the alarm. During a deployment, a tick still running the old code refuses the new one's
+   * snapshot and causes a rebuild of the same bytes: harmless, and over when the old code is.
    */
   async endLease(name: string, holder: string, refused?: SnapshotComplaint): Promise<void> {
     this.ctx.storage.sql.exec('DELETE FROM lease WHERE name = ? AND holder = ?', name, holder)
-    if (refused && refused.reason !== 'code' && refused.version === this.current.version) {
+    if (refused && refused.version === this.current.version) {
       this.ctx.storage.sql.exec('DELETE FROM snapshot_meta')
       await this.ctx.storage.setAlarm(Date.now())
     }
