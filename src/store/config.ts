@@ -146,8 +146,7 @@ export async function updateConfig(
 /**
  * The tick's one call before polling: takes the tick lease for `holder` (unless another tick holds
  * it) and reads the configuration and, when this isolate holds no index for the current version,
- * the stored index snapshot (loaded only if watchIndexFor is called: a tick with nothing new to
- * match never decodes it).
+ * the stored index snapshot (decoded by watchIndexFor).
  */
 export async function beginTickLease(
   env: ConfigEnv,
