@@ -40,7 +40,7 @@ export const emptyConfig = (): ConfigDoc => ({
  * What carries it: an isolate new to a version parses and checks the document once (cached by
  * version afterwards), measured in a new Node process for that 3.3 MB: JSON.parse ~35–50 ms, with
  * the schema check ~110–200 ms (load 4–5 on 2 cores), so ~25 % more at the budget — beyond the
- * free plan's 10 ms (which caps a configuration far smaller: ~0.5 MB), within the paid plan's 30 s.
+ * free plan's 10 ms of CPU for that one tick, within the paid plan's 30 s.
  * Memory: the parsed document took 6.4 MB of heap for the 3.3 MB (~8 MB at the budget), the watch
  * index ~10 MB at 10,000 watches: well inside a 128 MB isolate; the configuration object holds the
  * JSON as a string (8 MB in UTF-16 at the budget). Stored in chunks (config-object.ts), so the
