@@ -20,6 +20,7 @@ import {
   parseConfigJson,
   utf8Bytes,
   watchSpecsOf,
+  type ConfigDoc,
   type SnapshotComplaint,
 } from './config'
 
@@ -204,7 +205,17 @@ export class ConfigStore extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     if (this.snapshotIsCurrent()) return
     const { version, json } = this.current
-    const bytes = buildIndexSnapshot(watchSpecsOf(parseConfigJson(json, version)), version)
+    let config: ConfigDoc
+    try {
+      config = parseConfigJson(json, version)
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error
+      // A stored document that fails its check fails every tick's read too, which reports it;
+      // retrying the build cannot help. Ticks compile meanwhile.
+      console.error(`watch index snapshot of version ${version} not built: ${error.message}`)
+      return
+    }
+    const bytes = buildIndexSnapshot(watchSpecsOf(config), version)
     const sql = this.ctx.storage.sql
     this.ctx.storage.transactionSync(() => {
       sql.exec('DELETE FROM snapshot_chunk')

@@ -207,7 +207,9 @@ export const indexSources = { loaded: 0, compiled: 0, refused: 0 }
  */
 export function watchIndexFor(config: ConfigDoc): WatchIndex {
   if (cachedIndex?.version === config.version && config.version !== 0) return cachedIndex.index
-  const snapshot = heldSnapshot
+  // A snapshot held for an older version (the configuration changed since it came) is dropped
+  // unread: it is not damaged, and the object's current one need not be rebuilt.
+  const snapshot = heldSnapshot?.version === config.version ? heldSnapshot : undefined
   heldSnapshot = undefined
   let index: WatchIndex | undefined
   if (snapshot !== undefined && config.version !== 0) {

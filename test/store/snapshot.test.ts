@@ -12,7 +12,7 @@ import { forgetWatchIndex, indexSources, loadConfig, watchSpecsOf } from '../../
 import type { ConfigStore } from '../../src/store/config-object'
 import { SNAPSHOT_CODE_VERSION, buildIndexSnapshot } from '../../src/watch/snapshot'
 import { rss, type TestItem } from '../support/feeds'
-import { script } from '../support/loopback'
+import { received, script } from '../support/loopback'
 import { api, eventually } from '../support/worker'
 
 const stub = () => env.CONFIG.get(env.CONFIG.idFromName('config'))
@@ -62,6 +62,8 @@ const WATCHES = [
 ]
 
 let feeds = 0
+/** Alerts the ticks of this file enqueued, all of them to the receiver. */
+let delivered = 0
 /**
  * A new feed carrying `items` under its own ids and links (one story in two feeds alerts once),
  * whose first poll alerts for all of them (backfill).
@@ -133,6 +135,9 @@ async function freshTick(): Promise<{
   const before = { ...indexSources }
   const result = await runTick(deps())
   expect(result.errors).toEqual([])
+  // Every alert delivered before the test goes on: none is left in flight when the file ends.
+  delivered += result.alerts
+  await eventually(async () => (await received('/snapshot/hook')).length >= delivered)
   return {
     alerts: result.alerts,
     loaded: indexSources.loaded - before.loaded,
