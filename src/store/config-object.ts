@@ -6,10 +6,10 @@
 // answering reads from memory, migrating the old KV `config` document once, granting the lease that
 // keeps two ticks from running at once, building the watch index snapshot after each change (in
 // its alarm: never in the API's answer nor on a tick, docs/decisions.md, 22) and handing it to a
-// tick whose isolate holds no index for the current version. Not responsible for what a change does or whether it is
-// valid: changes run in the calling Worker (src/store/config.ts), under this object's lock, so the
-// errors they throw never cross RPC (docs/decisions.md, 7). Follows Cloudflare's Durable Objects
-// RPC and SQLite storage APIs.
+// tick whose isolate holds no index for the current version. Not responsible for what a change
+// does or whether it is valid: changes run in the calling Worker (src/store/config.ts), under this
+// object's lock, so the errors they throw never cross RPC (docs/decisions.md, 7). Follows
+// Cloudflare's Durable Objects RPC, SQLite storage and alarm APIs.
 import { DurableObject } from 'cloudflare:workers'
 import { ConfigError } from '../lib/errors'
 import { CONFIG } from './keys'

@@ -5,8 +5,11 @@
 // writer: `updateConfig` runs its change in this Worker under that object's lock, so concurrent API
 // writes are applied one after another and none is lost, and the errors a change throws (404, 409,
 // 400) reach the route as they were thrown (docs/decisions.md, 7). `loadConfig` is one RPC call that
-// answers "unchanged" when this isolate already holds the current version. Not responsible for what
-// a valid feed, watch or destination is (src/http/validate.ts) beyond the stored shape (schema.ts).
+// answers "unchanged" when this isolate already holds the current version. The watch index derived
+// from it is cached here too, per version: loaded from the snapshot the tick's lease call brings
+// when the object has one, compiled otherwise (docs/decisions.md, 22). Not responsible for what a
+// valid feed, watch or destination is (src/http/validate.ts) beyond the stored shape (schema.ts),
+// nor for what a snapshot holds (src/watch/snapshot.ts).
 import type { Destination, Feed, Watch } from '../model'
 import { ConfigError } from '../lib/errors'
 import type { ConfigRead, ConfigStore, ProposedConfig } from './config-object'
