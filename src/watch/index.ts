@@ -6,7 +6,13 @@
 // Pure: no env, no fetch, no clock. Language: query-parser.ts header, docs/query-language.md.
 
 import type { Hit, MatchExplanation } from '../model'
-import { compileQuery, type CompiledNode, type CompiledQuery, type MatchOptions } from './compile'
+import {
+  compileQuery,
+  type CompiledNode,
+  type CompiledQuery,
+  type MatchOptions,
+  type PresearchKey,
+} from './compile'
 import { evaluate } from './evaluate'
 import { explainMatch } from './explain'
 import { prepareItem, type PreparedItem } from './item'
@@ -95,14 +101,15 @@ export function compileWatchIndex(watches: WatchSpec[]): WatchIndex {
 
 /**
  * An index from queries already compiled, in watch order (compileWatchIndex, and snapshot.ts when
- * it loads a stored index): the presearcher is filed here, by this code.
+ * it loads a stored index, with each query's presearch keys): the presearcher is filed here.
  */
 export function indexFromCompiled(
   ids: string[],
   queries: CompiledQuery[],
   errors: Array<{ watchId: string; error: QueryError }>,
+  filed?: ReadonlyArray<readonly PresearchKey[] | null>,
 ): WatchIndex {
-  return new CompiledWatchIndex(ids, queries, buildPresearcher(queries), errors)
+  return new CompiledWatchIndex(ids, queries, buildPresearcher(queries, filed), errors)
 }
 
 /** The watches of `index` that `item` matches, in watch order, each with its explanation. */

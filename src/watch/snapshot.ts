@@ -1,21 +1,25 @@
 // A compiled watch index as bytes: what compiling derived for every watch (its query tree, each
 // word's transliteration key, cross-script and reading keys, German spelling, each wildcard's
-// pieces and key prefix), written once when the configuration changes, so that a fresh isolate
-// rebuilds the index from typed arrays and strings instead of parsing and compiling every query.
+// pieces and key prefix, the watch's presearch keys), written once when the configuration
+// changes, so that a fresh isolate rebuilds the index from typed arrays and strings instead of
+// parsing and compiling every query.
 // Versioned (the configuration's version, SNAPSHOT_CODE_VERSION) and checksummed: a snapshot
 // that does not say exactly what it is for is refused (SnapshotError), never trusted.
 // Not responsible for storing or fetching snapshots (src/store/config-object.ts, config.ts) nor
-// for what is built from the trees at load: the presearcher is filed by today's code
-// (presearcher.ts), so changing it needs no new code version. Pure: no env, no clock.
+// for how the presearcher files what it is given (presearcher.ts): changing that needs no new
+// code version; changing what compile.ts derives (presearch keys included) does.
+// Pure: no env, no clock.
 // Layout (little-endian, as every Workers host): docs/query-language.md, "In a fresh isolate".
 
 import {
   compileQuery,
+  presearchKeys,
   wildcardNode,
   wordMatcher,
   type CompiledNode,
   type CompiledQuery,
   type CrossForms,
+  type PresearchKey,
   type WordMatcher,
 } from './compile'
 import { type MetaField, type TextField } from './query-parser'
@@ -29,7 +33,7 @@ import { indexFromCompiled, type WatchIndex, type WatchSpec } from './index'
  * the bytes of a fixed watch set, so such a change fails there until this is raised): a
  * snapshot written by other code is then refused and rebuilt, never read as if it were ours.
  */
-export const SNAPSHOT_CODE_VERSION = 1
+export const SNAPSHOT_CODE_VERSION = 2
 
 /** The reader rules that change what compiling derives, folded into the code version. */
 const rulesBits = (): number =>
@@ -197,6 +201,7 @@ function encode(
     w.str(query.query)
     w.int((query.options.stem ? Q_STEM : 0) | (query.options.transliterate ? Q_TRANSLITERATE : 0))
     writeNode(w, query.root)
+    writeKeys(w, presearchKeys(query.root)?.keys ?? null)
   }
   w.int(errors.length)
   for (const { watchId, error } of errors) {
@@ -269,6 +274,33 @@ function writeNode(w: Writer, node: CompiledNode): void {
   }
 }
 
+/** Key kinds in the encoding, by their index here. */
+const KEY_KINDS = [
+  'term',
+  'stemOf',
+  'translit',
+  'crossLatin',
+  'crossCyrillic',
+  'prefix',
+  'keyPrefix',
+  'meta',
+  'sized',
+] as const
+
+/** A watch's presearch keys (compile.ts's presearchKeys): a count (NONE for none), then each. */
+function writeKeys(w: Writer, keys: readonly PresearchKey[] | null): void {
+  if (keys === null) return w.int(NONE)
+  w.int(keys.length)
+  for (const key of keys) {
+    w.int(KEY_KINDS.indexOf(key.kind))
+    w.str(key.value)
+    if (key.kind === 'sized') {
+      w.str(key.suffix)
+      w.int(key.length)
+    }
+  }
+}
+
 function writeWord(w: Writer, word: WordMatcher): void {
   w.str(word.term)
   w.str(word.key)
@@ -299,6 +331,7 @@ function decode(words: Int32Array, utf8: Uint8Array): WatchIndex {
   const r: Reader = { words, at, strings, fields: new Map(), end: HEADER + words[H_INTS]! }
   const ids: string[] = []
   const queries: CompiledQuery[] = []
+  const filed: Array<PresearchKey[] | null> = []
   const watches = words[H_WATCHES]!
   for (let k = 0; k < watches; k++) {
     ids.push(str(r))
@@ -309,6 +342,7 @@ function decode(words: Int32Array, utf8: Uint8Array): WatchIndex {
       transliterate: (flags & Q_TRANSLITERATE) !== 0,
     }
     queries.push({ query, options, root: readNode(r) })
+    filed.push(readKeys(r))
   }
   const errors: Array<{ watchId: string; error: QueryError }> = []
   const errorCount = int(r)
@@ -322,7 +356,7 @@ function decode(words: Int32Array, utf8: Uint8Array): WatchIndex {
     errors.push({ watchId, error: new QueryError(reason, position, query) })
   }
   if (r.at !== r.end) throw new RangeError(`snapshot body ends at ${r.at}, not ${r.end}`)
-  return indexFromCompiled(ids, queries, errors)
+  return indexFromCompiled(ids, queries, errors, filed)
 }
 
 interface Reader {
@@ -411,6 +445,24 @@ function readNode(r: Reader): CompiledNode {
     default:
       throw new RangeError(`unknown node code ${code} at ${r.at - 1}`)
   }
+}
+
+function readKeys(r: Reader): PresearchKey[] | null {
+  const n = int(r)
+  if (n === NONE) return null
+  const keys: PresearchKey[] = []
+  for (let k = 0; k < n; k++) {
+    const kind = KEY_KINDS[int(r)]
+    if (kind === undefined) throw new RangeError(`unknown key kind at ${r.at - 1}`)
+    const value = str(r)
+    if (kind === 'sized') {
+      const suffix = str(r)
+      keys.push({ kind, value, suffix, length: int(r) })
+    } else {
+      keys.push({ kind, value })
+    }
+  }
+  return keys
 }
 
 function readWord(r: Reader): WordMatcher {
