@@ -274,8 +274,9 @@ async function runLeasedTick(
   })
   const outcomes = results.filter((o): o is PollOutcome => o !== undefined)
 
-  // Match new items against the watches in scope, and build one alert per destination.
-  const index = watchIndexFor(config)
+  // Match new items against the watches in scope, and build one alert per destination. The index
+  // is obtained only if some feed has an item to match: a new isolate then loads nothing.
+  const index = () => watchIndexFor(config)
   const watches = new Map(config.watches.map((w) => [w.id, w]))
   const touched = new Set<number>()
   const enqueued = new Set<string>()
@@ -480,18 +481,19 @@ function adopt(fromKv: ShardDoc, errors: string[]): ShardDoc {
   return fromKv
 }
 
-/** The bounded alerts an outcome's alertable items produce. */
+/** The bounded alerts an outcome's alertable items produce (`index` read only if there are any). */
 export async function alertsForOutcome(
   outcome: PollOutcome,
-  index: WatchIndex,
+  index: WatchIndex | (() => WatchIndex),
   watches: Map<string, Watch>,
   now: Date,
 ): Promise<Alert[]> {
   if (outcome.alertable.length === 0) return []
   const shared = sharedCanonicalUrls(outcome.items)
   const alerts: Alert[] = []
+  const matcher = typeof index === 'function' ? index() : index
   for (const item of outcome.alertable) {
-    alerts.push(...(await alertsForItem(item, outcome, shared, index, watches, now)))
+    alerts.push(...(await alertsForItem(item, outcome, shared, matcher, watches, now)))
   }
   return alerts
 }

@@ -206,6 +206,11 @@ describe('the watch index snapshot in the configuration object', () => {
     expect(await freshTick()).toEqual({ alerts: alertsPerFeed, loaded: 1, compiled: 0, refused: 0 })
   })
 
+  it('is not even read by a tick in a new isolate that has nothing new to match', async () => {
+    await buildSnapshot()
+    expect(await freshTick()).toEqual({ alerts: 0, loaded: 0, compiled: 0, refused: 0 })
+  })
+
   it.each([
     [
       'damaged',
@@ -253,7 +258,7 @@ describe('the watch index snapshot in the configuration object', () => {
 
 /**
  * The refusing tick told the object when it gave its lease back: the stored snapshot (whose meta
- * row claimed the current version) is rebuilt, and the next new isolate loads it.
+ * row claimed the current version) is rebuilt, and a new isolate then loads what it builds.
  */
 async function rebuiltThenLoaded(version: number): Promise<void> {
   await buildSnapshot()
@@ -261,5 +266,7 @@ async function rebuiltThenLoaded(version: number): Promise<void> {
     config_version: version,
     code_version: SNAPSHOT_CODE_VERSION,
   })
-  expect(await freshTick()).toEqual({ alerts: 0, loaded: 1, compiled: 0, refused: 0 })
+  await newFeed()
+  await buildSnapshot()
+  expect(await freshTick()).toEqual({ alerts: alertsPerFeed, loaded: 1, compiled: 0, refused: 0 })
 }
