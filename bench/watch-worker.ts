@@ -3,16 +3,22 @@
 // inside workerd sees a clock that stands still while it computes). Generating watches and
 // articles (/setup) is kept apart from compiling (/compile) and matching (/match), so that in a
 // fresh isolate the first /compile and /match are the first the engine's code and lexicon ever
-// see, as in a tick that starts a new isolate. Not deployed anywhere.
+// see, as in a tick that starts a new isolate. /snapshot hands it the index snapshot the bench
+// built in its own process (as the configuration object builds it elsewhere), and /load decodes
+// it instead of compiling. Not deployed anywhere.
 import { compileWatchIndex, matchItem, type WatchIndex, type WatchSpec } from '../src/watch'
+import { loadIndexSnapshot } from '../src/watch/snapshot'
 import { makeArticles, makeWatches, prng, type BenchArticle } from './watch-corpus'
 
 let specs: WatchSpec[] = []
 let index: WatchIndex | undefined
 let sets: BenchArticle[][] = []
+let snapshot: Uint8Array | undefined
+/** The configuration version the bench's snapshots are built for. */
+const BENCH_VERSION = 1
 
 export default {
-  fetch(request: Request): Response {
+  async fetch(request: Request): Promise<Response> {
     const url = new URL(request.url)
     const param = (name: string, fallback: number): number =>
       Number(url.searchParams.get(name) ?? fallback)
@@ -28,6 +34,14 @@ export default {
     }
     if (url.pathname === '/compile') {
       index = compileWatchIndex(specs)
+      return new Response(String(index.errors.length))
+    }
+    if (url.pathname === '/snapshot' && request.method === 'POST') {
+      snapshot = new Uint8Array(await request.arrayBuffer())
+      return new Response(String(snapshot.byteLength))
+    }
+    if (url.pathname === '/load' && snapshot) {
+      index = loadIndexSnapshot(snapshot, BENCH_VERSION)
       return new Response(String(index.errors.length))
     }
     if (url.pathname === '/noop') return new Response('')

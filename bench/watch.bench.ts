@@ -1,8 +1,8 @@
 // `npm run bench watch`: index build time and articles/s for the watch engine at 1,000 and 10,000
 // watches over ~300-word generated articles (en, fr, de, ru), next to the naive way (every watch
-// evaluated against every article), then the same in workerd, where a "fresh" row measures a new
-// isolate as a tick may get one (first compile, first 20 and first 100 items) beside the "warm"
-// row. Targets (one core): ≥ 5,000 articles/s at 10,000 watches; 10,000 watches compile in < 50
+// evaluated against every article), then the same in workerd, where "fresh" rows measure a new
+// isolate as a tick may get one (first compile or snapshot load, first 20 and first 100 items)
+// beside the "warm" row. Targets (one core): ≥ 5,000 articles/s at 10,000 watches; 10,000 watches compile in < 50
 // ms (warm); issue #15's fresh-isolate targets are in docs/query-language.md. Prints figures;
 // never fails on timing.
 //
@@ -21,6 +21,8 @@ import { evaluate } from '../src/watch/evaluate'
 import { prepareItem } from '../src/watch/item'
 import { buildPresearcher } from '../src/watch/presearcher'
 import { compileWatchIndex, matchItem } from '../src/watch'
+import { buildIndexSnapshot } from '../src/watch/snapshot'
+import { execSync } from 'node:child_process'
 import { makeArticles, makeWatches, prng } from './watch-corpus'
 
 const ARTICLES = 1000
@@ -143,12 +145,15 @@ for (const count of [1000, 10_000]) {
 // objects) and Cloudflare's own settings. Each step is one request, timed from here (the round
 // trip of an empty request is printed so it can be discounted).
 //
-// Two rows a watch count. "fresh": a new workerd process, so a new isolate, for every
-// measurement, as a tick that lands on a new isolate: the first compile of the watches, the
-// first 20 items of ~300 words that isolate ever matches (unseen vocabulary: no stem, key or
-// lexicon entry computed yet) and the rate over its first 100 items; medians of FRESH_ISOLATES.
-// "warm": one isolate after a 1,000-article warm-up, a re-compile (median of BUILDS) and the same
-// 20/100 items of a set it has not seen, next to the 1,000-article passes.
+// Rows a watch count. "fresh": a new workerd process, so a new isolate, for every measurement,
+// as a tick that lands on a new isolate, with the first 20 items of ~300 words that isolate ever
+// matches (unseen vocabulary: no stem, key or lexicon entry computed yet) and the rate over its
+// first 100 items; medians of FRESH_ISOLATES. Two kinds of fresh isolate, alternating so both see
+// the same load: one compiles the watches (what a tick did before snapshots, and still does when
+// no snapshot is stored), one loads the index snapshot (src/watch/snapshot.ts) that this process
+// built, as the configuration object builds it away from the tick. "warm": one isolate after a
+// 1,000-article warm-up, a re-compile (median of BUILDS) and the same 20/100 items of a set it has
+// not seen, next to the 1,000-article passes.
 const FRESH_ISOLATES = 5
 const FIRST_FEW = 20
 const FIRST_MANY = 100
@@ -157,6 +162,8 @@ const FRESH_TARGETS: Record<number, string> = {
   1000: 'load + first 20 items < 10 ms',
   10_000: 'load < 20 ms, first 100 items ≥ 3,000/s',
 }
+/** The configuration version bench/watch-worker.ts loads snapshots for. */
+const BENCH_VERSION = 1
 
 const workerSource = await bundleWorker('bench/watch-worker.ts')
 
@@ -175,9 +182,10 @@ function startWorkerd(): Miniflare {
 }
 
 /** Milliseconds for one request to the bench worker, answer read. */
-async function request(mf: Miniflare, path: string): Promise<number> {
+async function request(mf: Miniflare, path: string, body?: Uint8Array): Promise<number> {
   const start = performance.now()
-  const response = await mf.dispatchFetch(`http://bench${path}`)
+  const init = body ? { method: 'POST', body } : undefined
+  const response = await mf.dispatchFetch(`http://bench${path}`, init)
   await response.text()
   if (!response.ok) throw new Error(`bench worker answered ${response.status} to ${path}`)
   return performance.now() - start
@@ -197,22 +205,34 @@ const spread = (values: number[], show: (v: number) => string) =>
 
 console.log(
   `\nin workerd (the Workers runtime), same watches and article sets; ` +
-    `fresh = a new isolate per measurement, median of ${FRESH_ISOLATES}:`,
+    `fresh = a new isolate per measurement, median of ${FRESH_ISOLATES}; ` +
+    `load average ${loadAverage()}:`,
 )
 for (const count of [1000, 10_000]) {
+  // Built here, in another process, as the configuration object builds it away from the tick.
+  const snapshot = buildIndexSnapshot(makeWatches(count, prng(count)), BENCH_VERSION)
   const fresh = { compile: [] as number[], few: [] as number[], many: [] as number[] }
+  const loaded = { load: [] as number[], few: [] as number[], many: [] as number[] }
   const roundTrips: number[] = []
-  for (let k = 0; k < FRESH_ISOLATES; k++) {
+  for (let k = 0; k < FRESH_ISOLATES * 2; k++) {
+    // Alternating: an isolate that compiles, then one that loads, so both see the same load.
+    const loads = k % 2 === 1
     const mf = startWorkerd()
     try {
       // Seeds no other block or isolate uses: vocabulary unseen even by the generator's draws.
       const seed = 2_000_000 + count * 10 + k
       await request(mf, `/setup?watches=${count}&seeds=${seed}&articles=${FIRST_MANY}`)
       roundTrips.push(await request(mf, '/noop'))
-      fresh.compile.push(await request(mf, '/compile'))
+      if (loads) {
+        await request(mf, '/snapshot', snapshot)
+        loaded.load.push(await request(mf, '/load'))
+      } else {
+        fresh.compile.push(await request(mf, '/compile'))
+      }
       const first = await firstItems(mf, 0)
-      fresh.few.push(first.few)
-      fresh.many.push(first.many)
+      const into = loads ? loaded : fresh
+      into.few.push(first.few)
+      into.many.push(first.many)
     } finally {
       await mf.dispose()
     }
@@ -227,22 +247,33 @@ for (const count of [1000, 10_000]) {
     await request(mf, '/match?set=0') // warm-up set
     const rebuilds: number[] = []
     for (let k = 0; k < BUILDS; k++) rebuilds.push(await request(mf, '/compile'))
+    await request(mf, '/snapshot', snapshot)
+    const reloads: number[] = []
+    for (let k = 0; k < BUILDS; k++) reloads.push(await request(mf, '/load'))
     const passMs: number[] = []
     for (let k = 1; k <= PASSES; k++) passMs.push(await request(mf, `/match?set=${k}`))
     const warm = await firstItems(mf, PASSES + 1)
-    const compiled = fresh.compile.map((c, k) => c + fresh.few[k]!)
+    const compiledFew = fresh.compile.map((c, k) => c + fresh.few[k]!)
+    const loadedFew = loaded.load.map((c, k) => c + loaded.few[k]!)
     console.log(
       `  ${count} watches (request round trip ~${ms(median(roundTrips))} included; ` +
+        `snapshot ${Math.round(snapshot.byteLength / 1024)} KiB; ` +
         `issue #15's fresh targets: ${FRESH_TARGETS[count]})`,
     )
     console.log(
-      `    fresh isolate: first compile ${spread(fresh.compile, ms)}; ` +
+      `    fresh isolate, compile: compile ${spread(fresh.compile, ms)}; ` +
         `first ${FIRST_FEW} items ${spread(fresh.few, ms)}; ` +
-        `compile + ${FIRST_FEW} items ${ms(median(compiled))}; ` +
+        `compile + ${FIRST_FEW} items ${ms(median(compiledFew))}; ` +
         `first ${FIRST_MANY} items ${spread(fresh.many, (v) => perSecond(FIRST_MANY, v))}`,
     )
     console.log(
-      `    warm isolate:  re-compile ${ms(median(rebuilds))}; ` +
+      `    fresh isolate, load:    load snapshot ${spread(loaded.load, ms)}; ` +
+        `first ${FIRST_FEW} items ${spread(loaded.few, ms)}; ` +
+        `load + ${FIRST_FEW} items ${ms(median(loadedFew))}; ` +
+        `first ${FIRST_MANY} items ${spread(loaded.many, (v) => perSecond(FIRST_MANY, v))}`,
+    )
+    console.log(
+      `    warm isolate:  re-compile ${ms(median(rebuilds))}; re-load ${ms(median(reloads))}; ` +
         `${FIRST_FEW} new items ${ms(warm.few)}; ` +
         `${FIRST_MANY} new items ${perSecond(FIRST_MANY, warm.many)}; ` +
         `${ARTICLES}-article passes ${rate(median(passMs))} articles/s ` +
@@ -250,5 +281,18 @@ for (const count of [1000, 10_000]) {
     )
   } finally {
     await mf.dispose()
+  }
+}
+console.log(`load average after: ${loadAverage()}`)
+
+/** The machine's load averages (`uptime`), printed beside the figures: the machine is shared. */
+function loadAverage(): string {
+  try {
+    return execSync('uptime')
+      .toString()
+      .trim()
+      .replace(/^.*load average:\s*/, '')
+  } catch (error) {
+    return `unknown (${error instanceof Error ? error.message : String(error)})`
   }
 }

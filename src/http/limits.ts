@@ -1,5 +1,6 @@
 // Every bound the API puts on its input, with the reason for each (documented for users in
 // docs/operations.md, "Limits"). A request past a bound is refused with 413 or 400 naming it.
+import { MAX_CONFIG_BYTES } from '../store/config'
 
 /** Request bodies of the configuration routes: a feed, watch or destination is a few KB at most. */
 export const MAX_BODY_BYTES = 64 * 1024
@@ -8,10 +9,10 @@ export const MAX_BODY_BYTES = 64 * 1024
 export const MAX_PREVIEW_BODY_BYTES = 1024 * 1024
 
 /**
- * PUT /api/config and OPML imports: a whole configuration. The stored document's budget is 1 MiB
+ * PUT /api/config and OPML imports: a whole configuration. The stored document has its budget
  * (MAX_CONFIG_BYTES); a pretty-printed document with credentials marked is larger: twice that.
  */
-export const MAX_IMPORT_BODY_BYTES = 2 * 1024 * 1024
+export const MAX_IMPORT_BODY_BYTES = 2 * MAX_CONFIG_BYTES
 
 /**
  * Text a preview may match, in characters over every item and field. 500 items of 200 KB took

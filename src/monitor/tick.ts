@@ -16,10 +16,11 @@
 // Object calls; 1 KV read per shard; ≤ 1 write per shard per spacing (none when nothing changed but
 // an hourly heartbeat); no list().
 import type { Alert, Feed, Item, Watch } from '../model'
-import { compileWatchIndex, matchItem, type WatchIndex } from '../watch'
+import { matchItem, type WatchIndex } from '../watch'
 import { changeConfig } from '../config/service'
 import { ConfigError, errorMessage } from '../lib/errors'
 import { beginTickLease, endTickLease, type ConfigDoc, type ConfigEnv } from '../store/config'
+import { watchIndexFor } from '../store/config'
 import {
   loadShard,
   loadShardsSettled,
@@ -86,18 +87,8 @@ export interface TickDeps {
   log?: (line: string) => void
 }
 
-/** The compiled watch index, cached in the isolate for the configuration version it came from. */
-let cachedIndex: { version: number; index: WatchIndex } | undefined
-
-export function watchIndexFor(config: ConfigDoc): WatchIndex {
-  if (cachedIndex?.version !== config.version || config.version === 0) {
-    const specs = config.watches
-      .filter((w) => w.enabled)
-      .map((w) => ({ id: w.id, query: w.query, options: w.options }))
-    cachedIndex = { version: config.version, index: compileWatchIndex(specs) }
-  }
-  return cachedIndex.index
-}
+/** The compiled watch index, cached per configuration version, loaded from its snapshot. */
+export { watchIndexFor }
 
 /** The host a feed is fetched from ('' for an unparseable URL: those fail on their own). */
 function hostOf(url: string): string {
@@ -283,8 +274,9 @@ async function runLeasedTick(
   })
   const outcomes = results.filter((o): o is PollOutcome => o !== undefined)
 
-  // Match new items against the watches in scope, and build one alert per destination.
-  const index = watchIndexFor(config)
+  // Match new items against the watches in scope, and build one alert per destination. The index
+  // is obtained only if some feed has an item to match: a new isolate then loads nothing.
+  const index = () => watchIndexFor(config)
   const watches = new Map(config.watches.map((w) => [w.id, w]))
   const touched = new Set<number>()
   const enqueued = new Set<string>()
@@ -489,18 +481,19 @@ function adopt(fromKv: ShardDoc, errors: string[]): ShardDoc {
   return fromKv
 }
 
-/** The bounded alerts an outcome's alertable items produce. */
+/** The bounded alerts an outcome's alertable items produce (`index` read only if there are any). */
 export async function alertsForOutcome(
   outcome: PollOutcome,
-  index: WatchIndex,
+  index: WatchIndex | (() => WatchIndex),
   watches: Map<string, Watch>,
   now: Date,
 ): Promise<Alert[]> {
   if (outcome.alertable.length === 0) return []
   const shared = sharedCanonicalUrls(outcome.items)
   const alerts: Alert[] = []
+  const matcher = typeof index === 'function' ? index() : index
   for (const item of outcome.alertable) {
-    alerts.push(...(await alertsForItem(item, outcome, shared, index, watches, now)))
+    alerts.push(...(await alertsForItem(item, outcome, shared, matcher, watches, now)))
   }
   return alerts
 }

@@ -96,6 +96,9 @@ export type CompiledNode =
       /** Literal characters after the last `?` (meaningful without `*`). */
       suffix: string
       text: string
+      /** The pattern as parsed: literal pieces between `?`s, and whether it ends in `*`. */
+      pieces: string[]
+      star: boolean
       /** The item's words the pattern matches, and those whose key starts with keyPrefix. */
       leaf: Leaf
       keyLeaf: Leaf | null
@@ -246,21 +249,37 @@ function words(
       }
       crossKeys = keys
     }
-    return {
-      term,
-      wordId: -1,
-      wordGeneration: -1,
-      stemLeaf: options.stem ? newLeaf() : null,
-      key,
-      keyLeaf: key !== null ? newLeaf() : null,
-      cross:
-        crossKeys.length > 0 || readingKeys.length > 0
-          ? { keys: crossKeys, script: crossScript, readings: readingKeys }
-          : null,
-      german: germanOf(germans?.[k] ?? null),
-    }
+    const cross =
+      crossKeys.length > 0 || readingKeys.length > 0
+        ? { keys: crossKeys, script: crossScript, readings: readingKeys }
+        : null
+    return wordMatcher(term, options.stem === true, key, cross, germans?.[k] ?? null)
   })
   return { type: 'words', fields, words: matchers, text }
+}
+
+/**
+ * A word matcher from what compiling derived for it (the key, the cross forms, the German
+ * spelling): compiling and loading a snapshot (snapshot.ts) build matchers here, so both give
+ * objects of one shape, which evaluation reads without polymorphic lookups.
+ */
+export function wordMatcher(
+  term: string,
+  stem: boolean,
+  key: string | null,
+  cross: CrossForms | null,
+  german: string | null,
+): WordMatcher {
+  return {
+    term,
+    wordId: -1,
+    wordGeneration: -1,
+    stemLeaf: stem ? newLeaf() : null,
+    key,
+    keyLeaf: key !== null ? newLeaf() : null,
+    cross,
+    german: germanOf(german),
+  }
 }
 
 function wildcard(
@@ -269,6 +288,25 @@ function wildcard(
   star: boolean,
   text: string,
   options: MatchOptions,
+): CompiledNode {
+  let keyPrefix: string | null = null
+  if (options.transliterate && pieces.length === 1) {
+    keyPrefix = transliterationKey(pieces[0] ?? '')
+    if (keyPrefix === '') keyPrefix = null
+  }
+  return wildcardNode(fields, pieces, star, text, keyPrefix)
+}
+
+/**
+ * A wildcard node from its pattern and the transliteration key of its literal prefix (null
+ * without the option): compiling and loading a snapshot (snapshot.ts) both build them here.
+ */
+export function wildcardNode(
+  fields: TextField[],
+  pieces: string[],
+  star: boolean,
+  text: string,
+  keyPrefix: string | null,
 ): CompiledNode {
   const prefix = pieces[0] ?? ''
   let test: (term: string) => boolean
@@ -282,11 +320,6 @@ function wildcard(
       return re.test(term)
     }
   }
-  let keyPrefix: string | null = null
-  if (options.transliterate && pieces.length === 1) {
-    keyPrefix = transliterationKey(prefix)
-    if (keyPrefix === '') keyPrefix = null
-  }
   let lengths: number[] | null = null
   if (!star) {
     const literal = pieces.reduce((sum, p) => sum + p.length, 0)
@@ -297,7 +330,20 @@ function wildcard(
   const suffix = pieces[pieces.length - 1] ?? ''
   const keyLeaf = keyPrefix !== null ? newLeaf() : null
   const leaf = newLeaf()
-  return { type: 'wildcard', fields, test, keyPrefix, prefix, lengths, suffix, text, leaf, keyLeaf }
+  return {
+    type: 'wildcard',
+    fields,
+    test,
+    keyPrefix,
+    prefix,
+    lengths,
+    suffix,
+    text,
+    pieces,
+    star,
+    leaf,
+    keyLeaf,
+  }
 }
 
 const NO_KEYS: readonly string[] = []

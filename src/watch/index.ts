@@ -2,10 +2,17 @@
 // match items against it, and preview a query against sample items.
 // Not responsible for watch scope (the monitor filters feeds/tags before calling matchItem),
 // for caching the index per configuration version (the monitor), nor for HTTP (src/http).
+// A compiled index can also be stored and loaded as bytes: snapshot.ts.
 // Pure: no env, no fetch, no clock. Language: query-parser.ts header, docs/query-language.md.
 
 import type { Hit, MatchExplanation } from '../model'
-import { compileQuery, type CompiledNode, type CompiledQuery, type MatchOptions } from './compile'
+import {
+  compileQuery,
+  type CompiledNode,
+  type CompiledQuery,
+  type MatchOptions,
+  type PresearchKey,
+} from './compile'
 import { evaluate } from './evaluate'
 import { explainMatch } from './explain'
 import { prepareItem, type PreparedItem } from './item'
@@ -89,7 +96,20 @@ export function compileWatchIndex(watches: WatchSpec[]): WatchIndex {
       errors.push({ watchId: watch.id, error })
     }
   }
-  return new CompiledWatchIndex(ids, queries, buildPresearcher(queries), errors)
+  return indexFromCompiled(ids, queries, errors)
+}
+
+/**
+ * An index from queries already compiled, in watch order (compileWatchIndex, and snapshot.ts when
+ * it loads a stored index, with each query's presearch keys): the presearcher is filed here.
+ */
+export function indexFromCompiled(
+  ids: string[],
+  queries: CompiledQuery[],
+  errors: Array<{ watchId: string; error: QueryError }>,
+  filed?: ReadonlyArray<readonly PresearchKey[] | null>,
+): WatchIndex {
+  return new CompiledWatchIndex(ids, queries, buildPresearcher(queries, filed), errors)
 }
 
 /** The watches of `index` that `item` matches, in watch order, each with its explanation. */

@@ -109,7 +109,15 @@ interface CrossBuckets {
 /** The stem memo's language number for an item whose language has no stemmer. */
 const NO_STEM_LANGUAGE = 15
 
-export function buildPresearcher(queries: CompiledQuery[]): Presearcher {
+/**
+ * Files `queries` (in watch order). `filed` gives each query's presearch keys as presearchKeys
+ * computed them (null: always evaluated) when they are known already, as in a loaded snapshot
+ * (snapshot.ts); they are computed here otherwise.
+ */
+export function buildPresearcher(
+  queries: CompiledQuery[],
+  filed?: ReadonlyArray<readonly PresearchKey[] | null>,
+): Presearcher {
   const b: Buckets = {
     crossFromLatin: { watches: new TermBuckets(), leaves: new TermBuckets() },
     crossFromCyrillic: { watches: new TermBuckets(), leaves: new TermBuckets() },
@@ -136,12 +144,12 @@ export function buildPresearcher(queries: CompiledQuery[]): Presearcher {
     if (q.options.stem) needsStem = true
     if (q.options.transliterate) needsKeys = true
     fileLeaves(b, q.root)
-    const keys = presearchKeys(q.root)
+    const keys = filed ? filed[i]! : (presearchKeys(q.root)?.keys ?? null)
     if (!keys) {
       always.push(i)
       return
     }
-    for (const key of keys.keys) fileKey(b, key, i)
+    for (const key of keys) fileKey(b, key, i)
   })
   const seen = new Uint8Array(queries.length)
   // What one word selects never changes for this index: memoised on the Word (word.ts), since

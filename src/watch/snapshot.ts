@@ -1,0 +1,482 @@
+// A compiled watch index as bytes: what compiling derived for every watch (its query tree, each
+// word's transliteration key, cross-script and reading keys, German spelling, each wildcard's
+// pieces and key prefix, the watch's presearch keys), written once when the configuration
+// changes, so that a fresh isolate rebuilds the index from typed arrays and strings instead of
+// parsing and compiling every query.
+// Versioned (the configuration's version, SNAPSHOT_CODE_VERSION) and checksummed: a snapshot
+// that does not say exactly what it is for is refused (SnapshotError), never trusted.
+// Not responsible for storing or fetching snapshots (src/store/config-object.ts, config.ts) nor
+// for how the presearcher files what it is given (presearcher.ts): changing that needs no new
+// code version; changing what compile.ts derives (presearch keys included) does.
+// Pure: no env, no clock.
+// Layout (little-endian, as every Workers host): docs/query-language.md, "In a fresh isolate".
+
+import {
+  compileQuery,
+  presearchKeys,
+  wildcardNode,
+  wordMatcher,
+  type CompiledNode,
+  type CompiledQuery,
+  type CrossForms,
+  type PresearchKey,
+  type WordMatcher,
+} from './compile'
+import { type MetaField, type TextField } from './query-parser'
+import { QueryError } from './query-error'
+import { readerRules } from './reader-rules'
+import { indexFromCompiled, type WatchIndex, type WatchSpec } from './index'
+
+/**
+ * What compiling derives from a query, as this code does it. Raise it with any change to what
+ * compile.ts or the query parser produce for the same query (test/watch/snapshot.test.ts pins
+ * the bytes of a fixed watch set, so such a change fails there until this is raised): a
+ * snapshot written by other code is then refused and rebuilt, never read as if it were ours.
+ */
+export const SNAPSHOT_CODE_VERSION = 3
+
+/** The reader rules that change what compiling derives, folded into the code version. */
+const rulesBits = (): number =>
+  (readerRules.crossScriptStems ? 1 : 0) |
+  (readerRules.readings ? 2 : 0) |
+  (readerRules.crossSpellings ? 4 : 0)
+
+/** "FWSN" read as a little-endian integer: the first word of every snapshot. */
+const MAGIC = 0x4e535746
+/** Header words: magic, code version, rules, configuration version, checksum, counts. */
+const HEADER = 9
+const H_MAGIC = 0
+const H_CODE = 1
+const H_RULES = 2
+const H_CONFIG = 3
+const H_CHECKSUM = 4
+const H_WATCHES = 5
+const H_INTS = 6
+const H_STRINGS = 7
+const H_UTF8 = 8
+
+/** Node codes in the tree encoding. */
+const N_WORDS = 0
+const N_WILDCARD = 1
+const N_META = 2
+const N_AND = 3
+const N_OR = 4
+const N_NOT = 5
+const N_NEAR = 6
+
+/** Word flags: the stem option, and whether cross forms follow. */
+const W_STEM = 1
+const W_CROSS = 2
+/** Watch flags: its options. */
+const Q_STEM = 1
+const Q_TRANSLITERATE = 2
+
+/** Stands for null where a string id is expected. */
+const NONE = -1
+
+/** A snapshot that cannot be used: another version, another code, damaged bytes. */
+export class SnapshotError extends Error {
+  override readonly name = 'SnapshotError'
+  constructor(
+    message: string,
+    /** Why, in one word, for counters and logs: `version`, `code` or `corrupt`. */
+    readonly reason: 'version' | 'code' | 'corrupt',
+    options?: { cause?: unknown },
+  ) {
+    super(message, options)
+  }
+}
+
+/** Compiles `watches` (as compileWatchIndex does) and writes the result as a snapshot. */
+export function buildIndexSnapshot(watches: WatchSpec[], configVersion: number): Uint8Array {
+  const compiled: Array<{ id: string; query: CompiledQuery }> = []
+  const errors: Array<{ watchId: string; error: QueryError }> = []
+  for (const watch of watches) {
+    try {
+      compiled.push({ id: watch.id, query: compileQuery(watch.query, watch.options) })
+    } catch (error) {
+      if (!(error instanceof QueryError)) throw error
+      errors.push({ watchId: watch.id, error })
+    }
+  }
+  return encode(compiled, errors, configVersion)
+}
+
+/** The configuration version a snapshot says it was built from, or null if it is not one. */
+export function snapshotConfigVersion(bytes: Uint8Array): number | null {
+  if (bytes.byteLength < HEADER * 4 || bytes.byteOffset % 4 !== 0) return null
+  const header = new Int32Array(bytes.buffer, bytes.byteOffset, HEADER)
+  return header[H_MAGIC] === MAGIC ? header[H_CONFIG]! : null
+}
+
+/**
+ * The index a snapshot holds, checked: it must be for `configVersion`, from this code and these
+ * reader rules, and its checksum must hold. Throws SnapshotError otherwise.
+ */
+export function loadIndexSnapshot(bytes: Uint8Array, configVersion: number): WatchIndex {
+  // An RPC answer may hand over a view at any offset: copied once to read it as Int32.
+  const aligned = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice()
+  if (aligned.byteLength < HEADER * 4 || aligned.byteLength % 4 !== 0) {
+    throw new SnapshotError(`snapshot of ${bytes.byteLength} bytes is cut short`, 'corrupt')
+  }
+  const words = new Int32Array(aligned.buffer, aligned.byteOffset, aligned.byteLength / 4)
+  if (words[H_MAGIC] !== MAGIC) throw new SnapshotError('not a watch snapshot', 'corrupt')
+  if (words[H_CODE] !== SNAPSHOT_CODE_VERSION || words[H_RULES] !== rulesBits()) {
+    throw new SnapshotError(
+      `snapshot from code version ${words[H_CODE]} (rules ${words[H_RULES]}), this code is ` +
+        `${SNAPSHOT_CODE_VERSION} (rules ${rulesBits()})`,
+      'code',
+    )
+  }
+  if (words[H_CONFIG] !== configVersion) {
+    throw new SnapshotError(
+      `snapshot of configuration version ${words[H_CONFIG]}, not ${configVersion}`,
+      'version',
+    )
+  }
+  const ints = words[H_INTS]!
+  const utf8 = words[H_UTF8]!
+  if (ints < 0 || utf8 < 0 || (HEADER + ints) * 4 + padded(utf8) !== aligned.byteLength) {
+    throw new SnapshotError('snapshot sizes do not add up', 'corrupt')
+  }
+  if (checksum(words) !== words[H_CHECKSUM]) {
+    throw new SnapshotError('snapshot checksum does not match its bytes', 'corrupt')
+  }
+  try {
+    return decode(words, aligned.subarray((HEADER + ints) * 4, (HEADER + ints) * 4 + utf8))
+  } catch (cause) {
+    // A checksum collision or a bug in this file: refused like damaged bytes, never half-used.
+    throw new SnapshotError('snapshot does not decode', 'corrupt', { cause })
+  }
+}
+
+const padded = (n: number): number => (n + 3) & ~3
+
+/**
+ * A 32-bit multiply-xor hash (FNV-1a's prime, a word at a time) of every word but the checksum
+ * itself: it catches damaged or truncated bytes, not forgery (the bytes never leave our storage).
+ */
+function checksum(words: Int32Array): number {
+  let h = 0x811c9dc5 | 0
+  for (let i = 0; i < words.length; i++) {
+    if (i !== H_CHECKSUM) h = Math.imul(h ^ words[i]!, 0x01000193)
+  }
+  return h ^ (h >>> 15)
+}
+
+// Writing.
+
+class Writer {
+  ints: number[] = []
+  strings: string[] = []
+  private ids = new Map<string, number>()
+
+  int(n: number): void {
+    this.ints.push(n)
+  }
+
+  str(s: string | null): void {
+    if (s === null) return this.int(NONE)
+    let id = this.ids.get(s)
+    if (id === undefined) {
+      id = this.strings.length
+      this.strings.push(s)
+      this.ids.set(s, id)
+    }
+    this.int(id)
+  }
+
+  list(values: readonly string[]): void {
+    this.int(values.length)
+    for (const v of values) this.str(v)
+  }
+}
+
+function encode(
+  compiled: Array<{ id: string; query: CompiledQuery }>,
+  errors: Array<{ watchId: string; error: QueryError }>,
+  configVersion: number,
+): Uint8Array {
+  const w = new Writer()
+  for (const { id, query } of compiled) {
+    w.str(id)
+    w.str(query.query)
+    w.int((query.options.stem ? Q_STEM : 0) | (query.options.transliterate ? Q_TRANSLITERATE : 0))
+    writeNode(w, query.root)
+    writeKeys(w, presearchKeys(query.root)?.keys ?? null)
+  }
+  w.int(errors.length)
+  for (const { watchId, error } of errors) {
+    w.str(watchId)
+    w.str(error.query)
+    w.str(error.message)
+    w.int(error.position)
+  }
+  // The string table: each string's length (UTF-16 units), then all of them as one UTF-8 run.
+  const lengths = w.strings.map((s) => s.length)
+  const body = [...lengths, ...w.ints]
+  const utf8 = new TextEncoder().encode(w.strings.join(''))
+  const bytes = new Uint8Array((HEADER + body.length) * 4 + padded(utf8.byteLength))
+  const words = new Int32Array(bytes.buffer, 0, HEADER + body.length)
+  words[H_MAGIC] = MAGIC
+  words[H_CODE] = SNAPSHOT_CODE_VERSION
+  words[H_RULES] = rulesBits()
+  words[H_CONFIG] = configVersion
+  words[H_WATCHES] = compiled.length
+  words[H_INTS] = body.length
+  words[H_STRINGS] = w.strings.length
+  words[H_UTF8] = utf8.byteLength
+  words.set(body, HEADER)
+  bytes.set(utf8, (HEADER + body.length) * 4)
+  words[H_CHECKSUM] = checksum(new Int32Array(bytes.buffer))
+  return bytes
+}
+
+function writeNode(w: Writer, node: CompiledNode): void {
+  switch (node.type) {
+    case 'words':
+      w.int(N_WORDS)
+      w.str(node.fields.join(','))
+      w.str(node.text)
+      w.int(node.words.length)
+      for (const word of node.words) writeWord(w, word)
+      return
+    case 'wildcard':
+      w.int(N_WILDCARD)
+      w.str(node.fields.join(','))
+      w.str(node.text)
+      w.list(node.pieces)
+      w.int(node.star ? 1 : 0)
+      w.str(node.keyPrefix)
+      return
+    case 'meta':
+      w.int(N_META)
+      w.str(node.field)
+      w.str(node.value)
+      w.str(node.text)
+      return
+    case 'and':
+    case 'or':
+      w.int(node.type === 'and' ? N_AND : N_OR)
+      w.int(node.children.length)
+      for (const child of node.children) writeNode(w, child)
+      return
+    case 'not':
+      w.int(N_NOT)
+      writeNode(w, node.child)
+      return
+    case 'near':
+      w.int(N_NEAR)
+      w.int(node.distance)
+      w.int(node.ordered ? 1 : 0)
+      w.str(node.fields.join(','))
+      writeNode(w, node.left)
+      writeNode(w, node.right)
+      return
+  }
+}
+
+/** Key kinds in the encoding, by their index here. */
+const KEY_KINDS = [
+  'term',
+  'stemOf',
+  'translit',
+  'crossLatin',
+  'crossCyrillic',
+  'prefix',
+  'keyPrefix',
+  'meta',
+  'sized',
+] as const
+
+/** A watch's presearch keys (compile.ts's presearchKeys): a count (NONE for none), then each. */
+function writeKeys(w: Writer, keys: readonly PresearchKey[] | null): void {
+  if (keys === null) return w.int(NONE)
+  w.int(keys.length)
+  for (const key of keys) {
+    w.int(KEY_KINDS.indexOf(key.kind))
+    w.str(key.value)
+    if (key.kind === 'sized') {
+      w.str(key.suffix)
+      w.int(key.length)
+    }
+  }
+}
+
+function writeWord(w: Writer, word: WordMatcher): void {
+  w.str(word.term)
+  w.str(word.key)
+  w.str(word.german?.term ?? null)
+  w.int((word.stemLeaf !== null ? W_STEM : 0) | (word.cross !== null ? W_CROSS : 0))
+  if (word.cross !== null) {
+    w.int(word.cross.script)
+    w.list(word.cross.keys)
+    w.list(word.cross.readings)
+  }
+}
+
+// Reading.
+
+/** Reads the body of a checked snapshot: string table first, then watch after watch. */
+function decode(words: Int32Array, utf8: Uint8Array): WatchIndex {
+  const count = words[H_STRINGS]!
+  const all = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(utf8)
+  const strings: string[] = new Array<string>(count)
+  let at = HEADER
+  let offset = 0
+  for (let k = 0; k < count; k++) {
+    const length = words[at++]!
+    strings[k] = all.slice(offset, offset + length)
+    offset += length
+  }
+  if (offset !== all.length) throw new RangeError('string table does not cover the strings')
+  const r: Reader = { words, at, strings, fields: new Map(), end: HEADER + words[H_INTS]! }
+  const ids: string[] = []
+  const queries: CompiledQuery[] = []
+  const filed: Array<PresearchKey[] | null> = []
+  const watches = words[H_WATCHES]!
+  for (let k = 0; k < watches; k++) {
+    ids.push(str(r))
+    const query = str(r)
+    const flags = int(r)
+    const options = {
+      stem: (flags & Q_STEM) !== 0,
+      transliterate: (flags & Q_TRANSLITERATE) !== 0,
+    }
+    queries.push({ query, options, root: readNode(r) })
+    filed.push(readKeys(r))
+  }
+  const errors: Array<{ watchId: string; error: QueryError }> = []
+  const errorCount = int(r)
+  for (let k = 0; k < errorCount; k++) {
+    const watchId = str(r)
+    const query = str(r)
+    const message = str(r)
+    const position = int(r)
+    const suffix = ` at ${position}`
+    const reason = message.endsWith(suffix) ? message.slice(0, -suffix.length) : message
+    errors.push({ watchId, error: new QueryError(reason, position, query) })
+  }
+  if (r.at !== r.end) throw new RangeError(`snapshot body ends at ${r.at}, not ${r.end}`)
+  return indexFromCompiled(ids, queries, errors, filed)
+}
+
+interface Reader {
+  words: Int32Array
+  at: number
+  end: number
+  strings: string[]
+  /** Field lists by their string id, shared by every node that names the same fields. */
+  fields: Map<number, TextField[]>
+}
+
+function int(r: Reader): number {
+  if (r.at >= r.end) throw new RangeError(`snapshot body read past its end at ${r.at}`)
+  return r.words[r.at++]!
+}
+
+function str(r: Reader): string {
+  const s = r.strings[int(r)]
+  if (s === undefined) throw new RangeError(`no string ${r.words[r.at - 1]} at ${r.at - 1}`)
+  return s
+}
+
+function strOrNull(r: Reader): string | null {
+  return r.words[r.at] === NONE ? (r.at++, null) : str(r)
+}
+
+function list(r: Reader): string[] {
+  const n = int(r)
+  const out: string[] = []
+  for (let k = 0; k < n; k++) out.push(str(r))
+  return out
+}
+
+function fields(r: Reader): TextField[] {
+  const id = int(r)
+  let found = r.fields.get(id)
+  if (found === undefined) {
+    const joined = r.strings[id]
+    if (joined === undefined) throw new RangeError(`no field list ${id}`)
+    found = joined === '' ? [] : (joined.split(',') as TextField[])
+    r.fields.set(id, found)
+  }
+  return found
+}
+
+function readNode(r: Reader): CompiledNode {
+  const code = int(r)
+  switch (code) {
+    case N_WORDS: {
+      const f = fields(r)
+      const text = str(r)
+      const n = int(r)
+      const matchers: WordMatcher[] = []
+      for (let k = 0; k < n; k++) matchers.push(readWord(r))
+      return { type: 'words', fields: f, words: matchers, text }
+    }
+    case N_WILDCARD: {
+      const f = fields(r)
+      const text = str(r)
+      const pieces = list(r)
+      const star = int(r) === 1
+      return wildcardNode(f, pieces, star, text, strOrNull(r))
+    }
+    case N_META: {
+      const field = str(r) as MetaField
+      const value = str(r)
+      return { type: 'meta', field, value, text: str(r) }
+    }
+    case N_AND:
+    case N_OR: {
+      const n = int(r)
+      const children: CompiledNode[] = []
+      for (let k = 0; k < n; k++) children.push(readNode(r))
+      return { type: code === N_AND ? 'and' : 'or', children }
+    }
+    case N_NOT:
+      return { type: 'not', child: readNode(r) }
+    case N_NEAR: {
+      const distance = int(r)
+      const ordered = int(r) === 1
+      const f = fields(r)
+      const left = readNode(r)
+      const right = readNode(r)
+      return { type: 'near', left, right, distance, ordered, fields: f }
+    }
+    default:
+      throw new RangeError(`unknown node code ${code} at ${r.at - 1}`)
+  }
+}
+
+function readKeys(r: Reader): PresearchKey[] | null {
+  const n = int(r)
+  if (n === NONE) return null
+  const keys: PresearchKey[] = []
+  for (let k = 0; k < n; k++) {
+    const kind = KEY_KINDS[int(r)]
+    if (kind === undefined) throw new RangeError(`unknown key kind at ${r.at - 1}`)
+    const value = str(r)
+    if (kind === 'sized') {
+      const suffix = str(r)
+      keys.push({ kind, value, suffix, length: int(r) })
+    } else {
+      keys.push({ kind, value })
+    }
+  }
+  return keys
+}
+
+function readWord(r: Reader): WordMatcher {
+  const term = str(r)
+  const key = strOrNull(r)
+  const german = strOrNull(r)
+  const flags = int(r)
+  let cross: CrossForms | null = null
+  if ((flags & W_CROSS) !== 0) {
+    const script = int(r)
+    const keys = list(r)
+    cross = { keys, script, readings: list(r) }
+  }
+  return wordMatcher(term, (flags & W_STEM) !== 0, key, cross, german)
+}
