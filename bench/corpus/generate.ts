@@ -276,7 +276,9 @@ export function generateLarge(bytes = 20_000_000, script: LargeScript = 'ascii')
   const list = script === 'cyrillic' ? WORDS_RU : script === 'cjk' ? WORDS_ZH : WORDS_EN
   const write = (n: number) => {
     const text = rss20(n, list, 'utf-8', 13)
-    return script === 'ascii' ? text : text.split('&amp;rsquo;').join('’').split('&rsquo;').join('’')
+    return script === 'ascii'
+      ? text
+      : text.split('&amp;rsquo;').join('’').split('&rsquo;').join('’')
   }
   // Sized in UTF-8 bytes, not characters: Cyrillic and CJK take 2 and 3 bytes a character.
   const per = utf8(write(20)).length / 20
