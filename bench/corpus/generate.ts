@@ -256,6 +256,37 @@ export function generateCorpus(): CorpusFile[] {
   return files
 }
 
+/**
+ * Realistic news feeds for the cost of opening a feed vs reading its items: 30, 50 and 100 items,
+ * as headlines only (RSS, 14–46 KB) and with full HTML content (RSS 2.0 and Atom, 68–230 KB).
+ */
+export function generateNewsFeeds(): CorpusFile[] {
+  const files: CorpusFile[] = []
+  for (const n of [30, 50, 100]) {
+    files.push(
+      {
+        name: `rss20-headlines-${n}.xml`,
+        format: 'rss20',
+        encoding: 'utf-8',
+        bytes: utf8(rssHeadlines(n, WORDS_EN, 20 + n)),
+      },
+      {
+        name: `rss20-typical-${n}.xml`,
+        format: 'rss20',
+        encoding: 'utf-8',
+        bytes: utf8(rss20(n, WORDS_EN, 'utf-8', 21 + n)),
+      },
+      {
+        name: `atom10-typical-${n}.xml`,
+        format: 'atom10',
+        encoding: 'utf-8',
+        bytes: utf8(atom10(n, WORDS_EN, 22 + n)),
+      },
+    )
+  }
+  return files
+}
+
 /** The text of a large feed: which characters its prose is written in (see generateLarge). */
 export type LargeScript = 'ascii' | 'curly' | 'cyrillic' | 'cjk'
 

@@ -261,8 +261,13 @@ export function readAtom(
   const ident = (node: unknown): Ident => {
     if (!isObject(node)) return {}
     const id = textOf(node[a('id')])
-    const url = urlOf(linksOf(node, baseOf(node)).alternate, id)
-    return { id, canonicalUrl: url ? canonicalizeUrl(url) : undefined }
+    return {
+      id,
+      canonicalUrl: () => {
+        const url = urlOf(linksOf(node, baseOf(node)).alternate, id)
+        return url ? canonicalizeUrl(url) : undefined
+      },
+    }
   }
   const when = (node: unknown): string | undefined => {
     if (!isObject(node)) return undefined

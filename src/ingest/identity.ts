@@ -30,10 +30,14 @@ function contentKey(item: KeylessItem): string {
   return `h:${hash64([item.title, date, enclosure, text].join('\u0000'))}`
 }
 
-/** What identity needs of an item before its text is read. */
+/**
+ * What identity needs of an item before its text is read: its id, and its canonical link asked
+ * for only when the id is no identity (absent or shared) — resolving and canonicalising a URL is
+ * most of what planning costs, and most items have an id of their own.
+ */
 export interface Ident {
   id?: string
-  canonicalUrl?: string
+  canonicalUrl?: () => string | undefined
 }
 
 /**
@@ -59,7 +63,8 @@ export class KeyPlan {
     this.planned = idents.map((it) => {
       if (it.id && idCount.get(it.id) === 1) return shortKey('g', it.id)
       if (it.id) shared++
-      return it.canonicalUrl ? shortKey('u', it.canonicalUrl) : undefined
+      const url = it.canonicalUrl?.()
+      return url ? shortKey('u', url) : undefined
     })
     this.sharedIds = shared
     for (const k of this.planned) if (k) this.count.set(k, (this.count.get(k) ?? 0) + 1)

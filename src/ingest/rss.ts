@@ -325,8 +325,13 @@ export function readRss(
   }
   const ident = (node: unknown): Ident => {
     if (!isObject(node)) return {}
-    const url = linkOf(node, baseOf(node), textOf(node[el('guid')]))
-    return { id: idOf(node), canonicalUrl: url ? canonicalizeUrl(url) : undefined }
+    return {
+      id: idOf(node),
+      canonicalUrl: () => {
+        const url = linkOf(node, baseOf(node), textOf(node[el('guid')]))
+        return url ? canonicalizeUrl(url) : undefined
+      },
+    }
   }
   const when = (node: unknown): string | undefined => {
     if (!isObject(node)) return undefined
