@@ -56,14 +56,23 @@ export class KeyPlan {
   /** Items dropped as duplicates so far. */
   dropped = 0
 
-  constructor(idents: Ident[]) {
+  /**
+   * `ident(i)` is item i's identity, asked once per item for its id, and again for the items whose
+   * id is no identity (for their link): no identity is held for the whole document at once.
+   */
+  constructor(count: number, ident: (index: number) => Ident) {
+    const ids: Array<string | undefined> = []
     const idCount = new Map<string, number>()
-    for (const it of idents) if (it.id) idCount.set(it.id, (idCount.get(it.id) ?? 0) + 1)
+    for (let i = 0; i < count; i++) {
+      const id = ident(i).id
+      ids.push(id)
+      if (id) idCount.set(id, (idCount.get(id) ?? 0) + 1)
+    }
     let shared = 0
-    this.planned = idents.map((it) => {
-      if (it.id && idCount.get(it.id) === 1) return shortKey('g', it.id)
-      if (it.id) shared++
-      const url = it.canonicalUrl?.()
+    this.planned = ids.map((id, i) => {
+      if (id && idCount.get(id) === 1) return shortKey('g', id)
+      if (id) shared++
+      const url = ident(i).canonicalUrl?.()
       return url ? shortKey('u', url) : undefined
     })
     this.sharedIds = shared

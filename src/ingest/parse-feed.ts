@@ -283,7 +283,7 @@ function open(body: Uint8Array | string, opts: ParseOptions): Opened {
 /** Key and yield the items at `order` (indexes into the document's item nodes), then warn. */
 function* keyedItems(o: Opened, order: number[]): Generator<ParsedItem, void, undefined> {
   const { read, warnings } = o
-  const plan = new KeyPlan(read.nodes.map((n) => read.ident(n)))
+  const plan = new KeyPlan(read.nodes.length, (i) => read.ident(read.nodes[i]))
   let yielded = 0
   for (const index of order) {
     const item = read.item(read.nodes[index])
