@@ -257,17 +257,65 @@ export function generateCorpus(): CorpusFile[] {
 }
 
 /**
- * A 20 MB RSS 2.0 archive (full HTML content per item, UTF-8): the size of the podcast and archive
- * feeds the parser must read inside a 128 MB isolate. `curly` writes the apostrophes as the
- * character ’ itself rather than `&rsquo;`, as most real feeds do: one character above U+00FF
- * makes V8 hold the whole decoded text as two-byte characters, twice the size of ASCII text.
+ * Realistic news feeds for the cost of opening a feed vs reading its items: 30, 50 and 100 items,
+ * as headlines only (RSS, 14–46 KB) and with full HTML content (RSS 2.0 and Atom, 68–230 KB).
  */
-export function generateLarge(bytes = 20_000_000, curly = false): CorpusFile {
-  const items = itemsFor((n) => rss20(n, WORDS_EN, 'utf-8', 13), bytes)
-  let text = rss20(items, WORDS_EN, 'utf-8', 13)
-  if (curly) text = text.split('&amp;rsquo;').join('’').split('&rsquo;').join('’')
+export function generateNewsFeeds(): CorpusFile[] {
+  const files: CorpusFile[] = []
+  for (const n of [30, 50, 100]) {
+    files.push(
+      {
+        name: `rss20-headlines-${n}.xml`,
+        format: 'rss20',
+        encoding: 'utf-8',
+        bytes: utf8(rssHeadlines(n, WORDS_EN, 20 + n)),
+      },
+      {
+        name: `rss20-typical-${n}.xml`,
+        format: 'rss20',
+        encoding: 'utf-8',
+        bytes: utf8(rss20(n, WORDS_EN, 'utf-8', 21 + n)),
+      },
+      {
+        name: `atom10-typical-${n}.xml`,
+        format: 'atom10',
+        encoding: 'utf-8',
+        bytes: utf8(atom10(n, WORDS_EN, 22 + n)),
+      },
+    )
+  }
+  return files
+}
+
+/** The text of a large feed: which characters its prose is written in (see generateLarge). */
+export type LargeScript = 'ascii' | 'curly' | 'cyrillic' | 'cjk'
+
+const WORDS_ZH = (
+  '政府 周一 表示 谈判 将在 一周 能源 价格 谈判 之后 继续 市场 分析师 预计 进一步 降息 ' +
+  '官员 警告 地区 增长 面临 风险'
+).split(' ')
+
+/**
+ * A 20 MB RSS 2.0 archive (full HTML content per item, UTF-8): the size of the podcast and archive
+ * feeds the parser must read inside a 128 MB isolate. `script` chooses the prose: `ascii` writes
+ * apostrophes as `&rsquo;` (every character one byte); `curly` writes the character ’ itself, as
+ * most real English feeds do — one character above U+00FF makes V8 hold a whole decoded string as
+ * two-byte characters, twice the size of ASCII text; `cyrillic` (2 bytes a letter in UTF-8) and
+ * `cjk` (3 bytes a character) are the other two shapes of non-Latin text.
+ */
+export function generateLarge(bytes = 20_000_000, script: LargeScript = 'ascii'): CorpusFile {
+  const list = script === 'cyrillic' ? WORDS_RU : script === 'cjk' ? WORDS_ZH : WORDS_EN
+  const write = (n: number) => {
+    const text = rss20(n, list, 'utf-8', 13)
+    return script === 'ascii'
+      ? text
+      : text.split('&amp;rsquo;').join('’').split('&rsquo;').join('’')
+  }
+  // Sized in UTF-8 bytes, not characters: Cyrillic and CJK take 2 and 3 bytes a character.
+  const per = utf8(write(20)).length / 20
+  const text = write(Math.max(1, Math.round(bytes / per)))
   return {
-    name: curly ? 'rss20-20mb-curly.xml' : 'rss20-20mb.xml',
+    name: script === 'ascii' ? 'rss20-20mb.xml' : `rss20-20mb-${script}.xml`,
     format: 'rss20',
     encoding: 'utf-8',
     bytes: utf8(text),

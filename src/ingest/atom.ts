@@ -42,6 +42,13 @@ export function atomStopNodes(names: Names): string[] {
   ]
 }
 
+/** The entry children identity and order read: built before the entry is (see rssIdentNodes). */
+export function atomIdentNodes(names: Names): string[] {
+  return ['id', 'link', 'published', 'updated', 'issued']
+    .map((l) => names.el(l))
+    .concat([names.q('dc', 'date')])
+}
+
 /** The inner markup of an xhtml construct: the content of its wrapping `div` (RFC 4287 §3.1.1.3). */
 function xhtmlInner(raw: string): string {
   const m = /^\s*<(?:[\w.-]+:)?div\b[^>]*>([\s\S]*)<\/(?:[\w.-]+:)?div\s*>\s*$/i.exec(raw)
@@ -254,8 +261,13 @@ export function readAtom(
   const ident = (node: unknown): Ident => {
     if (!isObject(node)) return {}
     const id = textOf(node[a('id')])
-    const url = urlOf(linksOf(node, baseOf(node)).alternate, id)
-    return { id, canonicalUrl: url ? canonicalizeUrl(url) : undefined }
+    return {
+      id,
+      canonicalUrl: () => {
+        const url = urlOf(linksOf(node, baseOf(node)).alternate, id)
+        return url ? canonicalizeUrl(url) : undefined
+      },
+    }
   }
   const when = (node: unknown): string | undefined => {
     if (!isObject(node)) return undefined

@@ -30,10 +30,14 @@ function contentKey(item: KeylessItem): string {
   return `h:${hash64([item.title, date, enclosure, text].join('\u0000'))}`
 }
 
-/** What identity needs of an item before its text is read. */
+/**
+ * What identity needs of an item before its text is read: its id, and its canonical link asked
+ * for only when the id is no identity (absent or shared) — resolving and canonicalising a URL is
+ * most of what planning costs, and most items have an id of their own.
+ */
 export interface Ident {
   id?: string
-  canonicalUrl?: string
+  canonicalUrl?: () => string | undefined
 }
 
 /**
@@ -52,14 +56,24 @@ export class KeyPlan {
   /** Items dropped as duplicates so far. */
   dropped = 0
 
-  constructor(idents: Ident[]) {
+  /**
+   * `ident(i)` is item i's identity, asked once per item for its id, and again for the items whose
+   * id is no identity (for their link): no identity is held for the whole document at once.
+   */
+  constructor(count: number, ident: (index: number) => Ident) {
+    const ids: Array<string | undefined> = []
     const idCount = new Map<string, number>()
-    for (const it of idents) if (it.id) idCount.set(it.id, (idCount.get(it.id) ?? 0) + 1)
+    for (let i = 0; i < count; i++) {
+      const id = ident(i).id
+      ids.push(id)
+      if (id) idCount.set(id, (idCount.get(id) ?? 0) + 1)
+    }
     let shared = 0
-    this.planned = idents.map((it) => {
-      if (it.id && idCount.get(it.id) === 1) return shortKey('g', it.id)
-      if (it.id) shared++
-      return it.canonicalUrl ? shortKey('u', it.canonicalUrl) : undefined
+    this.planned = ids.map((id, i) => {
+      if (id && idCount.get(id) === 1) return shortKey('g', id)
+      if (id) shared++
+      const url = ident(i).canonicalUrl?.()
+      return url ? shortKey('u', url) : undefined
     })
     this.sharedIds = shared
     for (const k of this.planned) if (k) this.count.set(k, (this.count.get(k) ?? 0) + 1)

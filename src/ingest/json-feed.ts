@@ -142,8 +142,13 @@ export function readJsonFeed(
   const ident = (raw: unknown): Ident => {
     const it = obj(raw)
     if (!it) return {}
-    const link = linkOf(it)
-    return { id: idOf(it), canonicalUrl: link ? canonicalizeUrl(link) : undefined }
+    return {
+      id: idOf(it),
+      canonicalUrl: () => {
+        const link = linkOf(it)
+        return link ? canonicalizeUrl(link) : undefined
+      },
+    }
   }
   const when = (raw: unknown): string | undefined => {
     const it = obj(raw)

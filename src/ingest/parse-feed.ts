@@ -5,14 +5,14 @@
 // (an HTML page, an empty body, invalid JSON, an unknown root element); every repair short of that
 // is a warning. Not responsible for fetching or for deciding which items are new.
 import type { FeedFormat, FeedMeta, ParsedItem } from '../model'
-import { atomStopNodes, readAtom } from './atom'
+import { atomIdentNodes, atomStopNodes, readAtom } from './atom'
 import { decodeBody } from './encoding'
 import type { ReadContext } from './fields'
 import { keyed, KeyPlan } from './identity'
 import { jsonFeedFormat, readJsonFeed } from './json-feed'
 import { MAX_FEED_BYTES } from './limits'
 import { ParseError } from './parse-error'
-import { readRss, rssStopNodes, type FeedRead } from './rss'
+import { readRss, rssIdentNodes, rssStopNodes, type FeedRead } from './rss'
 import {
   findStarts,
   first,
@@ -167,13 +167,19 @@ function treeWarnings(stats: TreeStats, warnings: string[]): void {
   }
 }
 
+/**
+ * Parse and read an XML feed. Items are deferred (DeferOptions in xml-tree.ts): the tree holds
+ * the feed's metadata and, per item, only what identity and order read; each item's whole subtree
+ * is built from its span of the text when the item is read.
+ */
 function parseXmlFeed(text: string, url: string, warnings: string[], ctx: ReadContext): FeedRead {
   const prep = prepareXml(text, warnings)
   if (!prep) throw new ParseError('no XML element found: not a feed', url)
   const dialect = detectDialect(prep, url, text)
   const names = new Names(dialect.ns)
   const lay = layout(prep, dialect)
-  const stop = dialect.kind === 'atom' ? atomStopNodes(names) : rssStopNodes(names)
+  const stop = new Set(dialect.kind === 'atom' ? atomStopNodes(names) : rssStopNodes(names))
+  const keep = new Set(dialect.kind === 'atom' ? atomIdentNodes(names) : rssIdentNodes(names))
 
   if (prep.text.lastIndexOf(`</${prep.rootName}`) === -1) {
     prep.text = repairTruncated(prep.text, lay.item, lay.closers, warnings)
@@ -182,7 +188,7 @@ function parseXmlFeed(text: string, url: string, warnings: string[], ctx: ReadCo
   const itemName = names.el(dialect.kind === 'atom' ? 'entry' : 'item')
   const colon = prep.rootName.indexOf(':')
   const ownUri = prep.declared.get(colon === -1 ? '' : prep.rootName.slice(0, colon))
-  const tree = parseXml(prep.text, dialect.ns, ownUri, stop, itemName, stats)
+  const { tree, expand } = parseXml(prep.text, dialect.ns, ownUri, stop, itemName, keep, stats)
   treeWarnings(stats, warnings)
   let root: Record<string, unknown> = {}
   for (const k in tree) {
@@ -190,9 +196,11 @@ function parseXmlFeed(text: string, url: string, warnings: string[], ctx: ReadCo
     if (isObject(r)) root = r
     break
   }
-  return dialect.kind === 'atom'
-    ? readAtom(root, names, dialect.format, ctx)
-    : readRss(root, names, dialect.format, ctx)
+  const read =
+    dialect.kind === 'atom'
+      ? readAtom(root, names, dialect.format, ctx)
+      : readRss(root, names, dialect.format, ctx)
+  return { ...read, item: (node) => read.item(expand(node)) }
 }
 
 function parseJsonFeed(text: string, url: string, contentLanguage?: string): FeedRead {
@@ -275,7 +283,7 @@ function open(body: Uint8Array | string, opts: ParseOptions): Opened {
 /** Key and yield the items at `order` (indexes into the document's item nodes), then warn. */
 function* keyedItems(o: Opened, order: number[]): Generator<ParsedItem, void, undefined> {
   const { read, warnings } = o
-  const plan = new KeyPlan(read.nodes.map((n) => read.ident(n)))
+  const plan = new KeyPlan(read.nodes.length, (i) => read.ident(read.nodes[i]))
   let yielded = 0
   for (const index of order) {
     const item = read.item(read.nodes[index])

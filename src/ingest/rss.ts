@@ -50,6 +50,22 @@ export function rssStopNodes(names: Names): string[] {
   ]
 }
 
+/**
+ * The item children identity and order read (see FeedRead.ident and when): the only ones built
+ * before an item is read (items are deferred: DeferOptions in xml-tree.ts).
+ */
+export function rssIdentNodes(names: Names): string[] {
+  return [
+    names.el('guid'),
+    names.el('link'),
+    names.q('feedburner', 'origlink'),
+    names.q('atom', 'link'),
+    names.el('pubdate'),
+    names.q('dc', 'date'),
+    names.q('atom', 'updated'),
+  ]
+}
+
 /** A document read by an adapter: its metadata now, its items one at a time on demand. */
 export interface FeedRead {
   feed: FeedMeta
@@ -309,8 +325,13 @@ export function readRss(
   }
   const ident = (node: unknown): Ident => {
     if (!isObject(node)) return {}
-    const url = linkOf(node, baseOf(node), textOf(node[el('guid')]))
-    return { id: idOf(node), canonicalUrl: url ? canonicalizeUrl(url) : undefined }
+    return {
+      id: idOf(node),
+      canonicalUrl: () => {
+        const url = linkOf(node, baseOf(node), textOf(node[el('guid')]))
+        return url ? canonicalizeUrl(url) : undefined
+      },
+    }
   }
   const when = (node: unknown): string | undefined => {
     if (!isObject(node)) return undefined

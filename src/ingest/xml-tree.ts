@@ -21,6 +21,35 @@ export interface NameResolver {
   /** An element's attributes declare namespaces: they apply until the matching `leave`. */
   enter(attrs: Record<string, unknown>): void
   leave(): void
+  /** The declarations in scope now, to build a deferred element later (see DeferOptions). */
+  scope(): unknown
+  /** A resolver with the declarations of `scope` in force. */
+  at(scope: unknown): NameResolver
+}
+
+/** Where a deferred element is in the text, to build its whole subtree later (buildDeferred). */
+export interface Deferred {
+  /** Its start tag's `<`. */
+  start: number
+  /** Past its close tag, or where it was closed implicitly. */
+  end: number
+  /** The namespace declarations in scope before its start tag (NameResolver.scope). */
+  scope: unknown
+  /** Its depth: 1 for the root element. */
+  depth: number
+}
+
+/**
+ * Elements (items, entries) whose subtrees are built only in part while the document is read:
+ * only their children named in `keep` (what identity and order need) become nodes; the rest is
+ * scanned, not built, and the whole subtree is built from the element's span of text when it is
+ * read (buildDeferred). A large feed then never holds the tree of all its items.
+ */
+export interface DeferOptions {
+  names: Set<string>
+  keep: Set<string>
+  /** Filled while building: each deferred element's value → its span. */
+  found: Map<object, Deferred>
 }
 
 export interface TreeOptions {
@@ -31,6 +60,14 @@ export interface TreeOptions {
   maxDepth: number
   /** Without one, names are kept exactly as written (the shape fast-xml-parser gives). */
   names?: NameResolver
+  defer?: DeferOptions
+  /** Depth of the parent of the text's elements (a deferred element's subtree is built alone). */
+  depth?: number
+  /**
+   * Build only the text from `start` to `end` (a deferred element's span; buildDeferred), with
+   * every search still seeing the whole text, so each token is read as it was in the document.
+   */
+  span?: { start: number; end: number }
 }
 
 export interface TreeStats {
@@ -54,6 +91,10 @@ interface Frame {
   text: string
   /** This element declared namespaces: leave their scope when it closes. */
   scoped: boolean
+  /** Scanned, not built: inside a deferred element and not kept (see DeferOptions). */
+  skip: boolean
+  /** This element is deferred. */
+  deferred: Deferred | undefined
 }
 
 function add(parent: Obj, name: string, value: unknown): void {
@@ -198,27 +239,40 @@ function rawEnd(s: string, name: string, from: number, parent: string): [number,
 /** Build the tree of `s`. Never throws; `stats` counts what was repaired. */
 export function buildTree(s: string, opts: TreeOptions, stats: TreeStats): Obj {
   const doc = Object.create(null) as Obj
-  const stack: Frame[] = [{ name: '', raw: '', obj: doc, text: '', scoped: false }]
+  const stack: Frame[] = [
+    { name: '', raw: '', obj: doc, text: '', scoped: false, skip: false, deferred: undefined },
+  ]
   const n = s.length
   const names = opts.names
-  let i = 0
-  const close = (depth: number): void => {
+  const defer = opts.defer
+  const depth0 = opts.depth ?? 0
+  const stop = opts.span ? opts.span.end : n
+  let i = opts.span ? opts.span.start : 0
+  /** Close the elements from `depth` up: that one ends at `at`, those inside it at `inner`. */
+  const close = (depth: number, at: number, inner: number): void => {
     while (stack.length - 1 >= depth) {
       const f = stack.pop()!
+      if (f.scoped) names!.leave()
+      if (f.skip) continue
       const parent = stack[stack.length - 1]!
       if (parent.obj === undefined) parent.obj = Object.create(null) as Obj
-      add(parent.obj, f.name, valueOf(f))
-      if (f.scoped) names!.leave()
+      const value = valueOf(f)
+      if (f.deferred) {
+        f.deferred.end = stack.length === depth ? at : inner
+        defer!.found.set(value as object, f.deferred)
+      }
+      add(parent.obj, f.name, value)
     }
   }
-  while (i < n) {
+  while (i < stop) {
     const lt = s.indexOf('<', i)
     const top = stack[stack.length - 1]!
+    const keepText = stack.length > 1 && !top.skip
     if (lt === -1) {
-      if (stack.length > 1) top.text += s.slice(i)
+      if (keepText) top.text += s.slice(i)
       break
     }
-    if (lt > i && stack.length > 1) top.text += s.slice(i, lt)
+    if (lt > i && keepText) top.text += s.slice(i, lt)
     const c = s.charCodeAt(lt + 1)
     if (c === 47 /* / */) {
       const gt = s.indexOf('>', lt)
@@ -234,11 +288,11 @@ export function buildTree(s: string, opts: TreeOptions, stats: TreeStats): Obj {
         continue
       }
       if (k !== stack.length - 1) stats.misnested += stack.length - 1 - k
-      close(k)
+      close(k, Math.min(i, n), lt)
     } else if (c === 33 /* ! */) {
       if (s.startsWith('<![CDATA[', lt)) {
         const end = s.indexOf(']]>', lt + 9)
-        if (stack.length > 1) top.text += s.slice(lt + 9, end === -1 ? n : end)
+        if (keepText) top.text += s.slice(lt + 9, end === -1 ? n : end)
         i = end === -1 ? n : end + 3
       } else if (s.startsWith('<!--', lt)) {
         const end = s.indexOf('-->', lt + 4)
@@ -259,7 +313,7 @@ export function buildTree(s: string, opts: TreeOptions, stats: TreeStats): Obj {
       }
       const raw = s.slice(lt + 1, j)
       if (raw === '' || !isNameStart(c)) {
-        top.text += '<' // a literal `<` in text (`a < b`, `3<4`): keep it
+        if (keepText) top.text += '<' // a literal `<` in text (`a < b`, `3<4`): keep it
         i = lt + 1
         continue
       }
@@ -271,7 +325,7 @@ export function buildTree(s: string, opts: TreeOptions, stats: TreeStats): Obj {
       }
       const selfClosing = s.charCodeAt(gt - 1) === 47
       i = gt + 1
-      if (stack.length > opts.maxDepth) {
+      if (stack.length + depth0 > opts.maxDepth) {
         stats.tooDeep++
         continue
       }
@@ -284,33 +338,69 @@ export function buildTree(s: string, opts: TreeOptions, stats: TreeStats): Obj {
         while (k > 0 && stack[k]!.name !== name) k--
         if (k > 0) {
           stats.unclosed++
-          close(k)
+          // Its declarations are not in scope for the elements it closes (nor popped by them).
+          if (scoped) names.leave()
+          close(k, lt, lt)
+          if (scoped) names.enter(into.obj!)
         }
       }
       const parent = stack[stack.length - 1]!
+      const skip = parent.skip || (parent.deferred !== undefined && !defer!.keep.has(name))
+      const deferring = !skip && defer?.names.has(name) === true && !selfClosing
       if (selfClosing) {
-        if (parent.obj === undefined) parent.obj = Object.create(null) as Obj
-        add(parent.obj, name, into.obj ?? '')
+        if (!skip) {
+          if (parent.obj === undefined) parent.obj = Object.create(null) as Obj
+          add(parent.obj, name, into.obj ?? '')
+        }
         if (scoped) names.leave()
       } else if (opts.stop.has(name)) {
         const [contentEnd, resume, closed] = rawEnd(s, raw, i, parent.raw)
         if (scoped) names.leave()
         if (!closed) stats.unclosed++
-        const content = s.slice(i, contentEnd)
-        if (parent.obj === undefined) parent.obj = Object.create(null) as Obj
-        if (into.obj) {
-          into.obj['#text'] = content
-          add(parent.obj, name, into.obj)
-        } else add(parent.obj, name, content)
+        if (!skip) {
+          const content = s.slice(i, contentEnd)
+          if (parent.obj === undefined) parent.obj = Object.create(null) as Obj
+          if (into.obj) {
+            into.obj['#text'] = content
+            add(parent.obj, name, into.obj)
+          } else add(parent.obj, name, content)
+        }
         i = resume
       } else {
-        stack.push({ name, raw, obj: into.obj, text: '', scoped })
+        let deferred: Deferred | undefined
+        if (deferring && names) {
+          // The scope before its start tag: a rebuild enters its own declarations again.
+          if (scoped) names.leave()
+          deferred = { start: lt, end: n, scope: names.scope(), depth: stack.length + depth0 }
+          if (scoped) names.enter(into.obj!)
+        } else if (deferring) {
+          deferred = { start: lt, end: n, scope: undefined, depth: stack.length + depth0 }
+        }
+        // A deferred element is always an object, so it stays one once its text is skipped.
+        const obj = deferred ? (into.obj ?? (Object.create(null) as Obj)) : into.obj
+        stack.push({ name, raw, obj, text: '', scoped, skip, deferred })
       }
     }
   }
   if (stack.length > 1) {
     stats.unclosed += stack.length - 1
-    close(1)
+    close(1, stop, stop)
   }
   return doc
+}
+
+/**
+ * The whole subtree of a deferred element (see DeferOptions), built from its span of `s` with
+ * the options the document was built with (and the namespaces in scope there), reading every
+ * token exactly as the document's build did; repairs inside it were counted then, not again.
+ */
+export function buildDeferred(s: string, d: Deferred, opts: TreeOptions): unknown {
+  const stats: TreeStats = { misnested: 0, stray: 0, unclosed: 0, tooDeep: 0 }
+  const doc = buildTree(
+    s,
+    { ...opts, names: opts.names?.at(d.scope), defer: undefined, depth: d.depth - 1, span: d },
+    stats,
+  )
+  for (const k in doc) return Array.isArray(doc[k]) ? (doc[k] as unknown[])[0] : doc[k]
+  return undefined
 }

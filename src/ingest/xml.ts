@@ -9,7 +9,14 @@
 // Follows XML 1.0 (5th ed.) and Namespaces in XML 1.0 where feeds allow it, and recovers where
 // they do not.
 import { decodeEntities, type EntityReport } from './entities'
-import { buildTree, type NameResolver, type TreeStats } from './xml-tree'
+import {
+  buildDeferred,
+  buildTree,
+  type Deferred,
+  type NameResolver,
+  type TreeOptions,
+  type TreeStats,
+} from './xml-tree'
 
 /** Namespace URIs the adapters read, by the conventional prefix. */
 export const NS = {
@@ -129,6 +136,16 @@ export class NsResolver implements NameResolver {
     this.cache.clear()
   }
 
+  scope(): unknown {
+    return this.bindings // never changed in place: enter() makes a new map
+  }
+
+  at(scope: unknown): NsResolver {
+    const r = new NsResolver(this.own, this.ownUri)
+    r.bindings = scope as Map<string, string>
+    return r
+  }
+
   name(raw: string): string {
     let out = this.cache.get(raw)
     if (out === undefined) {
@@ -238,28 +255,43 @@ export function prepareXml(input: string, warnings: string[]): Prepared | undefi
   return { text, rootAt: i, rootName, rootTag, declared }
 }
 
+/** A parsed document: its tree, items deferred (see DeferOptions in xml-tree.ts). */
+export interface ParsedXml {
+  tree: Record<string, unknown>
+  /** A deferred item's whole subtree, built now; any other node as it is. */
+  expand(node: unknown): unknown
+}
+
 /**
  * Parse prepared XML into the tree the adapters read (see xml-tree.ts), element names in Names'
- * canonical form for a format whose own namespace is `own`; never throws.
+ * canonical form for a format whose own namespace is `own`; never throws. Items (`itemName`) are
+ * deferred: only their children in `keep` are built until expand() builds one whole.
  */
 export function parseXml(
   text: string,
   own: NsKey | undefined,
   ownUri: string | undefined,
-  stopNodes: string[],
+  stopNodes: Set<string>,
   itemName: string,
+  keep: Set<string>,
   stats: TreeStats,
-): Record<string, unknown> {
-  return buildTree(
-    text,
-    {
-      stop: new Set(stopNodes),
-      noSelfNesting: new Set([itemName]),
-      maxDepth: MAX_DEPTH,
-      names: new NsResolver(own, ownUri),
+): ParsedXml {
+  const found = new Map<object, Deferred>()
+  const opts: TreeOptions = {
+    stop: stopNodes,
+    noSelfNesting: new Set([itemName]),
+    maxDepth: MAX_DEPTH,
+    names: new NsResolver(own, ownUri),
+    defer: { names: new Set([itemName]), keep, found },
+  }
+  const tree = buildTree(text, opts, stats)
+  return {
+    tree,
+    expand(node) {
+      const d = isObject(node) ? found.get(node) : undefined
+      return d === undefined ? node : buildDeferred(text, d, opts)
     },
-    stats,
-  )
+  }
 }
 
 // ---- reading parsed nodes -------------------------------------------------------------------

@@ -83,6 +83,20 @@ describe('recovery', () => {
     expect(r.warnings).toContain(warning)
   })
 
+  it('keeps the namespaces an entry declares when it closes an unclosed element that declared its own', () => {
+    const r = parseFeed(
+      '<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>1</id>' +
+        '<x:extra xmlns:x="https://x.example/ns">' +
+        '<p0:entry xmlns:p0="http://www.w3.org/2005/Atom"><p0:id>2</p0:id><p0:title>Two</p0:title>' +
+        '</p0:entry></feed>',
+      { url },
+    )
+    expect(r.items.map((i) => [i.key, i.title])).toEqual([
+      ['g:1', ''],
+      ['g:2', 'Two'],
+    ])
+  })
+
   it('reads a bare < in ordinary text as text', () => {
     const r = parseFeed(
       rss('<item><guid>1</guid><category>3<4 & 5 < 6</category></item><item><guid>2</guid></item>'),
