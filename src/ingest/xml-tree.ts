@@ -333,7 +333,8 @@ export function buildTree(s: string, opts: TreeOptions, stats: TreeStats): Obj {
       const scoped = names !== undefined && into.xmlns
       if (scoped) names.enter(into.obj!)
       const name = names ? names.name(raw) : raw
-      if (opts.noSelfNesting.has(name)) {
+      // A self-closing one (`<item />` inside an item, PCMag) contains nothing and closes nothing.
+      if (opts.noSelfNesting.has(name) && !selfClosing) {
         let k = stack.length - 1
         while (k > 0 && stack[k]!.name !== name) k--
         if (k > 0) {

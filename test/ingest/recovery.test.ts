@@ -127,6 +127,14 @@ describe('recovery', () => {
     expect(r.items[0]!.summary).toBe('a b')
   })
 
+  it('reads a self-closing item inside an item as nothing, not as the start of the next', () => {
+    // Seen in a real feed (PCMag): every field after the empty <item /> was lost, and a
+    // well-formed document was reported as repaired.
+    const r = parseFeed(rss('<item><title>a</title><item /><guid>g1</guid></item>'), { url })
+    expect(r.items.map((i) => [i.title, i.guid])).toEqual([['a', 'g1']])
+    expect(r.warnings).toEqual([])
+  })
+
   it('never throws on a document that ends inside a tag or a CDATA section', () => {
     for (const cut of [
       '<rss><channel><item><guid>1</guid></item><item',
