@@ -2,7 +2,7 @@
 // and RSS 1.0 / RDF Site Summary (web.resource.org/rss/1.0/spec), read from the tree xml.ts
 // produced (element names canonical: see Names) into the canonical FeedMeta and items. Every
 // place publishers put a field is read, in order of preference:
-//   content  content:encoded, xhtml:body, body, fullitem
+//   content  content:encoded, yandex:full-text, xhtml:body, body, fullitem
 //   title    title, dc:title, media:title (also in media:group), itunes:title
 //   summary  description, media:description, itunes:summary, itunes:subtitle, dc:description
 //   author   author, dc:creator, dc:author, dc:contributor, itunes:author
@@ -42,6 +42,7 @@ export function rssStopNodes(names: Names): string[] {
     names.el('body'),
     names.el('fullitem'),
     names.q('content', 'encoded'),
+    names.q('yandex', 'full-text'),
     names.q('xhtml', 'body'),
     names.q('media', 'description'),
     names.q('itunes', 'summary'),
@@ -246,6 +247,7 @@ export function readRss(
     let body: Rendered = { text: '' }
     for (const source of [
       node[names.q('content', 'encoded')],
+      node[names.q('yandex', 'full-text')],
       node[names.q('xhtml', 'body')],
       node[el('body')],
       node[el('fullitem')],

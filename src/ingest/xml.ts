@@ -32,6 +32,8 @@ export const NS = {
   itunes: 'http://www.itunes.com/dtds/podcast-1.0.dtd',
   feedburner: 'http://rssnamespace.org/feedburner/ext/1.0',
   xhtml: 'http://www.w3.org/1999/xhtml',
+  // Yandex News' RSS extension, common in Russian-language feeds: the article's full text.
+  yandex: 'http://news.yandex.ru',
 } as const
 export type NsKey = keyof typeof NS
 
