@@ -25,15 +25,14 @@ import { scratchFor } from './buffers'
 import { termHash } from './tokenize'
 import { readerRules } from './reader-rules'
 import {
-  READING_LANGUAGES,
   SCRIPT_CYRILLIC,
   SCRIPT_LATIN,
   SCRIPT_OTHER,
   crossKeyLength,
+  computeTransliterationKey,
   crossStemLanguage,
-  readingKey,
+  readingKeyOrNull,
   scriptOf,
-  transliterationKey,
 } from './transliterate'
 import {
   MEMO_JOINS,
@@ -198,7 +197,7 @@ export function buildPresearcher(queries: CompiledQuery[]): Presearcher {
     // A Latin word of a French or German item, read as those languages write Russian names.
     let reading: string | undefined
     if (script === SCRIPT_LATIN && lang !== undefined && readerRules.readings) {
-      if (READING_LANGUAGES.includes(lang)) reading = readingKey(term, lang)
+      reading = readingKeyOrNull(term, lang) ?? undefined
       if (reading === word.translit()) reading = undefined
     }
     if (reading !== undefined) {
@@ -213,7 +212,7 @@ export function buildPresearcher(queries: CompiledQuery[]): Presearcher {
       const crossLang = crossStemLanguage(term, script, lang)
       const key =
         crossLang !== undefined
-          ? transliterationKey(word.stem(crossLang))
+          ? computeTransliterationKey(word.stem(crossLang))
           : (reading ?? word.translit())
       // Hashed where it is, then cut only if a filter says the cut key may be filed: nearly
       // every word's is not.

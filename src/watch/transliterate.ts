@@ -72,6 +72,8 @@ const CYRILLIC_BY_UNIT: ReadonlyArray<string | undefined> = (() => {
   return out
 })()
 
+const A = 0x61
+const C = 0x63
 const E = 0x65
 const F = 0x66
 const G = 0x67
@@ -79,12 +81,16 @@ const H = 0x68
 const I = 0x69
 const J = 0x6a
 const K = 0x6b
+const O = 0x6f
 const P = 0x70
 const S = 0x73
+const T = 0x74
+const U = 0x75
 const V = 0x76
 const W = 0x77
 const X = 0x78
 const Y = 0x79
+const Z = 0x7a
 
 /** Scratch for a key: the word romanised, then its skeleton. */
 let latinUnits = new Uint16Array(64) as Uint16Array
@@ -227,25 +233,96 @@ export function queryCrossKey(term: string, script: number): string {
  * tch = ч, j = ж, ch = ш); German "Charkiw", "Tschernobyl", "Schoigu", "Selenskyj" (ch = х,
  * tsch = ч, sch = ш, z = ц, s before a vowel = з, ss = с). w → v and j → i are already in the
  * key. Applied to Latin words of items in those languages, and to every Latin query word (a query
- * has no language: `koursk` finds «Курск»).
+ * has no language: `koursk` finds «Курск»). Each rewrite is tried at a position in the order
+ * listed, the first that fits wins, and the scan goes on after it (as a global regex alternation
+ * would: /tch|ch|ou|j/ for French, /tsch|sch|ch|ss|z|s(?=[aeiouy])/ for German).
  */
-const READINGS: Readonly<Record<string, { re: RegExp; map: Readonly<Record<string, string>> }>> = {
-  fr: { re: /tch|ch|ou|j/g, map: { tch: 'ch', ch: 'sh', ou: 'u', j: 'zh' } },
-  de: {
-    re: /tsch|sch|ch|ss|z|s(?=[aeiouy])/g,
-    map: { tsch: 'ch', sch: 'sh', ch: 'kh', ss: 's', z: 'ts', s: 'z' },
-  },
-}
+const FRENCH = 0
+const GERMAN = 1
+const READINGS: Readonly<Record<string, number>> = { fr: FRENCH, de: GERMAN }
 
 /** Languages whose Latin words have a reading (READINGS). */
 export const READING_LANGUAGES: readonly string[] = Object.keys(READINGS)
 
-/** The key of a Latin word read as `lang` writes Russian and Ukrainian names (READINGS). */
-export function readingKey(term: string, lang: string): string {
+/** Scratch for a reading: the word rewritten as the reading says. */
+let readUnits = new Uint16Array(64) as Uint16Array
+
+/**
+ * The key of a Latin word read as `lang` writes Russian and Ukrainian names (READINGS), or null
+ * when the reading rewrites nothing (the key is then the word's own transliteration key). A loop
+ * by code unit into scratch, not a regex replace: it runs on the first sight of every Latin word
+ * of a French or German item when a watch transliterates.
+ */
+export function readingKeyOrNull(term: string, lang: string): string | null {
   const reading = READINGS[lang]
-  if (!reading) return transliterationKey(term)
-  reading.re.lastIndex = 0
-  if (!reading.re.test(term)) return transliterationKey(term)
-  // Not through the memo: a reading is taken once per word and index (presearcher.ts's memo).
-  return computeTransliterationKey(term.replace(reading.re, (m) => reading.map[m]!))
+  if (reading === undefined) return null
+  const n = term.length
+  // A rewrite makes at most two units of one (z → ts).
+  readUnits = scratchFor(readUnits, n * 2)
+  let m = 0
+  let changed = false
+  for (let i = 0; i < n;) {
+    const c = term.charCodeAt(i)
+    const taken = reading === FRENCH ? frenchRewrite(term, i, c, m) : germanRewrite(term, i, c, m)
+    if (taken === 0) {
+      readUnits[m++] = c
+      i++
+      continue
+    }
+    changed = true
+    m = rewritten
+    i += taken
+  }
+  if (!changed) return null
+  // Romanising changes nothing in a Latin word: only the skeleton remains to be taken.
+  if (scriptOf(term) === SCRIPT_LATIN) return skeleton(readUnits, m)
+  return computeTransliterationKey(unitsToString(readUnits, 0, m))
+}
+
+/** readingKeyOrNull, or the word's transliteration key when the reading rewrites nothing. */
+export function readingKey(term: string, lang: string): string {
+  return readingKeyOrNull(term, lang) ?? transliterationKey(term)
+}
+
+/** Where a rewrite left readUnits' end (set by frenchRewrite and germanRewrite). */
+let rewritten = 0
+
+function at(term: string, i: number): number {
+  return i < term.length ? term.charCodeAt(i) : -1
+}
+
+/** Writes units at readUnits[m…] and returns `taken`, with `rewritten` set past them. */
+function put(m: number, taken: number, a: number, b = -1, c = -1): number {
+  readUnits[m++] = a
+  if (b >= 0) readUnits[m++] = b
+  if (c >= 0) readUnits[m++] = c
+  rewritten = m
+  return taken
+}
+
+/** French: tch → ch, ch → sh, ou → u, j → zh. Returns the units taken at i (0: none). */
+function frenchRewrite(term: string, i: number, c: number, m: number): number {
+  if (c === T && at(term, i + 1) === C && at(term, i + 2) === H) return put(m, 3, C, H)
+  if (c === C && at(term, i + 1) === H) return put(m, 2, S, H)
+  if (c === O && at(term, i + 1) === U) return put(m, 2, U)
+  if (c === J) return put(m, 1, Z, H)
+  return 0
+}
+
+/** German: tsch → ch, sch → sh, ch → kh, ss → s, z → ts, s before a vowel (or y) → z. */
+function germanRewrite(term: string, i: number, c: number, m: number): number {
+  if (c === T && at(term, i + 1) === S && at(term, i + 2) === C && at(term, i + 3) === H) {
+    return put(m, 4, C, H)
+  }
+  if (c === S && at(term, i + 1) === C && at(term, i + 2) === H) return put(m, 3, S, H)
+  if (c === C && at(term, i + 1) === H) return put(m, 2, K, H)
+  if (c === S && at(term, i + 1) === S) return put(m, 2, S)
+  if (c === Z) return put(m, 1, T, S)
+  if (c === S && isVowelOrY(at(term, i + 1))) return put(m, 1, Z)
+  return 0
+}
+
+/** a e i o u y. */
+function isVowelOrY(c: number): boolean {
+  return c === A || c === E || c === I || c === O || c === U || c === Y
 }
