@@ -216,6 +216,22 @@ export function crossKeyLength(key: string): number {
   return end < MIN_CROSS_KEY ? key.length : end
 }
 
+/**
+ * The length of the part of a cross key K (filed for a Latin query word) that every Cyrillic
+ * word whose cross key is K starts its own transliteration key with: K less its last unit. So
+ * a Cyrillic word whose key starts with no such base of the index's keys needs no stemming for
+ * a cross key (prefix-filter.ts). Why: the Russian and Ukrainian stems are prefixes of the word
+ * (stem.ts's STEM_ENDINGS), and the key of a prefix p of a Cyrillic word w is E + t, E a
+ * prefix of key(w) and t at most one unit: the romanisation is letter by letter, and the
+ * skeleton reads one unit ahead, which across p's end changes only ы before е or э (`ye` is
+ * e, a lone y is i); kh and ph never span two letters, as no letter's romanisation starts with
+ * h. K is key(p) whole, or cut before its final vowels where it is a prefix of key(p) less its
+ * last unit: either way, K less its last unit is a prefix of key(w).
+ */
+export function crossKeyBaseLength(key: string): number {
+  return key.length - 1
+}
+
 /** a e i o u: the vowels left in a key (y and j are i there). */
 function isVowel(c: number): boolean {
   return c === 0x61 || c === 0x65 || c === 0x69 || c === 0x6f || c === 0x75
