@@ -17,7 +17,7 @@
 export const prefixFilters = { on: true }
 
 /** Units of a base that are kept: enough to tell most words apart, few enough to hash on sight. */
-export const PREFIX_FILTER_LENGTH = 6
+export const PREFIX_FILTER_LENGTH = 12
 
 /** Filter bits per base filed: 16 keeps chance hits near one word in sixteen when full. */
 const BITS_PER_BASE = 16

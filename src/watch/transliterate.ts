@@ -105,6 +105,7 @@ export const transliterationKey = boundedMemo(100_000, (word) => computeTranslit
  * transliteration, and a regex replace with a callback per letter cost ~1.6 µs a Russian word.
  */
 export function computeTransliterationKey(word: string): string {
+  if (isOwnKey(word)) return word
   if (!LATIN_OR_CYRILLIC_RE.test(word)) return word
   // Romanise the lowercase Cyrillic letters (щ, the longest, gives four units).
   latinUnits = scratchFor(latinUnits, word.length * 4)
@@ -116,6 +117,22 @@ export function computeTransliterationKey(word: string): string {
     else for (let k = 0; k < latin.length; k++) latinUnits[n++] = latin.charCodeAt(k)
   }
   return skeleton(latinUnits, n)
+}
+
+/**
+ * Whether a word is its own key: no Cyrillic letter to romanise, none of h j w x y that the
+ * skeleton rewrites, no letter doubled. Most Latin words of most items are (`belgorod`,
+ * `summit`): their key then costs one pass and no new string on their first sight.
+ */
+function isOwnKey(word: string): boolean {
+  let prev = -1
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i)
+    if (c === prev || c === H || c === J || c === W || c === X || c === Y) return false
+    if (c >= 0x400 && c < 0x500) return false
+    prev = c
+  }
+  return true
 }
 
 /**
