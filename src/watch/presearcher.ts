@@ -20,7 +20,7 @@ import {
   type WordMatcher,
 } from './compile'
 import type { PreparedItem } from './item'
-import { STEM_LANGUAGES, STEM_ENDINGS, hasStemmer, stemWord } from './stem'
+import { STEM_LANGUAGES, hasStemmer, stemEndings, stemWord } from './stem'
 import { PrefixFilter, prefixFilters } from './prefix-filter'
 import { scratchFor } from './buffers'
 import { termHash } from './tokenize'
@@ -462,7 +462,7 @@ function termLeaves(b: Buckets, word: Word, n: number, keyN: number): readonly L
 function stemFilter(b: Buckets, lang: string): PrefixFilter | null {
   let filter = b.stemFilters.get(lang)
   if (filter !== undefined) return filter
-  const endings = STEM_ENDINGS[lang]
+  const endings = stemEndings(lang)
   filter = null
   if (endings !== undefined) {
     const terms = [...b.stemOf, ...b.stemLeafOf]

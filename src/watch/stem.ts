@@ -80,19 +80,24 @@ export function primaryLanguage(tag: string | undefined): string | undefined {
 }
 
 export function hasStemmer(lang: string | undefined): boolean {
-  return lang !== undefined && lang in STEMMERS
+  // Own keys only: an item's language comes from its feed, and `constructor` is no language.
+  return lang !== undefined && Object.hasOwn(STEMMERS, lang)
+}
+
+/** STEM_ENDINGS of `lang`, or undefined when its stemmer has none listed. */
+export function stemEndings(lang: string): readonly string[] | undefined {
+  return Object.hasOwn(STEM_ENDINGS, lang) ? STEM_ENDINGS[lang] : undefined
 }
 
 /** stemWord without the memo, for callers that keep the stem themselves (word.ts). */
 export function computeStem(word: string, lang: string): string {
-  const stemmer = STEMMERS[lang]
-  return stemmer ? stemmer(word) : word
+  return hasStemmer(lang) ? STEMMERS[lang]!(word) : word
 }
 
 /** The stem of a normalised word in `lang`, or the word itself when there is no stemmer. */
 export function stemWord(word: string, lang: string): string {
-  const stemmer = STEMMERS[lang]
-  if (!stemmer) return word
+  if (!hasStemmer(lang)) return word
+  const stemmer = STEMMERS[lang]!
   let memo = memos.get(lang)
   if (!memo) memos.set(lang, (memo = boundedMemo(MEMO_LIMIT, stemmer)))
   return memo(word)

@@ -272,10 +272,13 @@ export function queryCrossKey(term: string, script: number): string {
  */
 const FRENCH = 0
 const GERMAN = 1
-const READINGS: Readonly<Record<string, number>> = { fr: FRENCH, de: GERMAN }
+const READINGS: ReadonlyMap<string, number> = new Map([
+  ['fr', FRENCH],
+  ['de', GERMAN],
+])
 
 /** Languages whose Latin words have a reading (READINGS). */
-export const READING_LANGUAGES: readonly string[] = Object.keys(READINGS)
+export const READING_LANGUAGES: readonly string[] = [...READINGS.keys()]
 
 /** Scratch for a reading: the word rewritten as the reading says. */
 let readUnits = new Uint16Array(64) as Uint16Array
@@ -287,7 +290,7 @@ let readUnits = new Uint16Array(64) as Uint16Array
  * of a French or German item when a watch transliterates.
  */
 export function readingKeyOrNull(term: string, lang: string): string | null {
-  const reading = READINGS[lang]
+  const reading = READINGS.get(lang)
   if (reading === undefined) return null
   const n = term.length
   // A rewrite makes at most two units of one (z → ts).

@@ -5,7 +5,7 @@
 // from each language's letters and the suffixes its stemmer's rules rewrite, folded as items
 // are; seeded, so a failure reproduces.
 import { describe, expect, it } from 'vitest'
-import { normalizeWord } from '../../src/watch'
+import { compileWatchIndex, matchItem, matchQuery, normalizeWord } from '../../src/watch'
 import { PrefixFilter } from '../../src/watch/prefix-filter'
 import { STEM_ENDINGS, stemWord } from '../../src/watch/stem'
 import {
@@ -168,4 +168,26 @@ describe("a Cyrillic word's key starts with the base of its cross key", () => {
       expect({ word, starts: key.startsWith(base) }).toEqual({ word, starts: true })
     }
   })
+})
+
+describe('item languages that are no language', () => {
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])(
+    'an item in "%s" is matched exactly, its words not stemmed',
+    (lang) => {
+      const item = {
+        title: 'Livraisons et armements',
+        summary: '',
+        content: '',
+        categories: [],
+        lang,
+        feedId: 'f1',
+        feedTags: [],
+      }
+      const options = { stem: true, transliterate: true }
+      expect(matchQuery('livraison', item, options)).toBeNull()
+      expect(matchQuery('armements', item, options)?.terms).toEqual(['armements'])
+      const index = compileWatchIndex([{ id: 'w', query: 'livraisons', options }])
+      expect(matchItem(index, item).map((m) => m.watchId)).toEqual(['w'])
+    },
+  )
 })
