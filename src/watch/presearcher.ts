@@ -20,20 +20,22 @@ import {
   type WordMatcher,
 } from './compile'
 import type { PreparedItem } from './item'
-import { STEM_LANGUAGES, hasStemmer, stemWord } from './stem'
+import { STEM_LANGUAGES, hasStemmer, stemEndings, stemWord } from './stem'
+import { PrefixFilter, prefixFilters } from './prefix-filter'
 import { scratchFor } from './buffers'
 import { termHash } from './tokenize'
 import { readerRules } from './reader-rules'
 import {
-  READING_LANGUAGES,
   SCRIPT_CYRILLIC,
   SCRIPT_LATIN,
   SCRIPT_OTHER,
+  computeTransliterationKey,
   crossKey,
+  crossKeyBaseLength,
+  crossLetters,
   crossStemLanguage,
-  readingKey,
+  readingKeyOrNull,
   scriptOf,
-  transliterationKey,
 } from './transliterate'
 import {
   MEMO_JOINS,
@@ -84,6 +86,8 @@ interface Buckets {
   /** Leaves of stemmed query words: their terms, filed per language on first use (stemLeaves). */
   stemLeafOf: Array<{ term: string; leaf: Leaf }>
   stemLeaves: Map<string, TermBuckets<Leaf>>
+  /** Per language, what an item word must start with to have a stem filed here (stemFilter). */
+  stemFilters: Map<string, PrefixFilter | null>
   /** Leaves of transliterated query words, by key. */
   keyLeaves: TermBuckets<Leaf>
   /**
@@ -104,6 +108,8 @@ interface Buckets {
 interface CrossBuckets {
   watches: TermBuckets<number>
   leaves: TermBuckets<Leaf>
+  /** What the key of a word of the other script must start with to have its cross key filed. */
+  bases: PrefixFilter | null
 }
 
 /** The stem memo's language number for an item whose language has no stemmer. */
@@ -119,8 +125,8 @@ export function buildPresearcher(
   filed?: ReadonlyArray<readonly PresearchKey[] | null>,
 ): Presearcher {
   const b: Buckets = {
-    crossFromLatin: { watches: new TermBuckets(), leaves: new TermBuckets() },
-    crossFromCyrillic: { watches: new TermBuckets(), leaves: new TermBuckets() },
+    crossFromLatin: { watches: new TermBuckets(), leaves: new TermBuckets(), bases: null },
+    crossFromCyrillic: { watches: new TermBuckets(), leaves: new TermBuckets(), bases: null },
     terms: new TermBuckets(),
     stems: new Map(),
     stemOf: [],
@@ -131,6 +137,7 @@ export function buildPresearcher(
     meta: new Map(),
     stemLeafOf: [],
     stemLeaves: new Map(),
+    stemFilters: new Map(),
     keyLeaves: new TermBuckets(),
     patternLeaves: new PrefixBuckets(),
     sizedLeaves: new SizedBuckets(),
@@ -195,7 +202,14 @@ export function buildPresearcher(
     const term = word.term
     let selected: readonly number[] = NO_WATCHES
     let leaves: readonly Leaf[] = NO_LEAVES
-    if (needsStem && lang !== undefined) {
+    // The stemmer runs only for a word that may have a stem filed here (most words of an item
+    // cannot): skipping it finds nothing less.
+    const filtered = prefixFilters.on
+    if (
+      needsStem &&
+      lang !== undefined &&
+      (!filtered || stemFilter(b, lang)?.mayStart(term) !== false)
+    ) {
       const stem = word.stem(lang)
       const viaStem = stemBuckets(b, lang).get(stem)
       const viaTerm = stem !== term ? b.terms.get(stem) : undefined
@@ -206,7 +220,7 @@ export function buildPresearcher(
     // A Latin word of a French or German item, read as those languages write Russian names.
     let reading: string | undefined
     if (script === SCRIPT_LATIN && lang !== undefined && readerRules.readings) {
-      if (READING_LANGUAGES.includes(lang)) reading = readingKey(term, lang)
+      reading = readingKeyOrNull(term, lang) ?? undefined
       if (reading === word.translit()) reading = undefined
     }
     if (reading !== undefined) {
@@ -217,11 +231,18 @@ export function buildPresearcher(
       if (joins) leaves = leaves.length === 0 ? joins : leaves.concat(joins)
     }
     const other = script === SCRIPT_CYRILLIC ? b.crossFromLatin : b.crossFromCyrillic
-    if (script !== SCRIPT_OTHER && other.watches.size + other.leaves.size > 0) {
+    // A Cyrillic word is stemmed for its cross key only if its key may lead to one filed.
+    if (
+      script !== SCRIPT_OTHER &&
+      other.watches.size + other.leaves.size > 0 &&
+      (script !== SCRIPT_CYRILLIC ||
+        !filtered ||
+        crossBases(other).mayStart(crossLetters(word.translit())))
+    ) {
       const crossLang = crossStemLanguage(term, script, lang)
       const own = reading ?? word.translit()
       const cross = crossKey(
-        crossLang !== undefined ? transliterationKey(word.stem(crossLang)) : own,
+        crossLang !== undefined ? computeTransliterationKey(word.stem(crossLang)) : own,
       )
       // A Cyrillic word is also compared by its own key (transliterate.ts's queryCrossKeys).
       const second = crossLang !== undefined ? crossKey(own) : cross
@@ -440,6 +461,42 @@ function termLeaves(b: Buckets, word: Word, n: number, keyN: number): readonly L
   return out ?? NO_LEAVES
 }
 
+/**
+ * What an item word of `lang` must start with for its stem to be one filed here: each filed
+ * stem less an ending of stem.ts's STEM_ENDINGS that it ends with; null when `lang`'s stemmer
+ * has no such list. Built with the stem buckets, on the first item in `lang`.
+ */
+function stemFilter(b: Buckets, lang: string): PrefixFilter | null {
+  let filter = b.stemFilters.get(lang)
+  if (filter !== undefined) return filter
+  const endings = stemEndings(lang)
+  filter = null
+  if (endings !== undefined) {
+    const terms = [...b.stemOf, ...b.stemLeafOf]
+    filter = new PrefixFilter(terms.length * 2)
+    for (const { term } of terms) {
+      const stem = stemWord(term, lang)
+      for (const ending of endings) {
+        if (stem.endsWith(ending)) filter.file(stem, stem.length - ending.length)
+      }
+    }
+  }
+  b.stemFilters.set(lang, filter)
+  return filter
+}
+
+/**
+ * What the transliteration key of a word of the other script must start with for its cross
+ * key to be one filed in `cross` (transliterate.ts's crossKeyBaseLength).
+ */
+function crossBases(cross: CrossBuckets): PrefixFilter {
+  if (cross.bases) return cross.bases
+  const bases = new PrefixFilter(cross.watches.size + cross.leaves.size)
+  for (const key of cross.watches.terms()) bases.file(key, crossKeyBaseLength(key))
+  for (const key of cross.leaves.terms()) bases.file(key, crossKeyBaseLength(key))
+  return (cross.bases = bases)
+}
+
 /** The stem leaves of `lang` by stem, filed when the first item in `lang` comes. */
 function stemLeaves(b: Buckets, lang: string): TermBuckets<Leaf> {
   let map = b.stemLeaves.get(lang)
@@ -648,6 +705,11 @@ class TermBuckets<T> {
 
   get size(): number {
     return this.map.size
+  }
+
+  /** The terms filed. */
+  terms(): IterableIterator<string> {
+    return this.map.keys()
   }
 
   file(term: string, value: T): void {

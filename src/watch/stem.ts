@@ -34,6 +34,39 @@ const STEMMERS: Readonly<Record<string, Stemmer>> = {
 /** Languages with a stemmer: a stemmed term is indexed once per language (presearcher.ts). */
 export const STEM_LANGUAGES: readonly string[] = Object.keys(STEMMERS)
 
+/**
+ * How a stem may stray from its word, per language: the stem of a folded word w is always
+ * w[0, j) followed by one of these endings, for some j. So a stem T can come only from a word
+ * starting with T less one of the endings T ends with, which lets the presearcher skip the
+ * stemmer for a word that starts with no such base of any stem its index holds
+ * (prefix-filter.ts): the stem it would compute could only be looked up in vain.
+ *
+ * Read from @orama/stemmers 3.1.18, for words as they arrive here (folded: lowercase, no
+ * accents, ß or ё), step by step. A step that deletes a suffix keeps the stem a prefix of what
+ * it was; a rewrite leaves the part of its new suffix that differs from the word, and later
+ * cuts keep a prefix of that part (and where the word happens to go on with the same letters,
+ * only a suffix of it differs): so each list holds those parts and all their pieces.
+ * - de, ru, uk: none, the stem is a prefix. Every step deletes a suffix (Ukrainian нн → н
+ *   too); the rewrites German ß → ss, ä ö ü → a o u and Russian ё → е cannot fire on a folded
+ *   word, and the marks German sets on u and y between vowels are undone at its end.
+ * - en (Porter): step 1b appends `e` (hop-ing → hope), step 1c turns a final y into `i`
+ *   (happy → happi), step 2 rewrites a suffix adding `e` (ational → ate, enci → ence, bli →
+ *   ble, iviti → ive) or `le` (biliti → ble); steps 3 to 5 only cut.
+ * - fr (Snowball): amment → ant and emment → ent leave `nt`, ic before a deleted suffix becomes
+ *   iqu (`qu`: indication → indiqu), ence → ent `t`, aux → al `l`, eus(e) → eux `x`, a final
+ *   y → `i`; the marks it sets on i, u and y are undone at its end; its accent rules (é, è, ç,
+ *   ë, ï) cannot fire on folded words; everything else deletes.
+ * Languages left out (es, it, nl, pt) are always stemmed. test/watch/stem.test.ts checks the
+ * lists on words built with each language's letters and the suffixes its rules act on.
+ */
+export const STEM_ENDINGS: Readonly<Record<string, readonly string[]>> = {
+  de: [''],
+  en: ['', 'e', 'i', 'l', 'le'],
+  fr: ['', 'i', 'l', 'n', 'nt', 'q', 'qu', 't', 'u', 'x'],
+  ru: [''],
+  uk: [''],
+}
+
 /** Per-language memos: ~1.5 µs a stem, and article vocabularies repeat across items. */
 const memos = new Map<string, (word: string) => string>()
 /** Entries per language, bounded so a long-lived isolate cannot grow them without limit. */
@@ -47,19 +80,24 @@ export function primaryLanguage(tag: string | undefined): string | undefined {
 }
 
 export function hasStemmer(lang: string | undefined): boolean {
-  return lang !== undefined && lang in STEMMERS
+  // Own keys only: an item's language comes from its feed, and `constructor` is no language.
+  return lang !== undefined && Object.hasOwn(STEMMERS, lang)
+}
+
+/** STEM_ENDINGS of `lang`, or undefined when its stemmer has none listed. */
+export function stemEndings(lang: string): readonly string[] | undefined {
+  return Object.hasOwn(STEM_ENDINGS, lang) ? STEM_ENDINGS[lang] : undefined
 }
 
 /** stemWord without the memo, for callers that keep the stem themselves (word.ts). */
 export function computeStem(word: string, lang: string): string {
-  const stemmer = STEMMERS[lang]
-  return stemmer ? stemmer(word) : word
+  return hasStemmer(lang) ? STEMMERS[lang]!(word) : word
 }
 
 /** The stem of a normalised word in `lang`, or the word itself when there is no stemmer. */
 export function stemWord(word: string, lang: string): string {
-  const stemmer = STEMMERS[lang]
-  if (!stemmer) return word
+  if (!hasStemmer(lang)) return word
+  const stemmer = STEMMERS[lang]!
   let memo = memos.get(lang)
   if (!memo) memos.set(lang, (memo = boundedMemo(MEMO_LIMIT, stemmer)))
   return memo(word)

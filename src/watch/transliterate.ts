@@ -75,6 +75,8 @@ const CYRILLIC_BY_UNIT: ReadonlyArray<string | undefined> = (() => {
   return out
 })()
 
+const A = 0x61
+const C = 0x63
 const E = 0x65
 const F = 0x66
 const G = 0x67
@@ -82,12 +84,16 @@ const H = 0x68
 const I = 0x69
 const J = 0x6a
 const K = 0x6b
+const O = 0x6f
 const P = 0x70
 const S = 0x73
+const T = 0x74
+const U = 0x75
 const V = 0x76
 const W = 0x77
 const X = 0x78
 const Y = 0x79
+const Z = 0x7a
 
 /** Scratch for a key: the word romanised, then its skeleton. */
 let latinUnits = new Uint16Array(64) as Uint16Array
@@ -102,6 +108,7 @@ export const transliterationKey = boundedMemo(100_000, (word) => computeTranslit
  * transliteration, and a regex replace with a callback per letter cost ~1.6 µs a Russian word.
  */
 export function computeTransliterationKey(word: string): string {
+  if (isOwnKey(word)) return word
   if (!LATIN_OR_CYRILLIC_RE.test(word)) return word
   // Romanise the lowercase Cyrillic letters (щ, the longest, gives four units).
   latinUnits = scratchFor(latinUnits, word.length * 4)
@@ -113,6 +120,22 @@ export function computeTransliterationKey(word: string): string {
     else for (let k = 0; k < latin.length; k++) latinUnits[n++] = latin.charCodeAt(k)
   }
   return skeleton(latinUnits, n)
+}
+
+/**
+ * Whether a word is its own key: no Cyrillic letter to romanise, none of h j w x y that the
+ * skeleton rewrites, no letter doubled. Most Latin words of most items are (`belgorod`,
+ * `summit`): their key then costs one pass and no new string on their first sight.
+ */
+function isOwnKey(word: string): boolean {
+  let prev = -1
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i)
+    if (c === prev || c === H || c === J || c === W || c === X || c === Y) return false
+    if (c >= 0x400 && c < 0x500) return false
+    prev = c
+  }
+  return true
 }
 
 /**
@@ -198,13 +221,6 @@ const MIN_CROSS_KEY = 4
 /** Scratch for a cross key. */
 let crossUnits = new Uint16Array(64) as Uint16Array
 
-const A = 0x61
-const C = 0x63
-const O = 0x6f
-const T = 0x74
-const U = 0x75
-const Z = 0x7a
-
 /**
  * The key a word is compared by across scripts (a cross key), from the key of its stem or of the
  * word itself (Cyrillic) or of the word (Latin). Four steps, each erasing a difference that
@@ -227,14 +243,45 @@ const Z = 0x7a
  */
 export function crossKey(key: string): string {
   const n = key.length
-  crossUnits = scratchFor(crossUnits, n)
-  const out = crossUnits
   if (!readerRules.crossSpellings) {
     // Step 3 alone (the bench's comparison, src/watch/reader-rules.ts).
-    for (let i = 0; i < n; i++) out[i] = key.charCodeAt(i)
-    const end = vowelsCut(out, n)
+    crossUnits = scratchFor(crossUnits, n)
+    for (let i = 0; i < n; i++) crossUnits[i] = key.charCodeAt(i)
+    const end = vowelsCut(crossUnits, n)
     return end === n ? key : key.slice(0, end)
   }
+  let m = crossLetterUnits(key)
+  let changed = lettersChanged
+  const out = crossUnits
+  m = vowelsCut(out, m)
+  if (m >= MIN_CROSS_KEY) {
+    const v = out[m - 2]!
+    if ((v === I || v === E) && isConsonant(out[m - 1]!) && isConsonant(out[m - 3]!)) {
+      out[m - 2] = O
+      changed = true
+    }
+  }
+  if (!changed && m === n) return key
+  return unitsToString(out, 0, m)
+}
+
+/**
+ * Steps 1 and 2 of crossKey alone: what the prefix filter of cross keys compares a Cyrillic
+ * word's key with (crossKeyBaseLength). The key itself when they change nothing.
+ */
+export function crossLetters(key: string): string {
+  const m = crossLetterUnits(key)
+  return lettersChanged ? unitsToString(crossUnits, 0, m) : key
+}
+
+/** Whether the last crossLetterUnits changed a unit. */
+let lettersChanged = false
+
+/** Steps 1 and 2 of crossKey into crossUnits; their length. Reads ≤ 3 units ahead. */
+function crossLetterUnits(key: string): number {
+  const n = key.length
+  crossUnits = scratchFor(crossUnits, n)
+  const out = crossUnits
   let m = 0
   let changed = false
   for (let i = 0; i < n; i++) {
@@ -265,16 +312,8 @@ export function crossKey(key: string): string {
     // A double made by a reduction collapses, as doubles do in the key.
     if (m === 0 || out[m - 1] !== emit) out[m++] = emit
   }
-  m = vowelsCut(out, m)
-  if (m >= MIN_CROSS_KEY) {
-    const v = out[m - 2]!
-    if ((v === I || v === E) && isConsonant(out[m - 1]!) && isConsonant(out[m - 3]!)) {
-      out[m - 2] = O
-      changed = true
-    }
-  }
-  if (!changed && m === n) return key
-  return unitsToString(out, 0, m)
+  lettersChanged = changed
+  return m
 }
 
 /** Step 3: the length of units[0, n) without its final vowels, or n if under MIN_CROSS_KEY. */
@@ -286,6 +325,29 @@ function vowelsCut(units: Uint16Array, n: number): number {
 
 function isConsonant(c: number): boolean {
   return c >= A && c <= Z && !isVowel(c)
+}
+
+/**
+ * The length of the part of a cross key K (filed for a Latin query word) that every Cyrillic
+ * word w whose cross key is K starts crossLetters(key(w)) with: K less its last 4 units. So a
+ * Cyrillic word whose letters start with no such base of the index's keys needs no stemming for
+ * a cross key (prefix-filter.ts). Why:
+ * - K is crossKey(key(p)), p the word itself or its stem, and Russian and Ukrainian stems are
+ *   prefixes of the word (stem.ts's STEM_ENDINGS). The key of a prefix p of w is E + t, E a
+ *   prefix of key(w) and t at most one unit: the romanisation is letter by letter, and the
+ *   skeleton reads one unit ahead, which across p's end changes only ы before е or э (`ye` is
+ *   e, a lone y is i); kh and ph never span two letters, as no letter's romanisation starts
+ *   with h.
+ * - crossLetters reads at most 3 units ahead (`shch`) and writes at most one unit per unit read,
+ *   so on E + t it writes what it writes on key(w) except for E's last 3 units and t: C + T, C a
+ *   prefix of crossLetters(key(w)), T at most 4 units.
+ * - Steps 3 and 4 cut final units and change the one before the last: K less its last 4 units
+ *   is a prefix of C.
+ * A key of 4 units or fewer has an empty base: every Cyrillic word may reach it, and the filter
+ * then lets all through (a short transliterated query word such as `kyiv` costs that).
+ */
+export function crossKeyBaseLength(key: string): number {
+  return Math.max(0, key.length - 4)
 }
 
 /** a e i o u: the vowels left in a key (y and j are i there). */
@@ -316,25 +378,99 @@ export function queryCrossKeys(term: string, script: number): string[] {
  * tch = ч, j = ж, ch = ш); German "Charkiw", "Tschernobyl", "Schoigu", "Selenskyj" (ch = х,
  * tsch = ч, sch = ш, z = ц, s before a vowel = з, ss = с). w → v and j → i are already in the
  * key. Applied to Latin words of items in those languages, and to every Latin query word (a query
- * has no language: `koursk` finds «Курск»).
+ * has no language: `koursk` finds «Курск»). Each rewrite is tried at a position in the order
+ * listed, the first that fits wins, and the scan goes on after it (as a global regex alternation
+ * would: /tch|ch|ou|j/ for French, /tsch|sch|ch|ss|z|s(?=[aeiouy])/ for German).
  */
-const READINGS: Readonly<Record<string, { re: RegExp; map: Readonly<Record<string, string>> }>> = {
-  fr: { re: /tch|ch|ou|j/g, map: { tch: 'ch', ch: 'sh', ou: 'u', j: 'zh' } },
-  de: {
-    re: /tsch|sch|ch|ss|z|s(?=[aeiouy])/g,
-    map: { tsch: 'ch', sch: 'sh', ch: 'kh', ss: 's', z: 'ts', s: 'z' },
-  },
-}
+const FRENCH = 0
+const GERMAN = 1
+const READINGS: ReadonlyMap<string, number> = new Map([
+  ['fr', FRENCH],
+  ['de', GERMAN],
+])
 
 /** Languages whose Latin words have a reading (READINGS). */
-export const READING_LANGUAGES: readonly string[] = Object.keys(READINGS)
+export const READING_LANGUAGES: readonly string[] = [...READINGS.keys()]
 
-/** The key of a Latin word read as `lang` writes Russian and Ukrainian names (READINGS). */
+/** Scratch for a reading: the word rewritten as the reading says. */
+let readUnits = new Uint16Array(64) as Uint16Array
+
+/**
+ * The key of a Latin word read as `lang` writes Russian and Ukrainian names (READINGS), or null
+ * when the reading rewrites nothing (the key is then the word's own transliteration key). A loop
+ * by code unit into scratch, not a regex replace: it runs on the first sight of every Latin word
+ * of a French or German item when a watch transliterates.
+ */
+export function readingKeyOrNull(term: string, lang: string): string | null {
+  const reading = READINGS.get(lang)
+  if (reading === undefined) return null
+  const n = term.length
+  // A rewrite makes at most two units of one (z → ts).
+  readUnits = scratchFor(readUnits, n * 2)
+  let m = 0
+  let changed = false
+  for (let i = 0; i < n;) {
+    const c = term.charCodeAt(i)
+    const taken = reading === FRENCH ? frenchRewrite(term, i, c, m) : germanRewrite(term, i, c, m)
+    if (taken === 0) {
+      readUnits[m++] = c
+      i++
+      continue
+    }
+    changed = true
+    m = rewritten
+    i += taken
+  }
+  if (!changed) return null
+  // Romanising changes nothing in a Latin word: only the skeleton remains to be taken.
+  if (scriptOf(term) === SCRIPT_LATIN) return skeleton(readUnits, m)
+  return computeTransliterationKey(unitsToString(readUnits, 0, m))
+}
+
+/** readingKeyOrNull, or the word's transliteration key when the reading rewrites nothing. */
 export function readingKey(term: string, lang: string): string {
-  const reading = READINGS[lang]
-  if (!reading) return transliterationKey(term)
-  reading.re.lastIndex = 0
-  if (!reading.re.test(term)) return transliterationKey(term)
-  // Not through the memo: a reading is taken once per word and index (presearcher.ts's memo).
-  return computeTransliterationKey(term.replace(reading.re, (m) => reading.map[m]!))
+  return readingKeyOrNull(term, lang) ?? transliterationKey(term)
+}
+
+/** Where a rewrite left readUnits' end (set by frenchRewrite and germanRewrite). */
+let rewritten = 0
+
+function at(term: string, i: number): number {
+  return i < term.length ? term.charCodeAt(i) : -1
+}
+
+/** Writes units at readUnits[m…] and returns `taken`, with `rewritten` set past them. */
+function put(m: number, taken: number, a: number, b = -1, c = -1): number {
+  readUnits[m++] = a
+  if (b >= 0) readUnits[m++] = b
+  if (c >= 0) readUnits[m++] = c
+  rewritten = m
+  return taken
+}
+
+/** French: tch → ch, ch → sh, ou → u, j → zh. Returns the units taken at i (0: none). */
+function frenchRewrite(term: string, i: number, c: number, m: number): number {
+  if (c === T && at(term, i + 1) === C && at(term, i + 2) === H) return put(m, 3, C, H)
+  if (c === C && at(term, i + 1) === H) return put(m, 2, S, H)
+  if (c === O && at(term, i + 1) === U) return put(m, 2, U)
+  if (c === J) return put(m, 1, Z, H)
+  return 0
+}
+
+/** German: tsch → ch, sch → sh, ch → kh, ss → s, z → ts, s before a vowel (or y) → z. */
+function germanRewrite(term: string, i: number, c: number, m: number): number {
+  if (c === T && at(term, i + 1) === S && at(term, i + 2) === C && at(term, i + 3) === H) {
+    return put(m, 4, C, H)
+  }
+  if (c === S && at(term, i + 1) === C && at(term, i + 2) === H) return put(m, 3, S, H)
+  if (c === C && at(term, i + 1) === H) return put(m, 2, K, H)
+  if (c === S && at(term, i + 1) === S) return put(m, 2, S)
+  if (c === Z) return put(m, 1, T, S)
+  if (c === S && isVowelOrY(at(term, i + 1))) return put(m, 1, Z)
+  return 0
+}
+
+/** a e i o u y. */
+function isVowelOrY(c: number): boolean {
+  return c === A || c === E || c === I || c === O || c === U || c === Y
 }

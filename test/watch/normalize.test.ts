@@ -1,6 +1,8 @@
 // The normaliser's decisions (src/watch/normalize.ts), one row each, named by behaviour.
 import { describe, expect, it } from 'vitest'
 import { normalizeWord } from '../../src/watch'
+import { maybeGerman } from '../../src/watch/normalize'
+import { prng } from '../support/prng'
 
 describe('normalizeWord', () => {
   it.each([
@@ -32,5 +34,19 @@ describe('normalizeWord', () => {
     ['keeps digits', '2024', '2024'],
   ])('%s: %s → %s', (_name, input, expected) => {
     expect(normalizeWord(input)).toBe(expected)
+  })
+})
+
+describe('the quick test before German spellings', () => {
+  it('finds exactly what /[äöüÄÖÜ\u0308]|[aouAOU][eE]/ finds, on 5,000 random words', () => {
+    const regex = /[äöüÄÖÜ\u0308]|[aouAOU][eE]/
+    const alphabet = [...'aouAOUeEäöüÄÖÜbxÀĀŐ\u0308 ']
+    const random = prng(17)
+    for (let n = 0; n < 5000; n++) {
+      let word = ''
+      const length = 1 + Math.floor(random() * 6)
+      for (let i = 0; i < length; i++) word += alphabet[Math.floor(random() * alphabet.length)]
+      expect({ word, maybe: maybeGerman(word) }).toEqual({ word, maybe: regex.test(word) })
+    }
   })
 })

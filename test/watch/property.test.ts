@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest'
 import { compileWatchIndex, matchItem, matchQuery, QueryError } from '../../src/watch'
 import { prepareItem } from '../../src/watch/item'
+import { prefixFilters } from '../../src/watch/prefix-filter'
 import { lexicon } from '../../src/watch/word'
 import { prng } from '../support/prng'
 import { generator } from './property-generators'
@@ -62,6 +63,30 @@ describe('presearcher property', () => {
       expect(disagreements).toEqual([])
       // The generated set must exercise matching, not only non-matching.
       expect(matches).toBeGreaterThan(items.length)
+    },
+    PROPERTY_TIMEOUT_MS,
+  )
+
+  it.each([6, 7, 8])(
+    "gives the same matches with the presearcher's first-sight filters off (seed %i)",
+    (seed) => {
+      const gen = generator(prng(seed))
+      const watches = Array.from({ length: 300 }, (_, i) => gen.watch(i))
+      const items = Array.from({ length: 200 }, () => gen.item())
+      // A new index for each setting: what a word selects is memoised per index.
+      const run = (on: boolean) => {
+        prefixFilters.on = on
+        try {
+          const index = compileWatchIndex(watches)
+          return items.map((item) => matchItem(index, item))
+        } finally {
+          prefixFilters.on = true
+        }
+      }
+      const without = run(false)
+      const filtered = run(true)
+      expect(filtered).toEqual(without)
+      expect(without.flat().length).toBeGreaterThan(items.length)
     },
     PROPERTY_TIMEOUT_MS,
   )

@@ -4,6 +4,10 @@ import { describe, expect, it } from 'vitest'
 import {
   computeTransliterationKey,
   crossKey,
+  crossKeyBaseLength,
+  crossLetters,
+  readingKey,
+  readingKeyOrNull,
   transliterationKey,
 } from '../../src/watch/transliterate'
 import { prng } from '../support/prng'
@@ -131,6 +135,50 @@ describe('cross keys', () => {
       const length = 1 + Math.floor(random() * 8)
       for (let i = 0; i < length; i++) key += alphabet[Math.floor(random() * alphabet.length)]
       expect({ key, cross: crossKey(key) }).toEqual({ key, cross: crossReference(key) })
+    }
+  })
+})
+
+/** The readings as docs/query-language.md states them: a global regex alternation and a map. */
+const READING_REFERENCE: Record<string, { re: RegExp; map: Record<string, string> }> = {
+  fr: { re: /tch|ch|ou|j/g, map: { tch: 'ch', ch: 'sh', ou: 'u', j: 'zh' } },
+  de: {
+    re: /tsch|sch|ch|ss|z|s(?=[aeiouy])/g,
+    map: { tsch: 'ch', sch: 'sh', ch: 'kh', ss: 's', z: 'ts', s: 'z' },
+  },
+}
+
+describe('readings (French and German renderings)', () => {
+  it.each([
+    ['koursk', 'fr', 'kursk'],
+    ['tchernobyl', 'fr', 'chernobyl'],
+    ['jitomir', 'fr', 'zhitomir'],
+    ['charkiw', 'de', 'kharkiv'],
+    ['tschernobyl', 'de', 'chernobyl'],
+    ['selenskyj', 'de', 'zelenskyi'],
+  ])('reads %s in a %s item as %s', (word, lang, english) => {
+    expect(readingKey(word, lang)).toBe(transliterationKey(english))
+  })
+
+  it('answers null when the reading rewrites nothing, or the language has none', () => {
+    expect(readingKeyOrNull('berlin', 'fr')).toBeNull()
+    expect(readingKeyOrNull('kursk', 'de')).toBeNull()
+    expect(readingKeyOrNull('sankt', 'de')).toBe(transliterationKey('zankt'))
+    expect(readingKeyOrNull('koursk', 'en')).toBeNull()
+  })
+
+  it('agrees with the regex statement of each reading on 5,000 random words', () => {
+    const alphabet = [...'aeiouychjstzkwрк', 'tsch', 'sch', 'tch', 'ou', 'ss']
+    const random = prng(16)
+    for (let n = 0; n < 5000; n++) {
+      let word = ''
+      const length = 1 + Math.floor(random() * 8)
+      for (let i = 0; i < length; i++) word += alphabet[Math.floor(random() * alphabet.length)]
+      for (const lang of ['fr', 'de']) {
+        const { re, map } = READING_REFERENCE[lang]!
+        const expected = computeTransliterationKey(word.replace(re, (m) => map[m]!))
+        expect({ word, lang, key: readingKey(word, lang) }).toEqual({ word, lang, key: expected })
+      }
     }
   })
 })
