@@ -81,6 +81,8 @@ export interface DayUsage {
   day: string
   kvWrites: number
   queueOps: number
+  /** Poll jobs sent to the polls queue (their operations are in `queueOps` too). */
+  pollJobs?: number
 }
 
 export interface TickSummary {
@@ -98,6 +100,8 @@ export interface TickSummary {
   subrequests?: number
   /** Shards whose changes wait in the isolate for their next write (the KV write budget). */
   heldShards?: number
+  /** Feeds sent to the polls queue (fan-out: polled by poll jobs, not by the tick). */
+  dispatched?: number
   errors: string[]
 }
 
