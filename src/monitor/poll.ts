@@ -244,6 +244,12 @@ export async function pollFeed(
 
     if (newItems.length) state.lastNewItemAt = now.toISOString()
     const warningsChanged = JSON.stringify(parsed.warnings) !== JSON.stringify(state.warnings ?? [])
+    // The publisher's skipHours/skipDays (RSS 2.0), honoured by the schedule (schedule.ts nextDue).
+    const skipsChanged =
+      String(parsed.feed.skipHours) !== String(state.skipHours) ||
+      String(parsed.feed.skipDays) !== String(state.skipDays)
+    state.skipHours = parsed.feed.skipHours
+    state.skipDays = parsed.feed.skipDays
     // A parsed 200's validators replace ours exactly: one it lacks is dropped, since sending it
     // again would be out of sequence.
     const validatorsChanged =
@@ -261,6 +267,7 @@ export async function pollFeed(
       validatorsChanged ||
       intervalChanged ||
       warningsChanged ||
+      skipsChanged ||
       result.permanentRedirect !== undefined
 
     state.bodyHash = bodyHash

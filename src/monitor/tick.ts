@@ -45,7 +45,15 @@ import {
 } from './budget'
 import { pollFeed, type PollOutcome } from './poll'
 import { QUEUE_OPS_PER_JOB, jobsAllowed, packPollJobs, type PollJob } from './poll-jobs'
-import { MIN_INTERVAL_MINUTES, dueSince, epochMinute, fnv1a, shardOf } from './schedule'
+import {
+  MIN_INTERVAL_MINUTES,
+  dueSince,
+  epochMinute,
+  fnv1a,
+  hostOf,
+  hostWaits,
+  shardOf,
+} from './schedule'
 /** Workers allow 6 simultaneous outbound connections; more would only queue inside the runtime. */
 export const POLL_CONCURRENCY = 6
 /** A shard unchanged for this long is written anyway, so the status shows the monitor is alive. */
@@ -104,15 +112,6 @@ export function watchIndexFor(config: ConfigDoc): WatchIndex {
     cachedIndex = { version: config.version, index: compileWatchIndex(specs) }
   }
   return cachedIndex.index
-}
-
-/** The host a feed is fetched from ('' for an unparseable URL: those fail on their own). */
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host
-  } catch {
-    return '' // reported by the fetcher as an invalid URL
-  }
 }
 
 /**
@@ -239,14 +238,8 @@ export async function openShards(
     }
   })
   for (const doc of shards.values()) doc.usage = todaysUsage(doc.usage, now)
-  const hostUntil = new Map<string, number>()
-  for (const doc of shards.values()) {
-    for (const state of Object.values(doc.feeds)) {
-      if (!state.throttles || !state.notBefore) continue
-      const host = hostOf(state.url)
-      hostUntil.set(host, Math.max(hostUntil.get(host) ?? 0, Date.parse(state.notBefore)))
-    }
-  }
+  // A host that answered 429/503 holds back all its feeds until its wait is over.
+  const hostUntil = hostWaits([...shards.values()].flatMap((doc) => Object.values(doc.feeds)))
   const shardFor = (feedId: string) => shards.get(shardOf(feedId, shardCount))
   return {
     shards,

@@ -64,6 +64,9 @@ export interface FeedState {
   gone?: boolean
   /** The last failure was a bot challenge page (Cloudflare or similar), not a feed. */
   challenged?: boolean
+  /** The feed's RSS skipHours (GMT hours) and skipDays (0 = Sunday) at its last parse. */
+  skipHours?: number[]
+  skipDays?: number[]
 }
 
 /** Matches per watch counted in this shard (only written with the new items that caused them). */

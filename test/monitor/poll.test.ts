@@ -92,6 +92,23 @@ describe('pollFeed', () => {
   })
 })
 
+describe('skipHours and skipDays', () => {
+  it('stores them with the feed state, and forgets them when the feed drops them', async () => {
+    const path = '/poll/skips.xml'
+    const skips =
+      '<skipHours><hour>3</hour><hour>2</hour></skipHours><skipDays><day>Sunday</day></skipDays>'
+    const url = await script(path, { body: rss('F', items('a'), skips), etag: '"s1"' })
+    const first = await pollFeed(feedAt(url), undefined, deps)
+    expect(first.proposed).toMatchObject({ skipHours: [2, 3], skipDays: [0] })
+
+    await script(path, { body: rss('F', items('a')), etag: '"s2"' })
+    const second = await pollFeed(feedAt(url), first.proposed, deps)
+    expect(second.changed).toBe(true)
+    expect(second.proposed.skipHours).toBeUndefined()
+    expect(second.proposed.skipDays).toBeUndefined()
+  })
+})
+
 describe('how long a response says it stays fresh', () => {
   const inMinutes = (m: number) => new Date(now.getTime() + m * 60_000).toUTCString()
   it.each([
