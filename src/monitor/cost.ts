@@ -4,9 +4,12 @@
 // a burst is absorbed by the work budget (deferred to the next ticks) and by write spacing.
 import {
   CPU_MS_PER_ITEM_MATCHED,
-  CPU_MS_PER_KB_PARSED,
+  CPU_MS_PER_ITEM_READ,
+  CPU_MS_PER_KB_OPENED,
+  CPU_MS_PER_KB_READ,
   CPU_MS_PER_POLL,
   DEFAULT_BODY_BYTES,
+  DEFAULT_ITEM_COUNT,
   DEFAULT_BUDGETS,
   PLAN_LIMITS,
   QUEUE_OPS_PER_ALERT,
@@ -14,6 +17,7 @@ import {
   type PlanName,
 } from './budget'
 import { MIN_INTERVAL_MINUTES } from './schedule'
+import { READ_WHOLE_EVERY_MINUTES, SEEN_RUN_TO_STOP } from './seen'
 
 export interface SetUp {
   feeds: number
@@ -52,9 +56,20 @@ export function costOf(s: SetUp): { lines: CostLine[]; fits: Record<PlanName, st
   // Matching grows with an item's words, not with the watches (the presearcher); the alerts built
   // grow with the matches, so the coefficient is scaled by the watches above the measured 1,000.
   const matchScale = Math.max(1, s.watches / MEASURED_WATCHES)
+  // A changed body is opened whole, and read newest first down to a run of seen items, except
+  // the hourly whole read (seen.ts).
+  const newPerPoll = (s.itemsPerDay * interval) / MINUTES_A_DAY
+  const wholeShare = Math.min(1, interval / READ_WHOLE_EVERY_MINUTES)
+  const count = DEFAULT_ITEM_COUNT
+  const itemsRead =
+    wholeShare * count + (1 - wholeShare) * Math.min(count, newPerPoll + SEEN_RUN_TO_STOP)
+  const kb = DEFAULT_BODY_BYTES / 1024
+  const changedPollMs =
+    kb * CPU_MS_PER_KB_OPENED +
+    kb * (itemsRead / count) * CPU_MS_PER_KB_READ +
+    itemsRead * CPU_MS_PER_ITEM_READ
   const cpuPerTick =
-    pollsPerTick *
-      (CPU_MS_PER_POLL + changedShare * (DEFAULT_BODY_BYTES / 1024) * CPU_MS_PER_KB_PARSED) +
+    pollsPerTick * (CPU_MS_PER_POLL + changedShare * changedPollMs) +
     newItemsPerTick * CPU_MS_PER_ITEM_MATCHED * matchScale
   const alertsPerDay = s.feeds * s.itemsPerDay * s.matchRate
   const sendsPerTick = Math.min(pollsPerTick * changedShare, (alertsPerDay / TICKS_A_DAY) * 1)

@@ -314,7 +314,7 @@ export async function pollAndCommit(
   const throttledHosts = new Set<string>()
   const results = await pollPolitely(feeds, POLL_CONCURRENCY, async (feed) => {
     if (Date.now() > deps.pollUntil || throttledHosts.has(hostOf(feed.url))) return undefined
-    const estimate = estimatePoll(open.stateOf(feed.id))
+    const estimate = estimatePoll(open.stateOf(feed.id), now)
     if (!account.tryStart(estimate)) return undefined
     const outcome = await pollFeed(feed, open.stateOf(feed.id), {
       fetch: deps.fetch,
@@ -327,6 +327,8 @@ export async function pollAndCommit(
       estimate,
       actualCost({
         bytesParsed: outcome.bytesParsed,
+        bytesRead: outcome.bytesRead,
+        itemsRead: outcome.items.length,
         itemsMatched: outcome.alertable.length,
         fetches: outcome.fetches,
         sends: 0,
@@ -410,7 +412,7 @@ async function dispatchJobs(
       id: d.feed.id,
       since: d.since,
       shard: shardOf(d.feed.id, deps.shardCount),
-      estimate: estimatePoll(open.stateOf(d.feed.id)),
+      estimate: estimatePoll(open.stateOf(d.feed.id), now),
     })),
     budget,
     jobsAllowed({

@@ -67,6 +67,10 @@ export interface FeedState {
   /** The feed's RSS skipHours (GMT hours) and skipDays (0 = Sunday) at its last parse. */
   skipHours?: number[]
   skipDays?: number[]
+  /** The last poll that read every item of the feed (polls between stop at seen items). ISO. */
+  readWholeAt?: string
+  /** A whole read found a new item beneath older ones: every poll reads this feed whole. */
+  insertsBelow?: boolean
 }
 
 /** Matches per watch counted in this shard (only written with the new items that caused them). */
