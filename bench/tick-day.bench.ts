@@ -265,6 +265,15 @@ function compare(budgeted: Day, free: Day, minutes: number) {
       `  missing items were published ${Math.min(...ages)}–${Math.max(...ages)} minutes before the end`,
     )
   }
+  // Alerts the run without budget lacks: items it had not polled yet by the end, or a loss of it.
+  const extraAges = extra.map((id) =>
+    Math.round((T0 + minutes * 60_000 - budgeted.alerts.get(id)!) / 60_000),
+  )
+  if (extraAges.length) {
+    console.log(
+      `  items alerted only here were published ${Math.min(...extraAges)}–${Math.max(...extraAges)} minutes before the end`,
+    )
+  }
   console.log(
     `  against a run without budget: ${expected.length} alerts for items published from minute ${budgeted.allReadBy} ` +
       `(every feed read once) to 2 h before the end, ` +
