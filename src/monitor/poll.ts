@@ -23,6 +23,7 @@ import {
 import { errorMessage } from '../lib/errors'
 import { shortHash, shortHashBytes } from '../lib/hash'
 import { redactUrlsIn } from '../lib/redact'
+import { sharedCanonicalUrls } from './alerts'
 import type { FeedState } from '../store/shards'
 import { SEEN_RUN_TO_STOP, readPlan, seenCap, updateSeen } from './seen'
 import {
@@ -50,8 +51,13 @@ export interface PollOutcome {
   feedTitle?: string
   /** Whether the state changed in a way worth a KV write. */
   changed: boolean
-  /** Every item in the feed now (empty on 304 or failure). */
+  /**
+   * The items read (empty on 304 or failure): every item of the feed, or its newest down to a run
+   * of seen ones.
+   */
   items: Item[]
+  /** Canonical URLs more than one item of the feed uses (story keys, alerts.ts); default: of `items`. */
+  sharedUrls?: ReadonlySet<string>
   /** New items that may alert (after the first-poll silence and the age cutoff). */
   alertable: Item[]
   /** New items, alerting or not. */
@@ -264,6 +270,23 @@ export async function pollFeed(
       : updateSeen(state.seen, digests, minute, seenCap(parsed.count), parsed.count)
     const freshDigests = new Set(seen.fresh)
     const newItems = items.filter((_, i) => freshDigests.has(digests[i] ?? ''))
+    // Story keys (alerts.ts) treat a canonical URL shared by two items of the feed apart. A partial
+    // read cannot see the items it left, so it also counts as shared a new item's URL that an item
+    // of the feed had before (remembered as digests, replaced at each whole read).
+    const urlDigests = await Promise.all(
+      items.map((i) => (i.canonicalUrl ? shortHash(i.canonicalUrl) : undefined)),
+    )
+    const knownUrls = new Set(complete ? [] : (state.urls ?? []))
+    const sharedUrls = sharedCanonicalUrls(items)
+    items.forEach((item, i) => {
+      const url = urlDigests[i]
+      if (item.canonicalUrl && url && freshDigests.has(digests[i] ?? '') && knownUrls.has(url)) {
+        sharedUrls.add(item.canonicalUrl)
+      }
+    })
+    const urls = [
+      ...new Set([...knownUrls, ...urlDigests.filter((u): u is string => u !== undefined)]),
+    ].slice(-seenCap(parsed.count))
 
     const maxAge = feed.maxItemAgeHours ?? deps.maxItemAgeHours
     let alertable: Item[]
@@ -311,6 +334,7 @@ export async function pollFeed(
     state.bodyBytes = result.body.byteLength
     state.seen = seen.next
     state.itemCount = complete ? items.length : parsed.count
+    state.urls = urls.length ? urls : undefined
     state.warnings = warnings.length ? warnings.slice(0, 10) : undefined
     if (complete) {
       state.readWholeAt = now.toISOString()
@@ -327,6 +351,7 @@ export async function pollFeed(
       items,
       alertable,
       feedTitle: parsed.feed.title,
+      sharedUrls,
       fresh: newItems.length,
       movedTo: result.permanentRedirect,
       bytesParsed: result.body.byteLength,

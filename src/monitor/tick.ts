@@ -739,7 +739,7 @@ export async function alertsForOutcome(
   now: Date,
 ): Promise<Alert[]> {
   if (outcome.alertable.length === 0) return []
-  const shared = sharedCanonicalUrls(outcome.items)
+  const shared = outcome.sharedUrls ?? sharedCanonicalUrls(outcome.items)
   const alerts: Alert[] = []
   for (const item of outcome.alertable) {
     alerts.push(...(await alertsForItem(item, outcome, shared, index, watches, now)))

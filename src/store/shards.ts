@@ -71,6 +71,8 @@ export interface FeedState {
   readWholeAt?: string
   /** A whole read found a new item beneath older ones: every poll reads this feed whole. */
   insertsBelow?: boolean
+  /** Digests of the canonical URLs of the feed's items (story keys after a partial read). */
+  urls?: string[]
 }
 
 /** Matches per watch counted in this shard (only written with the new items that caused them). */

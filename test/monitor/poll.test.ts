@@ -158,6 +158,25 @@ describe('reading newest first, stopping at items already seen', () => {
     expect(next.items).toHaveLength(22)
   })
 
+  it('counts a new item’s URL as shared with an older item it did not read, as a whole read does', async () => {
+    const path = '/poll/shared-url.xml'
+    const linked = (n: number, link: string): TestItem => ({ ...story(n, 30 - n), link })
+    const items = Array.from({ length: 20 }, (_, i) =>
+      linked(20 - i, `https://news.example.org/story/${20 - i}`),
+    )
+    const url = await script(path, { body: rss('F', items), etag: '"u1"' })
+    const first = await pollFeed(feedAt(url), undefined, deps)
+    // An update of story 3 (deep in the feed) published as a new item with the same link.
+    const update = linked(21, 'https://news.example.org/story/3')
+    await script(path, { body: rss('F', [update, ...items]), etag: '"u2"' })
+    const partial = await pollFeed(feedAt(url), first.proposed, later(15))
+    const whole = await pollFeed(feedAt(url), { ...first.proposed, insertsBelow: true }, later(15))
+    expect(partial.items.length).toBeLessThan(whole.items.length)
+    expect(partial.alertable.map((i) => i.title)).toEqual(['Story 21'])
+    expect(whole.sharedUrls?.has('https://news.example.org/story/3')).toBe(true)
+    expect(partial.sharedUrls?.has('https://news.example.org/story/3')).toBe(true)
+  })
+
   it('alerts what a whole read alerts, over a feed that pins, moves up and adds items', async () => {
     const path = '/poll/differential.xml'
     const rand = prng(7)
