@@ -98,7 +98,10 @@ export const CPU_MS_PER_POLL = 0.1
 export const DEFAULT_BODY_BYTES = 40 * 1024
 /** Items in a feed never parsed yet (the same typical feed). */
 export const DEFAULT_ITEM_COUNT = 50
-/** New items expected in a changed feed (busy news feeds publish 2–5 per 15 minutes). */
+/**
+ * New items expected in a changed feed whose last parse is not known (busy news feeds publish 1–5
+ * per 15 minutes); a feed's own last count is used when known, between 1 and this.
+ */
 export const EXPECTED_NEW_ITEMS = 2
 /** Queues operations per alert: write, read, delete (Cloudflare counts each per 64 KB message). */
 export const QUEUE_OPS_PER_ALERT = 3
@@ -109,21 +112,23 @@ export interface Cost {
 }
 
 /**
- * What polling a feed may cost, before it is polled: as if its body changed and had news, read
- * whole when this poll must (seen.ts readPlan), else up to the run of seen items that stops it.
+ * What polling a feed may cost, before it is polled: as if its body changed with as much news as
+ * at its last parse, read whole when this poll must (seen.ts readPlan), else down to the run of
+ * seen items that stops it.
  */
 export function estimatePoll(state: FeedState | undefined, now?: Date): Cost {
   const bytes = state?.bodyBytes ?? DEFAULT_BODY_BYTES
   const count = state?.itemCount ?? DEFAULT_ITEM_COUNT
   const first = state?.lastSuccessAt === undefined
   const whole = !state || !now || readPlan(state, now, first).whole
-  const read = whole ? count : Math.min(count, EXPECTED_NEW_ITEMS + SEEN_RUN_TO_STOP)
+  const news = Math.max(1, Math.min(EXPECTED_NEW_ITEMS, state?.lastFresh ?? EXPECTED_NEW_ITEMS))
+  const read = whole ? count : Math.min(count, news + SEEN_RUN_TO_STOP)
   return {
     ...actualCost({
       bytesParsed: bytes,
       bytesRead: (bytes * read) / Math.max(1, count),
       itemsRead: read,
-      itemsMatched: first ? 0 : EXPECTED_NEW_ITEMS,
+      itemsMatched: first ? 0 : news,
       fetches: 1,
       sends: 0,
     }),

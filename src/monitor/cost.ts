@@ -77,8 +77,9 @@ export function costOf(s: SetUp): { lines: CostLine[]; fits: Record<PlanName, st
     newItemsPerTick * CPU_MS_PER_ITEM_MATCHED * matchScale
   // What the budget reserves for each poll before it starts (budget.ts estimatePoll): its
   // invocation starts only the polls whose estimates fit, so this sets how many a minute it does.
+  const newsEstimate = Math.max(1, Math.min(EXPECTED_NEW_ITEMS, Math.round(newPerPoll)))
   const estimateMs =
-    CPU_MS_PER_POLL + changedPollMs + EXPECTED_NEW_ITEMS * CPU_MS_PER_ITEM_MATCHED * matchScale
+    CPU_MS_PER_POLL + changedPollMs + newsEstimate * CPU_MS_PER_ITEM_MATCHED * matchScale
   const pollsPerInvocation = (plan: PlanName) => {
     const b = DEFAULT_BUDGETS[plan]
     return Math.max(1, Math.min(Math.floor(b.cpuMs / estimateMs), Math.floor(b.subrequests / 2)))

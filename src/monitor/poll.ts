@@ -335,6 +335,7 @@ export async function pollFeed(
     state.seen = seen.next
     state.itemCount = complete ? items.length : parsed.count
     state.urls = urls.length ? urls : undefined
+    if (!firstPoll) state.lastFresh = newItems.length
     state.warnings = warnings.length ? warnings.slice(0, 10) : undefined
     if (complete) {
       state.readWholeAt = now.toISOString()

@@ -73,6 +73,8 @@ export interface FeedState {
   insertsBelow?: boolean
   /** Digests of the canonical URLs of the feed's items (story keys after a partial read). */
   urls?: string[]
+  /** New items its last parse found: the work budget's estimate of the next one's. */
+  lastFresh?: number
 }
 
 /** Matches per watch counted in this shard (only written with the new items that caused them). */

@@ -62,6 +62,28 @@ describe('what a poll is expected to cost', () => {
       open(10_240, partial, 20) + EXPECTED_NEW_ITEMS * CPU_MS_PER_ITEM_MATCHED,
     ],
     [
+      'a feed whose last parse found one new item: one expected',
+      state({
+        bodyBytes: 10_240,
+        itemCount: 20,
+        seen: [['a', 1]],
+        readWholeAt: '2026-12-01T00:00:00.000Z',
+        lastFresh: 1,
+      }),
+      open(10_240, 1 + SEEN_RUN_TO_STOP, 20) + CPU_MS_PER_ITEM_MATCHED,
+    ],
+    [
+      'a feed whose last change brought nothing new: still one expected',
+      state({
+        bodyBytes: 10_240,
+        itemCount: 20,
+        seen: [['a', 1]],
+        readWholeAt: '2026-12-01T00:00:00.000Z',
+        lastFresh: 0,
+      }),
+      open(10_240, 1 + SEEN_RUN_TO_STOP, 20) + CPU_MS_PER_ITEM_MATCHED,
+    ],
+    [
       'a feed that adds items beneath older ones: always whole',
       state({
         bodyBytes: 10_240,
