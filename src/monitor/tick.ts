@@ -2,6 +2,9 @@
 // Durable Object call), read the feed-state shards, poll the due feeds that fit this invocation's
 // work budget (budget.ts), match their new items against the watches, then feed by feed: enqueue
 // its alerts, and only then commit its proposed state. Give the lease back (a second call).
+// With a polls queue bound (fan-out, docs/decisions.md, 22) the tick sends the due feeds as poll
+// jobs instead, and each job runs the same poll path (pollAndCommit) in its own invocation
+// (poll-consumer.ts).
 //
 // At least once (docs/decisions.md, 14): a feed's state — validators, body digest, seen set — is
 // committed only after its alerts are enqueued. If enqueuing fails, the feed keeps its previous
