@@ -14,7 +14,9 @@ import {
   pollInterval,
   throttleSeconds,
 } from '../../src/monitor/schedule'
-import { nextPoll } from '../../src/monitor/health'
+import { detailedStatus, nextPoll } from '../../src/monitor/health'
+import { emptyConfig } from '../../src/store/config'
+import { emptyShard } from '../../src/store/shards'
 import { fairOrder } from '../../src/monitor/tick'
 import type { FeedState } from '../../src/store/shards'
 
@@ -259,6 +261,30 @@ describe('the next poll the status shows is the schedule’s own', () => {
     let first = 1
     while (dueSince('f', s, at(first), floor, hostUntil) === undefined && first < 3 * 1440) first++
     expect(next.at).toBe(at(first).toISOString())
+  })
+
+  it('shows the skip as the feed’s interval signal in the detailed status', () => {
+    const config = {
+      ...emptyConfig(),
+      feeds: [{ id: 'f', url: 'https://example.org/feed', enabled: true, tags: [] }],
+    }
+    const shard = {
+      ...emptyShard(0),
+      feeds: {
+        f: state({ checkedAt: at(-3).toISOString(), intervalSignal: 'ttl', skipHours: [0, 1] }),
+      },
+    }
+    const log = {
+      schema: 1 as const,
+      counters: { sent: 0, retried: 0, dead: 0, duplicates: 0, dropped: 0, replayed: 0, held: 0 },
+      recent: [],
+      destinations: [],
+    }
+    const [feed] = detailedStatus(config, [shard], log, [], at(0), undefined, 5).feeds
+    expect(feed).toMatchObject({
+      intervalSignal: 'skip-hours',
+      nextPoll: { at: at(120).toISOString() },
+    })
   })
 
   it('names the skip as the signal behind the next poll', () => {
