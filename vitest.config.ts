@@ -20,6 +20,13 @@ export default defineConfig({
           // (test/integration/budget.test.ts).
           PLAN: 'paid',
         },
+        // The polls queue of fan-out (wrangler.toml leaves it unbound), bound under another name
+        // so that only the tests that hand it to the Worker as POLLS run fan-out ticks
+        // (test/integration/fan-out.test.ts); its jobs reach the Worker's queue handler.
+        queueProducers: { TEST_POLLS: { queueName: 'feedwatch-polls' } },
+        queueConsumers: {
+          'feedwatch-polls': { maxBatchSize: 1, maxBatchTimeout: 0, maxRetries: 3 },
+        },
       },
     })),
   ],

@@ -1,7 +1,8 @@
 // The tick bench's Worker: real ticks (src/monitor/tick.ts) inside workerd, with the real
 // configuration Durable Object and a Miniflare KV namespace, counted. bench/tick-day.bench.ts
 // starts it through Miniflare and drives a compressed day. The alert queue here only counts and
-// remembers ids: delivery is not what this bench measures. Not deployed anywhere.
+// remembers ids: delivery is not what this bench measures. With fan-out, the poll jobs a tick
+// sends are run right after it, each as its own invocation. Not deployed anywhere.
 import type { Alert, Destination, Feed, Watch } from '../src/model'
 import {
   DEFAULT_BUDGETS,
@@ -9,6 +10,8 @@ import {
   QUEUE_OPS_PER_ALERT,
   type Budget,
 } from '../src/monitor/budget'
+import { runPollJob } from '../src/monitor/poll-consumer'
+import { QUEUE_OPS_PER_JOB, type PollJob } from '../src/monitor/poll-jobs'
 import { runTick } from '../src/monitor/tick'
 import { updateConfig } from '../src/store/config'
 
@@ -39,7 +42,9 @@ export default {
   async fetch(request: Request, env: BenchEnv): Promise<Response> {
     const url = new URL(request.url)
     const q = (name: string) => url.searchParams.get(name) ?? ''
-    if (url.pathname === '/limits') return Response.json({ PLAN_LIMITS, QUEUE_OPS_PER_ALERT })
+    if (url.pathname === '/limits') {
+      return Response.json({ PLAN_LIMITS, QUEUE_OPS_PER_ALERT, QUEUE_OPS_PER_JOB })
+    }
     if (url.pathname === '/setup') {
       const feeds: Feed[] = Array.from({ length: Number(q('feeds')) }, (_, i) => ({
         id: `f${i}`,
@@ -86,17 +91,68 @@ export default {
           alerts.push(`${body.id} ${body.item.published ?? ''}`)
         },
       } as unknown as Queue<Alert>
+      // Fan-out (fanout=1): the tick's poll jobs are kept here and each run after it as its own
+      // invocation would be, one at a time (the consumer's max_concurrency is 1).
+      const jobs: PollJob[] = []
+      const polls = {
+        sendBatch: async (messages: Iterable<MessageSendRequest<PollJob>>) => {
+          sends++
+          for (const m of messages) jobs.push(m.body)
+        },
+      } as unknown as Queue<PollJob>
+      const store = { CONFIG: env.CONFIG, KV: counted(env.KV, counts) }
+      const now = new Date(Number(q('at')))
+      const shardCount = Number(q('shards') || '1')
       const result = await runTick({
-        store: { CONFIG: env.CONFIG, KV: counted(env.KV, counts) },
+        store,
         queue,
         fetch: (input, init) => fetch(input, init),
-        now: new Date(Number(q('at'))),
-        shardCount: Number(q('shards') || '1'),
+        now,
+        shardCount,
         maxItemAgeHours: 72,
         budget,
+        polls: q('fanout') === '1' ? polls : undefined,
         log: () => undefined,
       })
-      return Response.json({ result, counts, sends, alerts })
+      const invocations = [
+        { cpuMs: result.estimatedCpuMs ?? 0, subrequests: result.subrequests ?? 0 },
+      ]
+      let polled = result.polled
+      let deferred = result.deferred
+      for (const job of jobs) {
+        const done = await runPollJob(job, {
+          store,
+          queue,
+          fetch: (input, init) => fetch(input, init),
+          now,
+          shardCount,
+          maxItemAgeHours: 72,
+          budget,
+          floorMinutes: 5,
+          log: () => undefined,
+        })
+        if (done.kind !== 'done') continue
+        polled += done.summary.polled
+        deferred += done.summary.deferred
+        invocations.push({
+          cpuMs: done.summary.estimatedCpuMs ?? 0,
+          // The job's own lease calls (take, give back) beside its fetches and sends.
+          subrequests: (done.summary.subrequests ?? 0) + 2,
+        })
+      }
+      return Response.json({
+        result: {
+          ...result,
+          polled,
+          deferred,
+          estimatedCpuMs: Math.max(...invocations.map((i) => i.cpuMs)),
+          subrequests: Math.max(...invocations.map((i) => i.subrequests)),
+        },
+        jobs: jobs.length,
+        counts,
+        sends,
+        alerts,
+      })
     }
     return new Response('unknown', { status: 404 })
   },

@@ -5,10 +5,10 @@
 import { performance } from 'node:perf_hooks'
 import { prng } from '../test/support/prng'
 import type { Feed, Item, Watch } from '../src/model'
-import { parseFeed } from '../src/ingest'
+import { openFeed, parseFeed } from '../src/ingest'
 import { compileWatchIndex, matchItem } from '../src/watch'
 import { shortHash, shortHashBytes } from '../src/lib/hash'
-import { updateSeen } from '../src/monitor/seen'
+import { SEEN_RUN_TO_STOP, updateSeen } from '../src/monitor/seen'
 import { buildAlerts, sharedCanonicalUrls, storyKey } from '../src/monitor/alerts'
 
 const common = (
@@ -117,3 +117,52 @@ await median('poll with 3 new items (parse, diff, match 1,000 watches)', 200, ()
 )
 await median('unchanged body (digest only, no parse)', 200, () => shortHashBytes(first))
 console.log(`alerts built per new-items poll: ${(await poll(next, baseline, index)).alerts}`)
+
+// The two parts of parsing, for the budget's coefficients (src/monitor/budget.ts): the tree built
+// from the whole body (decoding included), and reading items out of it (text, HTML, dates, keys).
+// A poll that stops at seen items pays the first whole and the second only for what it reads.
+const kb = body / 1024
+const treeOnly = () => openFeed(first, { url: feed.url })
+const readAll = () => {
+  let n = 0
+  for (const _ of openFeed(first, { url: feed.url }).items()) n++
+  return n
+}
+const times = async (fn: () => unknown, runs = 300) => {
+  const t: number[] = []
+  for (let i = 0; i < runs; i++) {
+    const s = performance.now()
+    fn()
+    t.push(performance.now() - s)
+  }
+  return t.sort((a, b) => a - b)[Math.floor(runs / 2)]!
+}
+// Interleaved, so a busy machine weighs on both alike.
+let tree = 0
+let whole = 0
+for (let round = 0; round < 5; round++) {
+  tree += await times(treeOnly)
+  whole += await times(readAll)
+}
+tree /= 5
+whole /= 5
+console.log(
+  `tree of the whole body (decode, build)                     median ${tree.toFixed(2)} ms = ${(tree / kb).toFixed(4)} ms/KB`,
+)
+console.log(
+  `reading every item out of it (text, HTML, dates, keys)     median ${(whole - tree).toFixed(2)} ms = ${((whole - tree) / kb).toFixed(4)} ms/KB`,
+)
+const keys = [...openFeed(first, { url: feed.url }).items()].map((i) => i.key)
+await median('digesting 50 item keys one after another', 200, async () => {
+  for (const key of keys) await shortHash(key)
+})
+// A poll finding 1 new item among 49 seen: it reads 1 + SEEN_RUN_TO_STOP items.
+const one = feedXml(1)
+const seenOfFirst = new Set(baseline.map(([d]) => d))
+await median('poll with 1 new item, stopping at seen (no match)', 200, async () => {
+  let run = 0
+  for (const item of openFeed(one, { url: feed.url }).items()) {
+    if (!seenOfFirst.has(await shortHash(item.key))) run = 0
+    else if (++run >= SEEN_RUN_TO_STOP) break
+  }
+})

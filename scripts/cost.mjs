@@ -1,5 +1,5 @@
 // `npm run cost -- --feeds 500 --interval 15 [--items-per-day N] [--watches W] [--match-rate R]
-// [--shards S]`: prints what a set-up costs a day and per invocation against each plan's limits,
+// [--shards S] [--fan-out]`: prints what a set-up costs a day and per invocation against each plan's limits,
 // and which plan carries it (and why not), from the constants the Worker itself uses
 // (src/monitor/cost.ts, bundled here by esbuild as the Worker is).
 import { build } from 'esbuild'
@@ -17,6 +17,7 @@ const { values } = parseArgs({
     watches: { type: 'string', default: '100' },
     'match-rate': { type: 'string', default: '0.05' },
     shards: { type: 'string' },
+    'fan-out': { type: 'boolean', default: false },
   },
 })
 const number = (name, raw, { min = 0, integer = true } = {}) => {
@@ -36,6 +37,7 @@ const setUp = {
   matchRate: number('match-rate', values['match-rate'], { integer: false }),
   // One shard document holds about a thousand feeds (docs/operations.md, "Seen items").
   shards: values.shards ? number('shards', values.shards, { min: 1 }) : Math.ceil(feeds / 1000),
+  fanOut: values['fan-out'],
 }
 
 const outdir = join(root, '.bench-out')
@@ -57,7 +59,8 @@ const fmt = (n) =>
   n === Infinity ? '—' : n >= 100 ? Math.round(n).toLocaleString('en') : n.toFixed(1)
 console.log(
   `${setUp.feeds} feeds every ${setUp.intervalMinutes} min, ${setUp.itemsPerDay} items/feed/day, ` +
-    `${setUp.watches} watches, ${setUp.matchRate * 100}% of items matching, ${setUp.shards} shard(s)\n`,
+    `${setUp.watches} watches, ${setUp.matchRate * 100}% of items matching, ${setUp.shards} shard(s)` +
+    `${setUp.fanOut ? ', fan-out over a polls queue' : ''}\n`,
 )
 console.log(
   'resource'.padEnd(34) +

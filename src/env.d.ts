@@ -17,6 +17,8 @@ interface FeedwatchSecrets {
   QUEUE_OPS_PER_DAY?: string
   /** WebSub pushes waiting to be ingested (wrangler.toml; src/monitor/websub-message.ts). */
   PUSHES: Queue<import('./monitor/websub-message').PushMessage>
+  /** Optional: poll jobs (fan-out); unbound, the tick polls inline (docs/operations.md). */
+  POLLS?: Queue<import('./monitor/poll-jobs').PollJob>
 }
 declare namespace Cloudflare {
   interface Env extends FeedwatchSecrets {}

@@ -1,10 +1,13 @@
-// Worker entry: wiring only. fetch → the Hono app; scheduled → the monitor tick;
-// queue → the delivery consumer (or the dead-letter parker); ConfigStore and DeliveryLedger → the
-// Durable Object classes of the configuration and of delivery state.
+// Worker entry: wiring only. fetch → the Hono app; scheduled → the monitor tick; queue → the
+// delivery consumer (or the dead-letter parker, the WebSub push consumer, the poll job consumer);
+// ConfigStore and DeliveryLedger → the Durable Object classes of the configuration and of delivery
+// state.
 import type { Alert } from './model'
 import { consumeDeadLetters, consumeDeliveries, type DeliveryMessage } from './deliver/consumer'
 import { createApp } from './http/app'
 import { addressPolicyOf, guardedFetch } from './lib/address-guard'
+import { consumePollJobs } from './monitor/poll-consumer'
+import { POLLS_QUEUE, type PollJob } from './monitor/poll-jobs'
 import { runTick } from './monitor/tick'
 import { publicBaseOf, runWebSub } from './monitor/websub'
 import { PUSH_QUEUE, type PushMessage } from './monitor/websub-message'
@@ -42,6 +45,8 @@ export default {
         maxItemAgeHours: maxItemAgeHours(env),
         budget: budget(env),
         floorMinutes: floorMinutes(env),
+        // Bound: fan-out, the tick sends poll jobs to it (docs/decisions.md, 23).
+        polls: env.POLLS,
       }),
     )
     // WebSub (docs/websub.md): only with PUBLIC_URL; subscriptions, renewals, demotions.
@@ -73,6 +78,19 @@ export default {
         budget: budget(env),
       })
     }
+    // Poll jobs (fan-out, when POLLS is bound): each polls its feeds with its own budget.
+    if (batch.queue === POLLS_QUEUE) {
+      return consumePollJobs(batch.messages as Array<Message<PollJob>>, {
+        store: env,
+        queue: env.DELIVERIES as Queue<Alert>,
+        fetch: guardedFetch(send, addressPolicyOf(env)),
+        now,
+        shardCount: shardCount(env),
+        maxItemAgeHours: maxItemAgeHours(env),
+        budget: budget(env),
+        floorMinutes: floorMinutes(env),
+      })
+    }
     const messages = batch as MessageBatch<DeliveryMessage>
     if (batch.queue.endsWith('-dlq')) return consumeDeadLetters(messages, { env, now })
     await consumeDeliveries(messages, {
@@ -89,4 +107,4 @@ export default {
       },
     })
   },
-} satisfies ExportedHandler<Env, DeliveryMessage | PushMessage>
+} satisfies ExportedHandler<Env, DeliveryMessage | PushMessage | PollJob>

@@ -44,6 +44,10 @@ export interface FeedMeta {
   lang?: string
   /** RSS <ttl>, in minutes: the publisher's own hint about polling frequency. */
   ttlMinutes?: number
+  /** RSS <skipHours>: GMT hours (0–23) the publisher asks not to be polled in, sorted. */
+  skipHours?: number[]
+  /** RSS <skipDays>: days (0 = Sunday, as Date.getUTCDay) not to be polled on, sorted. */
+  skipDays?: number[]
   author?: string
   /** The publisher's id for the feed (Atom id, JSON Feed feed_url), as written. */
   id?: string

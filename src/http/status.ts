@@ -8,7 +8,7 @@ import { loadConfig } from '../store/config'
 import { listDeadLetters, loadDeliveryLog } from '../store/deliveries'
 import { loadShards } from '../store/shards'
 import { loadWebSub } from '../store/websub'
-import { budget, shardCount } from '../settings'
+import { budget, floorMinutes, shardCount } from '../settings'
 import type { AppEnv } from './app-env'
 import { requireAdmin } from './auth'
 import { renderStatusPage } from './status-page'
@@ -42,7 +42,7 @@ export const detailedStatusRoutes = new Hono<AppEnv>().use(requireAdmin).get('/'
   const now = c.get('deps').now()
   const websub = await loadWebSub(c.env)
   return c.json({
-    ...detailedStatus(config, shards, log, dead, now, lastTickInIsolate),
+    ...detailedStatus(config, shards, log, dead, now, lastTickInIsolate, floorMinutes(c.env)),
     // Push subscriptions (docs/websub.md): each one's state, hub and lease; /api/websub has more.
     websub: { enabled: Boolean(c.env.PUBLIC_URL), subscriptions: publicSubscriptions(websub) },
     budget: budgetStatus(

@@ -124,6 +124,48 @@ export function keywordList(node: unknown): string[] {
   return out
 }
 
+/**
+ * RSS <skipHours> (RSS 2.0: up to 24 <hour> children, GMT 0–23; 24, written by some, is midnight)
+ * → the sorted hours. Anything else is ignored.
+ */
+export function skipHoursOf(node: unknown, hourEl: string): number[] {
+  const hours = new Set<number>()
+  for (const container of asArray(node)) {
+    if (!isObject(container)) continue
+    for (const h of asArray(container[hourEl])) {
+      const n = Number(textOf(h))
+      if (Number.isInteger(n) && n >= 0 && n <= 24) hours.add(n % 24)
+    }
+  }
+  return [...hours].sort((a, b) => a - b)
+}
+
+const DAY_NUMBERS: Record<string, number> = {
+  sunday: 0,
+  monday: 1,
+  tuesday: 2,
+  wednesday: 3,
+  thursday: 4,
+  friday: 5,
+  saturday: 6,
+}
+
+/**
+ * RSS <skipDays> (RSS 2.0: up to 7 <day> children, Monday … Sunday, GMT) → the sorted days,
+ * 0 = Sunday as `Date.getUTCDay`. Unknown names are ignored.
+ */
+export function skipDaysOf(node: unknown, dayEl: string): number[] {
+  const days = new Set<number>()
+  for (const container of asArray(node)) {
+    if (!isObject(container)) continue
+    for (const d of asArray(container[dayEl])) {
+      const n = DAY_NUMBERS[(textOf(d) ?? '').toLowerCase()]
+      if (n !== undefined) days.add(n)
+    }
+  }
+  return [...days].sort((a, b) => a - b)
+}
+
 /** Characters of content used as the summary when an item has none. */
 export const SUMMARY_FALLBACK_LENGTH = 300
 

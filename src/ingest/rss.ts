@@ -24,6 +24,8 @@ import {
   pushEnclosure,
   readMedia,
   resolveId,
+  skipDaysOf,
+  skipHoursOf,
   textOf,
   uniqueStrings,
   withContentHtml,
@@ -175,6 +177,10 @@ export function readRss(
   if (lang) feed.lang = lang
   const ttl = Number(textOf(channel[el('ttl')]))
   if (Number.isSafeInteger(ttl) && ttl > 0) feed.ttlMinutes = ttl
+  const skipHours = skipHoursOf(channel[el('skiphours')], el('hour'))
+  if (skipHours.length) feed.skipHours = skipHours
+  const skipDays = skipDaysOf(channel[el('skipdays')], el('day'))
+  if (skipDays.length) feed.skipDays = skipDays
   const base = channelBase ?? link ?? docBase
   const feedAuthor = firstText(
     channel[el('managingeditor')],

@@ -4,16 +4,22 @@
 // a burst is absorbed by the work budget (deferred to the next ticks) and by write spacing.
 import {
   CPU_MS_PER_ITEM_MATCHED,
-  CPU_MS_PER_KB_PARSED,
+  CPU_MS_PER_ITEM_READ,
+  CPU_MS_PER_KB_OPENED,
+  CPU_MS_PER_KB_READ,
   CPU_MS_PER_POLL,
   DEFAULT_BODY_BYTES,
+  DEFAULT_ITEM_COUNT,
   DEFAULT_BUDGETS,
+  EXPECTED_NEW_ITEMS,
   PLAN_LIMITS,
   QUEUE_OPS_PER_ALERT,
   writeSpacingMinutes,
   type PlanName,
 } from './budget'
+import { POLL_JOB_QUEUE_SHARE, QUEUE_OPS_PER_JOB } from './poll-jobs'
 import { MIN_INTERVAL_MINUTES } from './schedule'
+import { READ_WHOLE_EVERY_MINUTES, SEEN_RUN_TO_STOP } from './seen'
 
 export interface SetUp {
   feeds: number
@@ -25,11 +31,13 @@ export interface SetUp {
   matchRate: number
   /** Feed-state shards (STATE_SHARDS). */
   shards: number
+  /** A polls queue bound (POLLS): poll jobs, each its own invocation (docs/decisions.md, 23). */
+  fanOut?: boolean
 }
 
 export interface CostLine {
   resource: string
-  per: 'day' | 'invocation'
+  per: 'day' | 'invocation' | 'minute'
   use: number
   free: number
   paid: number
@@ -52,10 +60,41 @@ export function costOf(s: SetUp): { lines: CostLine[]; fits: Record<PlanName, st
   // Matching grows with an item's words, not with the watches (the presearcher); the alerts built
   // grow with the matches, so the coefficient is scaled by the watches above the measured 1,000.
   const matchScale = Math.max(1, s.watches / MEASURED_WATCHES)
+  // A changed body is opened whole, and read newest first down to a run of seen items, except
+  // the hourly whole read (seen.ts).
+  const newPerPoll = (s.itemsPerDay * interval) / MINUTES_A_DAY
+  const wholeShare = Math.min(1, interval / READ_WHOLE_EVERY_MINUTES)
+  const count = DEFAULT_ITEM_COUNT
+  const itemsRead =
+    wholeShare * count + (1 - wholeShare) * Math.min(count, newPerPoll + SEEN_RUN_TO_STOP)
+  const kb = DEFAULT_BODY_BYTES / 1024
+  const changedPollMs =
+    kb * CPU_MS_PER_KB_OPENED +
+    kb * (itemsRead / count) * CPU_MS_PER_KB_READ +
+    itemsRead * CPU_MS_PER_ITEM_READ
   const cpuPerTick =
-    pollsPerTick *
-      (CPU_MS_PER_POLL + changedShare * (DEFAULT_BODY_BYTES / 1024) * CPU_MS_PER_KB_PARSED) +
+    pollsPerTick * (CPU_MS_PER_POLL + changedShare * changedPollMs) +
     newItemsPerTick * CPU_MS_PER_ITEM_MATCHED * matchScale
+  // What the budget reserves for each poll before it starts (budget.ts estimatePoll): its
+  // invocation starts only the polls whose estimates fit, so this sets how many a minute it does.
+  const newsEstimate = Math.max(1, Math.min(EXPECTED_NEW_ITEMS, Math.round(newPerPoll)))
+  const estimateMs =
+    CPU_MS_PER_POLL + changedPollMs + newsEstimate * CPU_MS_PER_ITEM_MATCHED * matchScale
+  const pollsPerInvocation = (plan: PlanName) => {
+    const b = DEFAULT_BUDGETS[plan]
+    return Math.max(1, Math.min(Math.floor(b.cpuMs / estimateMs), Math.floor(b.subrequests / 2)))
+  }
+  // With fan-out, jobs are paced to their share of the Queues budget (poll-jobs.ts).
+  const jobsPerDay = (plan: PlanName) =>
+    Math.floor((DEFAULT_BUDGETS[plan].queueOpsPerDay * POLL_JOB_QUEUE_SHARE) / QUEUE_OPS_PER_JOB)
+  const pollsPerMinute = (plan: PlanName) =>
+    s.fanOut
+      ? (jobsPerDay(plan) / MINUTES_A_DAY) * pollsPerInvocation(plan)
+      : pollsPerInvocation(plan)
+  const jobsUsed = (plan: PlanName) =>
+    s.fanOut
+      ? Math.min(jobsPerDay(plan), (pollsPerTick * MINUTES_A_DAY) / pollsPerInvocation(plan))
+      : 0
   const alertsPerDay = s.feeds * s.itemsPerDay * s.matchRate
   const sendsPerTick = Math.min(pollsPerTick * changedShare, (alertsPerDay / TICKS_A_DAY) * 1)
   const subrequestsPerTick = pollsPerTick + sendsPerTick + DO_CALLS_PER_TICK
@@ -95,9 +134,9 @@ export function costOf(s: SetUp): { lines: CostLine[]; fits: Record<PlanName, st
       paid: PLAN_LIMITS.paid.kvListsPerDay,
     },
     {
-      resource: 'Queues operations',
+      resource: s.fanOut ? 'Queues operations (with poll jobs)' : 'Queues operations',
       per: 'day',
-      use: alertsPerDay * QUEUE_OPS_PER_ALERT,
+      use: alertsPerDay * QUEUE_OPS_PER_ALERT + jobsUsed('free') * QUEUE_OPS_PER_JOB,
       free: PLAN_LIMITS.free.queueOpsPerDay,
       paid: PLAN_LIMITS.paid.queueOpsPerDay,
     },
@@ -109,8 +148,8 @@ export function costOf(s: SetUp): { lines: CostLine[]; fits: Record<PlanName, st
       paid: PLAN_LIMITS.paid.subrequestsPerInvocation,
     },
     {
-      resource: 'CPU ms (estimated)',
-      per: 'invocation',
+      resource: s.fanOut ? 'CPU ms of work a minute (est.)' : 'CPU ms (estimated)',
+      per: s.fanOut ? 'minute' : 'invocation',
       use: cpuPerTick,
       free: PLAN_LIMITS.free.cpuMsPerInvocation,
       paid: PLAN_LIMITS.paid.cpuMsPerInvocation,
@@ -119,20 +158,23 @@ export function costOf(s: SetUp): { lines: CostLine[]; fits: Record<PlanName, st
   const fits: Record<PlanName, string[]> = { free: [], paid: [] }
   for (const plan of ['free', 'paid'] as const) {
     const b = DEFAULT_BUDGETS[plan]
-    if (cpuPerTick > b.cpuMs) {
+    const capacity = pollsPerMinute(plan)
+    if (pollsPerTick > capacity) {
       fits[plan].push(
-        `CPU: ~${cpuPerTick.toFixed(1)} ms of work a minute against a ${b.cpuMs} ms budget; ` +
-          `polls are deferred and each feed is read about every ${Math.ceil((interval * cpuPerTick) / b.cpuMs)} minutes instead of ${interval}`,
+        `CPU: ~${pollsPerTick.toFixed(1)} polls a minute of ~${estimateMs.toFixed(1)} ms each against a ${b.cpuMs} ms budget ` +
+          `per invocation (${capacity.toFixed(1)} polls a minute${s.fanOut ? ` in ${(jobsPerDay(plan) / MINUTES_A_DAY).toFixed(1)} poll jobs` : ''}); ` +
+          `polls are deferred and each feed is read about every ${Math.ceil((interval * pollsPerTick) / capacity)} minutes instead of ${interval}`,
       )
     }
-    if (subrequestsPerTick > b.subrequests) {
+    if (!s.fanOut && subrequestsPerTick > b.subrequests) {
       fits[plan].push(
         `subrequests: ~${Math.ceil(subrequestsPerTick)} a minute against ${b.subrequests}`,
       )
     }
-    if (alertsPerDay * QUEUE_OPS_PER_ALERT > b.queueOpsPerDay) {
+    const queueOps = alertsPerDay * QUEUE_OPS_PER_ALERT + jobsUsed(plan) * QUEUE_OPS_PER_JOB
+    if (queueOps > b.queueOpsPerDay) {
       fits[plan].push(
-        `Queues: ~${Math.round(alertsPerDay * QUEUE_OPS_PER_ALERT)} operations a day against ${b.queueOpsPerDay}; polling pauses when they are spent`,
+        `Queues: ~${Math.round(queueOps)} operations a day against ${b.queueOpsPerDay}; polling pauses when they are spent`,
       )
     }
     if (TICKS_A_DAY * s.shards > PLAN_LIMITS[plan].kvReadsPerDay) fits[plan].push('KV reads')

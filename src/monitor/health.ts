@@ -6,7 +6,16 @@ import type { DeadLetter, DeliveryLog } from '../store/deliveries'
 import type { FeedState, ShardDoc, TickSummary } from '../store/shards'
 import { redactFeedUrl } from '../lib/redact'
 import { HEALTH_RULES, silentAfterMinutes, usualGapMinutes } from './health-events'
-import { backoffInterval, epochMinute, fnv1a } from './schedule'
+import {
+  MIN_INTERVAL_MINUTES,
+  backoffInterval,
+  epochMinute,
+  hostOf,
+  hostWaits,
+  nextDue,
+  type IntervalSignal,
+  type PollSignal,
+} from './schedule'
 import { HEARTBEAT_MINUTES } from './tick'
 import { sumWatchStats } from './watch-stats'
 
@@ -85,32 +94,59 @@ export interface NextPoll {
   why: string
 }
 
+const DAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday']
+
 /**
- * The next tick that polls the feed (the schedule of schedule.ts `isDue`: every `interval` minutes
- * at the feed's own phase, never before a Retry-After), and the reason for that interval.
+ * The tick that polls the feed next and why then, by the schedule's own rule (schedule.ts
+ * nextDue: slot, floor, Retry-After, the host's wait, skipHours/skipDays), and the signal behind it.
  */
 export function nextPoll(
   feed: { id: string; enabled: boolean },
   state: FeedState | undefined,
   now: Date,
-): NextPoll {
+  floor = MIN_INTERVAL_MINUTES,
+  hostUntil = 0,
+): NextPoll & { signal?: PollSignal } {
   if (!feed.enabled) return { why: 'disabled' }
-  const next = new Date((epochMinute(now) + 1) * 60_000)
-  if (!state || state.health === 'pending') return { at: next.toISOString(), why: 'first poll' }
-  if (state.gone) return { why: 'stopped: the publisher answered 410 Gone' }
-  const interval = backoffInterval(state.intervalMinutes, state.failures)
-  let minute = epochMinute(now) + 1
-  const notBefore = state.notBefore ? Date.parse(state.notBefore) : NaN
-  if (!Number.isNaN(notBefore) && notBefore > now.getTime()) minute = Math.ceil(notBefore / 60_000)
-  const phase = (minute + fnv1a(feed.id)) % interval
-  if (phase !== 0) minute += interval - phase
-  const at = new Date(minute * 60_000).toISOString()
-  if (!Number.isNaN(notBefore) && notBefore > now.getTime())
-    return { at, why: `the server asked to wait (Retry-After) until ${state.notBefore}` }
-  if (state.failures > 0)
-    return { at, why: `backing off after ${state.failures} failure(s): every ${interval} min` }
-  const signal = state.intervalSignal ? ` (set by ${state.intervalSignal})` : ''
-  return { at, why: `every ${interval} min${signal}` }
+  // From the next tick on: a feed due now is polled by it, unless a skipped hour starts then.
+  const nextTick = new Date((epochMinute(now) + 1) * 60_000)
+  const next = nextDue(feed.id, state, nextTick, floor, hostUntil)
+  // nextDue answers nothing only for a feed that answered 410.
+  if (!next) return { why: 'stopped: the publisher answered 410 Gone' }
+  const at = new Date(Math.ceil(next.at / 60_000) * 60_000).toISOString()
+  const signal = state?.intervalSignal as IntervalSignal | undefined
+  switch (next.heldBy) {
+    case 'retry-after':
+      return { at, why: `the server asked to wait (Retry-After) until ${state?.notBefore}`, signal }
+    case 'host':
+      return {
+        at,
+        why: `its host asked to wait (429/503) until ${new Date(hostUntil).toISOString()}`,
+        signal,
+      }
+    case 'skip-hours':
+      return {
+        at,
+        why: `the feed asks not to be read at these hours (skipHours, GMT): ${state?.skipHours?.join(', ')}`,
+        signal: 'skip-hours',
+      }
+    case 'skip-days':
+      return {
+        at,
+        why: `the feed asks not to be read on these days (skipDays): ${state?.skipDays?.map((d) => DAY_NAMES[d]).join(', ')}`,
+        signal: 'skip-days',
+      }
+  }
+  if (!state || state.health === 'pending') return { at, why: 'first poll', signal }
+  const interval = backoffInterval(Math.max(floor, state.intervalMinutes), state.failures)
+  if (state.failures > 0) {
+    return {
+      at,
+      why: `backing off after ${state.failures} failure(s): every ${interval} min`,
+      signal,
+    }
+  }
+  return { at, why: `every ${interval} min${signal ? ` (set by ${signal})` : ''}`, signal }
 }
 
 /** The bearer-token view: per feed, destination and watch (URLs redacted, no secrets). */
@@ -121,8 +157,10 @@ export function detailedStatus(
   deadLetters: DeadLetter[],
   now: Date,
   inIsolate?: TickSummary,
+  floor = MIN_INTERVAL_MINUTES,
 ) {
   const states = feedStates(shards)
+  const hostUntil = hostWaits(states.values())
   const summary = summarizeStatus(config, shards, log, now, inIsolate)
   const stats = shards.map((s) => s.watchStats)
   return {
@@ -130,6 +168,7 @@ export function detailedStatus(
     lastTick: latestTick(shards, inIsolate),
     feeds: config.feeds.map((feed) => {
       const state = states.get(feed.id)
+      const { signal, ...next } = nextPoll(feed, state, now, floor, hostUntil.get(hostOf(feed.url)))
       const history = state?.published ?? []
       const silentAfter = silentAfterMinutes(history, HEALTH_RULES)
       return {
@@ -145,12 +184,12 @@ export function detailedStatus(
         lastNewItemAt: state?.lastNewItemAt,
         itemCount: state?.itemCount,
         intervalMinutes: state?.intervalMinutes,
-        /** Which signal set the interval (src/monitor/schedule.ts). */
-        intervalSignal: state?.intervalSignal,
+        /** Which signal set the interval, or the skipHours/skipDays holding the next poll back. */
+        intervalSignal: signal ?? state?.intervalSignal,
         throttled: !!state?.throttles,
         gone: state?.gone ?? false,
         challenged: state?.challenged ?? false,
-        nextPoll: nextPoll(feed, state, now),
+        nextPoll: next,
         failures: state?.failures ?? 0,
         lastError: state?.lastError,
         warnings: state?.warnings ?? [],

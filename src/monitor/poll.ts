@@ -12,12 +12,20 @@
 // off the whole host without making the feed "broken"; 410 stops polling; a bot challenge page
 // (Cloudflare's `cf-mitigated: challenge`, or a known challenge body) is reported as such.
 import type { Feed, Item } from '../model'
-import { FetchError, ParseError, fetchFeed, parseFeed, type CacheHints } from '../ingest'
+import {
+  FetchError,
+  ParseError,
+  fetchFeed,
+  openFeed,
+  type CacheHints,
+  type OpenedFeed,
+} from '../ingest'
 import { errorMessage } from '../lib/errors'
 import { shortHash, shortHashBytes } from '../lib/hash'
 import { redactUrlsIn } from '../lib/redact'
+import { sharedCanonicalUrls } from './alerts'
 import type { FeedState } from '../store/shards'
-import { updateSeen } from './seen'
+import { SEEN_RUN_TO_STOP, readPlan, seenCap, updateSeen } from './seen'
 import {
   MIN_INTERVAL_MINUTES,
   epochMinute,
@@ -43,8 +51,13 @@ export interface PollOutcome {
   feedTitle?: string
   /** Whether the state changed in a way worth a KV write. */
   changed: boolean
-  /** Every item in the feed now (empty on 304 or failure). */
+  /**
+   * The items read (empty on 304 or failure): every item of the feed, or its newest down to a run
+   * of seen ones.
+   */
   items: Item[]
+  /** Canonical URLs more than one item of the feed uses (story keys, alerts.ts); default: of `items`. */
+  sharedUrls?: ReadonlySet<string>
   /** New items that may alert (after the first-poll silence and the age cutoff). */
   alertable: Item[]
   /** New items, alerting or not. */
@@ -55,8 +68,12 @@ export interface PollOutcome {
   error?: string
   /** The host answered 429 or 503: its other feeds wait too (until `proposed.notBefore`). */
   throttled?: boolean
-  /** Work done, for the budget: body bytes parsed and HTTP requests made (redirects included). */
+  /**
+   * Work done, for the budget: body bytes built into a tree, the share of them read as items (less
+   * when the poll stopped at items already seen), and HTTP requests made (redirects included).
+   */
   bytesParsed: number
+  bytesRead: number
   fetches: number
 }
 
@@ -154,6 +171,7 @@ export async function pollFeed(
     fresh: 0,
     notModified: false,
     bytesParsed: 0,
+    bytesRead: 0,
   }
   const wasHealthy = state.health === 'ok'
   const recovered = (): boolean => {
@@ -202,7 +220,10 @@ export async function pollFeed(
     }
 
     const bodyHash = await shortHashBytes(result.body)
-    if (!fresh && !firstPoll && bodyHash === state.bodyHash) {
+    // A body last read only down to its seen items is read again when its whole read is due.
+    const readInPart = state.readWholeAt !== state.lastSuccessAt
+    const wholeDue = readInPart && readPlan(state, now, false).whole
+    if (!fresh && !firstPoll && bodyHash === state.bodyHash && !wholeDue) {
       // Same bytes as last time from a server that ignores validators: nothing to parse. Its new
       // validators are kept all the same (the next request must carry the latest ones).
       const validatorsChanged = keepValidators(result.etag, result.lastModified)
@@ -211,25 +232,61 @@ export async function pollFeed(
       return { ...base, changed, notModified: true, fetches: heard.fetches }
     }
 
-    let parsed: ReturnType<typeof parseFeed>
+    let parsed: OpenedFeed
     try {
       // The fetch result carries Content-Language and Content-Location: the parser's fallbacks for
       // the feed's language and base URL.
-      parsed = parseFeed(result.body, result)
+      parsed = openFeed(result.body, result)
     } catch (error) {
       if (error instanceof ParseError && isChallengePage(result.body)) heard.challenge = true
       throw error
     }
-    // Items are extended in place: a copy would read, and so compute, each item's lazily
-    // sanitised contentHtml, which matching does not need.
-    const items: Item[] = parsed.items.map((item) =>
-      Object.assign(item, { feedId: feed.id, lang: item.lang ?? parsed.feed.lang }),
-    )
-    const digests = await Promise.all(items.map((item) => shortHash(item.key)))
+    // Newest first, stopping after a run of items already seen (seen.ts readPlan), unless this
+    // poll must read the whole feed. Items are extended in place: a copy would read, and so
+    // compute, each item's lazily sanitised contentHtml, which matching does not need.
+    const plan = readPlan(state, now, firstPoll || fresh)
+    const known = new Set(state.seen.map(([d]) => d))
+    const items: Item[] = []
+    const digests: string[] = []
+    let run = 0
+    let complete = true
+    let insertsBelow = false
+    for (const item of parsed.items()) {
+      const digest = await shortHash(item.key)
+      items.push(Object.assign(item, { feedId: feed.id, lang: item.lang ?? parsed.feed.lang }))
+      digests.push(digest)
+      if (!known.has(digest)) {
+        // A new item beneath a run that would have stopped a partial read.
+        if (run >= SEEN_RUN_TO_STOP) insertsBelow = true
+        run = 0
+      } else if (++run >= SEEN_RUN_TO_STOP && !plan.whole) {
+        complete = false
+        break
+      }
+    }
     const minute = epochMinute(now)
-    const seen = updateSeen(state.seen, digests, minute)
+    const seen = complete
+      ? updateSeen(state.seen, digests, minute)
+      : updateSeen(state.seen, digests, minute, seenCap(parsed.count), parsed.count)
     const freshDigests = new Set(seen.fresh)
     const newItems = items.filter((_, i) => freshDigests.has(digests[i] ?? ''))
+    // Story keys (alerts.ts) treat a canonical URL shared by two items of the feed apart. A partial
+    // read cannot see the items it left, so it also counts as shared a new item's URL that an item
+    // of the feed had before (remembered as digests, replaced at each whole read).
+    const urlDigests = await Promise.all(
+      items.map((i) => (i.canonicalUrl ? shortHash(i.canonicalUrl) : undefined)),
+    )
+    const knownUrls = new Set(complete ? [] : (state.urls ?? []))
+    const sharedUrls = sharedCanonicalUrls(items)
+    items.forEach((item, i) => {
+      const url = urlDigests[i]
+      if (item.canonicalUrl && url && freshDigests.has(digests[i] ?? '') && knownUrls.has(url)) {
+        sharedUrls.add(item.canonicalUrl)
+      }
+    })
+    const urls = [
+      ...new Set([...knownUrls, ...urlDigests.filter((u): u is string => u !== undefined)]),
+    ].slice(-seenCap(parsed.count))
 
     const maxAge = feed.maxItemAgeHours ?? deps.maxItemAgeHours
     let alertable: Item[]
@@ -243,7 +300,15 @@ export async function pollFeed(
     alertable = alertable.filter((item) => !isTooOld(item, now, maxAge))
 
     if (newItems.length) state.lastNewItemAt = now.toISOString()
-    const warningsChanged = JSON.stringify(parsed.warnings) !== JSON.stringify(state.warnings ?? [])
+    // A partial read has not seen the warnings of the items it left (nor the end-of-read ones).
+    const warnings = complete ? parsed.warnings : (state.warnings ?? [])
+    const warningsChanged = JSON.stringify(warnings) !== JSON.stringify(state.warnings ?? [])
+    // The publisher's skipHours/skipDays (RSS 2.0), honoured by the schedule (schedule.ts nextDue).
+    const skipsChanged =
+      String(parsed.feed.skipHours) !== String(state.skipHours) ||
+      String(parsed.feed.skipDays) !== String(state.skipDays)
+    state.skipHours = parsed.feed.skipHours
+    state.skipDays = parsed.feed.skipDays
     // A parsed 200's validators replace ours exactly: one it lacks is dropped, since sending it
     // again would be out of sequence.
     const validatorsChanged =
@@ -261,13 +326,21 @@ export async function pollFeed(
       validatorsChanged ||
       intervalChanged ||
       warningsChanged ||
+      skipsChanged ||
+      (complete && plan.whole) ||
       result.permanentRedirect !== undefined
 
     state.bodyHash = bodyHash
     state.bodyBytes = result.body.byteLength
     state.seen = seen.next
-    state.itemCount = items.length
-    state.warnings = parsed.warnings.length ? parsed.warnings.slice(0, 10) : undefined
+    state.itemCount = complete ? items.length : parsed.count
+    state.urls = urls.length ? urls : undefined
+    if (!firstPoll) state.lastFresh = newItems.length
+    state.warnings = warnings.length ? warnings.slice(0, 10) : undefined
+    if (complete) {
+      state.readWholeAt = now.toISOString()
+      if (insertsBelow) state.insertsBelow = true
+    }
     state.lastSuccessAt = now.toISOString()
     if (result.permanentRedirect) {
       state.movedFrom = feed.url
@@ -279,9 +352,15 @@ export async function pollFeed(
       items,
       alertable,
       feedTitle: parsed.feed.title,
+      sharedUrls,
       fresh: newItems.length,
       movedTo: result.permanentRedirect,
       bytesParsed: result.body.byteLength,
+      // The items' share of the body that was read (their text, HTML, dates): the budget's
+      // second term beside the tree built from the whole body.
+      bytesRead: Math.round(
+        result.body.byteLength * (complete ? 1 : items.length / Math.max(1, parsed.count)),
+      ),
       fetches: heard.fetches,
     }
   } catch (error) {
@@ -308,6 +387,7 @@ function failed(
     notModified: false,
     changed: true,
     bytesParsed: 0,
+    bytesRead: 0,
     fetches: heard.fetches,
   }
   if (heard.challenge) {

@@ -62,6 +62,9 @@ export function fnv1a(s: string): number {
 export type IntervalSignal =
   'default' | 'user' | 'floor' | 'ttl' | 'cache-control' | 'expires' | 'update-rate'
 
+/** What the status names as the signal behind a feed's next poll: the interval's, or a skip. */
+export type PollSignal = IntervalSignal | 'skip-hours' | 'skip-days'
+
 export interface IntervalSignals {
   /** RSS <ttl> in minutes. */
   ttlMinutes?: number
@@ -134,10 +137,97 @@ export function lastSlot(feedId: string, interval: number, minute: number): numb
   return minute - ((((minute + fnv1a(feedId)) % interval) + interval) % interval)
 }
 
+/** What, beyond the feed's own slot, puts its next poll later (shown in the status). */
+export type HeldBy = 'floor' | 'retry-after' | 'host' | 'skip-hours' | 'skip-days'
+
+/** When the schedule lets a feed be polled next. */
+export interface NextDue {
+  /** The earliest time (ms) it may be polled at, never before `now`: due when it is `now`. */
+  at: number
+  /** The slot (epoch minute) it waits since once due: longest waiting goes first. New feeds: 0. */
+  since: number
+  heldBy?: HeldBy
+}
+
+/** RSS skipHours/skipDays as honoured: ignored when they would cover the whole week. */
+export function effectiveSkips(skip: { skipHours?: number[]; skipDays?: number[] }): {
+  hours: ReadonlySet<number>
+  days: ReadonlySet<number>
+} {
+  const hours = new Set(skip.skipHours ?? [])
+  const days = new Set(skip.skipDays ?? [])
+  // All 24 hours, or all 7 days, would never let the feed be read: such a feed is read as usual.
+  return { hours: hours.size >= 24 ? new Set() : hours, days: days.size >= 7 ? new Set() : days }
+}
+
+/** Whether `ms` falls in a skipped hour (GMT) or day; which one. */
+export function skippedAt(
+  skips: ReturnType<typeof effectiveSkips>,
+  ms: number,
+): 'skip-hours' | 'skip-days' | undefined {
+  const d = new Date(ms)
+  if (skips.days.has(d.getUTCDay())) return 'skip-days'
+  if (skips.hours.has(d.getUTCHours())) return 'skip-hours'
+  return undefined
+}
+
+/** A week and a day of hours: past it every hour has been tried, so a skip cannot hold longer. */
+const MAX_SKIP_STEPS = 8 * 24
+
+/**
+ * The one schedule rule, for the tick (dueSince) and the status (health.ts nextPoll): the feed's
+ * next slot after its last poll (its interval with backoff, at its phase), never sooner than the
+ * floor after that poll, nor before its Retry-After or its host's wait (`hostUntil`, ms), nor inside
+ * an hour or day its skipHours/skipDays exclude; never again after a 410 (undefined).
+ */
+export function nextDue(
+  feedId: string,
+  state: FeedState | undefined,
+  now: Date,
+  floor = MIN_INTERVAL_MINUTES,
+  hostUntil = 0,
+): NextDue | undefined {
+  if (state?.gone) return undefined
+  const t = now.getTime()
+  let at = t
+  let since = 0
+  let heldBy: HeldBy | undefined
+  const later = (ms: number, why: HeldBy) => {
+    if (ms > at) {
+      at = ms
+      heldBy = why
+    }
+  }
+  if (state?.checkedAt !== undefined) {
+    const checked = epochMinute(new Date(state.checkedAt))
+    if (state.notBefore && Date.parse(state.notBefore) > Date.parse(state.checkedAt)) {
+      // After a Retry-After the feed is asked again as soon as the wait (and the floor) is over.
+      since = checked
+    } else {
+      const interval = backoffInterval(Math.max(floor, state.intervalMinutes), state.failures)
+      // The first slot after the last poll: a feed deferred since then keeps its place in line.
+      since = lastSlot(feedId, interval, checked) + interval
+    }
+    at = Math.max(t, since * 60_000)
+    later((checked + floor) * 60_000, 'floor')
+  }
+  if (state?.notBefore) later(Date.parse(state.notBefore), 'retry-after')
+  later(hostUntil, 'host')
+  const skips = effectiveSkips(state ?? {})
+  for (let step = 0; step < MAX_SKIP_STEPS; step++) {
+    const skipped = skippedAt(skips, at)
+    if (!skipped) break
+    // To the start of the next hour (a skipped day is left hour by hour).
+    at = (Math.floor(at / 3_600_000) + 1) * 3_600_000
+    heldBy = skipped
+  }
+  return { at, since, heldBy }
+}
+
 /**
  * The epoch minute since which the feed has been waiting for a poll, or undefined when it is not
- * due. New feeds wait "since 0": first in line. `hostUntil` is when the feed's host lets us ask
- * again (a 429/503 from any of its feeds), in ms.
+ * due (nextDue). New feeds wait "since 0": first in line. `hostUntil` is when the feed's host lets
+ * us ask again (a 429/503 from any of its feeds), in ms.
  */
 export function dueSince(
   feedId: string,
@@ -146,24 +236,31 @@ export function dueSince(
   floor = MIN_INTERVAL_MINUTES,
   hostUntil = 0,
 ): number | undefined {
-  const t = now.getTime()
-  if (hostUntil > t) return undefined
-  if (!state) return 0
-  if (state.gone) return undefined
-  if (state.notBefore && Date.parse(state.notBefore) > t) return undefined
-  if (state.health === 'pending' && state.checkedAt === undefined) return 0
-  if (state.checkedAt === undefined) return 0
-  const minute = epochMinute(now)
-  const checked = epochMinute(new Date(state.checkedAt))
-  if (minute - checked < floor) return undefined
-  // After a Retry-After the feed is asked again as soon as the wait (and the floor) is over.
-  if (state.notBefore && Date.parse(state.notBefore) > Date.parse(state.checkedAt ?? '')) {
-    return checked
+  const next = nextDue(feedId, state, now, floor, hostUntil)
+  return next && next.at <= now.getTime() ? next.since : undefined
+}
+
+/** The host a feed is fetched from ('' for an unparseable URL: those fail on their own). */
+export function hostOf(url: string): string {
+  try {
+    return new URL(url).host
+  } catch {
+    return '' // reported by the fetcher as an invalid URL
   }
-  const interval = backoffInterval(Math.max(floor, state.intervalMinutes), state.failures)
-  // The first slot after the last poll: a feed deferred since then keeps its place in line.
-  const slot = lastSlot(feedId, interval, checked) + interval
-  return slot <= minute ? slot : undefined
+}
+
+/**
+ * When each host that answered 429/503 lets us ask again (ms): every feed of it waits
+ * (RFC 9110, Retry-After), read from the feeds' states.
+ */
+export function hostWaits(states: Iterable<FeedState>): Map<string, number> {
+  const until = new Map<string, number>()
+  for (const state of states) {
+    if (!state.throttles || !state.notBefore) continue
+    const host = hostOf(state.url)
+    until.set(host, Math.max(until.get(host) ?? 0, Date.parse(state.notBefore)))
+  }
+  return until
 }
 
 /** Whether the feed should be polled on this tick. */

@@ -2,6 +2,9 @@
 // Durable Object call), read the feed-state shards, poll the due feeds that fit this invocation's
 // work budget (budget.ts), match their new items against the watches, then feed by feed: enqueue
 // its alerts, and only then commit its proposed state. Give the lease back (a second call).
+// With a polls queue bound (fan-out, docs/decisions.md, 23) the tick sends the due feeds as poll
+// jobs instead, and each job runs the same poll path (pollAndCommit) in its own invocation
+// (poll-consumer.ts).
 //
 // At least once (docs/decisions.md, 14): a feed's state — validators, body digest, seen set — is
 // committed only after its alerts are enqueued. If enqueuing fails, the feed keeps its previous
@@ -25,6 +28,7 @@ import {
   loadShard,
   loadShardsSettled,
   saveShard,
+  type FeedState,
   type ShardDoc,
   type TickSummary,
 } from '../store/shards'
@@ -44,13 +48,22 @@ import {
   type Budget,
 } from './budget'
 import { pollFeed, type PollOutcome } from './poll'
-import { MIN_INTERVAL_MINUTES, dueSince, epochMinute, fnv1a, shardOf } from './schedule'
+import { QUEUE_OPS_PER_JOB, jobsAllowed, packPollJobs, type PollJob } from './poll-jobs'
+import {
+  MIN_INTERVAL_MINUTES,
+  dueSince,
+  epochMinute,
+  fnv1a,
+  hostOf,
+  hostWaits,
+  shardOf,
+} from './schedule'
 /** Workers allow 6 simultaneous outbound connections; more would only queue inside the runtime. */
 export const POLL_CONCURRENCY = 6
 /** A shard unchanged for this long is written anyway, so the status shows the monitor is alive. */
 export const HEARTBEAT_MINUTES = 60
 /** Queues accept up to 100 messages and 256 KB per sendBatch. */
-const SEND_BATCH_MESSAGES = 100
+export const SEND_BATCH_MESSAGES = 100
 /** Below the 256 KB batch limit, with room for the queue's per-message envelope. */
 const SEND_BATCH_BYTES = 200 * 1024
 /**
@@ -82,6 +95,11 @@ export interface TickDeps {
   budget?: Budget
   /** Minimum minutes between polls of a feed (default MIN_INTERVAL_MINUTES). */
   floorMinutes?: number
+  /**
+   * The polls queue (binding POLLS), when bound: the tick only decides what is due and sends poll
+   * jobs there; without it, the tick polls inline (docs/decisions.md, 23).
+   */
+  polls?: Queue<PollJob>
   /** Default POLL_DEADLINE_MS (tests shorten it). */
   pollDeadlineMs?: number
   log?: (line: string) => void
@@ -89,15 +107,6 @@ export interface TickDeps {
 
 /** The compiled watch index, cached per configuration version, loaded from its snapshot. */
 export { watchIndexFor }
-
-/** The host a feed is fetched from ('' for an unparseable URL: those fail on their own). */
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host
-  } catch {
-    return '' // reported by the fetcher as an invalid URL
-  }
-}
 
 /**
  * Runs `task` over `inputs` with at most `limit` in flight, never two at once for the same host
@@ -192,17 +201,27 @@ function emptySummary(now: Date): TickSummary {
   }
 }
 
-async function runLeasedTick(
-  deps: TickDeps,
-  config: ConfigDoc,
-  started: number,
-  say: (line: string) => void,
-): Promise<TickResult> {
-  const { now } = deps
-  const budget = deps.budget ?? DEFAULT_BUDGETS.free
-  const floor = deps.floorMinutes ?? MIN_INTERVAL_MINUTES
+/** The shards as one invocation works on them: this isolate's unwritten copies where they still derive from KV. */
+export interface OpenShards {
+  shards: Map<number, ShardDoc>
+  /** Problems found reading them (each names the shard). */
+  errors: string[]
+  /** When each host that answered 429/503 lets us ask again (ms since the epoch). */
+  hostUntil: Map<string, number>
+  shardFor(feedId: string): ShardDoc | undefined
+  stateOf(feedId: string): FeedState | undefined
+  /** Today's Queues operations over every shard. */
+  queueOpsToday(): number
+}
+
+/** Reads every shard (1 KV read each), adopting this isolate's unwritten copies (decision 19). */
+export async function openShards(
+  kv: KVNamespace,
+  shardCount: number,
+  now: Date,
+): Promise<OpenShards> {
   const errors: string[] = []
-  const loaded = await loadShardsSettled(deps.store.KV, deps.shardCount)
+  const loaded = await loadShardsSettled(kv, shardCount)
   // A shard that cannot be read is left alone: its feeds wait, the others are polled.
   const shards = new Map<number, ShardDoc>()
   loaded.forEach((l, n) => {
@@ -212,59 +231,98 @@ async function runLeasedTick(
       errors.push(...l.problems)
     }
   })
-  for (const e of errors) say(`tick: ${e}`)
-  const shardFor = (feedId: string) => shards.get(shardOf(feedId, deps.shardCount))
-  const stateOf = (feedId: string) => shardFor(feedId)?.feeds[feedId]
-
-  // Today's use of the daily budgets, over every shard.
-  const usage = [...shards.values()].map((doc) => (doc.usage = todaysUsage(doc.usage, now)))
-  const queueOpsToday = () => usage.reduce((n, u) => n + u.queueOps, 0)
-
+  for (const doc of shards.values()) doc.usage = todaysUsage(doc.usage, now)
   // A host that answered 429/503 holds back all its feeds until its wait is over.
-  const hostUntil = new Map<string, number>()
-  for (const doc of shards.values()) {
-    for (const state of Object.values(doc.feeds)) {
-      if (!state.throttles || !state.notBefore) continue
-      const host = hostOf(state.url)
-      hostUntil.set(host, Math.max(hostUntil.get(host) ?? 0, Date.parse(state.notBefore)))
-    }
+  const hostUntil = hostWaits([...shards.values()].flatMap((doc) => Object.values(doc.feeds)))
+  const shardFor = (feedId: string) => shards.get(shardOf(feedId, shardCount))
+  return {
+    shards,
+    errors,
+    hostUntil,
+    shardFor,
+    stateOf: (feedId) => shardFor(feedId)?.feeds[feedId],
+    queueOpsToday: () => [...shards.values()].reduce((n, d) => n + (d.usage?.queueOps ?? 0), 0),
   }
-  const enabled = config.feeds.filter((f) => f.enabled && shardFor(f.id) !== undefined)
-  const due = fairOrder(
-    enabled
-      .map((feed) => ({
-        feed,
-        since: dueSince(feed.id, stateOf(feed.id), now, floor, hostUntil.get(hostOf(feed.url))),
-      }))
-      .filter((d): d is { feed: Feed; since: number } => d.since !== undefined),
-    epochMinute(now),
-  ).map((d) => d.feed)
-  // The Queues budget spent: no poll until tomorrow (UTC), so no alert is found that could not
-  // be enqueued; feeds keep their state and their items are found then (docs/decisions.md, 19).
-  const queueSpent = queueOpsToday() >= budget.queueOpsPerDay
-  if (queueSpent) errors.push(`the day's Queues budget (${budget.queueOpsPerDay}) is spent`)
-  const offered = queueSpent ? [] : due.slice(0, deps.maxPollsPerTick ?? due.length)
+}
 
-  // Polls that would start after the deadline or past the budget wait for the next tick (counted
-  // as deferred), so a tick ends well within its lease and its plan's limits.
-  const pollUntil = started + (deps.pollDeadlineMs ?? POLL_DEADLINE_MS)
-  const account = new WorkAccount(budget)
+/** A due feed and the slot (epoch minute) it has waited since. */
+export interface DueFeed {
+  feed: Feed
+  since: number
+}
+
+/** The enabled feeds due now whose shard could be read, in the fair order. */
+export function dueFeeds(config: ConfigDoc, open: OpenShards, now: Date, floor: number): DueFeed[] {
+  return fairOrder(
+    config.feeds
+      .filter((f) => f.enabled && open.shardFor(f.id) !== undefined)
+      .map((feed) => ({ feed, since: dueNow(feed, open, now, floor) }))
+      .filter((d): d is DueFeed => d.since !== undefined),
+    epochMinute(now),
+  )
+}
+
+/** When the feed has been due since, given its state and its host's wait; undefined: not due. */
+export const dueNow = (
+  feed: Feed,
+  open: OpenShards,
+  now: Date,
+  floor: number,
+): number | undefined =>
+  dueSince(feed.id, open.stateOf(feed.id), now, floor, open.hostUntil.get(hostOf(feed.url)))
+
+/** What polling needs besides the feeds: the same for the inline tick and a poll job. */
+export interface PollWorkDeps {
+  config: ConfigDoc
+  queue: Queue<Alert>
+  fetch: typeof fetch
+  now: Date
+  maxItemAgeHours: number
+  floorMinutes: number
+  /** No poll starts after this time (ms since the epoch). */
+  pollUntil: number
+}
+
+export interface PollWork {
+  outcomes: PollOutcome[]
+  /** Shards whose documents this work changed. */
+  touched: Set<number>
+  /** Alert ids enqueued. */
+  enqueued: Set<string>
+  errors: string[]
+}
+
+/**
+ * The one poll path, for the inline tick and for a poll job alike: polls the feeds that fit
+ * `account`, matches their new items, then feed by feed enqueues its alerts and only then puts
+ * its proposed state into its shard document (committed to KV later by `commitShards`).
+ */
+export async function pollAndCommit(
+  feeds: Feed[],
+  open: OpenShards,
+  account: WorkAccount,
+  deps: PollWorkDeps,
+): Promise<PollWork> {
+  const { now, config } = deps
+  const errors: string[] = []
   const throttledHosts = new Set<string>()
-  const results = await pollPolitely(offered, POLL_CONCURRENCY, async (feed) => {
-    if (Date.now() > pollUntil || throttledHosts.has(hostOf(feed.url))) return undefined
-    const estimate = estimatePoll(stateOf(feed.id))
+  const results = await pollPolitely(feeds, POLL_CONCURRENCY, async (feed) => {
+    if (Date.now() > deps.pollUntil || throttledHosts.has(hostOf(feed.url))) return undefined
+    const estimate = estimatePoll(open.stateOf(feed.id), now)
     if (!account.tryStart(estimate)) return undefined
-    const outcome = await pollFeed(feed, stateOf(feed.id), {
+    const outcome = await pollFeed(feed, open.stateOf(feed.id), {
       fetch: deps.fetch,
       now,
       maxItemAgeHours: deps.maxItemAgeHours,
-      floorMinutes: floor,
+      floorMinutes: deps.floorMinutes,
     })
     if (outcome.throttled) throttledHosts.add(hostOf(feed.url))
     account.settle(
       estimate,
       actualCost({
         bytesParsed: outcome.bytesParsed,
+        bytesRead: outcome.bytesRead,
+        itemsRead: outcome.items.length,
         itemsMatched: outcome.alertable.length,
         fetches: outcome.fetches,
         sends: 0,
@@ -286,17 +344,17 @@ async function runLeasedTick(
     // Health transitions (docs/health.md) travel with the feed's alerts: committed together.
     const { feed, items, fresh, proposed } = outcome
     const health = await feedHealthAlerts(
-      { feed, previous: stateOf(feed.id), proposed, items, fresh, now },
+      { feed, previous: open.stateOf(feed.id), proposed, items, fresh, now },
       config,
     )
     const alerts = [...matched, ...health.alerts]
     // Enqueue this feed's alerts, then commit its proposed state; if they could not be enqueued,
     // the feed keeps its whole previous state (validators, digest, seen set), so the next poll
     // fetches and finds the same items again, with the same alert ids. One feed at a time, so one
-    // feed's failure holds back no other. An id already enqueued by this tick (one story through
-    // two feeds) is not sent twice.
+    // feed's failure holds back no other. An id already enqueued by this invocation (one story
+    // through two feeds) is not sent twice.
     const pending = alerts.filter((a) => !enqueued.has(a.id))
-    const doc = shardFor(outcome.feed.id)
+    const doc = open.shardFor(outcome.feed.id)
     try {
       account.charge({ cpuMs: 0, subrequests: await enqueue(deps.queue, pending) })
     } catch (error) {
@@ -312,10 +370,144 @@ async function runLeasedTick(
     doc.watchStats = countMatches(doc.watchStats, pending, now)
     if (outcome.changed || health.changed) touched.add(doc.shard)
   }
+  return { outcomes, touched, enqueued, errors }
+}
+
+/** Feeds sent to the polls queue by this isolate, by id, with the slot they were sent for. */
+const dispatched = new Map<string, { since: number; at: number }>()
+
+/**
+ * A feed sent to the polls queue is not sent again for the same slot for this long (its job may
+ * wait for the lease, or be retried); after it, a job that was lost is replaced. A job that runs
+ * twice polls once: its consumer checks that the feed is still due (poll-jobs.ts).
+ */
+export const DISPATCH_PATIENCE_MINUTES = 5
+
+/** Forgets that `feedIds` were sent: their job ended (polled, or left for the next tick). */
+export function jobEnded(feedIds: string[]): void {
+  for (const id of feedIds) dispatched.delete(id)
+}
+
+/**
+ * The fan-out path (docs/decisions.md, 23): the due feeds packed into poll jobs, each job the work
+ * one consumer invocation may do under the plan's budget, sent in batches; each job's 3 Queues
+ * operations are counted against the day's Queues budget in its shard's usage. Answers the feeds
+ * sent and the subrequests used.
+ */
+async function dispatchJobs(
+  due: DueFeed[],
+  open: OpenShards,
+  deps: TickDeps & { polls: Queue<PollJob> },
+  budget: Budget,
+  errors: string[],
+): Promise<{ feeds: number; touched: Set<number>; sends: number }> {
+  const { now } = deps
+  const jobs = packPollJobs(
+    due.map((d) => ({
+      id: d.feed.id,
+      since: d.since,
+      shard: shardOf(d.feed.id, deps.shardCount),
+      estimate: estimatePoll(open.stateOf(d.feed.id), now),
+    })),
+    budget,
+    jobsAllowed({
+      queueOpsPerDay: budget.queueOpsPerDay,
+      jobsToday: [...open.shards.values()].reduce((n, d) => n + (d.usage?.pollJobs ?? 0), 0),
+      minuteOfDay: Math.floor((now.getTime() % 86_400_000) / 60_000),
+    }),
+    now,
+  )
+  const touched = new Set<number>()
+  let feeds = 0
+  let sends = 0
+  for (let i = 0; i < jobs.length; i += SEND_BATCH_MESSAGES) {
+    const batch = jobs.slice(i, i + SEND_BATCH_MESSAGES)
+    try {
+      sends++
+      await deps.polls.sendBatch(batch.map((body) => ({ body })))
+    } catch (error) {
+      // The feeds stay due: the next tick sends them again.
+      errors.push(`poll jobs could not be sent, their feeds wait: ${errorMessage(error)}`)
+      break
+    }
+    for (const job of batch) {
+      const doc = open.shards.get(job.shard)
+      if (doc?.usage) {
+        doc.usage.queueOps += QUEUE_OPS_PER_JOB
+        doc.usage.pollJobs = (doc.usage.pollJobs ?? 0) + 1
+      }
+      touched.add(job.shard)
+      for (const f of job.feeds) dispatched.set(f.id, { since: f.since, at: now.getTime() })
+      feeds += job.feeds.length
+    }
+  }
+  return { feeds, touched, sends }
+}
+
+/** Whether a due feed's job for this slot is already in the queue (sent lately by this isolate). */
+function inQueue(d: DueFeed, now: Date): boolean {
+  const sent = dispatched.get(d.feed.id)
+  return (
+    sent !== undefined &&
+    sent.since === d.since &&
+    now.getTime() - sent.at < DISPATCH_PATIENCE_MINUTES * 60_000
+  )
+}
+
+async function runLeasedTick(
+  deps: TickDeps,
+  config: ConfigDoc,
+  started: number,
+  say: (line: string) => void,
+): Promise<TickResult> {
+  const { now } = deps
+  const budget = deps.budget ?? DEFAULT_BUDGETS.free
+  const floor = deps.floorMinutes ?? MIN_INTERVAL_MINUTES
+  const open = await openShards(deps.store.KV, deps.shardCount, now)
+  const errors = [...open.errors]
+  for (const e of errors) say(`tick: ${e}`)
+
+  const polls = deps.polls
+  const due = dueFeeds(config, open, now, floor).filter((d) => !polls || !inQueue(d, now))
+  // The Queues budget spent: no poll until tomorrow (UTC), so no alert is found that could not
+  // be enqueued; feeds keep their state and their items are found then (docs/decisions.md, 19).
+  const queueSpent = open.queueOpsToday() >= budget.queueOpsPerDay
+  if (queueSpent) errors.push(`the day's Queues budget (${budget.queueOpsPerDay}) is spent`)
+  const offered = queueSpent ? [] : due.slice(0, deps.maxPollsPerTick ?? due.length)
+
+  const account = new WorkAccount(budget)
+  let work: PollWork = { outcomes: [], touched: new Set(), enqueued: new Set(), errors: [] }
+  let sent = 0
+  if (polls) {
+    // Fan-out: this invocation only decides; poll jobs do the work in their own invocations.
+    const result = await dispatchJobs(offered, open, { ...deps, polls }, budget, errors)
+    account.charge({ cpuMs: 0, subrequests: result.sends })
+    sent = result.feeds
+    work.touched = result.touched
+  } else {
+    // Polls that would start after the deadline or past the budget wait for the next tick
+    // (counted as deferred), so a tick ends well within its lease and its plan's limits.
+    work = await pollAndCommit(
+      offered.map((d) => d.feed),
+      open,
+      account,
+      {
+        config,
+        queue: deps.queue,
+        fetch: deps.fetch,
+        now,
+        maxItemAgeHours: deps.maxItemAgeHours,
+        floorMinutes: floor,
+        pollUntil: started + (deps.pollDeadlineMs ?? POLL_DEADLINE_MS),
+      },
+    )
+    errors.push(...work.errors)
+  }
+  const { outcomes, touched } = work
 
   // Forget state of feeds that were deleted from the configuration.
   const known = new Set(config.feeds.map((f) => f.id))
-  for (const doc of shards.values()) {
+  for (const doc of open.shards.values()) {
     for (const id of Object.keys(doc.feeds)) {
       if (!known.has(id)) {
         delete doc.feeds[id]
@@ -324,35 +516,94 @@ async function runLeasedTick(
     }
   }
 
-  const used = account.used
   const summary: TickSummary = {
+    ...workSummary(now, started, outcomes, work.enqueued.size, account, errors),
+    deferred: due.length - outcomes.length - sent,
+  }
+  if (polls) summary.dispatched = sent
+  const committed = await commitShards(open, touched, {
+    kv: deps.store.KV,
+    now,
+    budget,
+    shardCount: deps.shardCount,
+    started,
+    summary,
+    say,
+  })
+  if (committed === undefined) return { ...summary, written: [] }
+  await storeMovedFeeds(deps.store, now, outcomes)
+  lastTickInIsolate = summary
+  say(
+    `tick ${summary.at}: ${summary.polled} polled (${summary.notModified} unchanged, ` +
+      `${summary.failed} failed, ${summary.deferred} deferred` +
+      (polls ? `, ${sent} sent to the polls queue` : '') +
+      `), ${summary.newItems} new items, ${summary.alerts} alerts, ~${summary.estimatedCpuMs} ms CPU, ` +
+      `${summary.subrequests} subrequests`,
+  )
+  if (committed.failure) throw committed.failure
+  return { ...summary, written: committed.written }
+}
+
+/** What an invocation's polls did, as the status shows it (deferred is the caller's to say). */
+export function workSummary(
+  now: Date,
+  started: number,
+  outcomes: PollOutcome[],
+  alerts: number,
+  account: WorkAccount,
+  errors: string[],
+): TickSummary {
+  const used = account.used
+  return {
     at: now.toISOString(),
     durationMs: Date.now() - started,
     polled: outcomes.length,
     notModified: outcomes.filter((o) => o.notModified).length,
     failed: outcomes.filter((o) => o.error).length,
     newItems: outcomes.reduce((n, o) => n + o.fresh, 0),
-    alerts: enqueued.size,
-    deferred: due.length - outcomes.length,
+    alerts,
+    deferred: 0,
     estimatedCpuMs: Math.round(used.cpuMs * 100) / 100,
     subrequests: used.subrequests,
     heldShards: 0,
     errors: errors.slice(0, 20),
   }
+}
 
-  // The lease fences the commit: a tick that outlived it (only possible past every fetch timeout)
-  // may have been overtaken, so it stores nothing, not even in this isolate; its alerts are
-  // enqueued, and the next poll finds the items again under the same ids (deduplicated).
-  const written: number[] = []
-  if (Date.now() - started > TICK_LEASE_MS - LEASE_MARGIN_MS) {
+/**
+ * Commits the touched shards under the KV write budget (decision 19): each is written when its
+ * spacing allows, else held in this isolate. `summary`, when given, becomes the shards' `lastTick`
+ * and counts the held shards. Answers the shards written and the failure of any write (for the
+ * caller to throw once its own work is done), or undefined when the invocation outlived its lease
+ * and committed nothing (decision 17).
+ */
+export async function commitShards(
+  open: OpenShards,
+  touched: Set<number>,
+  deps: {
+    kv: KVNamespace
+    now: Date
+    budget: Budget
+    shardCount: number
+    started: number
+    summary?: TickSummary
+    say: (line: string) => void
+  },
+): Promise<{ written: number[]; failure?: ConfigError } | undefined> {
+  const { now, budget, summary } = deps
+  // The lease fences the commit: an invocation that outlived it (only possible past every fetch
+  // timeout) may have been overtaken, so it stores nothing, not even in this isolate; its alerts
+  // are enqueued, and the next poll finds the items again under the same ids (deduplicated).
+  if (Date.now() - deps.started > TICK_LEASE_MS - LEASE_MARGIN_MS) {
     held.clear()
-    say(`tick ${summary.at}: outlived its lease, nothing committed`)
-    return { ...summary, written }
+    deps.say(`${now.toISOString()}: outlived the lease, nothing committed`)
+    return undefined
   }
+  const written: number[] = []
   const spacing = writeSpacingMinutes(budget.kvWritesPerDay, deps.shardCount)
-  let writesToday = usage.reduce((n, u) => n + u.kvWrites, 0)
+  let writesToday = [...open.shards.values()].reduce((n, d) => n + (d.usage?.kvWrites ?? 0), 0)
   const writes: Array<Promise<void>> = []
-  for (const doc of shards.values()) {
+  for (const doc of open.shards.values()) {
     const mine = held.get(doc.shard)
     const dirty = touched.has(doc.shard) || mine?.dirty === true
     const minutesSinceWrite = (now.getTime() - Date.parse(doc.writtenAt)) / 60_000
@@ -368,7 +619,7 @@ async function runLeasedTick(
     ) {
       // Kept in this isolate until the spacing allows a write (re-derived safely if lost).
       held.set(doc.shard, { rev: doc.rev, doc, dirty: true })
-      summary.heldShards = (summary.heldShards ?? 0) + 1
+      if (summary) summary.heldShards = (summary.heldShards ?? 0) + 1
       continue
     }
     const previousRev = doc.rev
@@ -376,9 +627,9 @@ async function runLeasedTick(
     if (doc.usage) doc.usage.kvWrites++
     doc.rev = crypto.randomUUID()
     doc.writtenAt = now.toISOString()
-    doc.lastTick = summary
+    if (summary) doc.lastTick = summary
     writes.push(
-      saveShard(deps.store.KV, doc).then(
+      saveShard(deps.kv, doc).then(
         () => {
           held.set(doc.shard, { rev: doc.rev, doc, dirty: false })
           written.push(doc.shard)
@@ -395,21 +646,15 @@ async function runLeasedTick(
   // Each shard is one KV value, written whole or not at all; one refused write does not stop the
   // others, and is reported after them (its changes stay in this isolate for the next write).
   const failedWrites = (await Promise.allSettled(writes)).filter((r) => r.status === 'rejected')
-
-  await storeMovedFeeds(deps.store, now, outcomes)
-  lastTickInIsolate = summary
-  say(
-    `tick ${summary.at}: ${summary.polled} polled (${summary.notModified} unchanged, ` +
-      `${summary.failed} failed, ${summary.deferred} deferred), ${summary.newItems} new items, ` +
-      `${summary.alerts} alerts, ~${summary.estimatedCpuMs} ms CPU, ${summary.subrequests} subrequests`,
-  )
   const firstFailure = failedWrites[0]
-  if (firstFailure) {
-    throw new ConfigError('shard', `${failedWrites.length} shard write(s) failed`, {
-      cause: firstFailure.reason,
-    })
+  return {
+    written: written.sort((a, b) => a - b),
+    failure:
+      firstFailure &&
+      new ConfigError('shard', `${failedWrites.length} shard write(s) failed`, {
+        cause: firstFailure.reason,
+      }),
   }
-  return { ...summary, written: written.sort((a, b) => a - b) }
 }
 
 /**
@@ -489,7 +734,7 @@ export async function alertsForOutcome(
   now: Date,
 ): Promise<Alert[]> {
   if (outcome.alertable.length === 0) return []
-  const shared = sharedCanonicalUrls(outcome.items)
+  const shared = outcome.sharedUrls ?? sharedCanonicalUrls(outcome.items)
   const alerts: Alert[] = []
   const matcher = typeof index === 'function' ? index() : index
   for (const item of outcome.alertable) {
@@ -568,7 +813,7 @@ export async function enqueue(queue: Queue<Alert>, alerts: Alert[]): Promise<num
  * feed redirected to a URL another feed already has keeps its own: two feeds with one URL would
  * alert twice, and the redirect is simply followed again on each poll.
  */
-async function storeMovedFeeds(
+export async function storeMovedFeeds(
   store: ConfigEnv,
   now: Date,
   outcomes: PollOutcome[],

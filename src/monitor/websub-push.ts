@@ -85,6 +85,7 @@ export async function ingestPayload(
       notModified: false,
       // A push is parsed like a poll's body, but fetched nothing.
       bytesParsed: bytes.byteLength,
+      bytesRead: bytes.byteLength,
       fetches: 0,
     },
     digests,

@@ -64,6 +64,17 @@ export interface FeedState {
   gone?: boolean
   /** The last failure was a bot challenge page (Cloudflare or similar), not a feed. */
   challenged?: boolean
+  /** The feed's RSS skipHours (GMT hours) and skipDays (0 = Sunday) at its last parse. */
+  skipHours?: number[]
+  skipDays?: number[]
+  /** The last poll that read every item of the feed (polls between stop at seen items). ISO. */
+  readWholeAt?: string
+  /** A whole read found a new item beneath older ones: every poll reads this feed whole. */
+  insertsBelow?: boolean
+  /** Digests of the canonical URLs of the feed's items (story keys after a partial read). */
+  urls?: string[]
+  /** New items its last parse found: the work budget's estimate of the next one's. */
+  lastFresh?: number
 }
 
 /** Matches per watch counted in this shard (only written with the new items that caused them). */
@@ -81,6 +92,8 @@ export interface DayUsage {
   day: string
   kvWrites: number
   queueOps: number
+  /** Poll jobs sent to the polls queue (their operations are in `queueOps` too). */
+  pollJobs?: number
 }
 
 export interface TickSummary {
@@ -98,6 +111,8 @@ export interface TickSummary {
   subrequests?: number
   /** Shards whose changes wait in the isolate for their next write (the KV write budget). */
   heldShards?: number
+  /** Feeds sent to the polls queue (fan-out: polled by poll jobs, not by the tick). */
+  dispatched?: number
   errors: string[]
 }
 

@@ -3,9 +3,12 @@
 import { describe, expect, it } from 'vitest'
 import {
   CPU_MS_PER_ITEM_MATCHED,
-  CPU_MS_PER_KB_PARSED,
+  CPU_MS_PER_ITEM_READ,
+  CPU_MS_PER_KB_OPENED,
+  CPU_MS_PER_KB_READ,
   CPU_MS_PER_POLL,
   DEFAULT_BODY_BYTES,
+  DEFAULT_ITEM_COUNT,
   DEFAULT_BUDGETS,
   EXPECTED_NEW_ITEMS,
   WorkAccount,
@@ -16,6 +19,7 @@ import {
   todaysUsage,
   writeSpacingMinutes,
 } from '../../src/monitor/budget'
+import { SEEN_RUN_TO_STOP } from '../../src/monitor/seen'
 import type { FeedState } from '../../src/store/shards'
 
 const state = (over: Partial<FeedState> = {}): FeedState => ({
@@ -27,27 +31,76 @@ const state = (over: Partial<FeedState> = {}): FeedState => ({
   lastSuccessAt: '2026-12-01T00:00:00.000Z',
   ...over,
 })
-const parse = (bytes: number) => (bytes / 1024) * CPU_MS_PER_KB_PARSED
+/** CPU of opening `bytes` and reading `read` of its `count` items. */
+const open = (bytes: number, read: number, count: number) =>
+  (bytes / 1024) * CPU_MS_PER_KB_OPENED +
+  (bytes / 1024) * (read / count) * CPU_MS_PER_KB_READ +
+  read * CPU_MS_PER_ITEM_READ
+const NOW = new Date('2026-12-01T00:30:00.000Z')
+const partial = EXPECTED_NEW_ITEMS + SEEN_RUN_TO_STOP
 
 describe('what a poll is expected to cost', () => {
   it.each([
     [
-      'a new feed: a typical body, no matching (its first poll is silent)',
+      'a new feed: a typical body read whole, no matching (its first poll is silent)',
       undefined,
-      parse(DEFAULT_BODY_BYTES),
+      open(DEFAULT_BODY_BYTES, DEFAULT_ITEM_COUNT, DEFAULT_ITEM_COUNT),
     ],
     [
-      'a known feed: its last body and the expected news',
-      state({ bodyBytes: 10_240 }),
-      parse(10_240) + EXPECTED_NEW_ITEMS * CPU_MS_PER_ITEM_MATCHED,
+      'a known feed read whole this hour: its last body and the expected news',
+      state({ bodyBytes: 10_240, itemCount: 20, seen: [['a', 1]] }),
+      open(10_240, 20, 20) + EXPECTED_NEW_ITEMS * CPU_MS_PER_ITEM_MATCHED,
+    ],
+    [
+      'a known feed read whole lately: down to a run of seen items',
+      state({
+        bodyBytes: 10_240,
+        itemCount: 20,
+        seen: [['a', 1]],
+        readWholeAt: '2026-12-01T00:00:00.000Z',
+      }),
+      open(10_240, partial, 20) + EXPECTED_NEW_ITEMS * CPU_MS_PER_ITEM_MATCHED,
+    ],
+    [
+      'a feed whose last parse found one new item: one expected',
+      state({
+        bodyBytes: 10_240,
+        itemCount: 20,
+        seen: [['a', 1]],
+        readWholeAt: '2026-12-01T00:00:00.000Z',
+        lastFresh: 1,
+      }),
+      open(10_240, 1 + SEEN_RUN_TO_STOP, 20) + CPU_MS_PER_ITEM_MATCHED,
+    ],
+    [
+      'a feed whose last change brought nothing new: still one expected',
+      state({
+        bodyBytes: 10_240,
+        itemCount: 20,
+        seen: [['a', 1]],
+        readWholeAt: '2026-12-01T00:00:00.000Z',
+        lastFresh: 0,
+      }),
+      open(10_240, 1 + SEEN_RUN_TO_STOP, 20) + CPU_MS_PER_ITEM_MATCHED,
+    ],
+    [
+      'a feed that adds items beneath older ones: always whole',
+      state({
+        bodyBytes: 10_240,
+        itemCount: 20,
+        seen: [['a', 1]],
+        readWholeAt: '2026-12-01T00:00:00.000Z',
+        insertsBelow: true,
+      }),
+      open(10_240, 20, 20) + EXPECTED_NEW_ITEMS * CPU_MS_PER_ITEM_MATCHED,
     ],
     [
       'a feed never read yet: no matching',
-      state({ lastSuccessAt: undefined, bodyBytes: 2048 }),
-      parse(2048),
+      state({ lastSuccessAt: undefined, bodyBytes: 2048, itemCount: 10 }),
+      open(2048, 10, 10),
     ],
   ])('%s', (_, s, cpu) => {
-    const estimate = estimatePoll(s)
+    const estimate = estimatePoll(s, NOW)
     expect(estimate.cpuMs).toBeCloseTo(CPU_MS_PER_POLL + cpu, 6)
     expect(estimate.subrequests).toBe(2)
   })
@@ -55,19 +108,39 @@ describe('what a poll is expected to cost', () => {
   it.each([
     [
       'a 304: no parse, one request',
-      { bytesParsed: 0, itemsMatched: 0, fetches: 1, sends: 0 },
+      { bytesParsed: 0, bytesRead: 0, itemsRead: 0, itemsMatched: 0, fetches: 1, sends: 0 },
       CPU_MS_PER_POLL,
       1,
     ],
     [
-      'a redirect and a body with 3 new items sent once',
-      { bytesParsed: 40_960, itemsMatched: 3, fetches: 2, sends: 1 },
-      CPU_MS_PER_POLL + parse(40_960) + 3 * CPU_MS_PER_ITEM_MATCHED,
+      'a redirect and a body read whole with 3 new items sent once',
+      {
+        bytesParsed: 40_960,
+        bytesRead: 40_960,
+        itemsRead: 50,
+        itemsMatched: 3,
+        fetches: 2,
+        sends: 1,
+      },
+      CPU_MS_PER_POLL + open(40_960, 50, 50) + 3 * CPU_MS_PER_ITEM_MATCHED,
       3,
+    ],
+    [
+      'a body read down to a run of seen items, with 1 new item',
+      {
+        bytesParsed: 40_960,
+        bytesRead: 4_915,
+        itemsRead: 6,
+        itemsMatched: 1,
+        fetches: 1,
+        sends: 1,
+      },
+      CPU_MS_PER_POLL + open(40_960, 6, 50) + CPU_MS_PER_ITEM_MATCHED,
+      2,
     ],
   ])('costs %s', (_, work, cpu, subrequests) => {
     const cost = actualCost(work)
-    expect(cost.cpuMs).toBeCloseTo(cpu, 6)
+    expect(cost.cpuMs).toBeCloseTo(cpu, 2)
     expect(cost.subrequests).toBe(subrequests)
   })
 })

@@ -28,6 +28,19 @@ describe('the cost calculator', () => {
     expect(fits.paid.map((w) => w.split(':')[0])).toEqual(paidWhy)
   })
 
+  it('reads 50 busy feeds more often on the free plan with fan-out, paying for it in Queues operations', () => {
+    const busy = { feeds: 50, itemsPerDay: 100, watches: 1000 }
+    const every = (r: ReturnType<typeof costOf>) =>
+      Number(/read about every (\d+) minutes/.exec(r.fits.free.join(' '))?.[1] ?? 15)
+    const inline = costOf(setUp(busy))
+    const fanned = costOf(setUp({ ...busy, fanOut: true }))
+    expect(every(fanned)).toBeLessThan(every(inline))
+    const ops = (r: ReturnType<typeof costOf>) =>
+      r.lines.find((l) => l.resource.startsWith('Queues'))!.use
+    expect(ops(fanned)).toBeGreaterThan(ops(inline))
+    expect(ops(fanned)).toBeLessThanOrEqual(9_000)
+  })
+
   it('never counts more KV writes than the free spacing allows, however busy', () => {
     const { lines } = costOf(setUp({ feeds: 200, itemsPerDay: 500 }))
     const writes = lines.find((l) => l.resource.startsWith('KV writes'))!

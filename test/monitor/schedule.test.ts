@@ -1,5 +1,6 @@
 // The scheduling rules as tables: intervals from each signal (with clamps), backoff, Retry-After,
-// host throttling, 410, the floor, and the order in which deferred feeds come back.
+// host throttling, 410, the floor, skipHours/skipDays, the order in which deferred feeds come back,
+// and the status's next poll, which must be the schedule's own.
 import { describe, expect, it } from 'vitest'
 import type { Feed } from '../../src/model'
 import {
@@ -13,6 +14,9 @@ import {
   pollInterval,
   throttleSeconds,
 } from '../../src/monitor/schedule'
+import { detailedStatus, nextPoll } from '../../src/monitor/health'
+import { emptyConfig } from '../../src/store/config'
+import { emptyShard } from '../../src/store/shards'
 import { fairOrder } from '../../src/monitor/tick'
 import type { FeedState } from '../../src/store/shards'
 
@@ -159,5 +163,133 @@ describe('the fair order of due feeds', () => {
     const tied = 'abcde'.split('').map((id) => due(id, 5))
     const firsts = new Set(Array.from({ length: 60 }, (_, m) => fairOrder(tied, m)[0]!.feed.id))
     expect(firsts.size).toBe(5)
+  })
+})
+
+describe('skipHours and skipDays', () => {
+  // T0 is Thursday 1 January 2026, 00:00 GMT (getUTCDay 4).
+  const interval10 = { intervalMinutes: 10 }
+  const unskipped = pollMinutes('f', interval10, 3 * 1440, 5)
+  it.each([
+    [
+      'no poll inside skipped hours, the first right after',
+      { skipHours: [1, 2] },
+      [[60, 180]],
+      180,
+    ],
+    [
+      'hours are GMT, each day',
+      { skipHours: [23] },
+      [
+        [1380, 1440],
+        [2820, 2880],
+      ],
+      1440,
+    ],
+    ['no poll on a skipped day, the first at its end', { skipDays: [4] }, [[0, 1440]], 1440],
+    [
+      'days and hours together (Saturday 00:00 GMT is a skipped hour too)',
+      { skipDays: [5], skipHours: [0] },
+      [
+        [0, 60],
+        [1440, 2940],
+      ],
+      2940,
+    ],
+  ])('%s', (_name, skips, windows, resume) => {
+    const polled = pollMinutes('f', { ...interval10, ...skips }, 3 * 1440, 5)
+    for (const [from, to] of windows) {
+      expect(polled.filter((m) => m >= from! && m < to!)).toEqual([])
+    }
+    expect(polled).toContain(resume)
+    // Outside the windows, the feed keeps its pace.
+    expect(polled.length).toBeGreaterThan(100)
+  })
+
+  it.each([
+    ['all 24 hours', { skipHours: Array.from({ length: 24 }, (_, h) => h) }],
+    ['all 7 days', { skipDays: [0, 1, 2, 3, 4, 5, 6] }],
+  ])('are ignored when they cover the whole week: %s', (_name, skips) => {
+    expect(pollMinutes('f', { ...interval10, ...skips }, 3 * 1440, 5)).toEqual(unskipped)
+  })
+
+  it('keep a feed due since its slot, so it goes first when the skip ends', () => {
+    const s = state({ ...interval10, checkedAt: at(50).toISOString(), skipHours: [1] })
+    const since = dueSince('f', s, at(120), 5)
+    expect(since).toBeDefined()
+    expect(since!).toBeLessThan(T0 / 60_000 + 70)
+    expect(dueSince('f', s, at(90), 5)).toBeUndefined()
+  })
+})
+
+describe('the next poll the status shows is the schedule’s own', () => {
+  const host = Date.parse('2026-01-01T03:07:30Z')
+  const checked = at(-3).toISOString()
+  it.each([
+    ['a healthy feed', state({ checkedAt: checked }), 5, 0, /every 10 min/],
+    [
+      'a feed under the floor',
+      state({ checkedAt: checked, intervalMinutes: 1 }),
+      5,
+      0,
+      /every 5 min/,
+    ],
+    ['a development floor', state({ checkedAt: checked, intervalMinutes: 1 }), 1, 0, /every 1 min/],
+    ['a failing feed', state({ checkedAt: checked, failures: 3 }), 5, 0, /backing off after 3/],
+    [
+      'a Retry-After',
+      state({ checkedAt: checked, notBefore: at(200).toISOString() }),
+      5,
+      0,
+      /Retry-After/,
+    ],
+    ['its host’s wait', state({ checkedAt: checked }), 5, host, /host asked to wait/],
+    [
+      'skipped hours',
+      state({ checkedAt: checked, skipHours: [0, 1] }),
+      5,
+      0,
+      /skipHours, GMT\): 0, 1/,
+    ],
+    ['skipped days', state({ checkedAt: checked, skipDays: [4] }), 5, 0, /skipDays\): Thursday/],
+    ['a new feed', undefined, 5, 0, /first poll/],
+  ])('%s', (_name, s, floor, hostUntil, why) => {
+    const now = at(0)
+    const next = nextPoll({ id: 'f', enabled: true }, s, now, floor, hostUntil)
+    expect(next.why).toMatch(why)
+    // The first minute after now at which the tick finds the feed due (not polling it meanwhile).
+    let first = 1
+    while (dueSince('f', s, at(first), floor, hostUntil) === undefined && first < 3 * 1440) first++
+    expect(next.at).toBe(at(first).toISOString())
+  })
+
+  it('shows the skip as the feed’s interval signal in the detailed status', () => {
+    const config = {
+      ...emptyConfig(),
+      feeds: [{ id: 'f', url: 'https://example.org/feed', enabled: true, tags: [] }],
+    }
+    const shard = {
+      ...emptyShard(0),
+      feeds: {
+        f: state({ checkedAt: at(-3).toISOString(), intervalSignal: 'ttl', skipHours: [0, 1] }),
+      },
+    }
+    const log = {
+      schema: 1 as const,
+      counters: { sent: 0, retried: 0, dead: 0, duplicates: 0, dropped: 0, replayed: 0, held: 0 },
+      recent: [],
+      destinations: [],
+    }
+    const [feed] = detailedStatus(config, [shard], log, [], at(0), undefined, 5).feeds
+    expect(feed).toMatchObject({
+      intervalSignal: 'skip-hours',
+      nextPoll: { at: at(120).toISOString() },
+    })
+  })
+
+  it('names the skip as the signal behind the next poll', () => {
+    const s = state({ checkedAt: at(-3).toISOString(), intervalSignal: 'ttl', skipDays: [4] })
+    expect(nextPoll({ id: 'f', enabled: true }, s, at(0)).signal).toBe('skip-days')
+    expect(nextPoll({ id: 'f', enabled: true }, { ...s, skipDays: [] }, at(0)).signal).toBe('ttl')
   })
 })
