@@ -294,8 +294,17 @@ const RUNS: Array<Run & { name: string }> = [
     busy: true,
     fanOut: true,
   },
-  // 5,000 watches: about what the configuration's 1 MiB budget holds (docs/decisions.md, 7).
   { name: 'paid', feeds: 1000, watches: 5000, plan: 'paid', minutes: 180 },
+  // The paid-plan target: 5,000 feeds every 15 minutes with 10,000 watches, with fan-out (an
+  // hour: the first tick reads every feed, then each is due every 15 minutes).
+  {
+    name: 'paid-fanout',
+    feeds: 5000,
+    watches: 10000,
+    plan: 'paid',
+    minutes: 60,
+    fanOut: true,
+  },
 ]
 
 try {
