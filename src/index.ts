@@ -30,6 +30,17 @@ const now = () => new Date()
 const send: typeof fetch = (input, init) => fetch(input, init)
 const app = createApp({ fetch: send, now })
 
+/** What the queue's work under the tick lease needs (WebSub pushes, poll jobs), clock aside. */
+const leasedWorkDeps = (env: Env) => ({
+  store: env,
+  queue: env.DELIVERIES as Queue<Alert>,
+  fetch: guardedFetch(send, addressPolicyOf(env)),
+  now,
+  shardCount: shardCount(env),
+  maxItemAgeHours: maxItemAgeHours(env),
+  budget: budget(env),
+})
+
 export default {
   fetch: app.fetch,
 
@@ -68,26 +79,12 @@ export default {
   async queue(batch, env) {
     // WebSub pushes have their own queue (src/monitor/websub-message.ts).
     if (batch.queue === PUSH_QUEUE) {
-      return consumePushes(batch.messages as Array<Message<PushMessage>>, {
-        store: env,
-        queue: env.DELIVERIES as Queue<Alert>,
-        fetch: guardedFetch(send, addressPolicyOf(env)),
-        now,
-        shardCount: shardCount(env),
-        maxItemAgeHours: maxItemAgeHours(env),
-        budget: budget(env),
-      })
+      return consumePushes(batch.messages as Array<Message<PushMessage>>, leasedWorkDeps(env))
     }
     // Poll jobs (fan-out, when POLLS is bound): each polls its feeds with its own budget.
     if (batch.queue === POLLS_QUEUE) {
       return consumePollJobs(batch.messages as Array<Message<PollJob>>, {
-        store: env,
-        queue: env.DELIVERIES as Queue<Alert>,
-        fetch: guardedFetch(send, addressPolicyOf(env)),
-        now,
-        shardCount: shardCount(env),
-        maxItemAgeHours: maxItemAgeHours(env),
-        budget: budget(env),
+        ...leasedWorkDeps(env),
         floorMinutes: floorMinutes(env),
       })
     }

@@ -10,11 +10,10 @@
 // the feeds it has not committed; those it had are not due any more. A job retried in an isolate
 // without that unwritten state polls them again and finds the same items under the same alert ids,
 // which the delivery ledger drops.
-import type { Alert } from '../model'
 import { errorMessage } from '../lib/errors'
-import { beginTickLease, endTickLease, type ConfigEnv } from '../store/config'
+import { beginTickLease, endTickLease } from '../store/config'
 import type { TickSummary } from '../store/shards'
-import { WorkAccount, type Budget } from './budget'
+import { WorkAccount } from './budget'
 import type { PollJob } from './poll-jobs'
 import {
   POLL_DEADLINE_MS,
@@ -26,23 +25,16 @@ import {
   pollAndCommit,
   storeMovedFeeds,
   workSummary,
+  type LeasedWorkDeps,
 } from './tick'
 
 /** Wait before looking again when a tick, a push or another job holds the lease. */
 export const JOB_BUSY_RETRY_SECONDS = 5
 
-export interface PollJobDeps {
-  store: ConfigEnv & Pick<Env, 'KV'>
-  queue: Queue<Alert>
-  fetch: typeof fetch
-  now: Date
-  shardCount: number
-  maxItemAgeHours: number
-  budget: Budget
+export interface PollJobDeps extends LeasedWorkDeps {
   floorMinutes: number
   /** Default POLL_DEADLINE_MS (tests shorten it). */
   pollDeadlineMs?: number
-  log?: (line: string) => void
 }
 
 export type PollJobResult =

@@ -109,6 +109,22 @@ export interface TickDeps {
 export { watchIndexFor }
 
 /**
+ * What work done under the tick lease outside the tick needs (a poll job, a WebSub push): the
+ * same stores, queue, transport and limits as the tick.
+ */
+export interface LeasedWorkDeps {
+  store: ConfigEnv & Pick<Env, 'KV'>
+  queue: Queue<Alert>
+  fetch: typeof fetch
+  now: Date
+  shardCount: number
+  maxItemAgeHours: number
+  /** The plan's budgets (budget.ts): the work's shard writes and polls count against them. */
+  budget: Budget
+  log?: (line: string) => void
+}
+
+/**
  * Runs `task` over `inputs` with at most `limit` in flight, never two at once for the same host
  * (politeness: several feeds of one site are fetched one after another); results in input order.
  */

@@ -6,35 +6,32 @@
 // Runs under the tick lease, so it never races a tick (or another push) to the feed's shard: when a
 // tick holds the lease, the message is retried a few seconds later.
 // Not responsible for verifying signatures (src/http/websub.ts) or subscriptions (websub.ts).
-import type { Alert, Feed, Item } from '../model'
+import type { Feed, Item } from '../model'
 import { parseFeed } from '../ingest'
 import { errorMessage } from '../lib/errors'
 import { shortHash } from '../lib/hash'
-import { beginTickLease, endTickLease, type ConfigEnv } from '../store/config'
+import { beginTickLease, endTickLease } from '../store/config'
 import type { FeedState } from '../store/shards'
-import type { Budget } from './budget'
 import { updateWebSub } from '../store/websub'
 import { isTooOld, newFeedState, pollFeed, type PollOutcome } from './poll'
 import { baseInterval, epochMinute, shardOf } from './schedule'
 import { SEEN_MAX, updateSeen } from './seen'
-import { alertsForOutcome, commitShardChange, enqueue, shardForChange, watchIndexFor } from './tick'
+import {
+  alertsForOutcome,
+  commitShardChange,
+  enqueue,
+  shardForChange,
+  watchIndexFor,
+  type LeasedWorkDeps,
+} from './tick'
 import type { PushMessage } from './websub-message'
 import { PUSHED_MEMORY } from './websub'
 
 /** A push holds the tick lease this long at most (one parse, or one GET of up to 10 s, and a write). */
 export const PUSH_LEASE_MS = 60_000
 
-export interface PushDeps {
-  store: ConfigEnv & Pick<Env, 'KV'>
-  queue: Queue<Alert>
-  fetch: typeof fetch
-  now: Date
-  shardCount: number
-  maxItemAgeHours: number
-  /** The plan's budgets (src/monitor/budget.ts): a push's shard write counts against them. */
-  budget: Budget
-  log?: (line: string) => void
-}
+/** What a push needs: what all work under the tick lease needs (tick.ts). */
+export type PushDeps = LeasedWorkDeps
 
 export type PushResult =
   | { kind: 'busy' }

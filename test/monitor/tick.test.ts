@@ -3,27 +3,13 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { beginTickLease, endTickLease } from '../../src/store/config'
-import { runTick, type TickDeps } from '../../src/monitor/tick'
+import { runTick } from '../../src/monitor/tick'
 import { rss } from '../support/feeds'
 import { received, script } from '../support/loopback'
 import { api } from '../support/worker'
+import { minuteTicks } from '../support/tick-deps'
 
-const start = Date.now()
-let minute = 0
-/** Each tick one minute after the previous one; the feeds here poll every minute. */
-const deps = (over: Partial<TickDeps> = {}): TickDeps => ({
-  store: env,
-  queue: env.DELIVERIES,
-  fetch: (input, init) => fetch(input, init),
-  now: new Date(start + ++minute * 60_000),
-  shardCount: 1,
-  maxPollsPerTick: 40,
-  maxItemAgeHours: 72,
-  // The development floor: these feeds are polled every minute.
-  floorMinutes: 1,
-  log: () => undefined,
-  ...over,
-})
+const deps = minuteTicks()
 
 describe('the tick', () => {
   it('starts no poll after its deadline: the rest are deferred, not fetched', async () => {

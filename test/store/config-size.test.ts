@@ -5,7 +5,7 @@
 import { env } from 'cloudflare:workers'
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { runTick, type TickDeps } from '../../src/monitor/tick'
+import { runTick } from '../../src/monitor/tick'
 import type { Feed, Watch } from '../../src/model'
 import {
   forgetWatchIndex,
@@ -21,6 +21,7 @@ import { received, script } from '../support/loopback'
 import { prng } from '../support/prng'
 import { api, eventually } from '../support/worker'
 import { generator } from '../watch/property-generators'
+import { minuteTicks } from '../support/tick-deps'
 
 const WATCHES = 10_000
 const FEEDS = 5_000
@@ -31,18 +32,7 @@ const SLOW_MS = 120_000
 
 const stub = () => env.CONFIG.get(env.CONFIG.idFromName('config'))
 const start = Date.now()
-let minute = 0
-const deps = (): TickDeps => ({
-  store: env,
-  queue: env.DELIVERIES,
-  fetch: (input, init) => fetch(input, init),
-  now: new Date(start + ++minute * 60_000),
-  shardCount: 1,
-  maxPollsPerTick: 40,
-  maxItemAgeHours: 72,
-  floorMinutes: 1,
-  log: () => undefined,
-})
+const deps = minuteTicks(start)
 
 /** A few of the words the random watches use (property-generators.ts). */
 const items: TestItem[] = [{ guid: 'a', title: 'Łódź', description: 'Αθήνα 2024' }].map((i) => ({

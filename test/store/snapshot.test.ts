@@ -7,28 +7,18 @@
 import { env } from 'cloudflare:workers'
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { runTick, type TickDeps } from '../../src/monitor/tick'
+import { runTick } from '../../src/monitor/tick'
 import { forgetWatchIndex, indexSources, loadConfig, watchSpecsOf } from '../../src/store/config'
 import type { ConfigStore } from '../../src/store/config-object'
 import { SNAPSHOT_CODE_VERSION, buildIndexSnapshot } from '../../src/watch/snapshot'
 import { rss, type TestItem } from '../support/feeds'
 import { received, script } from '../support/loopback'
 import { api, eventually } from '../support/worker'
+import { minuteTicks } from '../support/tick-deps'
 
 const stub = () => env.CONFIG.get(env.CONFIG.idFromName('config'))
 const start = Date.now()
-let minute = 0
-const deps = (): TickDeps => ({
-  store: env,
-  queue: env.DELIVERIES,
-  fetch: (input, init) => fetch(input, init),
-  now: new Date(start + ++minute * 60_000),
-  shardCount: 1,
-  maxPollsPerTick: 40,
-  maxItemAgeHours: 72,
-  floorMinutes: 1,
-  log: () => undefined,
-})
+const deps = minuteTicks(start)
 
 const items: TestItem[] = [
   {
