@@ -8,9 +8,9 @@ import type { Alert } from '../../src/model'
 import { DEFAULT_BUDGETS, writeSpacingMinutes, type Budget } from '../../src/monitor/budget'
 import { runTick, type TickDeps } from '../../src/monitor/tick'
 import { shard as shardKey } from '../../src/store/keys'
-import { rss, type TestItem } from '../support/feeds'
-import { loopbackUrl, script } from '../support/loopback'
-import { api, countingKv } from '../support/worker'
+import type { TestItem } from '../support/feeds'
+import { setUpTaggedFeeds } from '../support/tagged-feeds'
+import { countingKv } from '../support/worker'
 
 const T0 = Math.floor(Date.now() / 60_000) * 60_000
 const at = (minute: number) => new Date(T0 + minute * 60_000)
@@ -56,46 +56,8 @@ const story = (feed: string, n: number): TestItem => ({
 })
 
 /** Feeds named `prefix-i` on loopback, a webhook destination and a watch on every feed. */
-async function setUp(
-  prefix: string,
-  count: number,
-): Promise<{ publish: (i: number, items: TestItem[], version: number) => Promise<string> }> {
-  const publish = (i: number, items: TestItem[], version: number) =>
-    script(`/budget/${prefix}/${i}.xml`, {
-      body: rss(`Fil ${prefix} ${i}`, items),
-      etag: `"${prefix}-${i}-${version}"`,
-    })
-  await script(`/budget/${prefix}/hook`, { status: 204 })
-  expect(
-    (
-      await api('POST', '/api/destinations', {
-        id: `d-${prefix}`,
-        name: prefix,
-        type: 'webhook',
-        url: `${loopbackUrl()}/budget/${prefix}/hook`,
-      })
-    ).status,
-  ).toBe(201)
-  for (let i = 0; i < count; i++) {
-    await publish(i, [], 0)
-    const r = await api('POST', '/api/feeds', {
-      id: `${prefix}-${i}`,
-      url: `${loopbackUrl()}/budget/${prefix}/${i}.xml`,
-      discover: false,
-      tags: [prefix],
-    })
-    expect(r.status).toBe(201)
-  }
-  const w = await api('POST', '/api/watches', {
-    id: `w-${prefix}`,
-    name: prefix,
-    query: 'belgorod',
-    scope: { tags: [prefix] },
-    destinations: [`d-${prefix}`],
-  })
-  expect(w.status).toBe(201)
-  return { publish }
-}
+const setUp = (prefix: string, count: number) =>
+  setUpTaggedFeeds({ area: 'budget', prefix, count, initial: [] })
 
 describe('the work budget', () => {
   it('polls what fits of 80 due feeds under the free budget, the rest on the next ticks, losing none', async () => {

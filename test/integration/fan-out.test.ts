@@ -13,8 +13,9 @@ import { currentShard } from '../../src/monitor/tick'
 import { beginTickLease, endTickLease } from '../../src/store/config'
 import { loadShard } from '../../src/store/shards'
 import { faultyQueue } from '../support/faults'
-import { rss, type TestItem } from '../support/feeds'
-import { loopbackUrl, received, script } from '../support/loopback'
+import type { TestItem } from '../support/feeds'
+import { received } from '../support/loopback'
+import { setUpTaggedFeeds } from '../support/tagged-feeds'
 import { api, eventually, sleep, tick } from '../support/worker'
 
 const T0 = Math.floor(Date.now() / 60_000) * 60_000
@@ -54,43 +55,14 @@ async function leaseFree(): Promise<boolean> {
 
 /** Feeds `prefix-i` on loopback, polled every minute, with a watch and a webhook receiver. */
 async function setUp(prefix: string, count: number) {
-  const hook = `/fan-out/${prefix}/hook`
-  await script(hook, { status: 204 })
-  const publish = (i: number, items: TestItem[], version: number) =>
-    script(`/fan-out/${prefix}/${i}.xml`, {
-      body: rss(`Fil ${i}`, items),
-      etag: `"${prefix}-${i}-${version}"`,
-    })
-  const ids = Array.from({ length: count }, (_, i) => `${prefix}-${i}`)
-  expect(
-    (
-      await api('POST', '/api/destinations', {
-        id: `d-${prefix}`,
-        name: prefix,
-        type: 'webhook',
-        url: `${loopbackUrl()}${hook}`,
-      })
-    ).status,
-  ).toBe(201)
-  for (const [i, id] of ids.entries()) {
-    await publish(i, [calm], 0)
-    const r = await api('POST', '/api/feeds', {
-      id,
-      url: `${loopbackUrl()}/fan-out/${prefix}/${i}.xml`,
-      discover: false,
-      intervalMinutes: 1,
-      tags: [prefix],
-    })
-    expect(r.status).toBe(201)
-  }
-  const w = await api('POST', '/api/watches', {
-    id: `w-${prefix}`,
-    name: prefix,
-    query: 'belgorod',
-    scope: { tags: [prefix] },
-    destinations: [`d-${prefix}`],
+  const { hook, publish } = await setUpTaggedFeeds({
+    area: 'fan-out',
+    prefix,
+    count,
+    initial: [calm],
+    feed: { intervalMinutes: 1 },
   })
-  expect(w.status).toBe(201)
+  const ids = Array.from({ length: count }, (_, i) => `${prefix}-${i}`)
   /** What the receiver got: feed index and item title of each alert, and the webhook ids. */
   const deliveries = async () =>
     (await received(hook)).map((r) => {
