@@ -104,34 +104,25 @@ export default {
       const store = { CONFIG: env.CONFIG, KV: counted(env.KV, counts) }
       const now = new Date(Number(q('at')))
       const shardCount = Number(q('shards') || '1')
-      const result = await runTick({
+      // What the tick and each poll job share (tick.ts's LeasedWorkDeps).
+      const leased = {
         store,
         queue,
-        fetch: (input, init) => fetch(input, init),
+        fetch: (input: RequestInfo | URL, init?: RequestInit) => fetch(input, init),
         now,
         shardCount,
         maxItemAgeHours: 72,
         budget,
-        polls: q('fanout') === '1' ? polls : undefined,
         log: () => undefined,
-      })
+      }
+      const result = await runTick({ ...leased, polls: q('fanout') === '1' ? polls : undefined })
       const invocations = [
         { cpuMs: result.estimatedCpuMs ?? 0, subrequests: result.subrequests ?? 0 },
       ]
       let polled = result.polled
       let deferred = result.deferred
       for (const job of jobs) {
-        const done = await runPollJob(job, {
-          store,
-          queue,
-          fetch: (input, init) => fetch(input, init),
-          now,
-          shardCount,
-          maxItemAgeHours: 72,
-          budget,
-          floorMinutes: 5,
-          log: () => undefined,
-        })
+        const done = await runPollJob(job, { ...leased, floorMinutes: 5 })
         if (done.kind !== 'done') continue
         polled += done.summary.polled
         deferred += done.summary.deferred
