@@ -1,13 +1,15 @@
 // A compiled watch index as bytes: what compiling derived for every watch (its query tree, each
 // word's transliteration key, cross-script and reading keys, German spelling, each wildcard's
-// pieces and key prefix, the watch's presearch keys), written once when the configuration
+// pieces and key prefix, the watch's presearch keys) and the stems of its stemmed words in every
+// language with a stemmer (handed to stem.ts's carryStems), written once when the configuration
 // changes, so that a fresh isolate rebuilds the index from typed arrays and strings instead of
 // parsing and compiling every query.
 // Versioned (the configuration's version, SNAPSHOT_CODE_VERSION) and checksummed: a snapshot
 // that does not say exactly what it is for is refused (SnapshotError), never trusted.
 // Not responsible for storing or fetching snapshots (src/store/config-object.ts, config.ts) nor
 // for how the presearcher files what it is given (presearcher.ts): changing that needs no new
-// code version; changing what compile.ts derives (presearch keys included) does.
+// code version; changing what compile.ts derives (presearch keys included) or what the stemmers
+// answer (a new @orama/stemmers) does.
 // Pure: no env, no clock.
 // Layout (little-endian, as every Workers host): docs/query-language.md, "In a fresh isolate".
 
@@ -25,6 +27,7 @@ import {
 import { type MetaField, type TextField } from './query-parser'
 import { QueryError } from './query-error'
 import { readerRules } from './reader-rules'
+import { STEM_LANGUAGES, carryStems, computeStem, hasStemmer } from './stem'
 import { indexFromCompiled, type WatchIndex, type WatchSpec } from './index'
 
 /**
@@ -33,7 +36,7 @@ import { indexFromCompiled, type WatchIndex, type WatchSpec } from './index'
  * the bytes of a fixed watch set, so such a change fails there until this is raised): a
  * snapshot written by other code is then refused and rebuilt, never read as if it were ours.
  */
-export const SNAPSHOT_CODE_VERSION = 3
+export const SNAPSHOT_CODE_VERSION = 4
 
 /** The reader rules that change what compiling derives, folded into the code version. */
 const rulesBits = (): number =>
@@ -169,6 +172,8 @@ function checksum(words: Int32Array): number {
 class Writer {
   ints: number[] = []
   strings: string[] = []
+  /** The words of stemmed watches, whose stems the snapshot carries (stem.ts carryStems). */
+  stemTerms = new Set<string>()
   private ids = new Map<string, number>()
 
   int(n: number): void {
@@ -203,7 +208,9 @@ function encode(
     w.str(query.query)
     w.int((query.options.stem ? Q_STEM : 0) | (query.options.transliterate ? Q_TRANSLITERATE : 0))
     writeNode(w, query.root)
-    writeKeys(w, presearchKeys(query.root)?.keys ?? null)
+    const keys = presearchKeys(query.root)?.keys ?? null
+    writeKeys(w, keys)
+    for (const key of keys ?? []) if (key.kind === 'stemOf') w.stemTerms.add(key.value)
   }
   w.int(errors.length)
   for (const { watchId, error } of errors) {
@@ -211,6 +218,15 @@ function encode(
     w.str(error.query)
     w.str(error.message)
     w.int(error.position)
+  }
+  // The stems the index will file (its stemmed watch words), in every language with a stemmer.
+  const terms = [...w.stemTerms]
+  w.list(terms)
+  const languages = STEM_LANGUAGES.filter((lang) => hasStemmer(lang))
+  w.int(languages.length)
+  for (const lang of languages) {
+    w.str(lang)
+    for (const term of terms) w.str(computeStem(term, lang))
   }
   // The string table: each string's length (UTF-16 units), then all of them as one UTF-8 run.
   const lengths = w.strings.map((s) => s.length)
@@ -308,6 +324,7 @@ function writeWord(w: Writer, word: WordMatcher): void {
   w.str(word.key)
   w.str(word.german?.term ?? null)
   w.int((word.stemLeaf !== null ? W_STEM : 0) | (word.cross !== null ? W_CROSS : 0))
+  if (word.stemLeaf !== null) w.stemTerms.add(word.term)
   if (word.cross !== null) {
     w.int(word.cross.script)
     w.list(word.cross.keys)
@@ -357,8 +374,28 @@ function decode(words: Int32Array, utf8: Uint8Array): WatchIndex {
     const reason = message.endsWith(suffix) ? message.slice(0, -suffix.length) : message
     errors.push({ watchId, error: new QueryError(reason, position, query) })
   }
+  const terms = list(r)
+  const stems = new Map<string, Int32Array>()
+  const languages = int(r)
+  for (let k = 0; k < languages; k++) {
+    const lang = str(r)
+    // Ids only: a language's stems become strings when its first item comes (stem.ts).
+    stems.set(lang, words.subarray(r.at, r.at + terms.length))
+    r.at += terms.length
+  }
   if (r.at !== r.end) throw new RangeError(`snapshot body ends at ${r.at}, not ${r.end}`)
-  return indexFromCompiled(ids, queries, errors, filed)
+  for (const ids of stems.values()) {
+    for (const id of ids) if (id < 0 || id >= strings.length) throw new RangeError('stem id')
+  }
+  const index = indexFromCompiled(ids, queries, errors, filed)
+  carryStems({
+    terms,
+    stems: (lang) => {
+      const ids = stems.get(lang)
+      return ids && Array.from(ids, (id) => strings[id]!)
+    },
+  })
+  return index
 }
 
 interface Reader {
