@@ -181,14 +181,18 @@ class Writer {
   }
 
   str(s: string | null): void {
-    if (s === null) return this.int(NONE)
+    this.int(s === null ? NONE : this.id(s))
+  }
+
+  /** The string table's id of `s`, which is added if new. */
+  id(s: string): number {
     let id = this.ids.get(s)
     if (id === undefined) {
       id = this.strings.length
       this.strings.push(s)
       this.ids.set(s, id)
     }
-    this.int(id)
+    return id
   }
 
   list(values: readonly string[]): void {
@@ -226,7 +230,13 @@ function encode(
   w.int(languages.length)
   for (const lang of languages) {
     w.str(lang)
-    for (const term of terms) w.str(computeStem(term, lang))
+    // Nearly every stem is its word cut short: its length, with no string of its own; any other
+    // is a string, its id written as -(id + 1).
+    for (const term of terms) {
+      const stem = computeStem(term, lang)
+      if (term.startsWith(stem)) w.int(stem.length)
+      else w.int(-w.id(stem) - 1)
+    }
   }
   // The string table: each string's length (UTF-16 units), then all of them as one UTF-8 run.
   const lengths = w.strings.map((s) => s.length)
@@ -379,20 +389,26 @@ function decode(words: Int32Array, utf8: Uint8Array): WatchIndex {
   const languages = int(r)
   for (let k = 0; k < languages; k++) {
     const lang = str(r)
-    // Ids only: a language's stems become strings when its first item comes (stem.ts).
-    stems.set(lang, words.subarray(r.at, r.at + terms.length))
+    const codes = words.subarray(r.at, r.at + terms.length)
     r.at += terms.length
+    codes.forEach((code, i) => {
+      if (code >= 0 ? code > terms[i]!.length : -code - 1 >= strings.length) {
+        throw new RangeError(`stem ${i} of ${lang} out of range`)
+      }
+    })
+    stems.set(lang, codes)
   }
   if (r.at !== r.end) throw new RangeError(`snapshot body ends at ${r.at}, not ${r.end}`)
-  for (const ids of stems.values()) {
-    for (const id of ids) if (id < 0 || id >= strings.length) throw new RangeError('stem id')
-  }
   const index = indexFromCompiled(ids, queries, errors, filed)
   carryStems({
     terms,
+    // A language's stems become strings only when its first item comes (stem.ts).
     stems: (lang) => {
-      const ids = stems.get(lang)
-      return ids && Array.from(ids, (id) => strings[id]!)
+      const codes = stems.get(lang)
+      return (
+        codes &&
+        Array.from(codes, (code, i) => (code >= 0 ? terms[i]!.slice(0, code) : strings[-code - 1]!))
+      )
     },
   })
   return index
