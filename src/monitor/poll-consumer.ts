@@ -14,6 +14,7 @@ import { errorMessage } from '../lib/errors'
 import { beginTickLease, endTickLease } from '../store/config'
 import type { TickSummary } from '../store/shards'
 import { WorkAccount } from './budget'
+import { settleLeased } from './leased-messages'
 import type { PollJob } from './poll-jobs'
 import {
   POLL_DEADLINE_MS,
@@ -27,9 +28,6 @@ import {
   workSummary,
   type LeasedWorkDeps,
 } from './tick'
-
-/** Wait before looking again when a tick, a push or another job holds the lease. */
-export const JOB_BUSY_RETRY_SECONDS = 5
 
 export interface PollJobDeps extends LeasedWorkDeps {
   floorMinutes: number
@@ -111,26 +109,20 @@ export async function runPollJob(job: PollJob, deps: PollJobDeps): Promise<PollJ
 
 /**
  * The queue handler: one job per message (wrangler.toml: max_batch_size = 1, so each invocation
- * has one job's budget). A job that finds the lease held is retried a few seconds later; one that
- * fails is retried by the queue, and its feeds stay due meanwhile (the tick sends them again once
+ * has one job's budget), settled as leased-messages.ts says. A job that fails is retried by the
+ * queue, and its feeds stay due meanwhile (the tick sends them again once
  * DISPATCH_PATIENCE_MINUTES have passed).
  */
 export async function consumePollJobs(
   messages: Array<Message<PollJob>>,
   deps: Omit<PollJobDeps, 'now'> & { now: () => Date },
 ): Promise<void> {
-  const say = deps.log ?? ((line: string) => console.log(line))
-  for (const m of messages) {
-    try {
-      const result = await runPollJob(m.body, { ...deps, now: deps.now() })
-      if (result.kind === 'busy') {
-        m.retry({ delaySeconds: JOB_BUSY_RETRY_SECONDS })
-        continue
-      }
-      m.ack()
-    } catch (error) {
-      say(`poll job (shard ${m.body.shard}) failed, attempt ${m.attempts}: ${errorMessage(error)}`)
-      m.retry()
-    }
-  }
+  await settleLeased(
+    messages,
+    {
+      run: (job) => runPollJob(job, { ...deps, now: deps.now() }),
+      subject: (job) => `poll job (shard ${job.shard})`,
+    },
+    deps.log ?? ((line: string) => console.log(line)),
+  )
 }
