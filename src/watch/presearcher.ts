@@ -115,15 +115,27 @@ interface CrossBuckets {
 /** The stem memo's language number for an item whose language has no stemmer. */
 const NO_STEM_LANGUAGE = 15
 
+/** What a loaded snapshot (snapshot.ts) hands the presearcher instead of query trees. */
+export interface CarriedPresearch {
+  /** Watches in the index. */
+  size: number
+  /** Whether some watch has the stem option, and whether some has the transliterate one. */
+  stem: boolean
+  transliterate: boolean
+  /** Each watch's presearch keys as presearchKeys computed them (null: always evaluated). */
+  keys: ReadonlyArray<readonly PresearchKey[] | null>
+  /** The query words and wildcards that own leaves, as fileLeaves meets them in the trees. */
+  owners: ReadonlyArray<WordMatcher | WildcardNode>
+}
+
+/** A wildcard of a query tree. */
+export type WildcardNode = Extract<CompiledNode, { type: 'wildcard' }>
+
 /**
- * Files `queries` (in watch order). `filed` gives each query's presearch keys as presearchKeys
- * computed them (null: always evaluated) when they are known already, as in a loaded snapshot
- * (snapshot.ts); they are computed here otherwise.
+ * Files the watches of `source`: compiled queries (in watch order), whose trees are walked for
+ * their keys and leaves, or what a snapshot carries of them, whose trees need not be built.
  */
-export function buildPresearcher(
-  queries: CompiledQuery[],
-  filed?: ReadonlyArray<readonly PresearchKey[] | null>,
-): Presearcher {
+export function buildPresearcher(source: CompiledQuery[] | CarriedPresearch): Presearcher {
   const b: Buckets = {
     crossFromLatin: { watches: new TermBuckets(), leaves: new TermBuckets(), bases: null },
     crossFromCyrillic: { watches: new TermBuckets(), leaves: new TermBuckets(), bases: null },
@@ -147,18 +159,30 @@ export function buildPresearcher(
   const always: number[] = []
   let needsStem = false
   let needsKeys = false
-  queries.forEach((q, i) => {
-    if (q.options.stem) needsStem = true
-    if (q.options.transliterate) needsKeys = true
-    fileLeaves(b, q.root)
-    const keys = filed ? filed[i]! : (presearchKeys(q.root)?.keys ?? null)
-    if (!keys) {
-      always.push(i)
-      return
+  const fileKeys = (keys: readonly PresearchKey[] | null, watch: number) => {
+    if (!keys) always.push(watch)
+    else for (const key of keys) fileKey(b, key, watch)
+  }
+  let size: number
+  if (Array.isArray(source)) {
+    size = source.length
+    source.forEach((q, i) => {
+      if (q.options.stem) needsStem = true
+      if (q.options.transliterate) needsKeys = true
+      fileLeaves(b, q.root)
+      fileKeys(presearchKeys(q.root)?.keys ?? null, i)
+    })
+  } else {
+    size = source.size
+    needsStem = source.stem
+    needsKeys = source.transliterate
+    for (const owner of source.owners) {
+      if ('type' in owner) fileLeaves(b, owner)
+      else fileWordLeaves(b, owner)
     }
-    for (const key of keys) fileKey(b, key, i)
-  })
-  const seen = new Uint8Array(queries.length)
+    source.keys.forEach((keys, i) => fileKeys(keys, i))
+  }
+  const seen = new Uint8Array(size)
   // What one word selects never changes for this index: memoised on the Word (word.ts), since
   // news vocabulary repeats from item to item, with the index's number in the word's row to
   // say for which index the memo holds. Words hold that number and the leaves they join, not

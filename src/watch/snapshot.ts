@@ -15,6 +15,7 @@
 
 import {
   compileQuery,
+  newLeaf,
   presearchKeys,
   wildcardNode,
   wordMatcher,
@@ -24,11 +25,12 @@ import {
   type PresearchKey,
   type WordMatcher,
 } from './compile'
+import { buildPresearcher, type WildcardNode } from './presearcher'
 import { type MetaField, type TextField } from './query-parser'
 import { QueryError } from './query-error'
 import { readerRules } from './reader-rules'
 import { STEM_LANGUAGES, carryStems, computeStem, hasStemmer } from './stem'
-import { indexFromCompiled, type WatchIndex, type WatchSpec } from './index'
+import { indexFromSnapshot, type WatchIndex, type WatchSpec } from './index'
 
 /**
  * What compiling derives from a query, as this code does it. Raise it with any change to what
@@ -36,7 +38,7 @@ import { indexFromCompiled, type WatchIndex, type WatchSpec } from './index'
  * the bytes of a fixed watch set, so such a change fails there until this is raised): a
  * snapshot written by other code is then refused and rebuilt, never read as if it were ours.
  */
-export const SNAPSHOT_CODE_VERSION = 4
+export const SNAPSHOT_CODE_VERSION = 5
 
 /** The reader rules that change what compiling derives, folded into the code version. */
 const rulesBits = (): number =>
@@ -47,7 +49,7 @@ const rulesBits = (): number =>
 /** "FWSN" read as a little-endian integer: the first word of every snapshot. */
 const MAGIC = 0x4e535746
 /** Header words: magic, code version, rules, configuration version, checksum, counts. */
-const HEADER = 9
+const HEADER = 10
 const H_MAGIC = 0
 const H_CODE = 1
 const H_RULES = 2
@@ -57,6 +59,7 @@ const H_WATCHES = 5
 const H_INTS = 6
 const H_STRINGS = 7
 const H_UTF8 = 8
+const H_OWNERS = 9
 
 /** Node codes in the tree encoding. */
 const N_WORDS = 0
@@ -114,7 +117,9 @@ export function snapshotConfigVersion(bytes: Uint8Array): number | null {
 
 /**
  * The index a snapshot holds, checked: it must be for `configVersion`, from this code and these
- * reader rules, and its checksum must hold. Throws SnapshotError otherwise.
+ * reader rules, and its checksum must hold. Throws SnapshotError otherwise. Each watch's query
+ * tree is decoded when the watch is first evaluated (a malformed one then throws SnapshotError
+ * from matchItem: only a bug in this file can write one that passes the checksum).
  */
 export function loadIndexSnapshot(bytes: Uint8Array, configVersion: number): WatchIndex {
   // An RPC answer may hand over a view at any offset: copied once to read it as Int32.
@@ -174,6 +179,8 @@ class Writer {
   strings: string[] = []
   /** The words of stemmed watches, whose stems the snapshot carries (stem.ts carryStems). */
   stemTerms = new Set<string>()
+  /** Where each leaf owner's record starts in the trees (the query words and wildcards with leaves). */
+  owners: number[] = []
   private ids = new Map<string, number>()
 
   int(n: number): void {
@@ -199,19 +206,40 @@ class Writer {
     this.int(values.length)
     for (const v of values) this.str(v)
   }
+
+  /** Marks the record about to be written as the next leaf owner's, and writes its number. */
+  owner(at: number): void {
+    this.int(this.owners.length)
+    this.owners.push(at)
+  }
 }
 
+/**
+ * The body, after the header: the string table's lengths; per watch its id, its options and
+ * where its tree starts (one more: where the trees end); where each leaf owner starts; the
+ * trees; each watch's presearch keys; the queries that did not compile; the carried stems.
+ */
 function encode(
   compiled: Array<{ id: string; query: CompiledQuery }>,
   errors: Array<{ watchId: string; error: QueryError }>,
   configVersion: number,
 ): Uint8Array {
   const w = new Writer()
+  const ids: number[] = []
+  const flags: number[] = []
+  const treeStarts: number[] = []
   for (const { id, query } of compiled) {
-    w.str(id)
-    w.str(query.query)
-    w.int((query.options.stem ? Q_STEM : 0) | (query.options.transliterate ? Q_TRANSLITERATE : 0))
+    ids.push(w.id(id))
+    flags.push(
+      (query.options.stem ? Q_STEM : 0) | (query.options.transliterate ? Q_TRANSLITERATE : 0),
+    )
+    treeStarts.push(w.ints.length)
     writeNode(w, query.root)
+  }
+  treeStarts.push(w.ints.length)
+  const trees = w.ints
+  w.ints = []
+  for (const { query } of compiled) {
     const keys = presearchKeys(query.root)?.keys ?? null
     writeKeys(w, keys)
     for (const key of keys ?? []) if (key.kind === 'stemOf') w.stemTerms.add(key.value)
@@ -240,7 +268,18 @@ function encode(
   }
   // The string table: each string's length (UTF-16 units), then all of them as one UTF-8 run.
   const lengths = w.strings.map((s) => s.length)
-  const body = [...lengths, ...w.ints]
+  // Trees start after the tables before them: offsets in the body are word indices.
+  const treesAt =
+    HEADER + lengths.length + ids.length + flags.length + treeStarts.length + w.owners.length
+  const body = [
+    ...lengths,
+    ...ids,
+    ...flags,
+    ...treeStarts.map((at) => at + treesAt),
+    ...w.owners.map((at) => at + treesAt),
+    ...trees,
+    ...w.ints,
+  ]
   const utf8 = new TextEncoder().encode(w.strings.join(''))
   const bytes = new Uint8Array((HEADER + body.length) * 4 + padded(utf8.byteLength))
   const words = new Int32Array(bytes.buffer, 0, HEADER + body.length)
@@ -252,6 +291,7 @@ function encode(
   words[H_INTS] = body.length
   words[H_STRINGS] = w.strings.length
   words[H_UTF8] = utf8.byteLength
+  words[H_OWNERS] = w.owners.length
   words.set(body, HEADER)
   bytes.set(utf8, (HEADER + body.length) * 4)
   words[H_CHECKSUM] = checksum(new Int32Array(bytes.buffer))
@@ -267,14 +307,17 @@ function writeNode(w: Writer, node: CompiledNode): void {
       w.int(node.words.length)
       for (const word of node.words) writeWord(w, word)
       return
-    case 'wildcard':
+    case 'wildcard': {
+      const at = w.ints.length
       w.int(N_WILDCARD)
       w.str(node.fields.join(','))
       w.str(node.text)
       w.list(node.pieces)
       w.int(node.star ? 1 : 0)
       w.str(node.keyPrefix)
+      w.owner(at)
       return
+    }
     case 'meta':
       w.int(N_META)
       w.str(node.field)
@@ -329,11 +372,14 @@ function writeKeys(w: Writer, keys: readonly PresearchKey[] | null): void {
   }
 }
 
+/** A word: term, key, German spelling, flags, its owner number if it has leaves, cross forms. */
 function writeWord(w: Writer, word: WordMatcher): void {
+  const at = w.ints.length
   w.str(word.term)
   w.str(word.key)
   w.str(word.german?.term ?? null)
   w.int((word.stemLeaf !== null ? W_STEM : 0) | (word.cross !== null ? W_CROSS : 0))
+  if (word.stemLeaf !== null || word.keyLeaf !== null) w.owner(at)
   if (word.stemLeaf !== null) w.stemTerms.add(word.term)
   if (word.cross !== null) {
     w.int(word.cross.script)
@@ -344,34 +390,76 @@ function writeWord(w: Writer, word: WordMatcher): void {
 
 // Reading.
 
-/** Reads the body of a checked snapshot: string table first, then watch after watch. */
+/** The string table, each string cut from the decoded run when first asked for. */
+class StringTable {
+  private readonly cut: Array<string | undefined>
+
+  constructor(
+    private readonly all: string,
+    /** Where each string starts in `all`, and (one more) where the last ends. */
+    private readonly starts: Int32Array,
+  ) {
+    this.cut = new Array<string | undefined>(starts.length - 1).fill(undefined)
+  }
+
+  get(id: number): string {
+    const s = this.cut[id]
+    if (s !== undefined) return s
+    if (!(id >= 0 && id < this.cut.length)) throw new RangeError(`no string ${id}`)
+    return (this.cut[id] = this.all.slice(this.starts[id], this.starts[id + 1]))
+  }
+}
+
+/** Reads the body of a checked snapshot: see encode for its order. */
 function decode(words: Int32Array, utf8: Uint8Array): WatchIndex {
   const count = words[H_STRINGS]!
+  const watches = words[H_WATCHES]!
+  const ownerCount = words[H_OWNERS]!
+  const end = HEADER + words[H_INTS]!
   const all = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(utf8)
-  const strings: string[] = new Array<string>(count)
-  let at = HEADER
+  const starts = new Int32Array(count + 1)
   let offset = 0
   for (let k = 0; k < count; k++) {
-    const length = words[at++]!
-    strings[k] = all.slice(offset, offset + length)
-    offset += length
+    starts[k] = offset
+    offset += words[HEADER + k]!
   }
+  starts[count] = offset
   if (offset !== all.length) throw new RangeError('string table does not cover the strings')
-  const r: Reader = { words, at, strings, fields: new Map(), end: HEADER + words[H_INTS]! }
-  const ids: string[] = []
-  const queries: CompiledQuery[] = []
-  const filed: Array<PresearchKey[] | null> = []
-  const watches = words[H_WATCHES]!
+  const strings = new StringTable(all, starts)
+  const idsAt = HEADER + count
+  const flagsAt = idsAt + watches
+  const treesAt = flagsAt + watches
+  const ownersAt = treesAt + watches + 1
+  const dataAt = ownersAt + ownerCount
+  if (dataAt > end) throw new RangeError('snapshot tables run past its end')
+  const trees = words.subarray(treesAt, treesAt + watches + 1)
+  const treesEnd = trees[watches]!
   for (let k = 0; k < watches; k++) {
-    ids.push(str(r))
-    const query = str(r)
-    const flags = int(r)
-    const options = {
-      stem: (flags & Q_STEM) !== 0,
-      transliterate: (flags & Q_TRANSLITERATE) !== 0,
+    if (!(trees[k]! >= dataAt && trees[k]! < trees[k + 1]!)) {
+      throw new RangeError(`tree ${k} out of range`)
     }
-    queries.push({ query, options, root: readNode(r) })
-    filed.push(readKeys(r))
+  }
+  if (treesEnd > end) throw new RangeError('trees run past the end')
+  const r: Reader = { words, at: treesEnd, strings, fields: new Map(), end, owners: null }
+
+  // The leaf owners, which the presearcher files (it needs no tree).
+  const owners: Array<WordMatcher | WildcardNode> = []
+  for (let k = 0; k < ownerCount; k++) {
+    const at = words[ownersAt + k]!
+    if (!(at >= dataAt && at < treesEnd)) throw new RangeError(`owner ${k} out of range`)
+    const reader: Reader = { words, at, strings, fields: r.fields, end: treesEnd, owners: null }
+    owners.push(words[at] === N_WILDCARD ? (readNode(reader) as WildcardNode) : readWord(reader))
+  }
+  r.owners = owners
+
+  const keys: Array<PresearchKey[] | null> = []
+  let stem = false
+  let transliterate = false
+  for (let k = 0; k < watches; k++) {
+    const flags = words[flagsAt + k]!
+    if ((flags & Q_STEM) !== 0) stem = true
+    if ((flags & Q_TRANSLITERATE) !== 0) transliterate = true
+    keys.push(readKeys(r))
   }
   const errors: Array<{ watchId: string; error: QueryError }> = []
   const errorCount = int(r)
@@ -392,14 +480,32 @@ function decode(words: Int32Array, utf8: Uint8Array): WatchIndex {
     const codes = words.subarray(r.at, r.at + terms.length)
     r.at += terms.length
     codes.forEach((code, i) => {
-      if (code >= 0 ? code > terms[i]!.length : -code - 1 >= strings.length) {
+      if (code >= 0 ? code > terms[i]!.length : -code - 1 >= count) {
         throw new RangeError(`stem ${i} of ${lang} out of range`)
       }
     })
     stems.set(lang, codes)
   }
   if (r.at !== r.end) throw new RangeError(`snapshot body ends at ${r.at}, not ${r.end}`)
-  const index = indexFromCompiled(ids, queries, errors, filed)
+  const presearcher = buildPresearcher({ size: watches, stem, transliterate, keys, owners })
+  const index = indexFromSnapshot(
+    watches,
+    {
+      id: (watch) => strings.get(words[idsAt + watch]!),
+      root: (watch) => {
+        const tree: Reader = { ...r, at: trees[watch]!, end: trees[watch + 1]! }
+        try {
+          const root = readNode(tree)
+          if (tree.at !== tree.end) throw new RangeError(`tree ${watch} ends early`)
+          return root
+        } catch (cause) {
+          throw new SnapshotError(`snapshot tree ${watch} does not decode`, 'corrupt', { cause })
+        }
+      },
+    },
+    presearcher,
+    errors,
+  )
   carryStems({
     terms,
     // A language's stems become strings only when its first item comes (stem.ts).
@@ -407,7 +513,9 @@ function decode(words: Int32Array, utf8: Uint8Array): WatchIndex {
       const codes = stems.get(lang)
       return (
         codes &&
-        Array.from(codes, (code, i) => (code >= 0 ? terms[i]!.slice(0, code) : strings[-code - 1]!))
+        Array.from(codes, (code, i) =>
+          code >= 0 ? terms[i]!.slice(0, code) : strings.get(-code - 1),
+        )
       )
     },
   })
@@ -418,9 +526,11 @@ interface Reader {
   words: Int32Array
   at: number
   end: number
-  strings: string[]
+  strings: StringTable
   /** Field lists by their string id, shared by every node that names the same fields. */
   fields: Map<number, TextField[]>
+  /** The leaf owners decoded at load, which a tree's words and wildcards are (null: none yet). */
+  owners: Array<WordMatcher | WildcardNode> | null
 }
 
 function int(r: Reader): number {
@@ -429,9 +539,7 @@ function int(r: Reader): number {
 }
 
 function str(r: Reader): string {
-  const s = r.strings[int(r)]
-  if (s === undefined) throw new RangeError(`no string ${r.words[r.at - 1]} at ${r.at - 1}`)
-  return s
+  return r.strings.get(int(r))
 }
 
 function strOrNull(r: Reader): string | null {
@@ -445,12 +553,20 @@ function list(r: Reader): string[] {
   return out
 }
 
+/** The leaf owner numbered by the next int, already decoded, or null while decoding owners. */
+function owner(r: Reader): WordMatcher | WildcardNode | null {
+  const k = int(r)
+  if (r.owners === null) return null
+  const found = r.owners[k]
+  if (found === undefined) throw new RangeError(`no leaf owner ${k}`)
+  return found
+}
+
 function fields(r: Reader): TextField[] {
   const id = int(r)
   let found = r.fields.get(id)
   if (found === undefined) {
-    const joined = r.strings[id]
-    if (joined === undefined) throw new RangeError(`no field list ${id}`)
+    const joined = r.strings.get(id)
     found = joined === '' ? [] : (joined.split(',') as TextField[])
     r.fields.set(id, found)
   }
@@ -473,7 +589,14 @@ function readNode(r: Reader): CompiledNode {
       const text = str(r)
       const pieces = list(r)
       const star = int(r) === 1
-      return wildcardNode(f, pieces, star, text, strOrNull(r))
+      const keyPrefix = strOrNull(r)
+      const filed = owner(r)
+      if (filed !== null) {
+        if (!('type' in filed)) throw new RangeError('a wildcard filed as a word')
+        return filed
+      }
+      const keyLeaf = keyPrefix !== null ? newLeaf() : null
+      return wildcardNode(f, pieces, star, text, keyPrefix, newLeaf(), keyLeaf)
     }
     case N_META: {
       const field = str(r) as MetaField
@@ -525,11 +648,26 @@ function readWord(r: Reader): WordMatcher {
   const key = strOrNull(r)
   const german = strOrNull(r)
   const flags = int(r)
+  const stem = (flags & W_STEM) !== 0
+  const filed = stem || key !== null ? owner(r) : null
+  if (filed !== null) {
+    // Decoded already: its cross forms are skipped, not read again.
+    if ((flags & W_CROSS) !== 0) {
+      r.at++
+      const keys = int(r)
+      r.at += keys
+      const readings = int(r)
+      r.at += readings
+    }
+    if ('type' in filed) throw new RangeError('a word filed as a wildcard')
+    return filed
+  }
   let cross: CrossForms | null = null
   if ((flags & W_CROSS) !== 0) {
     const script = int(r)
     const keys = list(r)
     cross = { keys, script, readings: list(r) }
   }
-  return wordMatcher(term, (flags & W_STEM) !== 0, key, cross, german)
+  const keyLeaf = key !== null ? newLeaf() : null
+  return wordMatcher(term, key, cross, german, stem ? newLeaf() : null, keyLeaf)
 }
