@@ -66,25 +66,29 @@ interface PatternLeaf {
 }
 
 /**
- * Keys live in separate maps per kind (term, stem per language, transliteration key, prefix,
- * metadata) so the item side looks up its own term strings, whose hashes V8 has already cached,
+ * Keys live in separate tables per kind (term, stem per language, transliteration key, prefix,
+ * metadata) so the item side looks up its own term strings, whose hashes are known already,
  * instead of building a prefixed string per lookup.
  */
 interface Buckets {
   terms: TermBuckets<number>
   /** Stem buckets per language, filed on first use from stemOf (see stemBuckets). */
   stems: Map<string, TermBuckets<number>>
-  /** `stemOf` keys: the term and the watch, in watch order. */
-  stemOf: Array<{ term: string; watch: number }>
+  /** `stemOf` keys: pairs of the term's string id and the watch, in watch order. */
+  stemOf: Int32Array
   keys: TermBuckets<number>
   /** Wildcards by their (cut) literal prefix; hash collisions only add candidates. */
   prefixes: PrefixBuckets<number>
   /** `?` patterns without `*`, by prefix, suffix and term length together (sizedHash). */
   sized: SizedBuckets<number>
   keyPrefixes: PrefixBuckets<number>
-  meta: Map<string, number[]>
-  /** Leaves of stemmed query words: their terms, filed per language on first use (stemLeaves). */
-  stemLeafOf: Array<{ term: string; leaf: Leaf }>
+  /** `site:`, `lang:` and `feed:` values, as `field:value`. */
+  meta: TermBuckets<number>
+  /**
+   * Leaves of stemmed query words: pairs of the term's string id and the leaf's number, filed
+   * per language on first use (stemLeaves).
+   */
+  stemLeafOf: Int32Array
   stemLeaves: Map<string, TermBuckets<Leaf>>
   /** Per language, what an item word must start with to have a stem filed here (stemFilter). */
   stemFilters: Map<string, PrefixFilter | null>
@@ -103,6 +107,10 @@ interface Buckets {
   unprefixedLeaves: PatternLeaf[]
   /** Transliterated wildcards' leaves by their key prefix (cut). */
   keyPatternLeaves: PrefixBuckets<PatternLeaf>
+  /** The strings the tables' string ids stand for. */
+  strings: Strings
+  /** The leaf numbered `id` (leafOf). */
+  leafAt: (id: number) => Leaf
 }
 
 interface CrossBuckets {
@@ -115,74 +123,133 @@ interface CrossBuckets {
 /** The stem memo's language number for an item whose language has no stemmer. */
 const NO_STEM_LANGUAGE = 15
 
-/** What a loaded snapshot (snapshot.ts) hands the presearcher instead of query trees. */
-export interface CarriedPresearch {
-  /** Watches in the index. */
-  size: number
-  /** Whether some watch has the stem option, and whether some has the transliterate one. */
-  stem: boolean
-  transliterate: boolean
-  /** Each watch's presearch keys as presearchKeys computed them (null: always evaluated). */
-  keys: ReadonlyArray<readonly PresearchKey[] | null>
-  /** The query words and wildcards that own leaves, as fileLeaves meets them in the trees. */
-  owners: ReadonlyArray<WordMatcher | WildcardNode>
-}
-
 /** A wildcard of a query tree. */
 export type WildcardNode = Extract<CompiledNode, { type: 'wildcard' }>
 
 /**
- * Files the watches of `source`: compiled queries (in watch order), whose trees are walked for
- * their keys and leaves, or what a snapshot carries of them, whose trees need not be built.
+ * A query word with leaves (the stem option, a transliteration key) or a wildcard: what the
+ * presearcher files leaves of. Numbered in the order filing meets them in the watches' trees;
+ * the leaves of owner k are numbered 2k (a word's stem leaf, a wildcard's own) and 2k + 1 (the
+ * key leaf).
  */
-export function buildPresearcher(source: CompiledQuery[] | CarriedPresearch): Presearcher {
+export type LeafOwner = WordMatcher | WildcardNode
+
+/** Strings by the ids the tables hold (a snapshot's string table, or filing's own). */
+export interface Strings {
+  get(id: number): string
+}
+
+/**
+ * The presearcher's tables in the form its lookups read: typed arrays only, with strings as
+ * ids, so that a snapshot stores them as they are and loading one is a view per table
+ * (snapshot.ts). Filed by fileWatches; read by buildPresearcher.
+ */
+export interface PresearchTables {
+  /** Watches, and whether some has the stem option (the transliterate option). */
+  size: number
+  stem: boolean
+  transliterate: boolean
+  /** Watches with no presearch key: evaluated for every item. */
+  always: Int32Array
+  /** `*` wildcard leaves without a literal prefix, by their number. */
+  unprefixed: Int32Array
+  /** Buckets.stemOf and Buckets.stemLeafOf. */
+  stemOf: Int32Array
+  stemLeafOf: Int32Array
+  /** One segment per table (tableSegment's layout), in TABLES order. */
+  tables: Int32Array[]
+}
+
+/** The tables of a PresearchTables, in the order its `tables` holds them. */
+export const TABLES = [
+  'terms',
+  'keys',
+  'meta',
+  'crossLatinWatches',
+  'crossCyrillicWatches',
+  'keyLeaves',
+  'crossLatinLeaves',
+  'crossCyrillicLeaves',
+  'prefixes',
+  'keyPrefixes',
+  'patternLeaves',
+  'keyPatternLeaves',
+  'sized',
+  'sizedLeaves',
+] as const
+/** The first TERM_TABLES tables are keyed by term, the others by a hash of prefixes. */
+export const TERM_TABLES = 8
+
+/** What buildPresearcher reads: compiled queries, or tables filed already with their owners. */
+export interface FiledIndex {
+  tables: PresearchTables
+  strings: Strings
+  /** The leaf owner numbered `k` (a loaded snapshot decodes it when first asked for). */
+  owner: (k: number) => LeafOwner
+}
+
+/**
+ * Files the watches of `source`: compiled queries (in watch order), whose trees are walked for
+ * their keys and leaves (fileWatches), or tables filed already, as a snapshot carries them,
+ * whose trees need not be built.
+ */
+export function buildPresearcher(source: CompiledQuery[] | FiledIndex): Presearcher {
+  let filed: FiledIndex
+  if (Array.isArray(source)) {
+    const strings: string[] = []
+    const ids = new Map<string, number>()
+    const intern = (s: string) => {
+      let id = ids.get(s)
+      if (id === undefined) ids.set(s, (id = strings.push(s) - 1))
+      return id
+    }
+    const { tables, owners } = fileWatches(source, intern)
+    filed = { tables, strings: { get: (id) => strings[id]! }, owner: (k) => owners[k]! }
+  } else {
+    filed = source
+  }
+  const { tables, strings } = filed
+  const leafAt = leafNumbering(filed.owner)
+  const patternAt = patternNumbering(filed.owner)
+  const table = (name: (typeof TABLES)[number]) => tables.tables[TABLES.indexOf(name)]!
+  const watchesBy = (name: (typeof TABLES)[number]) =>
+    new TermBuckets<number>(table(name), strings, watchAt)
+  const leavesBy = (name: (typeof TABLES)[number]) =>
+    new TermBuckets<Leaf>(table(name), strings, leafAt)
   const b: Buckets = {
-    crossFromLatin: { watches: new TermBuckets(), leaves: new TermBuckets(), bases: null },
-    crossFromCyrillic: { watches: new TermBuckets(), leaves: new TermBuckets(), bases: null },
-    terms: new TermBuckets(),
+    crossFromLatin: {
+      watches: watchesBy('crossLatinWatches'),
+      leaves: leavesBy('crossLatinLeaves'),
+      bases: null,
+    },
+    crossFromCyrillic: {
+      watches: watchesBy('crossCyrillicWatches'),
+      leaves: leavesBy('crossCyrillicLeaves'),
+      bases: null,
+    },
+    terms: watchesBy('terms'),
     stems: new Map(),
-    stemOf: [],
-    keys: new TermBuckets(),
-    prefixes: new PrefixBuckets(),
-    sized: new SizedBuckets(),
-    keyPrefixes: new PrefixBuckets(),
-    meta: new Map(),
-    stemLeafOf: [],
+    stemOf: tables.stemOf,
+    keys: watchesBy('keys'),
+    prefixes: new PrefixBuckets(table('prefixes'), watchAt),
+    sized: new SizedBuckets(table('sized'), watchAt),
+    keyPrefixes: new PrefixBuckets(table('keyPrefixes'), watchAt),
+    meta: watchesBy('meta'),
+    stemLeafOf: tables.stemLeafOf,
     stemLeaves: new Map(),
     stemFilters: new Map(),
-    keyLeaves: new TermBuckets(),
-    patternLeaves: new PrefixBuckets(),
-    sizedLeaves: new SizedBuckets(),
-    unprefixedLeaves: [],
-    keyPatternLeaves: new PrefixBuckets(),
+    keyLeaves: leavesBy('keyLeaves'),
+    patternLeaves: new PrefixBuckets(table('patternLeaves'), patternAt),
+    sizedLeaves: new SizedBuckets(table('sizedLeaves'), patternAt),
+    unprefixedLeaves: Array.from(tables.unprefixed, patternAt),
+    keyPatternLeaves: new PrefixBuckets(table('keyPatternLeaves'), patternAt),
+    strings,
+    leafAt,
   }
-  const always: number[] = []
-  let needsStem = false
-  let needsKeys = false
-  const fileKeys = (keys: readonly PresearchKey[] | null, watch: number) => {
-    if (!keys) always.push(watch)
-    else for (const key of keys) fileKey(b, key, watch)
-  }
-  let size: number
-  if (Array.isArray(source)) {
-    size = source.length
-    source.forEach((q, i) => {
-      if (q.options.stem) needsStem = true
-      if (q.options.transliterate) needsKeys = true
-      fileLeaves(b, q.root)
-      fileKeys(presearchKeys(q.root)?.keys ?? null, i)
-    })
-  } else {
-    size = source.size
-    needsStem = source.stem
-    needsKeys = source.transliterate
-    for (const owner of source.owners) {
-      if ('type' in owner) fileLeaves(b, owner)
-      else fileWordLeaves(b, owner)
-    }
-    source.keys.forEach((keys, i) => fileKeys(keys, i))
-  }
-  const seen = new Uint8Array(size)
+  const always = Array.from(tables.always)
+  const needsStem = tables.stem
+  const needsKeys = tables.transliterate
+  const seen = new Uint8Array(tables.size)
   // What one word selects never changes for this index: memoised on the Word (word.ts), since
   // news vocabulary repeats from item to item, with the index's number in the word's row to
   // say for which index the memo holds. Words hold that number and the leaves they join, not
@@ -412,53 +479,6 @@ function join(leaves: readonly Leaf[], id: number, stamp: number): void {
   }
 }
 
-/** Files the leaves of a query: every stemmed or transliterated word and every wildcard. */
-function fileLeaves(b: Buckets, node: CompiledNode): void {
-  switch (node.type) {
-    case 'words':
-      for (const word of node.words) fileWordLeaves(b, word)
-      return
-    case 'wildcard': {
-      const entry: PatternLeaf = { leaf: node.leaf, prefix: node.prefix, test: node.test }
-      // A `?` pattern has lengths: only words of those lengths, starting and ending as it does,
-      // are tested against it (on the bench, words met for the first time tested a dozen
-      // patterns sharing their first three letters).
-      if (node.lengths) {
-        for (const length of node.lengths) {
-          b.sizedLeaves.fileSized(node.prefix, node.suffix, length, entry)
-        }
-      } else if (node.prefix === '') b.unprefixedLeaves.push(entry)
-      else b.patternLeaves.fileUnder(node.prefix, entry)
-      if (node.keyLeaf && node.keyPrefix !== null) {
-        const keyEntry = { leaf: node.keyLeaf, prefix: node.keyPrefix, test: null }
-        b.keyPatternLeaves.fileUnder(node.keyPrefix, keyEntry)
-      }
-      return
-    }
-    case 'and':
-    case 'or':
-      for (const child of node.children) fileLeaves(b, child)
-      return
-    case 'not':
-      return fileLeaves(b, node.child)
-    case 'near':
-      fileLeaves(b, node.left)
-      return fileLeaves(b, node.right)
-    case 'meta':
-      return
-  }
-}
-
-function fileWordLeaves(b: Buckets, word: WordMatcher): void {
-  if (word.stemLeaf) b.stemLeafOf.push({ term: word.term, leaf: word.stemLeaf })
-  if (word.keyLeaf && word.key !== null) b.keyLeaves.file(word.key, word.keyLeaf)
-  if (word.keyLeaf && word.cross) {
-    for (const reading of word.cross.readings) b.keyLeaves.file(reading, word.keyLeaf)
-    const cross = word.cross.script === SCRIPT_LATIN ? b.crossFromLatin : b.crossFromCyrillic
-    for (const key of word.cross.keys) cross.leaves.file(key, word.keyLeaf)
-  }
-}
-
 /**
  * The leaves `word` joins through its term and transliteration key (not its stem), given the
  * prefix hashes of both (prefixHashes into termPrefixes and keyPrefixes; keyN -1 without keys).
@@ -496,12 +516,14 @@ function stemFilter(b: Buckets, lang: string): PrefixFilter | null {
   const endings = stemEndings(lang)
   filter = null
   if (endings !== undefined) {
-    const terms = [...b.stemOf, ...b.stemLeafOf]
-    filter = new PrefixFilter(terms.length * 2)
-    for (const { term } of terms) {
-      const stem = stemWord(term, lang)
-      for (const ending of endings) {
-        if (stem.endsWith(ending)) filter.file(stem, stem.length - ending.length)
+    // Sized for each term twice, as many bases as its stem has endings at most, roughly.
+    filter = new PrefixFilter(b.stemOf.length + b.stemLeafOf.length)
+    for (const pairs of [b.stemOf, b.stemLeafOf]) {
+      for (let k = 0; k < pairs.length; k += 2) {
+        const stem = stemWord(b.strings.get(pairs[k]!), lang)
+        for (const ending of endings) {
+          if (stem.endsWith(ending)) filter.file(stem, stem.length - ending.length)
+        }
       }
     }
   }
@@ -525,8 +547,12 @@ function crossBases(cross: CrossBuckets): PrefixFilter {
 function stemLeaves(b: Buckets, lang: string): TermBuckets<Leaf> {
   let map = b.stemLeaves.get(lang)
   if (!map) {
-    map = new TermBuckets()
-    for (const { term, leaf } of b.stemLeafOf) map.file(stemWord(term, lang), leaf)
+    const filing = new TableBuilder(true)
+    const pairs = b.stemLeafOf
+    for (let k = 0; k < pairs.length; k += 2) {
+      filing.file(stemWord(b.strings.get(pairs[k]!), lang), pairs[k + 1]!)
+    }
+    map = filing.buckets(b.leafAt)
     b.stemLeaves.set(lang, map)
   }
   return map
@@ -541,37 +567,180 @@ function stemBuckets(b: Buckets, lang: string): TermBuckets<number> {
   if (!hasStemmer(lang)) return NO_STEMS
   let map = b.stems.get(lang)
   if (!map) {
-    map = new TermBuckets()
-    for (const { term, watch } of b.stemOf) {
+    const filing = new TableBuilder(true)
+    const pairs = b.stemOf
+    for (let k = 0; k < pairs.length; k += 2) {
+      const term = b.strings.get(pairs[k]!)
       const stem = stemWord(term, lang)
-      if (stem !== term) map.file(stem, watch)
+      if (stem !== term) filing.file(stem, pairs[k + 1]!)
     }
+    map = filing.buckets(watchAt)
     b.stems.set(lang, map)
   }
   return map
 }
 
-function fileKey(b: Buckets, key: PresearchKey, watch: number): void {
+/** A watch's number, as its posting lists hold it. */
+const watchAt = (id: number): number => id
+
+/** The leaves of the owners `owner` gives, by number (LeafOwner), each looked up once. */
+function leafNumbering(owner: (k: number) => LeafOwner): (id: number) => Leaf {
+  const leaves: Leaf[] = []
+  return (id) => {
+    const found = leaves[id]
+    if (found !== undefined) return found
+    const o = owner(id >>> 1)
+    const leaf = (id & 1) === 1 ? o.keyLeaf : 'type' in o ? o.leaf : o.stemLeaf
+    if (leaf === null) throw new RangeError(`leaf ${id} is not filed`)
+    return (leaves[id] = leaf)
+  }
+}
+
+/** The pattern leaves of the wildcards `owner` gives, by their leaf's number, each made once. */
+function patternNumbering(owner: (k: number) => LeafOwner): (id: number) => PatternLeaf {
+  const patterns: PatternLeaf[] = []
+  return (id) => {
+    const found = patterns[id]
+    if (found !== undefined) return found
+    const o = owner(id >>> 1)
+    if (!('type' in o)) throw new RangeError(`leaf ${id} is not a wildcard's`)
+    const pattern =
+      (id & 1) === 0
+        ? { leaf: o.leaf, prefix: o.prefix, test: o.test }
+        : { leaf: o.keyLeaf!, prefix: o.keyPrefix!, test: null }
+    if (pattern.leaf === null || pattern.prefix === null) {
+      throw new RangeError(`wildcard leaf ${id} is not filed`)
+    }
+    return (patterns[id] = pattern)
+  }
+}
+
+/** The tables while filing: keys to lists of numbers (watches, leaves), then a table each. */
+interface Filing {
+  tables: Record<(typeof TABLES)[number], TableBuilder>
+  stemOf: number[]
+  stemLeafOf: number[]
+  unprefixed: number[]
+  owners: LeafOwner[]
+  intern: (s: string) => number
+}
+
+/**
+ * Files compiled queries (in watch order): walks each tree for its leaves and its presearch
+ * keys (compile.ts's presearchKeys). `intern` gives the string ids the tables hold (a
+ * snapshot's string table when snapshot.ts files for one). Returns the tables and the leaf
+ * owners in their numbering.
+ */
+export function fileWatches(
+  queries: readonly CompiledQuery[],
+  intern: (s: string) => number,
+): { tables: PresearchTables; owners: LeafOwner[] } {
+  const tables = {} as Filing['tables']
+  TABLES.forEach((name, k) => (tables[name] = new TableBuilder(k < TERM_TABLES)))
+  const f: Filing = { tables, stemOf: [], stemLeafOf: [], unprefixed: [], owners: [], intern }
+  const always: number[] = []
+  let stem = false
+  let transliterate = false
+  queries.forEach((q, i) => {
+    if (q.options.stem) stem = true
+    if (q.options.transliterate) transliterate = true
+    fileLeaves(f, q.root)
+    const keys = presearchKeys(q.root)?.keys ?? null
+    if (!keys) always.push(i)
+    else for (const key of keys) fileKey(f, key, i)
+  })
+  return {
+    tables: {
+      size: queries.length,
+      stem,
+      transliterate,
+      always: Int32Array.from(always),
+      unprefixed: Int32Array.from(f.unprefixed),
+      stemOf: Int32Array.from(f.stemOf),
+      stemLeafOf: Int32Array.from(f.stemLeafOf),
+      tables: TABLES.map((name) => tables[name].segment(intern)),
+    },
+    owners: f.owners,
+  }
+}
+
+/** The number of the next owner's first leaf (LeafOwner), `owner` being numbered with it. */
+function own(f: Filing, owner: LeafOwner): number {
+  return (f.owners.push(owner) - 1) * 2
+}
+
+/** Files the leaves of a query: every stemmed or transliterated word and every wildcard. */
+function fileLeaves(f: Filing, node: CompiledNode): void {
+  switch (node.type) {
+    case 'words':
+      for (const word of node.words) fileWordLeaves(f, word)
+      return
+    case 'wildcard': {
+      const leaf = own(f, node)
+      const t = f.tables
+      // A `?` pattern has lengths: only words of those lengths, starting and ending as it does,
+      // are tested against it (on the bench, words met for the first time tested a dozen
+      // patterns sharing their first three letters).
+      if (node.lengths) {
+        for (const length of node.lengths) {
+          t.sizedLeaves.fileSized(node.prefix, node.suffix, length, leaf)
+        }
+      } else if (node.prefix === '') f.unprefixed.push(leaf)
+      else t.patternLeaves.fileUnder(node.prefix, leaf)
+      if (node.keyLeaf && node.keyPrefix !== null) {
+        t.keyPatternLeaves.fileUnder(node.keyPrefix, leaf + 1)
+      }
+      return
+    }
+    case 'and':
+    case 'or':
+      for (const child of node.children) fileLeaves(f, child)
+      return
+    case 'not':
+      return fileLeaves(f, node.child)
+    case 'near':
+      fileLeaves(f, node.left)
+      return fileLeaves(f, node.right)
+    case 'meta':
+      return
+  }
+}
+
+function fileWordLeaves(f: Filing, word: WordMatcher): void {
+  if (word.stemLeaf === null && word.keyLeaf === null) return
+  const leaf = own(f, word)
+  const t = f.tables
+  if (word.stemLeaf) f.stemLeafOf.push(f.intern(word.term), leaf)
+  if (word.keyLeaf && word.key !== null) t.keyLeaves.file(word.key, leaf + 1)
+  if (word.keyLeaf && word.cross) {
+    for (const reading of word.cross.readings) t.keyLeaves.file(reading, leaf + 1)
+    const cross = word.cross.script === SCRIPT_LATIN ? t.crossLatinLeaves : t.crossCyrillicLeaves
+    for (const key of word.cross.keys) cross.file(key, leaf + 1)
+  }
+}
+
+function fileKey(f: Filing, key: PresearchKey, watch: number): void {
+  const t = f.tables
   switch (key.kind) {
     case 'term':
-      return b.terms.file(key.value, watch)
+      return t.terms.file(key.value, watch)
     case 'stemOf':
-      b.stemOf.push({ term: key.value, watch })
+      f.stemOf.push(f.intern(key.value), watch)
       return
     case 'translit':
-      return b.keys.file(key.value, watch)
+      return t.keys.file(key.value, watch)
     case 'crossLatin':
-      return b.crossFromLatin.watches.file(key.value, watch)
+      return t.crossLatinWatches.file(key.value, watch)
     case 'crossCyrillic':
-      return b.crossFromCyrillic.watches.file(key.value, watch)
+      return t.crossCyrillicWatches.file(key.value, watch)
     case 'prefix':
-      return b.prefixes.fileUnder(key.value, watch)
+      return t.prefixes.fileUnder(key.value, watch)
     case 'sized':
-      return b.sized.fileSized(key.value, key.suffix, key.length, watch)
+      return t.sized.fileSized(key.value, key.suffix, key.length, watch)
     case 'keyPrefix':
-      return b.keyPrefixes.fileUnder(key.value, watch)
+      return t.keyPrefixes.fileUnder(key.value, watch)
     case 'meta':
-      return file(b.meta, key.value, watch)
+      return t.meta.file(key.value, watch)
   }
 }
 
@@ -630,23 +799,223 @@ function sizedHash(prefix: number, suffix: number, length: number): number {
   return (Math.imul(prefix, 0x9e3779b1) + Math.imul(suffix, 0x85ebca6b) + length) | 0
 }
 
-/**
- * Watches by a numeric hash, behind a 65,536-bit filter: a word looks up to 30 prefix and
- * suffix hashes on its first item, nearly all absent, and a filter bit (8 KB, in the CPU cache)
- * answers those without probing the Map. A set bit only means "look in the Map".
- */
-class HashBuckets<T> {
-  private readonly map = new Map<number, T[]>()
-  private readonly bits = new Uint32Array(FILTER_WORDS)
+/** A table's segment: this header, then its slots, term ids, list starts and lists. */
+const TABLE_HEADER = 6
+const T_CAPACITY = 0
+const T_ENTRIES = 1
+const T_POSTINGS = 2
+/** PrefixBuckets: the prefix lengths in use; SizedBuckets: those and the suffix lengths. */
+const T_LENGTHS = 3
+const T_SUFFIX_LENGTHS = 4
+/** 1 when the table is keyed by term (its term ids follow the slots). */
+const T_BY_TERM = 5
 
-  file(hash: number, value: T): void {
-    this.bits[(hash >>> 5) & (FILTER_WORDS - 1)]! |= 1 << (hash & 31)
-    file(this.map, hash, value)
+/** The number of Int32s of the table segment that starts at `at` in `words` (snapshot.ts). */
+export function tableLength(words: Int32Array, at: number): number {
+  const capacity = words[at + T_CAPACITY]!
+  const entries = words[at + T_ENTRIES]!
+  const postings = words[at + T_POSTINGS]!
+  const byTerm = words[at + T_BY_TERM]!
+  if (
+    !(capacity >= 2 && (capacity & (capacity - 1)) === 0 && capacity <= 1 << 28) ||
+    !(entries >= 0 && entries * 2 <= capacity && postings >= 0) ||
+    !(byTerm === 0 || byTerm === 1)
+  ) {
+    throw new RangeError(`table header at ${at} is not one`)
+  }
+  return TABLE_HEADER + 2 * capacity + (byTerm === 1 ? entries : 0) + entries + 1 + postings
+}
+
+/**
+ * Whether a table segment (tableLength long) holds only what this code writes: entries and
+ * list bounds in range, term ids below `strings`, list values below `values`. A snapshot's
+ * tables pass it before use, so a damaged one is refused at load, never read at random.
+ */
+export function tableIsSound(segment: Int32Array, strings: number, values: number): boolean {
+  const capacity = segment[T_CAPACITY]!
+  const entries = segment[T_ENTRIES]!
+  const postings = segment[T_POSTINGS]!
+  const byTerm = segment[T_BY_TERM] === 1
+  let used = 0
+  for (let s = 0; s < capacity; s++) {
+    const entry = segment[TABLE_HEADER + 2 * s + 1]!
+    if (entry < -1 || entry >= entries) return false
+    if (entry >= 0) used++
+  }
+  if (used !== entries) return false
+  let at = TABLE_HEADER + 2 * capacity
+  if (byTerm) {
+    for (const end = at + entries; at < end; at++) {
+      if (!(segment[at]! >= 0 && segment[at]! < strings)) return false
+    }
+  }
+  let previous = 0
+  for (const end = at + entries + 1; at < end; at++) {
+    if (segment[at]! < previous) return false
+    previous = segment[at]!
+  }
+  if (segment[at - 1] !== postings) return false
+  for (const end = at + postings; at < end; at++) {
+    if (!(segment[at]! >= 0 && segment[at]! < values)) return false
+  }
+  return true
+}
+
+/** The slot a hash starts its probe at, in a table of 2^(32 - shift) slots. */
+function slotOf(h: number, shift: number): number {
+  return Math.imul(h, 0x9e3779b1) >>> shift
+}
+
+/**
+ * Lists of numbers (watches, leaves) by key, filed before a table is made of them: by term
+ * (file), or by a hash of prefixes (fileUnder, fileSized).
+ */
+class TableBuilder {
+  private readonly lists = new Map<string | number, number[]>()
+  private lengths = 0
+  private suffixLengths = 0
+
+  constructor(private readonly byTerm: boolean) {}
+
+  file(key: string | number, value: number): void {
+    const list = this.lists.get(key)
+    if (list) {
+      if (list[list.length - 1] !== value) list.push(value)
+    } else {
+      this.lists.set(key, [value])
+    }
   }
 
+  /** Files under a string's first characters (cut to PREFIX_BUCKET_LENGTH). */
+  fileUnder(prefix: string, value: number): void {
+    const cut = prefix.slice(0, PREFIX_BUCKET_LENGTH)
+    this.lengths |= 1 << cut.length
+    this.file(prefixHash(cut), value)
+  }
+
+  /** Files under a prefix, a suffix (each cut to PREFIX_BUCKET_LENGTH) and a term length. */
+  fileSized(prefix: string, suffix: string, length: number, value: number): void {
+    const p = prefix.slice(0, PREFIX_BUCKET_LENGTH)
+    const x = suffix.slice(-PREFIX_BUCKET_LENGTH)
+    this.lengths |= 1 << p.length
+    this.suffixLengths |= 1 << x.length
+    this.file(sizedHash(prefixHash(p), prefixHash(x), length), value)
+  }
+
+  /**
+   * The table as one segment: a header; open-addressed slots of (hash, entry), at most half
+   * full, entry -1 when empty; each entry's term id (by term); where each entry's list starts
+   * in the lists, and where the last ends; the lists.
+   */
+  segment(intern: (s: string) => number): Int32Array {
+    const entries = this.lists.size
+    let capacity = 2
+    while (capacity < entries * 2) capacity *= 2
+    let postings = 0
+    for (const list of this.lists.values()) postings += list.length
+    const byTerm = this.byTerm
+    const segment = new Int32Array(
+      TABLE_HEADER + 2 * capacity + (byTerm ? entries : 0) + entries + 1 + postings,
+    )
+    segment[T_CAPACITY] = capacity
+    segment[T_ENTRIES] = entries
+    segment[T_POSTINGS] = postings
+    segment[T_LENGTHS] = this.lengths
+    segment[T_SUFFIX_LENGTHS] = this.suffixLengths
+    segment[T_BY_TERM] = byTerm ? 1 : 0
+    for (let s = 0; s < capacity; s++) segment[TABLE_HEADER + 2 * s + 1] = -1
+    const shift = 1 + Math.clz32(capacity)
+    const termsAt = TABLE_HEADER + 2 * capacity
+    const startsAt = termsAt + (byTerm ? entries : 0)
+    const listsAt = startsAt + entries + 1
+    let entry = 0
+    let p = 0
+    for (const [key, list] of this.lists) {
+      const h = typeof key === 'string' ? termHash(key) : key
+      let s = slotOf(h, shift)
+      while (segment[TABLE_HEADER + 2 * s + 1] !== -1) s = (s + 1) & (capacity - 1)
+      segment[TABLE_HEADER + 2 * s] = h
+      segment[TABLE_HEADER + 2 * s + 1] = entry
+      if (byTerm) segment[termsAt + entry] = intern(key as string)
+      segment[startsAt + entry] = p
+      for (const value of list) segment[listsAt + p++] = value
+      entry++
+    }
+    segment[startsAt + entries] = p
+    return segment
+  }
+
+  /** The table by term, with strings of its own (a language's stems, filed on first use). */
+  buckets<T>(value: (id: number) => T): TermBuckets<T> {
+    const strings: string[] = []
+    const segment = this.segment((s) => strings.push(s) - 1)
+    return new TermBuckets(segment, { get: (id) => strings[id]! }, value)
+  }
+}
+
+/**
+ * A table as the lookups read it, straight from its segment (a view of a snapshot's bytes, or
+ * TableBuilder's array): a probe reads the slots, and only an entry found makes its list, once,
+ * as an array of what `value` gives for each number.
+ */
+class Table<T> {
+  protected readonly slots: Int32Array
+  protected readonly shift: number
+  protected readonly mask: number
+  protected readonly termIds: Int32Array
+  private readonly starts: Int32Array
+  private readonly postings: Int32Array
+  /** The lists made so far, by entry (made on the first entry found). */
+  private made: Array<T[] | undefined> | null = null
+  readonly size: number
+
+  constructor(
+    protected readonly segment: Int32Array,
+    private readonly value: (id: number) => T,
+  ) {
+    const capacity = segment[T_CAPACITY]!
+    const entries = segment[T_ENTRIES]!
+    const byTerm = segment[T_BY_TERM] === 1
+    this.size = entries
+    this.shift = 1 + Math.clz32(capacity)
+    this.mask = capacity - 1
+    const termsAt = TABLE_HEADER + 2 * capacity
+    const startsAt = termsAt + (byTerm ? entries : 0)
+    this.slots = segment.subarray(TABLE_HEADER, termsAt)
+    this.termIds = segment.subarray(termsAt, startsAt)
+    this.starts = segment.subarray(startsAt, startsAt + entries + 1)
+    this.postings = segment.subarray(startsAt + entries + 1)
+  }
+
+  /** The list of entry `e`. */
+  protected list(e: number): T[] {
+    const made = (this.made ??= new Array<T[] | undefined>(this.size).fill(undefined))
+    let list = made[e]
+    if (list === undefined) {
+      list = []
+      for (let p = this.starts[e]!; p < this.starts[e + 1]!; p++) {
+        list.push(this.value(this.postings[p]!))
+      }
+      made[e] = list
+    }
+    return list
+  }
+
+  /** The entry whose key hashes to `h` (a hash table's key is its hash), or -1. */
+  protected find(h: number): number {
+    const slots = this.slots
+    for (let s = slotOf(h, this.shift); ; s = (s + 1) & this.mask) {
+      const entry = slots[2 * s + 1]!
+      if (entry < 0 || slots[2 * s] === h) return entry
+    }
+  }
+}
+
+/** Lists by a numeric hash (hash collisions share a list: they only add candidates or tests). */
+class HashBuckets<T> extends Table<T> {
   get(hash: number): T[] | undefined {
-    if ((this.bits[(hash >>> 5) & (FILTER_WORDS - 1)]! & (1 << (hash & 31))) === 0) return undefined
-    return this.map.get(hash)
+    const entry = this.find(hash)
+    return entry < 0 ? undefined : this.list(entry)
   }
 }
 
@@ -655,20 +1024,12 @@ class HashBuckets<T> {
  * the prefix lengths in use, so a word looks up only those (its prefix hashes from prefixHashes).
  */
 class PrefixBuckets<T> extends HashBuckets<T> {
-  /** Bit n set: some prefix of length n is filed. */
-  private lengths = 0
-
-  fileUnder(prefix: string, value: T): void {
-    const cut = prefix.slice(0, PREFIX_BUCKET_LENGTH)
-    this.lengths |= 1 << cut.length
-    this.file(prefixHash(cut), value)
-  }
-
   /** Visits what is filed under each of a word's first n prefixes (hashes[k]: length k). */
   lookup(hashes: Int32Array, n: number, visit: (found: T[]) => void): void {
-    if (this.lengths === 0) return
+    const lengths = this.segment[T_LENGTHS]!
+    if (lengths === 0) return
     for (let k = 1; k <= n; k++) {
-      if ((this.lengths & (1 << k)) === 0) continue
+      if ((lengths & (1 << k)) === 0) continue
       const found = this.get(hashes[k]!)
       if (found) visit(found)
     }
@@ -681,30 +1042,20 @@ class PrefixBuckets<T> extends HashBuckets<T> {
  * lengths in use, so a word looks up only those pairs.
  */
 class SizedBuckets<T> extends HashBuckets<T> {
-  /** Bit n set: some prefix (suffix) of length n is filed, n from 0. */
-  private prefixLengths = 0
-  private suffixLengths = 0
-
-  fileSized(prefix: string, suffix: string, length: number, value: T): void {
-    const p = prefix.slice(0, PREFIX_BUCKET_LENGTH)
-    const x = suffix.slice(-PREFIX_BUCKET_LENGTH)
-    this.prefixLengths |= 1 << p.length
-    this.suffixLengths |= 1 << x.length
-    this.file(sizedHash(prefixHash(p), prefixHash(x), length), value)
-  }
-
   /**
    * Visits what is filed under each (prefix, suffix) pair of `term` of the lengths in use;
    * termPrefixes holds the term's prefix hashes up to n (prefixHashes).
    */
   lookup(term: string, n: number, visit: (found: T[]) => void): void {
-    if (this.prefixLengths === 0) return
+    const prefixLengths = this.segment[T_LENGTHS]!
+    const suffixLengths = this.segment[T_SUFFIX_LENGTHS]!
+    if (prefixLengths === 0) return
     suffixHashes(term, n, termSuffixes)
     for (let p = 0; p <= n; p++) {
-      if ((this.prefixLengths & (1 << p)) === 0) continue
+      if ((prefixLengths & (1 << p)) === 0) continue
       const prefix = termPrefixes[p]!
       for (let k = 0; k <= n; k++) {
-        if ((this.suffixLengths & (1 << k)) === 0) continue
+        if ((suffixLengths & (1 << k)) === 0) continue
         const found = this.get(sizedHash(prefix, termSuffixes[k]!, term.length))
         if (found) visit(found)
       }
@@ -712,79 +1063,57 @@ class SizedBuckets<T> extends HashBuckets<T> {
   }
 }
 
-const FILTER_WORDS = 2048
-
 /**
- * Lists by term behind a filter of 16 bits a term (two set per term): nearly every word an item
- * shows for the first time is filed under no term, stem or transliteration key of the index,
- * and the filter answers those without the Map, whose probe hashes the new string and misses
- * the cache (measured: the Map lookups were half of the work of a word's first sight). Sized
- * when first read, once everything is filed; a set bit only means "look in the Map".
+ * Lists by term. Nearly every word an item shows for the first time is filed under no term,
+ * stem or transliteration key of the index: its probe reads one slot of (hash, entry) pairs,
+ * which are half empty, and stops at an empty one without reading a string (the hash is the
+ * item side's, computed as it scanned the word). A slot of the same hash compares the term.
  */
-class TermBuckets<T> {
-  private readonly map = new Map<string, T[]>()
-  private bits: Uint32Array | null = null
-  /** 32 minus log2 of the filter's size in bits. */
-  private shift = 0
-
-  get size(): number {
-    return this.map.size
+class TermBuckets<T> extends Table<T> {
+  constructor(
+    segment: Int32Array,
+    private readonly strings: Strings,
+    value: (id: number) => T,
+  ) {
+    super(segment, value)
   }
 
   /** The terms filed. */
-  terms(): IterableIterator<string> {
-    return this.map.keys()
+  *terms(): IterableIterator<string> {
+    for (const id of this.termIds) yield this.strings.get(id)
   }
 
-  file(term: string, value: T): void {
-    file(this.map, term, value)
-    if (this.bits) this.mark(termHash(term))
-  }
-
-  /** Whether something may be filed under a term whose termHash is `h` (the filter alone). */
+  /** Whether something may be filed under a term whose termHash is `h`. */
   mayHold(h: number): boolean {
-    if (this.bits === null) this.build()
-    const a = Math.imul(h, 0x9e3779b1) >>> this.shift
-    const b = Math.imul(h ^ (h >>> 15), 0x85ebca6b) >>> this.shift
-    return (
-      (this.bits![a >>> 5]! & (1 << (a & 31))) !== 0 &&
-      (this.bits![b >>> 5]! & (1 << (b & 31))) !== 0
-    )
+    return this.find(h) >= 0
   }
 
   /** The list filed under `term`, whose termHash is `h`. */
   get(term: string, h = termHash(term)): T[] | undefined {
-    if (this.bits === null) this.build()
-    const a = Math.imul(h, 0x9e3779b1) >>> this.shift
-    const b = Math.imul(h ^ (h >>> 15), 0x85ebca6b) >>> this.shift
-    if ((this.bits![a >>> 5]! & (1 << (a & 31))) === 0) return undefined
-    if ((this.bits![b >>> 5]! & (1 << (b & 31))) === 0) return undefined
-    return this.map.get(term)
-  }
-
-  private build(): void {
-    let size = 64
-    while (size < this.map.size * 16) size *= 2
-    this.bits = new Uint32Array(size / 32)
-    this.shift = 32 - Math.log2(size)
-    for (const term of this.map.keys()) this.mark(termHash(term))
-  }
-
-  private mark(h: number): void {
-    const a = Math.imul(h, 0x9e3779b1) >>> this.shift
-    const b = Math.imul(h ^ (h >>> 15), 0x85ebca6b) >>> this.shift
-    this.bits![a >>> 5]! |= 1 << (a & 31)
-    this.bits![b >>> 5]! |= 1 << (b & 31)
+    const slots = this.slots
+    for (let s = slotOf(h, this.shift); ; s = (s + 1) & this.mask) {
+      const entry = slots[2 * s + 1]!
+      if (entry < 0) return undefined
+      if (slots[2 * s] === h && this.strings.get(this.termIds[entry]!) === term) {
+        return this.list(entry)
+      }
+    }
   }
 }
 
-function file<K, T>(map: Map<K, T[]>, key: K, value: T): void {
-  const list = map.get(key)
-  if (list) {
-    if (list[list.length - 1] !== value) list.push(value)
-  } else {
-    map.set(key, [value])
-  }
-}
+const NO_STEMS = new TableBuilder(true).buckets(watchAt)
 
-const NO_STEMS = new TermBuckets<number>()
+/**
+ * A number that changes when the hashes the tables are keyed by change (termHash, which the
+ * item side computes, and prefixHash and sizedHash here): a snapshot's tables were filed under
+ * the hashes of the code that wrote them, and are refused by code whose hashes differ.
+ */
+export function tableHashes(): number {
+  const probe = 'feedwatch-ёé東'
+  return (
+    (termHash(probe) ^
+      Math.imul(prefixHash(probe.slice(0, PREFIX_BUCKET_LENGTH)), 3) ^
+      Math.imul(sizedHash(prefixHash('fe'), prefixHash('東'), probe.length), 5)) |
+    0
+  )
+}

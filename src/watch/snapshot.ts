@@ -25,7 +25,17 @@ import {
   type PresearchKey,
   type WordMatcher,
 } from './compile'
-import { buildPresearcher, type WildcardNode } from './presearcher'
+import {
+  TABLES,
+  TERM_TABLES,
+  buildPresearcher,
+  fileWatches,
+  tableHashes,
+  tableIsSound,
+  tableLength,
+  type LeafOwner,
+  type PresearchTables,
+} from './presearcher'
 import { type MetaField, type TextField } from './query-parser'
 import { QueryError } from './query-error'
 import { readerRules } from './reader-rules'
@@ -38,7 +48,7 @@ import { indexFromSnapshot, type WatchIndex, type WatchSpec } from './index'
  * the bytes of a fixed watch set, so such a change fails there until this is raised): a
  * snapshot written by other code is then refused and rebuilt, never read as if it were ours.
  */
-export const SNAPSHOT_CODE_VERSION = 5
+export const SNAPSHOT_CODE_VERSION = 6
 
 /** The reader rules that change what compiling derives, folded into the code version. */
 const rulesBits = (): number =>
@@ -49,7 +59,7 @@ const rulesBits = (): number =>
 /** "FWSN" read as a little-endian integer: the first word of every snapshot. */
 const MAGIC = 0x4e535746
 /** Header words: magic, code version, rules, configuration version, checksum, counts. */
-const HEADER = 10
+const HEADER = 11
 const H_MAGIC = 0
 const H_CODE = 1
 const H_RULES = 2
@@ -60,6 +70,8 @@ const H_INTS = 6
 const H_STRINGS = 7
 const H_UTF8 = 8
 const H_OWNERS = 9
+/** presearcher.ts's tableHashes when the snapshot was written: its tables are keyed by them. */
+const H_HASHES = 10
 
 /** Node codes in the tree encoding. */
 const N_WORDS = 0
@@ -129,10 +141,15 @@ export function loadIndexSnapshot(bytes: Uint8Array, configVersion: number): Wat
   }
   const words = new Int32Array(aligned.buffer, aligned.byteOffset, aligned.byteLength / 4)
   if (words[H_MAGIC] !== MAGIC) throw new SnapshotError('not a watch snapshot', 'corrupt')
-  if (words[H_CODE] !== SNAPSHOT_CODE_VERSION || words[H_RULES] !== rulesBits()) {
+  if (
+    words[H_CODE] !== SNAPSHOT_CODE_VERSION ||
+    words[H_RULES] !== rulesBits() ||
+    words[H_HASHES] !== tableHashes()
+  ) {
     throw new SnapshotError(
-      `snapshot from code version ${words[H_CODE]} (rules ${words[H_RULES]}), this code is ` +
-        `${SNAPSHOT_CODE_VERSION} (rules ${rulesBits()})`,
+      `snapshot from code version ${words[H_CODE]} (rules ${words[H_RULES]}, hashes ` +
+        `${words[H_HASHES]}), this code is ${SNAPSHOT_CODE_VERSION} (rules ${rulesBits()}, ` +
+        `hashes ${tableHashes()})`,
       'code',
     )
   }
@@ -177,11 +194,17 @@ function checksum(words: Int32Array): number {
 class Writer {
   ints: number[] = []
   strings: string[] = []
-  /** The words of stemmed watches, whose stems the snapshot carries (stem.ts carryStems). */
-  stemTerms = new Set<string>()
-  /** Where each leaf owner's record starts in the trees (the query words and wildcards with leaves). */
-  owners: number[] = []
+  /**
+   * Where each leaf owner's record starts in the trees, by the owner's number, and whether it
+   * is a wildcard (a word's record does not say so by its first int).
+   */
+  ownerStarts: Array<{ at: number; wildcard: boolean }> = []
   private ids = new Map<string, number>()
+
+  constructor(
+    /** The leaf owners' numbers (presearcher.ts's LeafOwner), as filing gave them. */
+    readonly owners: Map<LeafOwner, number>,
+  ) {}
 
   int(n: number): void {
     this.ints.push(n)
@@ -207,43 +230,48 @@ class Writer {
     for (const v of values) this.str(v)
   }
 
-  /** Marks the record about to be written as the next leaf owner's, and writes its number. */
-  owner(at: number): void {
-    this.int(this.owners.length)
-    this.owners.push(at)
+  ints32(values: Int32Array): void {
+    this.int(values.length)
+    for (const v of values) this.int(v)
+  }
+
+  /** Writes the number of `owner`, whose record started at `at`. */
+  owner(owner: LeafOwner, at: number): void {
+    const k = this.owners.get(owner)
+    if (k === undefined) throw new Error('a leaf owner that filing did not number')
+    this.int(k)
+    this.ownerStarts[k] = { at, wildcard: 'type' in owner }
   }
 }
 
 /**
- * The body, after the header: the string table's lengths; per watch its id, its options and
- * where its tree starts (one more: where the trees end); where each leaf owner starts; the
- * trees; each watch's presearch keys; the queries that did not compile; the carried stems.
+ * The body, after the header: the string table's lengths; each watch's id; where each watch's
+ * tree starts (one more: where the trees end); where each leaf owner starts; the trees; the
+ * presearcher's tables (presearcher.ts's PresearchTables); the queries that did not compile;
+ * the carried stems.
  */
 function encode(
   compiled: Array<{ id: string; query: CompiledQuery }>,
   errors: Array<{ watchId: string; error: QueryError }>,
   configVersion: number,
 ): Uint8Array {
-  const w = new Writer()
-  const ids: number[] = []
-  const flags: number[] = []
+  const queries = compiled.map((c) => c.query)
+  // Filed first, with the snapshot's string ids: the tables are stored as filing made them.
+  const strings = new Writer(new Map())
+  const { tables, owners } = fileWatches(queries, (s) => strings.id(s))
+  const w = new Writer(new Map(owners.map((owner, k) => [owner, k])))
+  for (const s of strings.strings) w.id(s)
+  const ids = compiled.map(({ id }) => w.id(id))
   const treeStarts: number[] = []
-  for (const { id, query } of compiled) {
-    ids.push(w.id(id))
-    flags.push(
-      (query.options.stem ? Q_STEM : 0) | (query.options.transliterate ? Q_TRANSLITERATE : 0),
-    )
+  for (const query of queries) {
     treeStarts.push(w.ints.length)
     writeNode(w, query.root)
   }
   treeStarts.push(w.ints.length)
+  if (w.ownerStarts.length !== owners.length) throw new Error('a leaf owner not written')
   const trees = w.ints
   w.ints = []
-  for (const { query } of compiled) {
-    const keys = presearchKeys(query.root)?.keys ?? null
-    writeKeys(w, keys)
-    for (const key of keys ?? []) if (key.kind === 'stemOf') w.stemTerms.add(key.value)
-  }
+  writeTables(w, tables)
   w.int(errors.length)
   for (const { watchId, error } of errors) {
     w.str(watchId)
@@ -252,7 +280,11 @@ function encode(
     w.int(error.position)
   }
   // The stems the index will file (its stemmed watch words), in every language with a stemmer.
-  const terms = [...w.stemTerms]
+  const stemTerms = new Set<string>()
+  for (const pairs of [tables.stemOf, tables.stemLeafOf]) {
+    for (let k = 0; k < pairs.length; k += 2) stemTerms.add(w.strings[pairs[k]!]!)
+  }
+  const terms = [...stemTerms]
   w.list(terms)
   const languages = STEM_LANGUAGES.filter((lang) => hasStemmer(lang))
   w.int(languages.length)
@@ -268,15 +300,14 @@ function encode(
   }
   // The string table: each string's length (UTF-16 units), then all of them as one UTF-8 run.
   const lengths = w.strings.map((s) => s.length)
-  // Trees start after the tables before them: offsets in the body are word indices.
-  const treesAt =
-    HEADER + lengths.length + ids.length + flags.length + treeStarts.length + w.owners.length
+  // Offsets in the body are word indices from the start of the snapshot.
+  const treesAt = HEADER + lengths.length + ids.length + treeStarts.length + owners.length
   const body = [
     ...lengths,
     ...ids,
-    ...flags,
     ...treeStarts.map((at) => at + treesAt),
-    ...w.owners.map((at) => at + treesAt),
+    // Twice the start, plus one for a wildcard.
+    ...w.ownerStarts.map(({ at, wildcard }) => (at + treesAt) * 2 + (wildcard ? 1 : 0)),
     ...trees,
     ...w.ints,
   ]
@@ -291,11 +322,26 @@ function encode(
   words[H_INTS] = body.length
   words[H_STRINGS] = w.strings.length
   words[H_UTF8] = utf8.byteLength
-  words[H_OWNERS] = w.owners.length
+  words[H_OWNERS] = owners.length
+  words[H_HASHES] = tableHashes()
   words.set(body, HEADER)
   bytes.set(utf8, (HEADER + body.length) * 4)
   words[H_CHECKSUM] = checksum(new Int32Array(bytes.buffer))
   return bytes
+}
+
+/** Table flags: what the options of the watches ask the presearcher for. */
+const P_STEM = 1
+const P_TRANSLITERATE = 2
+
+/** The presearcher's tables: flags, four lists (each counted), then each table's segment. */
+function writeTables(w: Writer, tables: PresearchTables): void {
+  w.int((tables.stem ? P_STEM : 0) | (tables.transliterate ? P_TRANSLITERATE : 0))
+  w.ints32(tables.always)
+  w.ints32(tables.unprefixed)
+  w.ints32(tables.stemOf)
+  w.ints32(tables.stemLeafOf)
+  for (const segment of tables.tables) for (const v of segment) w.int(v)
 }
 
 function writeNode(w: Writer, node: CompiledNode): void {
@@ -315,7 +361,7 @@ function writeNode(w: Writer, node: CompiledNode): void {
       w.list(node.pieces)
       w.int(node.star ? 1 : 0)
       w.str(node.keyPrefix)
-      w.owner(at)
+      w.owner(node, at)
       return
     }
     case 'meta':
@@ -345,33 +391,6 @@ function writeNode(w: Writer, node: CompiledNode): void {
   }
 }
 
-/** Key kinds in the encoding, by their index here. */
-const KEY_KINDS = [
-  'term',
-  'stemOf',
-  'translit',
-  'crossLatin',
-  'crossCyrillic',
-  'prefix',
-  'keyPrefix',
-  'meta',
-  'sized',
-] as const
-
-/** A watch's presearch keys (compile.ts's presearchKeys): a count (NONE for none), then each. */
-function writeKeys(w: Writer, keys: readonly PresearchKey[] | null): void {
-  if (keys === null) return w.int(NONE)
-  w.int(keys.length)
-  for (const key of keys) {
-    w.int(KEY_KINDS.indexOf(key.kind))
-    w.str(key.value)
-    if (key.kind === 'sized') {
-      w.str(key.suffix)
-      w.int(key.length)
-    }
-  }
-}
-
 /** A word: term, key, German spelling, flags, its owner number if it has leaves, cross forms. */
 function writeWord(w: Writer, word: WordMatcher): void {
   const at = w.ints.length
@@ -379,8 +398,7 @@ function writeWord(w: Writer, word: WordMatcher): void {
   w.str(word.key)
   w.str(word.german?.term ?? null)
   w.int((word.stemLeaf !== null ? W_STEM : 0) | (word.cross !== null ? W_CROSS : 0))
-  if (word.stemLeaf !== null || word.keyLeaf !== null) w.owner(at)
-  if (word.stemLeaf !== null) w.stemTerms.add(word.term)
+  if (word.stemLeaf !== null || word.keyLeaf !== null) w.owner(word, at)
   if (word.cross !== null) {
     w.int(word.cross.script)
     w.list(word.cross.keys)
@@ -410,13 +428,20 @@ class StringTable {
   }
 }
 
-/** Reads the body of a checked snapshot: see encode for its order. */
+/**
+ * Reads the body of a checked snapshot (see encode for its order): the string table's bounds,
+ * views of the presearcher's tables (each checked), the errors and the carried stems. Watch
+ * ids, query trees and leaf owners are decoded when first asked for.
+ */
 function decode(words: Int32Array, utf8: Uint8Array): WatchIndex {
   const count = words[H_STRINGS]!
   const watches = words[H_WATCHES]!
   const ownerCount = words[H_OWNERS]!
   const end = HEADER + words[H_INTS]!
   const all = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(utf8)
+  if (!(count >= 0 && watches >= 0 && ownerCount >= 0 && HEADER + count <= end)) {
+    throw new RangeError('snapshot counts do not fit its body')
+  }
   const starts = new Int32Array(count + 1)
   let offset = 0
   for (let k = 0; k < count; k++) {
@@ -427,40 +452,26 @@ function decode(words: Int32Array, utf8: Uint8Array): WatchIndex {
   if (offset !== all.length) throw new RangeError('string table does not cover the strings')
   const strings = new StringTable(all, starts)
   const idsAt = HEADER + count
-  const flagsAt = idsAt + watches
-  const treesAt = flagsAt + watches
+  const treesAt = idsAt + watches
   const ownersAt = treesAt + watches + 1
   const dataAt = ownersAt + ownerCount
   if (dataAt > end) throw new RangeError('snapshot tables run past its end')
   const trees = words.subarray(treesAt, treesAt + watches + 1)
   const treesEnd = trees[watches]!
+  if (!(treesEnd <= end && (watches > 0 || treesEnd === dataAt))) {
+    throw new RangeError('trees run past the end')
+  }
   for (let k = 0; k < watches; k++) {
     if (!(trees[k]! >= dataAt && trees[k]! < trees[k + 1]!)) {
       throw new RangeError(`tree ${k} out of range`)
     }
   }
-  if (treesEnd > end) throw new RangeError('trees run past the end')
-  const r: Reader = { words, at: treesEnd, strings, fields: new Map(), end, owners: null }
-
-  // The leaf owners, which the presearcher files (it needs no tree).
-  const owners: Array<WordMatcher | WildcardNode> = []
   for (let k = 0; k < ownerCount; k++) {
-    const at = words[ownersAt + k]!
+    const at = words[ownersAt + k]! >>> 1
     if (!(at >= dataAt && at < treesEnd)) throw new RangeError(`owner ${k} out of range`)
-    const reader: Reader = { words, at, strings, fields: r.fields, end: treesEnd, owners: null }
-    owners.push(words[at] === N_WILDCARD ? (readNode(reader) as WildcardNode) : readWord(reader))
   }
-  r.owners = owners
-
-  const keys: Array<PresearchKey[] | null> = []
-  let stem = false
-  let transliterate = false
-  for (let k = 0; k < watches; k++) {
-    const flags = words[flagsAt + k]!
-    if ((flags & Q_STEM) !== 0) stem = true
-    if ((flags & Q_TRANSLITERATE) !== 0) transliterate = true
-    keys.push(readKeys(r))
-  }
+  const r: Reader = { words, at: treesEnd, strings, fields: new Map(), end, owner: null }
+  const tables = readTables(r, watches, ownerCount, count)
   const errors: Array<{ watchId: string; error: QueryError }> = []
   const errorCount = int(r)
   for (let k = 0; k < errorCount; k++) {
@@ -472,28 +483,55 @@ function decode(words: Int32Array, utf8: Uint8Array): WatchIndex {
     const reason = message.endsWith(suffix) ? message.slice(0, -suffix.length) : message
     errors.push({ watchId, error: new QueryError(reason, position, query) })
   }
-  const terms = list(r)
+  const termCount = int(r)
+  const termsAt = r.at
+  r.at += termCount
   const stems = new Map<string, Int32Array>()
   const languages = int(r)
   for (let k = 0; k < languages; k++) {
     const lang = str(r)
-    const codes = words.subarray(r.at, r.at + terms.length)
-    r.at += terms.length
-    codes.forEach((code, i) => {
-      if (code >= 0 ? code > terms[i]!.length : -code - 1 >= count) {
+    const codes = words.subarray(r.at, r.at + termCount)
+    r.at += termCount
+    if (r.at > r.end) throw new RangeError('carried stems run past the end')
+    for (let i = 0; i < termCount; i++) {
+      const code = codes[i]!
+      const term = words[termsAt + i]!
+      if (
+        !(term >= 0 && term < count) ||
+        !(code >= 0 ? code <= starts[term + 1]! - starts[term]! : -code - 1 < count)
+      ) {
         throw new RangeError(`stem ${i} of ${lang} out of range`)
       }
-    })
+    }
     stems.set(lang, codes)
   }
   if (r.at !== r.end) throw new RangeError(`snapshot body ends at ${r.at}, not ${r.end}`)
-  const presearcher = buildPresearcher({ size: watches, stem, transliterate, keys, owners })
+
+  // Leaf owners, decoded when the presearcher or a tree first asks for one.
+  const owners: Array<LeafOwner | undefined> = new Array<LeafOwner | undefined>(ownerCount)
+  const owner = (k: number): LeafOwner => {
+    const found = owners[k]
+    if (found !== undefined) return found
+    if (!(k >= 0 && k < ownerCount)) throw new RangeError(`no leaf owner ${k}`)
+    const start = words[ownersAt + k]!
+    const reader: Reader = { ...r, at: start >>> 1, end: treesEnd, owner: null }
+    let decoded: LeafOwner
+    if ((start & 1) === 1) {
+      const node = readNode(reader)
+      if (node.type !== 'wildcard') throw new RangeError(`leaf owner ${k} is not a wildcard`)
+      decoded = node
+    } else {
+      decoded = readWord(reader)
+    }
+    return (owners[k] = decoded)
+  }
+  const presearcher = buildPresearcher({ tables, strings, owner })
   const index = indexFromSnapshot(
     watches,
     {
       id: (watch) => strings.get(words[idsAt + watch]!),
       root: (watch) => {
-        const tree: Reader = { ...r, at: trees[watch]!, end: trees[watch + 1]! }
+        const tree: Reader = { ...r, at: trees[watch]!, end: trees[watch + 1]!, owner }
         try {
           const root = readNode(tree)
           if (tree.at !== tree.end) throw new RangeError(`tree ${watch} ends early`)
@@ -506,20 +544,69 @@ function decode(words: Int32Array, utf8: Uint8Array): WatchIndex {
     presearcher,
     errors,
   )
+  let terms: string[] | undefined
+  const termsOf = () =>
+    (terms ??= Array.from(words.subarray(termsAt, termsAt + termCount), (id) => strings.get(id)))
   carryStems({
-    terms,
-    // A language's stems become strings only when its first item comes (stem.ts).
+    // Strings only when a language's first item comes (stem.ts).
+    get terms() {
+      return termsOf()
+    },
     stems: (lang) => {
       const codes = stems.get(lang)
+      const all = termsOf()
       return (
         codes &&
         Array.from(codes, (code, i) =>
-          code >= 0 ? terms[i]!.slice(0, code) : strings.get(-code - 1),
+          code >= 0 ? all[i]!.slice(0, code) : strings.get(-code - 1),
         )
       )
     },
   })
   return index
+}
+
+/** The presearcher's tables (writeTables), as views of the snapshot's words, each checked. */
+function readTables(r: Reader, watches: number, owners: number, strings: number): PresearchTables {
+  const flags = int(r)
+  const leaves = owners * 2
+  const ints = (bound: number, pairs = false): Int32Array => {
+    const n = int(r)
+    if (!(n >= 0 && r.at + n <= r.end)) throw new RangeError(`a list of ${n} runs past the end`)
+    const view = r.words.subarray(r.at, r.at + n)
+    r.at += n
+    for (let k = 0; k < n; k++) {
+      const limit = pairs && k % 2 === 0 ? strings : bound
+      if (!(view[k]! >= 0 && view[k]! < limit)) throw new RangeError(`list value out of range`)
+    }
+    return view
+  }
+  const always = ints(watches)
+  const unprefixed = ints(leaves)
+  const stemOf = ints(watches, true)
+  const stemLeafOf = ints(leaves, true)
+  const segments = TABLES.map((name, k) => {
+    const length = tableLength(r.words, r.at)
+    if (r.at + length > r.end) throw new RangeError(`table ${name} runs past the end`)
+    const segment = r.words.subarray(r.at, r.at + length)
+    r.at += length
+    const byTerm = k < TERM_TABLES
+    const bound = name.endsWith('Leaves') ? leaves : watches
+    if ((segment[5] === 1) !== byTerm || !tableIsSound(segment, strings, bound)) {
+      throw new RangeError(`table ${name} is not sound`)
+    }
+    return segment
+  })
+  return {
+    size: watches,
+    stem: (flags & P_STEM) !== 0,
+    transliterate: (flags & P_TRANSLITERATE) !== 0,
+    always,
+    unprefixed,
+    stemOf,
+    stemLeafOf,
+    tables: segments,
+  }
 }
 
 interface Reader {
@@ -529,8 +616,8 @@ interface Reader {
   strings: StringTable
   /** Field lists by their string id, shared by every node that names the same fields. */
   fields: Map<number, TextField[]>
-  /** The leaf owners decoded at load, which a tree's words and wildcards are (null: none yet). */
-  owners: Array<WordMatcher | WildcardNode> | null
+  /** The leaf owner of a number, for a tree's words and wildcards (null: decoding an owner). */
+  owner: ((k: number) => LeafOwner) | null
 }
 
 function int(r: Reader): number {
@@ -553,13 +640,10 @@ function list(r: Reader): string[] {
   return out
 }
 
-/** The leaf owner numbered by the next int, already decoded, or null while decoding owners. */
-function owner(r: Reader): WordMatcher | WildcardNode | null {
+/** The leaf owner numbered by the next int, or null while decoding an owner itself. */
+function owner(r: Reader): LeafOwner | null {
   const k = int(r)
-  if (r.owners === null) return null
-  const found = r.owners[k]
-  if (found === undefined) throw new RangeError(`no leaf owner ${k}`)
-  return found
+  return r.owner === null ? null : r.owner(k)
 }
 
 function fields(r: Reader): TextField[] {
@@ -585,6 +669,7 @@ function readNode(r: Reader): CompiledNode {
       return { type: 'words', fields: f, words: matchers, text }
     }
     case N_WILDCARD: {
+      const start = r.at - 1
       const f = fields(r)
       const text = str(r)
       const pieces = list(r)
@@ -592,7 +677,7 @@ function readNode(r: Reader): CompiledNode {
       const keyPrefix = strOrNull(r)
       const filed = owner(r)
       if (filed !== null) {
-        if (!('type' in filed)) throw new RangeError('a wildcard filed as a word')
+        if (!('type' in filed)) throw new RangeError(`a word filed for the wildcard at ${start}`)
         return filed
       }
       const keyLeaf = keyPrefix !== null ? newLeaf() : null
@@ -625,25 +710,8 @@ function readNode(r: Reader): CompiledNode {
   }
 }
 
-function readKeys(r: Reader): PresearchKey[] | null {
-  const n = int(r)
-  if (n === NONE) return null
-  const keys: PresearchKey[] = []
-  for (let k = 0; k < n; k++) {
-    const kind = KEY_KINDS[int(r)]
-    if (kind === undefined) throw new RangeError(`unknown key kind at ${r.at - 1}`)
-    const value = str(r)
-    if (kind === 'sized') {
-      const suffix = str(r)
-      keys.push({ kind, value, suffix, length: int(r) })
-    } else {
-      keys.push({ kind, value })
-    }
-  }
-  return keys
-}
-
 function readWord(r: Reader): WordMatcher {
+  const start = r.at
   const term = str(r)
   const key = strOrNull(r)
   const german = strOrNull(r)
@@ -659,7 +727,7 @@ function readWord(r: Reader): WordMatcher {
       const readings = int(r)
       r.at += readings
     }
-    if ('type' in filed) throw new RangeError('a word filed as a wildcard')
+    if ('type' in filed) throw new RangeError(`a wildcard filed for the word at ${start}`)
     return filed
   }
   let cross: CrossForms | null = null
