@@ -7,6 +7,9 @@
 // match item words other than by equal terms (stems, transliteration keys, patterns) are filed
 // too, and each item word, as it is looked at, joins the leaves it matches, so evaluation reads
 // a leaf's words instead of searching the item.
+// What is filed lives in typed tables (fileWatches, PresearchTables: open-addressed slots over
+// string ids, lists of watch and leaf numbers), read in place, so that a snapshot stores them as
+// they are and a fresh isolate loads them as views (snapshot.ts, docs/decisions.md 25).
 // Not responsible for what a match means (evaluate.ts): a candidate that does not match is fine,
 // a matching watch that is not a candidate is a bug (the property test hunts for those).
 // Reference: Lucene Monitor (TermFilteredPresearcher, QueryIndex).

@@ -1,28 +1,28 @@
 // A compiled watch index as bytes: what compiling derived for every watch (its query tree, each
 // word's transliteration key, cross-script and reading keys, German spelling, each wildcard's
-// pieces and key prefix, the watch's presearch keys) and the stems of its stemmed words in every
-// language with a stemmer (handed to stem.ts's carryStems), written once when the configuration
-// changes, so that a fresh isolate rebuilds the index from typed arrays and strings instead of
-// parsing and compiling every query.
-// Versioned (the configuration's version, SNAPSHOT_CODE_VERSION) and checksummed: a snapshot
-// that does not say exactly what it is for is refused (SnapshotError), never trusted.
-// Not responsible for storing or fetching snapshots (src/store/config-object.ts, config.ts) nor
-// for how the presearcher files what it is given (presearcher.ts): changing that needs no new
-// code version; changing what compile.ts derives (presearch keys included) or what the stemmers
-// answer (a new @orama/stemmers) does.
+// pieces and key prefix), the presearcher's tables as its lookups read them (presearcher.ts's
+// PresearchTables) and the stems of the stemmed watch words in every language with a stemmer
+// (handed to stem.ts's carryStems), written once when the configuration changes, so that a
+// fresh isolate takes views of typed arrays instead of parsing, compiling and filing every
+// query. Loading does only what every tick needs: a watch's tree, id and leaf owners are
+// decoded when first asked for (a tick evaluates only the watches the presearcher selects).
+// Versioned (the configuration's version, SNAPSHOT_CODE_VERSION, the tables' hashes) and
+// checksummed: a snapshot that does not say exactly what it is for is refused (SnapshotError),
+// never trusted.
+// Not responsible for storing or fetching snapshots (src/store/config-object.ts, config.ts).
+// Changing what compile.ts derives, how presearcher.ts files (its tables' layout included) or
+// what the stemmers answer (a new @orama/stemmers) needs a new code version.
 // Pure: no env, no clock.
 // Layout (little-endian, as every Workers host): docs/query-language.md, "In a fresh isolate".
 
 import {
   compileQuery,
   newLeaf,
-  presearchKeys,
   wildcardNode,
   wordMatcher,
   type CompiledNode,
   type CompiledQuery,
   type CrossForms,
-  type PresearchKey,
   type WordMatcher,
 } from './compile'
 import {
@@ -43,10 +43,11 @@ import { STEM_LANGUAGES, carryStems, computeStem, hasStemmer } from './stem'
 import { indexFromSnapshot, type WatchIndex, type WatchSpec } from './index'
 
 /**
- * What compiling derives from a query, as this code does it. Raise it with any change to what
- * compile.ts or the query parser produce for the same query (test/watch/snapshot.test.ts pins
- * the bytes of a fixed watch set, so such a change fails there until this is raised): a
- * snapshot written by other code is then refused and rebuilt, never read as if it were ours.
+ * What compiling and filing derive from a query, as this code does it. Raise it with any change
+ * to what compile.ts or the query parser produce for the same query, or to how presearcher.ts
+ * files it (test/watch/snapshot.test.ts pins the bytes of a fixed watch set, so such a change
+ * fails there until this is raised): a snapshot written by other code is then refused and
+ * rebuilt, never read as if it were ours.
  */
 export const SNAPSHOT_CODE_VERSION = 6
 
