@@ -31,6 +31,7 @@ import {
   buildPresearcher,
   fileWatches,
   tableHashes,
+  tableByTerm,
   tableIsSound,
   tableLength,
   type LeafOwner,
@@ -471,7 +472,7 @@ function decode(words: Int32Array, utf8: Uint8Array): WatchIndex {
     const at = words[ownersAt + k]! >>> 1
     if (!(at >= dataAt && at < treesEnd)) throw new RangeError(`owner ${k} out of range`)
   }
-  const r: Reader = { words, at: treesEnd, strings, fields: new Map(), end, owner: null }
+  const r = new Reader(words, treesEnd, end, strings, new Map(), null)
   const tables = readTables(r, watches, ownerCount, count)
   const errors: Array<{ watchId: string; error: QueryError }> = []
   const errorCount = int(r)
@@ -515,7 +516,7 @@ function decode(words: Int32Array, utf8: Uint8Array): WatchIndex {
     if (found !== undefined) return found
     if (!(k >= 0 && k < ownerCount)) throw new RangeError(`no leaf owner ${k}`)
     const start = words[ownersAt + k]!
-    const reader: Reader = { ...r, at: start >>> 1, end: treesEnd, owner: null }
+    const reader = new Reader(words, start >>> 1, treesEnd, strings, r.fields, null)
     let decoded: LeafOwner
     if ((start & 1) === 1) {
       const node = readNode(reader)
@@ -532,7 +533,7 @@ function decode(words: Int32Array, utf8: Uint8Array): WatchIndex {
     {
       id: (watch) => strings.get(words[idsAt + watch]!),
       root: (watch) => {
-        const tree: Reader = { ...r, at: trees[watch]!, end: trees[watch + 1]!, owner }
+        const tree = new Reader(words, trees[watch]!, trees[watch + 1]!, strings, r.fields, owner)
         try {
           const root = readNode(tree)
           if (tree.at !== tree.end) throw new RangeError(`tree ${watch} ends early`)
@@ -593,7 +594,7 @@ function readTables(r: Reader, watches: number, owners: number, strings: number)
     r.at += length
     const byTerm = k < TERM_TABLES
     const bound = name.endsWith('Leaves') ? leaves : watches
-    if ((segment[5] === 1) !== byTerm || !tableIsSound(segment, strings, bound)) {
+    if (tableByTerm(segment) !== byTerm || !tableIsSound(segment, strings, bound)) {
       throw new RangeError(`table ${name} is not sound`)
     }
     return segment
@@ -610,15 +611,18 @@ function readTables(r: Reader, watches: number, owners: number, strings: number)
   }
 }
 
-interface Reader {
-  words: Int32Array
-  at: number
-  end: number
-  strings: StringTable
-  /** Field lists by their string id, shared by every node that names the same fields. */
-  fields: Map<number, TextField[]>
-  /** The leaf owner of a number, for a tree's words and wildcards (null: decoding an owner). */
-  owner: ((k: number) => LeafOwner) | null
+/** A place in a snapshot's words, read from `at` up to `end` (a class: one shape for all). */
+class Reader {
+  constructor(
+    readonly words: Int32Array,
+    public at: number,
+    readonly end: number,
+    readonly strings: StringTable,
+    /** Field lists by their string id, shared by every node that names the same fields. */
+    readonly fields: Map<number, TextField[]>,
+    /** The leaf owner of a number, for a tree's words and wildcards (null: decoding an owner). */
+    readonly owner: ((k: number) => LeafOwner) | null,
+  ) {}
 }
 
 function int(r: Reader): number {
