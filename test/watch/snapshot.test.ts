@@ -17,6 +17,36 @@ import { generator } from './property-generators'
 
 /** Byte offset of the code version in the header (src/watch/snapshot.ts, H_CODE). */
 const CODE_VERSION_OFFSET = 4
+/** Header words and table layout, as src/watch/snapshot.ts and presearcher.ts write them. */
+const HEADER = 11
+const H_CHECKSUM = 4
+const H_WATCHES = 5
+const H_STRINGS = 7
+const H_HASHES = 10
+const TABLE_HEADER = 7
+const T_ENTRIES = 1
+const T_FILTER = 6
+
+function wordsOf(bytes: Uint8Array): Int32Array {
+  return new Int32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4)
+}
+
+/** Where the table of where each watch's tree starts begins (after the strings and the ids). */
+function treesAt(words: Int32Array): number {
+  return HEADER + words[H_STRINGS]! + words[H_WATCHES]!
+}
+
+/**
+ * Writes the checksum of damaged words as snapshot.ts computes it (FNV-1a's prime, a word at a
+ * time, the checksum's own word left out), so that only the body's own checks can refuse them.
+ */
+function reseal(words: Int32Array): void {
+  let h = 0x811c9dc5 | 0
+  for (let i = 0; i < words.length; i++) {
+    if (i !== H_CHECKSUM) h = Math.imul(h ^ words[i]!, 0x01000193)
+  }
+  words[H_CHECKSUM] = h ^ (h >>> 15)
+}
 
 function refusal(bytes: Uint8Array, version: number): SnapshotError {
   let thrown: unknown
@@ -149,6 +179,54 @@ describe('watch index snapshot', () => {
     const bytes = buildIndexSnapshot([{ id: 'w', query: 'belgorod' }], 7)
     new DataView(bytes.buffer).setInt32(CODE_VERSION_OFFSET, SNAPSHOT_CODE_VERSION + 1, true)
     expect(refusal(bytes, 7).reason).toBe('code')
+  })
+
+  it('refuses a snapshot whose tables are keyed by hashes this code does not compute', () => {
+    const bytes = buildIndexSnapshot([{ id: 'w', query: 'belgorod' }], 7)
+    const words = wordsOf(bytes)
+    words[H_HASHES] = words[H_HASHES]! ^ 1
+    expect(refusal(bytes, 7).reason).toBe('code')
+  })
+
+  it('refuses a presearch table that filing cannot have written, even under a valid checksum', () => {
+    const bytes = buildIndexSnapshot([{ id: 'w', query: 'belgorod OR kursk' }], 7)
+    const words = wordsOf(bytes)
+    // The first table (by term) follows the trees and the presearcher's flags and four lists.
+    let at = words[treesAt(words) + words[H_WATCHES]!]!
+    at += 1
+    for (let list = 0; list < 4; list++) at += 1 + words[at]!
+    const slots = at + TABLE_HEADER + words[at + T_FILTER]!
+    // An empty slot made to name an entry the table does not have.
+    let slot = slots
+    while (words[slot + 1] !== -1) slot += 2
+    words[slot + 1] = words[at + T_ENTRIES]! + 3
+    reseal(words)
+    const error = refusal(bytes, 7)
+    expect(error.reason).toBe('corrupt')
+    expect(String((error.cause as Error).message)).toMatch(/table terms is not sound/)
+  })
+
+  it('throws SnapshotError when a tree that does not decode is first evaluated', () => {
+    const watches: WatchSpec[] = [
+      { id: 'a', query: 'belgorod' },
+      { id: 'b', query: 'kursk' },
+    ]
+    const bytes = buildIndexSnapshot(watches, 7)
+    const words = wordsOf(bytes)
+    // Watch b's tree starts with an unknown node code.
+    words[words[treesAt(words) + 1]!] = 99
+    reseal(words)
+    const loaded = loadIndexSnapshot(bytes, 7)
+    const item = (title: string) => ({
+      title,
+      summary: '',
+      content: '',
+      categories: [],
+      feedId: 'f',
+      feedTags: [],
+    })
+    expect(matchItem(loaded, item('Belgorod')).map((m) => m.watchId)).toEqual(['a'])
+    expect(() => matchItem(loaded, item('Kursk'))).toThrow(SnapshotError)
   })
 
   it.each([
