@@ -159,7 +159,7 @@ export interface PresearchTables {
   /** Buckets.stemOf and Buckets.stemLeafOf. */
   stemOf: Int32Array
   stemLeafOf: Int32Array
-  /** One segment per table (tableSegment's layout), in TABLES order. */
+  /** One segment per table (TableBuilder.segment's layout), in TABLES order. */
   tables: Int32Array[]
 }
 
@@ -519,7 +519,7 @@ function stemFilter(b: Buckets, lang: string): PrefixFilter | null {
   const endings = stemEndings(lang)
   filter = null
   if (endings !== undefined) {
-    // Sized for each term twice, as many bases as its stem has endings at most, roughly.
+    // Room for two bases a term, as before (the pairs hold two ints a term).
     filter = new PrefixFilter(b.stemOf.length + b.stemLeafOf.length)
     for (const pairs of [b.stemOf, b.stemLeafOf]) {
       for (let k = 0; k < pairs.length; k += 2) {
