@@ -275,9 +275,10 @@ describe('watch index snapshot', () => {
     }
   })
 
-  // What compiling derives is in the bytes: a change to the parser or compile.ts changes them for
-  // this fixed set. Then SNAPSHOT_CODE_VERSION must be raised (so stored snapshots of the old code
-  // are refused, not trusted), and these figures updated with it.
+  // What compiling derives and how the presearcher files it are in the bytes: a change to the
+  // parser, compile.ts or presearcher.ts's filing changes them for this fixed set. Then
+  // SNAPSHOT_CODE_VERSION must be raised (so stored snapshots of the old code are refused, not
+  // trusted), and these figures updated with it.
   it('pins the bytes of a fixed watch set to the code version', () => {
     const watches: WatchSpec[] = [
       { id: 'a', query: 'belgorod AND (belge OR "armes de facture belge")' },
