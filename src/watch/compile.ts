@@ -253,30 +253,34 @@ function words(
       crossKeys.length > 0 || readingKeys.length > 0
         ? { keys: crossKeys, script: crossScript, readings: readingKeys }
         : null
-    return wordMatcher(term, options.stem === true, key, cross, germans?.[k] ?? null)
+    const stemLeaf = options.stem === true ? newLeaf() : null
+    const keyLeaf = key !== null ? newLeaf() : null
+    return wordMatcher(term, key, cross, germans?.[k] ?? null, stemLeaf, keyLeaf)
   })
   return { type: 'words', fields, words: matchers, text }
 }
 
 /**
  * A word matcher from what compiling derived for it (the key, the cross forms, the German
- * spelling): compiling and loading a snapshot (snapshot.ts) build matchers here, so both give
- * objects of one shape, which evaluation reads without polymorphic lookups.
+ * spelling) and its leaves (a stem leaf with the stem option, a key leaf with a key): compiling
+ * and loading a snapshot (snapshot.ts) build matchers here, so both give objects of one shape,
+ * which evaluation reads without polymorphic lookups.
  */
 export function wordMatcher(
   term: string,
-  stem: boolean,
   key: string | null,
   cross: CrossForms | null,
   german: string | null,
+  stemLeaf: Leaf | null,
+  keyLeaf: Leaf | null,
 ): WordMatcher {
   return {
     term,
     wordId: -1,
     wordGeneration: -1,
-    stemLeaf: stem ? newLeaf() : null,
+    stemLeaf,
     key,
-    keyLeaf: key !== null ? newLeaf() : null,
+    keyLeaf,
     cross,
     german: germanOf(german),
   }
@@ -294,12 +298,14 @@ function wildcard(
     keyPrefix = transliterationKey(pieces[0] ?? '')
     if (keyPrefix === '') keyPrefix = null
   }
-  return wildcardNode(fields, pieces, star, text, keyPrefix)
+  const keyLeaf = keyPrefix !== null ? newLeaf() : null
+  return wildcardNode(fields, pieces, star, text, keyPrefix, newLeaf(), keyLeaf)
 }
 
 /**
- * A wildcard node from its pattern and the transliteration key of its literal prefix (null
- * without the option): compiling and loading a snapshot (snapshot.ts) both build them here.
+ * A wildcard node from its pattern, the transliteration key of its literal prefix (null without
+ * the option) and its leaves (the key leaf with a key prefix): compiling and loading a snapshot
+ * (snapshot.ts) both build them here.
  */
 export function wildcardNode(
   fields: TextField[],
@@ -307,19 +313,11 @@ export function wildcardNode(
   star: boolean,
   text: string,
   keyPrefix: string | null,
+  leaf: Leaf,
+  keyLeaf: Leaf | null,
 ): CompiledNode {
   const prefix = pieces[0] ?? ''
-  let test: (term: string) => boolean
-  if (pieces.length === 1) {
-    test = (term) => term.startsWith(prefix)
-  } else {
-    // Built on first use: most wildcards are never evaluated against an item.
-    let re: RegExp | undefined
-    test = (term) => {
-      re ??= new RegExp(`^${pieces.map(escapeRegExp).join('.')}${star ? '' : '$'}`, 'u')
-      return re.test(term)
-    }
-  }
+  const test = wildcardTest(pieces, star)
   let lengths: number[] | null = null
   if (!star) {
     const literal = pieces.reduce((sum, p) => sum + p.length, 0)
@@ -328,8 +326,6 @@ export function wildcardNode(
     for (let n = literal + marks; n <= literal + 2 * marks; n++) lengths.push(n)
   }
   const suffix = pieces[pieces.length - 1] ?? ''
-  const keyLeaf = keyPrefix !== null ? newLeaf() : null
-  const leaf = newLeaf()
   return {
     type: 'wildcard',
     fields,
@@ -346,13 +342,25 @@ export function wildcardNode(
   }
 }
 
+/** Whether a term matches the pattern (literal pieces between `?`s, `*` at the end or not). */
+export function wildcardTest(pieces: readonly string[], star: boolean): (term: string) => boolean {
+  const prefix = pieces[0] ?? ''
+  if (pieces.length === 1) return (term) => term.startsWith(prefix)
+  // Built on first use: most wildcards are never evaluated against an item.
+  let re: RegExp | undefined
+  return (term) => {
+    re ??= new RegExp(`^${pieces.map(escapeRegExp).join('.')}${star ? '' : '$'}`, 'u')
+    return re.test(term)
+  }
+}
+
 const NO_KEYS: readonly string[] = []
 
 function germanOf(term: string | null): GermanSpelling | null {
   return term === null ? null : { term, id: -1, generation: -1 }
 }
 
-function newLeaf(): Leaf {
+export function newLeaf(): Leaf {
   return { stamp: 0, ids: [] }
 }
 

@@ -2,17 +2,12 @@
 // match items against it, and preview a query against sample items.
 // Not responsible for watch scope (the monitor filters feeds/tags before calling matchItem),
 // for caching the index per configuration version (the monitor), nor for HTTP (src/http).
-// A compiled index can also be stored and loaded as bytes: snapshot.ts.
+// A compiled index can also be stored and loaded as bytes (snapshot.ts), its watches then
+// decoded on first use.
 // Pure: no env, no fetch, no clock. Language: query-parser.ts header, docs/query-language.md.
 
 import type { Hit, MatchExplanation } from '../model'
-import {
-  compileQuery,
-  type CompiledNode,
-  type CompiledQuery,
-  type MatchOptions,
-  type PresearchKey,
-} from './compile'
+import { compileQuery, type CompiledNode, type CompiledQuery, type MatchOptions } from './compile'
 import { evaluate } from './evaluate'
 import { explainMatch } from './explain'
 import { prepareItem, type PreparedItem } from './item'
@@ -66,19 +61,42 @@ export interface PreviewResult {
   highlights: Array<[number, number]>
 }
 
+/**
+ * What a loaded snapshot (snapshot.ts) decodes on a watch's first use rather than at load: its
+ * id (for an alert) and its query tree (for evaluation), since a tick evaluates only the
+ * watches the presearcher selects.
+ */
+export interface LazyWatches {
+  id(watch: number): string
+  root(watch: number): CompiledNode
+}
+
 class CompiledWatchIndex implements WatchIndex {
-  readonly size: number
-  /** The queries' roots, read without the CompiledQuery: one cache miss less a candidate. */
-  readonly roots: CompiledNode[]
+  /**
+   * The queries' roots, read without the CompiledQuery: one cache miss less a candidate.
+   * Undefined until first use in a loaded index (rootOf).
+   */
+  readonly roots: Array<CompiledNode | undefined>
+  private readonly ids: Array<string | undefined>
 
   constructor(
-    readonly ids: string[],
-    readonly queries: CompiledQuery[],
+    readonly size: number,
+    ids: string[] | null,
+    roots: CompiledNode[] | null,
     readonly presearcher: Presearcher,
     readonly errors: Array<{ watchId: string; error: QueryError }>,
+    private readonly lazy: LazyWatches | null,
   ) {
-    this.size = queries.length
-    this.roots = queries.map((q) => q.root)
+    this.ids = ids ?? new Array<string | undefined>(size).fill(undefined)
+    this.roots = roots ?? new Array<CompiledNode | undefined>(size).fill(undefined)
+  }
+
+  rootOf(watch: number): CompiledNode {
+    return (this.roots[watch] ??= this.lazy!.root(watch))
+  }
+
+  idOf(watch: number): string {
+    return (this.ids[watch] ??= this.lazy!.id(watch))
   }
 }
 
@@ -96,20 +114,21 @@ export function compileWatchIndex(watches: WatchSpec[]): WatchIndex {
       errors.push({ watchId: watch.id, error })
     }
   }
-  return indexFromCompiled(ids, queries, errors)
+  const roots = queries.map((q) => q.root)
+  return new CompiledWatchIndex(ids.length, ids, roots, buildPresearcher(queries), errors, null)
 }
 
 /**
- * An index from queries already compiled, in watch order (compileWatchIndex, and snapshot.ts when
- * it loads a stored index, with each query's presearch keys): the presearcher is filed here.
+ * An index whose presearcher is built already and whose watches are decoded on first use
+ * (snapshot.ts, when it loads a stored index).
  */
-export function indexFromCompiled(
-  ids: string[],
-  queries: CompiledQuery[],
+export function indexFromSnapshot(
+  size: number,
+  watches: LazyWatches,
+  presearcher: Presearcher,
   errors: Array<{ watchId: string; error: QueryError }>,
-  filed?: ReadonlyArray<readonly PresearchKey[] | null>,
 ): WatchIndex {
-  return new CompiledWatchIndex(ids, queries, buildPresearcher(queries, filed), errors)
+  return new CompiledWatchIndex(size, null, null, presearcher, errors, watches)
 }
 
 /** The watches of `index` that `item` matches, in watch order, each with its explanation. */
@@ -123,14 +142,16 @@ export function matchItem(
   const prepared = prepareItem(item)
   const out: Array<{ watchId: string; explanation: MatchExplanation }> = []
   const candidates = index.presearcher.bind(prepared)
-  // Brings the candidates' roots into the cache together, so their misses overlap.
+  // Brings the candidates' roots into the cache together, so their misses overlap (and
+  // decodes, in a loaded index, those never evaluated before).
+  const roots = index.roots
   let touched = 0
-  for (const i of candidates) touched ^= index.roots[i]!.type.length
+  for (const i of candidates) touched ^= (roots[i] ?? index.rootOf(i)).type.length
   touches = touched
   for (const i of candidates) {
-    const root = index.roots[i]!
+    const root = roots[i]!
     if (evaluate(root, prepared)) {
-      out.push({ watchId: index.ids[i]!, explanation: explainMatch(root, prepared) })
+      out.push({ watchId: index.idOf(i), explanation: explainMatch(root, prepared) })
     }
   }
   return out

@@ -7,6 +7,9 @@
 // match item words other than by equal terms (stems, transliteration keys, patterns) are filed
 // too, and each item word, as it is looked at, joins the leaves it matches, so evaluation reads
 // a leaf's words instead of searching the item.
+// What is filed lives in typed tables (fileWatches, PresearchTables: open-addressed slots over
+// string ids, lists of watch and leaf numbers), read in place, so that a snapshot stores them as
+// they are and a fresh isolate loads them as views (snapshot.ts, docs/decisions.md 25).
 // Not responsible for what a match means (evaluate.ts): a candidate that does not match is fine,
 // a matching watch that is not a candidate is a bug (the property test hunts for those).
 // Reference: Lucene Monitor (TermFilteredPresearcher, QueryIndex).
@@ -66,25 +69,29 @@ interface PatternLeaf {
 }
 
 /**
- * Keys live in separate maps per kind (term, stem per language, transliteration key, prefix,
- * metadata) so the item side looks up its own term strings, whose hashes V8 has already cached,
+ * Keys live in separate tables per kind (term, stem per language, transliteration key, prefix,
+ * metadata) so the item side looks up its own term strings, whose hashes are known already,
  * instead of building a prefixed string per lookup.
  */
 interface Buckets {
   terms: TermBuckets<number>
   /** Stem buckets per language, filed on first use from stemOf (see stemBuckets). */
   stems: Map<string, TermBuckets<number>>
-  /** `stemOf` keys: the term and the watch, in watch order. */
-  stemOf: Array<{ term: string; watch: number }>
+  /** `stemOf` keys: pairs of the term's string id and the watch, in watch order. */
+  stemOf: Int32Array
   keys: TermBuckets<number>
   /** Wildcards by their (cut) literal prefix; hash collisions only add candidates. */
   prefixes: PrefixBuckets<number>
   /** `?` patterns without `*`, by prefix, suffix and term length together (sizedHash). */
   sized: SizedBuckets<number>
   keyPrefixes: PrefixBuckets<number>
-  meta: Map<string, number[]>
-  /** Leaves of stemmed query words: their terms, filed per language on first use (stemLeaves). */
-  stemLeafOf: Array<{ term: string; leaf: Leaf }>
+  /** `site:`, `lang:` and `feed:` values, as `field:value`. */
+  meta: TermBuckets<number>
+  /**
+   * Leaves of stemmed query words: pairs of the term's string id and the leaf's number, filed
+   * per language on first use (stemLeaves).
+   */
+  stemLeafOf: Int32Array
   stemLeaves: Map<string, TermBuckets<Leaf>>
   /** Per language, what an item word must start with to have a stem filed here (stemFilter). */
   stemFilters: Map<string, PrefixFilter | null>
@@ -103,6 +110,10 @@ interface Buckets {
   unprefixedLeaves: PatternLeaf[]
   /** Transliterated wildcards' leaves by their key prefix (cut). */
   keyPatternLeaves: PrefixBuckets<PatternLeaf>
+  /** The strings the tables' string ids stand for. */
+  strings: Strings
+  /** The leaf numbered `id` (leafOf). */
+  leafAt: (id: number) => Leaf
 }
 
 interface CrossBuckets {
@@ -115,50 +126,133 @@ interface CrossBuckets {
 /** The stem memo's language number for an item whose language has no stemmer. */
 const NO_STEM_LANGUAGE = 15
 
+/** A wildcard of a query tree. */
+export type WildcardNode = Extract<CompiledNode, { type: 'wildcard' }>
+
 /**
- * Files `queries` (in watch order). `filed` gives each query's presearch keys as presearchKeys
- * computed them (null: always evaluated) when they are known already, as in a loaded snapshot
- * (snapshot.ts); they are computed here otherwise.
+ * A query word with leaves (the stem option, a transliteration key) or a wildcard: what the
+ * presearcher files leaves of. Numbered in the order filing meets them in the watches' trees;
+ * the leaves of owner k are numbered 2k (a word's stem leaf, a wildcard's own) and 2k + 1 (the
+ * key leaf).
  */
-export function buildPresearcher(
-  queries: CompiledQuery[],
-  filed?: ReadonlyArray<readonly PresearchKey[] | null>,
-): Presearcher {
+export type LeafOwner = WordMatcher | WildcardNode
+
+/** Strings by the ids the tables hold (a snapshot's string table, or filing's own). */
+export interface Strings {
+  get(id: number): string
+}
+
+/**
+ * The presearcher's tables in the form its lookups read: typed arrays only, with strings as
+ * ids, so that a snapshot stores them as they are and loading one is a view per table
+ * (snapshot.ts). Filed by fileWatches; read by buildPresearcher.
+ */
+export interface PresearchTables {
+  /** Watches, and whether some has the stem option (the transliterate option). */
+  size: number
+  stem: boolean
+  transliterate: boolean
+  /** Watches with no presearch key: evaluated for every item. */
+  always: Int32Array
+  /** `*` wildcard leaves without a literal prefix, by their number. */
+  unprefixed: Int32Array
+  /** Buckets.stemOf and Buckets.stemLeafOf. */
+  stemOf: Int32Array
+  stemLeafOf: Int32Array
+  /** One segment per table (TableBuilder.segment's layout), in TABLES order. */
+  tables: Int32Array[]
+}
+
+/** The tables of a PresearchTables, in the order its `tables` holds them. */
+export const TABLES = [
+  'terms',
+  'keys',
+  'meta',
+  'crossLatinWatches',
+  'crossCyrillicWatches',
+  'keyLeaves',
+  'crossLatinLeaves',
+  'crossCyrillicLeaves',
+  'prefixes',
+  'keyPrefixes',
+  'patternLeaves',
+  'keyPatternLeaves',
+  'sized',
+  'sizedLeaves',
+] as const
+/** The first TERM_TABLES tables are keyed by term, the others by a hash of prefixes. */
+export const TERM_TABLES = 8
+
+/** What buildPresearcher reads: compiled queries, or tables filed already with their owners. */
+export interface FiledIndex {
+  tables: PresearchTables
+  strings: Strings
+  /** The leaf owner numbered `k` (a loaded snapshot decodes it when first asked for). */
+  owner: (k: number) => LeafOwner
+}
+
+/**
+ * Files the watches of `source`: compiled queries (in watch order), whose trees are walked for
+ * their keys and leaves (fileWatches), or tables filed already, as a snapshot carries them,
+ * whose trees need not be built.
+ */
+export function buildPresearcher(source: CompiledQuery[] | FiledIndex): Presearcher {
+  let filed: FiledIndex
+  if (Array.isArray(source)) {
+    const strings: string[] = []
+    const ids = new Map<string, number>()
+    const intern = (s: string) => {
+      let id = ids.get(s)
+      if (id === undefined) ids.set(s, (id = strings.push(s) - 1))
+      return id
+    }
+    const { tables, owners } = fileWatches(source, intern)
+    filed = { tables, strings: { get: (id) => strings[id]! }, owner: (k) => owners[k]! }
+  } else {
+    filed = source
+  }
+  const { tables, strings } = filed
+  const leafAt = leafNumbering(filed.owner)
+  const patternAt = patternNumbering(filed.owner)
+  const table = (name: (typeof TABLES)[number]) => tables.tables[TABLES.indexOf(name)]!
+  const watchesBy = (name: (typeof TABLES)[number]) =>
+    new TermBuckets<number>(table(name), strings, watchAt)
+  const leavesBy = (name: (typeof TABLES)[number]) =>
+    new TermBuckets<Leaf>(table(name), strings, leafAt)
   const b: Buckets = {
-    crossFromLatin: { watches: new TermBuckets(), leaves: new TermBuckets(), bases: null },
-    crossFromCyrillic: { watches: new TermBuckets(), leaves: new TermBuckets(), bases: null },
-    terms: new TermBuckets(),
+    crossFromLatin: {
+      watches: watchesBy('crossLatinWatches'),
+      leaves: leavesBy('crossLatinLeaves'),
+      bases: null,
+    },
+    crossFromCyrillic: {
+      watches: watchesBy('crossCyrillicWatches'),
+      leaves: leavesBy('crossCyrillicLeaves'),
+      bases: null,
+    },
+    terms: watchesBy('terms'),
     stems: new Map(),
-    stemOf: [],
-    keys: new TermBuckets(),
-    prefixes: new PrefixBuckets(),
-    sized: new SizedBuckets(),
-    keyPrefixes: new PrefixBuckets(),
-    meta: new Map(),
-    stemLeafOf: [],
+    stemOf: tables.stemOf,
+    keys: watchesBy('keys'),
+    prefixes: new PrefixBuckets(table('prefixes'), watchAt),
+    sized: new SizedBuckets(table('sized'), watchAt),
+    keyPrefixes: new PrefixBuckets(table('keyPrefixes'), watchAt),
+    meta: watchesBy('meta'),
+    stemLeafOf: tables.stemLeafOf,
     stemLeaves: new Map(),
     stemFilters: new Map(),
-    keyLeaves: new TermBuckets(),
-    patternLeaves: new PrefixBuckets(),
-    sizedLeaves: new SizedBuckets(),
-    unprefixedLeaves: [],
-    keyPatternLeaves: new PrefixBuckets(),
+    keyLeaves: leavesBy('keyLeaves'),
+    patternLeaves: new PrefixBuckets(table('patternLeaves'), patternAt),
+    sizedLeaves: new SizedBuckets(table('sizedLeaves'), patternAt),
+    unprefixedLeaves: Array.from(tables.unprefixed, patternAt),
+    keyPatternLeaves: new PrefixBuckets(table('keyPatternLeaves'), patternAt),
+    strings,
+    leafAt,
   }
-  const always: number[] = []
-  let needsStem = false
-  let needsKeys = false
-  queries.forEach((q, i) => {
-    if (q.options.stem) needsStem = true
-    if (q.options.transliterate) needsKeys = true
-    fileLeaves(b, q.root)
-    const keys = filed ? filed[i]! : (presearchKeys(q.root)?.keys ?? null)
-    if (!keys) {
-      always.push(i)
-      return
-    }
-    for (const key of keys) fileKey(b, key, i)
-  })
-  const seen = new Uint8Array(queries.length)
+  const always = Array.from(tables.always)
+  const needsStem = tables.stem
+  const needsKeys = tables.transliterate
+  const seen = new Uint8Array(tables.size)
   // What one word selects never changes for this index: memoised on the Word (word.ts), since
   // news vocabulary repeats from item to item, with the index's number in the word's row to
   // say for which index the memo holds. Words hold that number and the leaves they join, not
@@ -388,53 +482,6 @@ function join(leaves: readonly Leaf[], id: number, stamp: number): void {
   }
 }
 
-/** Files the leaves of a query: every stemmed or transliterated word and every wildcard. */
-function fileLeaves(b: Buckets, node: CompiledNode): void {
-  switch (node.type) {
-    case 'words':
-      for (const word of node.words) fileWordLeaves(b, word)
-      return
-    case 'wildcard': {
-      const entry: PatternLeaf = { leaf: node.leaf, prefix: node.prefix, test: node.test }
-      // A `?` pattern has lengths: only words of those lengths, starting and ending as it does,
-      // are tested against it (on the bench, words met for the first time tested a dozen
-      // patterns sharing their first three letters).
-      if (node.lengths) {
-        for (const length of node.lengths) {
-          b.sizedLeaves.fileSized(node.prefix, node.suffix, length, entry)
-        }
-      } else if (node.prefix === '') b.unprefixedLeaves.push(entry)
-      else b.patternLeaves.fileUnder(node.prefix, entry)
-      if (node.keyLeaf && node.keyPrefix !== null) {
-        const keyEntry = { leaf: node.keyLeaf, prefix: node.keyPrefix, test: null }
-        b.keyPatternLeaves.fileUnder(node.keyPrefix, keyEntry)
-      }
-      return
-    }
-    case 'and':
-    case 'or':
-      for (const child of node.children) fileLeaves(b, child)
-      return
-    case 'not':
-      return fileLeaves(b, node.child)
-    case 'near':
-      fileLeaves(b, node.left)
-      return fileLeaves(b, node.right)
-    case 'meta':
-      return
-  }
-}
-
-function fileWordLeaves(b: Buckets, word: WordMatcher): void {
-  if (word.stemLeaf) b.stemLeafOf.push({ term: word.term, leaf: word.stemLeaf })
-  if (word.keyLeaf && word.key !== null) b.keyLeaves.file(word.key, word.keyLeaf)
-  if (word.keyLeaf && word.cross) {
-    for (const reading of word.cross.readings) b.keyLeaves.file(reading, word.keyLeaf)
-    const cross = word.cross.script === SCRIPT_LATIN ? b.crossFromLatin : b.crossFromCyrillic
-    for (const key of word.cross.keys) cross.leaves.file(key, word.keyLeaf)
-  }
-}
-
 /**
  * The leaves `word` joins through its term and transliteration key (not its stem), given the
  * prefix hashes of both (prefixHashes into termPrefixes and keyPrefixes; keyN -1 without keys).
@@ -472,12 +519,14 @@ function stemFilter(b: Buckets, lang: string): PrefixFilter | null {
   const endings = stemEndings(lang)
   filter = null
   if (endings !== undefined) {
-    const terms = [...b.stemOf, ...b.stemLeafOf]
-    filter = new PrefixFilter(terms.length * 2)
-    for (const { term } of terms) {
-      const stem = stemWord(term, lang)
-      for (const ending of endings) {
-        if (stem.endsWith(ending)) filter.file(stem, stem.length - ending.length)
+    // Room for two bases a term, as before (the pairs hold two ints a term).
+    filter = new PrefixFilter(b.stemOf.length + b.stemLeafOf.length)
+    for (const pairs of [b.stemOf, b.stemLeafOf]) {
+      for (let k = 0; k < pairs.length; k += 2) {
+        const stem = stemWord(b.strings.get(pairs[k]!), lang)
+        for (const ending of endings) {
+          if (stem.endsWith(ending)) filter.file(stem, stem.length - ending.length)
+        }
       }
     }
   }
@@ -501,8 +550,12 @@ function crossBases(cross: CrossBuckets): PrefixFilter {
 function stemLeaves(b: Buckets, lang: string): TermBuckets<Leaf> {
   let map = b.stemLeaves.get(lang)
   if (!map) {
-    map = new TermBuckets()
-    for (const { term, leaf } of b.stemLeafOf) map.file(stemWord(term, lang), leaf)
+    const filing = new TableBuilder(true)
+    const pairs = b.stemLeafOf
+    for (let k = 0; k < pairs.length; k += 2) {
+      filing.file(stemWord(b.strings.get(pairs[k]!), lang), pairs[k + 1]!)
+    }
+    map = filing.buckets(b.leafAt)
     b.stemLeaves.set(lang, map)
   }
   return map
@@ -517,37 +570,180 @@ function stemBuckets(b: Buckets, lang: string): TermBuckets<number> {
   if (!hasStemmer(lang)) return NO_STEMS
   let map = b.stems.get(lang)
   if (!map) {
-    map = new TermBuckets()
-    for (const { term, watch } of b.stemOf) {
+    const filing = new TableBuilder(true)
+    const pairs = b.stemOf
+    for (let k = 0; k < pairs.length; k += 2) {
+      const term = b.strings.get(pairs[k]!)
       const stem = stemWord(term, lang)
-      if (stem !== term) map.file(stem, watch)
+      if (stem !== term) filing.file(stem, pairs[k + 1]!)
     }
+    map = filing.buckets(watchAt)
     b.stems.set(lang, map)
   }
   return map
 }
 
-function fileKey(b: Buckets, key: PresearchKey, watch: number): void {
+/** A watch's number, as its posting lists hold it. */
+const watchAt = (id: number): number => id
+
+/** The leaves of the owners `owner` gives, by number (LeafOwner), each looked up once. */
+function leafNumbering(owner: (k: number) => LeafOwner): (id: number) => Leaf {
+  const leaves: Leaf[] = []
+  return (id) => {
+    const found = leaves[id]
+    if (found !== undefined) return found
+    const o = owner(id >>> 1)
+    const leaf = (id & 1) === 1 ? o.keyLeaf : 'type' in o ? o.leaf : o.stemLeaf
+    if (leaf === null) throw new RangeError(`leaf ${id} is not filed`)
+    return (leaves[id] = leaf)
+  }
+}
+
+/** The pattern leaves of the wildcards `owner` gives, by their leaf's number, each made once. */
+function patternNumbering(owner: (k: number) => LeafOwner): (id: number) => PatternLeaf {
+  const patterns: PatternLeaf[] = []
+  return (id) => {
+    const found = patterns[id]
+    if (found !== undefined) return found
+    const o = owner(id >>> 1)
+    if (!('type' in o)) throw new RangeError(`leaf ${id} is not a wildcard's`)
+    const pattern =
+      (id & 1) === 0
+        ? { leaf: o.leaf, prefix: o.prefix, test: o.test }
+        : { leaf: o.keyLeaf!, prefix: o.keyPrefix!, test: null }
+    if (pattern.leaf === null || pattern.prefix === null) {
+      throw new RangeError(`wildcard leaf ${id} is not filed`)
+    }
+    return (patterns[id] = pattern)
+  }
+}
+
+/** The tables while filing: keys to lists of numbers (watches, leaves), then a table each. */
+interface Filing {
+  tables: Record<(typeof TABLES)[number], TableBuilder>
+  stemOf: number[]
+  stemLeafOf: number[]
+  unprefixed: number[]
+  owners: LeafOwner[]
+  intern: (s: string) => number
+}
+
+/**
+ * Files compiled queries (in watch order): walks each tree for its leaves and its presearch
+ * keys (compile.ts's presearchKeys). `intern` gives the string ids the tables hold (a
+ * snapshot's string table when snapshot.ts files for one). Returns the tables and the leaf
+ * owners in their numbering.
+ */
+export function fileWatches(
+  queries: readonly CompiledQuery[],
+  intern: (s: string) => number,
+): { tables: PresearchTables; owners: LeafOwner[] } {
+  const tables = {} as Filing['tables']
+  TABLES.forEach((name, k) => (tables[name] = new TableBuilder(k < TERM_TABLES)))
+  const f: Filing = { tables, stemOf: [], stemLeafOf: [], unprefixed: [], owners: [], intern }
+  const always: number[] = []
+  let stem = false
+  let transliterate = false
+  queries.forEach((q, i) => {
+    if (q.options.stem) stem = true
+    if (q.options.transliterate) transliterate = true
+    fileLeaves(f, q.root)
+    const keys = presearchKeys(q.root)?.keys ?? null
+    if (!keys) always.push(i)
+    else for (const key of keys) fileKey(f, key, i)
+  })
+  return {
+    tables: {
+      size: queries.length,
+      stem,
+      transliterate,
+      always: Int32Array.from(always),
+      unprefixed: Int32Array.from(f.unprefixed),
+      stemOf: Int32Array.from(f.stemOf),
+      stemLeafOf: Int32Array.from(f.stemLeafOf),
+      tables: TABLES.map((name) => tables[name].segment(intern)),
+    },
+    owners: f.owners,
+  }
+}
+
+/** The number of the next owner's first leaf (LeafOwner), `owner` being numbered with it. */
+function own(f: Filing, owner: LeafOwner): number {
+  return (f.owners.push(owner) - 1) * 2
+}
+
+/** Files the leaves of a query: every stemmed or transliterated word and every wildcard. */
+function fileLeaves(f: Filing, node: CompiledNode): void {
+  switch (node.type) {
+    case 'words':
+      for (const word of node.words) fileWordLeaves(f, word)
+      return
+    case 'wildcard': {
+      const leaf = own(f, node)
+      const t = f.tables
+      // A `?` pattern has lengths: only words of those lengths, starting and ending as it does,
+      // are tested against it (on the bench, words met for the first time tested a dozen
+      // patterns sharing their first three letters).
+      if (node.lengths) {
+        for (const length of node.lengths) {
+          t.sizedLeaves.fileSized(node.prefix, node.suffix, length, leaf)
+        }
+      } else if (node.prefix === '') f.unprefixed.push(leaf)
+      else t.patternLeaves.fileUnder(node.prefix, leaf)
+      if (node.keyLeaf && node.keyPrefix !== null) {
+        t.keyPatternLeaves.fileUnder(node.keyPrefix, leaf + 1)
+      }
+      return
+    }
+    case 'and':
+    case 'or':
+      for (const child of node.children) fileLeaves(f, child)
+      return
+    case 'not':
+      return fileLeaves(f, node.child)
+    case 'near':
+      fileLeaves(f, node.left)
+      return fileLeaves(f, node.right)
+    case 'meta':
+      return
+  }
+}
+
+function fileWordLeaves(f: Filing, word: WordMatcher): void {
+  if (word.stemLeaf === null && word.keyLeaf === null) return
+  const leaf = own(f, word)
+  const t = f.tables
+  if (word.stemLeaf) f.stemLeafOf.push(f.intern(word.term), leaf)
+  if (word.keyLeaf && word.key !== null) t.keyLeaves.file(word.key, leaf + 1)
+  if (word.keyLeaf && word.cross) {
+    for (const reading of word.cross.readings) t.keyLeaves.file(reading, leaf + 1)
+    const cross = word.cross.script === SCRIPT_LATIN ? t.crossLatinLeaves : t.crossCyrillicLeaves
+    for (const key of word.cross.keys) cross.file(key, leaf + 1)
+  }
+}
+
+function fileKey(f: Filing, key: PresearchKey, watch: number): void {
+  const t = f.tables
   switch (key.kind) {
     case 'term':
-      return b.terms.file(key.value, watch)
+      return t.terms.file(key.value, watch)
     case 'stemOf':
-      b.stemOf.push({ term: key.value, watch })
+      f.stemOf.push(f.intern(key.value), watch)
       return
     case 'translit':
-      return b.keys.file(key.value, watch)
+      return t.keys.file(key.value, watch)
     case 'crossLatin':
-      return b.crossFromLatin.watches.file(key.value, watch)
+      return t.crossLatinWatches.file(key.value, watch)
     case 'crossCyrillic':
-      return b.crossFromCyrillic.watches.file(key.value, watch)
+      return t.crossCyrillicWatches.file(key.value, watch)
     case 'prefix':
-      return b.prefixes.fileUnder(key.value, watch)
+      return t.prefixes.fileUnder(key.value, watch)
     case 'sized':
-      return b.sized.fileSized(key.value, key.suffix, key.length, watch)
+      return t.sized.fileSized(key.value, key.suffix, key.length, watch)
     case 'keyPrefix':
-      return b.keyPrefixes.fileUnder(key.value, watch)
+      return t.keyPrefixes.fileUnder(key.value, watch)
     case 'meta':
-      return file(b.meta, key.value, watch)
+      return t.meta.file(key.value, watch)
   }
 }
 
@@ -607,22 +803,261 @@ function sizedHash(prefix: number, suffix: number, length: number): number {
 }
 
 /**
- * Watches by a numeric hash, behind a 65,536-bit filter: a word looks up to 30 prefix and
- * suffix hashes on its first item, nearly all absent, and a filter bit (8 KB, in the CPU cache)
- * answers those without probing the Map. A set bit only means "look in the Map".
+ * A table's segment: this header, then a bit filter, the slots, (keyed by term) the term ids,
+ * where each list starts, and the lists.
  */
-class HashBuckets<T> {
-  private readonly map = new Map<number, T[]>()
-  private readonly bits = new Uint32Array(FILTER_WORDS)
+const TABLE_HEADER = 7
+const T_CAPACITY = 0
+const T_ENTRIES = 1
+const T_POSTINGS = 2
+/** PrefixBuckets: the prefix lengths in use; SizedBuckets: those and the suffix lengths. */
+const T_LENGTHS = 3
+const T_SUFFIX_LENGTHS = 4
+/** 1 when the table is keyed by term (its term ids follow the slots). */
+const T_BY_TERM = 5
+/** Words of the bit filter. */
+const T_FILTER = 6
 
-  file(hash: number, value: T): void {
-    this.bits[(hash >>> 5) & (FILTER_WORDS - 1)]! |= 1 << (hash & 31)
-    file(this.map, hash, value)
+/**
+ * Filter bits per key: a word looks up its term, stems and keys and up to 30 prefix and suffix
+ * hashes on its first sight, nearly all absent, and one bit in a filter of a few KB (in the CPU
+ * cache) answers those without probing the slots (in a profile of a fresh isolate's first 100
+ * items, probing the slots for each of them took about twice as long as the filter).
+ */
+const FILTER_BITS_PER_KEY = 16
+const MIN_FILTER_WORDS = 32
+
+/** Where the parts of the table segment starting at `at` in `words` start, from its header. */
+function layout(words: Int32Array, at: number) {
+  const capacity = words[at + T_CAPACITY]!
+  const entries = words[at + T_ENTRIES]!
+  const postings = words[at + T_POSTINGS]!
+  const byTerm = words[at + T_BY_TERM] === 1
+  const filter = words[at + T_FILTER]!
+  const slots = TABLE_HEADER + filter
+  const terms = slots + 2 * capacity
+  const starts = terms + (byTerm ? entries : 0)
+  const lists = starts + entries + 1
+  return { capacity, entries, postings, byTerm, filter, slots, terms, starts, lists }
+}
+
+/** The number of Int32s of the table segment that starts at `at` in `words` (snapshot.ts). */
+export function tableLength(words: Int32Array, at: number): number {
+  const t = layout(words, at)
+  const byTerm = words[at + T_BY_TERM]
+  if (
+    !(t.capacity >= 2 && (t.capacity & (t.capacity - 1)) === 0 && t.capacity <= 1 << 28) ||
+    !(t.entries >= 0 && t.entries * 2 <= t.capacity && t.postings >= 0) ||
+    !(byTerm === 0 || byTerm === 1) ||
+    !(t.filter > 0 && (t.filter & (t.filter - 1)) === 0) ||
+    t.filter > 1 << 24
+  ) {
+    throw new RangeError(`table header at ${at} is not one`)
+  }
+  return t.lists + t.postings
+}
+
+/** Whether a table segment is keyed by term (TermBuckets) rather than by a hash. */
+export function tableByTerm(segment: Int32Array): boolean {
+  return segment[T_BY_TERM] === 1
+}
+
+/**
+ * Whether a table segment (tableLength long) holds only what this code writes: entries and
+ * list bounds in range, term ids below `strings`, list values below `values`. A snapshot's
+ * tables pass it before use, so a damaged one is refused at load, never read at random.
+ */
+export function tableIsSound(segment: Int32Array, strings: number, values: number): boolean {
+  const t = layout(segment, 0)
+  let used = 0
+  for (let s = 0; s < t.capacity; s++) {
+    const entry = segment[t.slots + 2 * s + 1]!
+    if (entry < -1 || entry >= t.entries) return false
+    if (entry >= 0) used++
+  }
+  if (used !== t.entries) return false
+  for (let at = t.terms; at < t.starts; at++) {
+    if (!(segment[at]! >= 0 && segment[at]! < strings)) return false
+  }
+  let previous = 0
+  for (let at = t.starts; at < t.lists; at++) {
+    if (segment[at]! < previous) return false
+    previous = segment[at]!
+  }
+  if (previous !== t.postings) return false
+  for (let at = t.lists; at < t.lists + t.postings; at++) {
+    if (!(segment[at]! >= 0 && segment[at]! < values)) return false
+  }
+  return true
+}
+
+/** A hash's bits mixed (termHash's low bits follow a short term's last letters closely). */
+function filterHash(h: number): number {
+  const m = Math.imul(h ^ (h >>> 16), 0x85ebca6b)
+  return m ^ (m >>> 13)
+}
+
+/** The slot a hash starts its probe at, in a table of 2^(32 - shift) slots. */
+function slotOf(h: number, shift: number): number {
+  return Math.imul(h, 0x9e3779b1) >>> shift
+}
+
+/**
+ * Lists of numbers (watches, leaves) by key, filed before a table is made of them: by term
+ * (file), or by a hash of prefixes (fileUnder, fileSized).
+ */
+class TableBuilder {
+  private readonly lists = new Map<string | number, number[]>()
+  private lengths = 0
+  private suffixLengths = 0
+
+  constructor(private readonly byTerm: boolean) {}
+
+  file(key: string | number, value: number): void {
+    const list = this.lists.get(key)
+    if (list) {
+      if (list[list.length - 1] !== value) list.push(value)
+    } else {
+      this.lists.set(key, [value])
+    }
   }
 
+  /** Files under a string's first characters (cut to PREFIX_BUCKET_LENGTH). */
+  fileUnder(prefix: string, value: number): void {
+    const cut = prefix.slice(0, PREFIX_BUCKET_LENGTH)
+    this.lengths |= 1 << cut.length
+    this.file(prefixHash(cut), value)
+  }
+
+  /** Files under a prefix, a suffix (each cut to PREFIX_BUCKET_LENGTH) and a term length. */
+  fileSized(prefix: string, suffix: string, length: number, value: number): void {
+    const p = prefix.slice(0, PREFIX_BUCKET_LENGTH)
+    const x = suffix.slice(-PREFIX_BUCKET_LENGTH)
+    this.lengths |= 1 << p.length
+    this.suffixLengths |= 1 << x.length
+    this.file(sizedHash(prefixHash(p), prefixHash(x), length), value)
+  }
+
+  /**
+   * The table as one segment: a header; open-addressed slots of (hash, entry), at most half
+   * full, entry -1 when empty; each entry's term id (by term); where each entry's list starts
+   * in the lists, and where the last ends; the lists.
+   */
+  segment(intern: (s: string) => number): Int32Array {
+    const entries = this.lists.size
+    let capacity = 2
+    while (capacity < entries * 2) capacity *= 2
+    let filter = MIN_FILTER_WORDS
+    while (filter * 32 < entries * FILTER_BITS_PER_KEY) filter *= 2
+    let postings = 0
+    for (const list of this.lists.values()) postings += list.length
+    const byTerm = this.byTerm
+    const header = Int32Array.of(capacity, entries, postings, 0, 0, byTerm ? 1 : 0, filter)
+    const t = layout(header, 0)
+    const segment = new Int32Array(t.lists + postings)
+    segment.set(header)
+    segment[T_LENGTHS] = this.lengths
+    segment[T_SUFFIX_LENGTHS] = this.suffixLengths
+    for (let s = 0; s < capacity; s++) segment[t.slots + 2 * s + 1] = -1
+    const shift = 1 + Math.clz32(capacity)
+    let entry = 0
+    let p = 0
+    for (const [key, list] of this.lists) {
+      const h = typeof key === 'string' ? termHash(key) : key
+      const f = filterHash(h)
+      segment[TABLE_HEADER + ((f >>> 5) & (filter - 1))]! |= 1 << (f & 31)
+      let s = slotOf(h, shift)
+      while (segment[t.slots + 2 * s + 1] !== -1) s = (s + 1) & (capacity - 1)
+      segment[t.slots + 2 * s] = h
+      segment[t.slots + 2 * s + 1] = entry
+      if (byTerm) segment[t.terms + entry] = intern(key as string)
+      segment[t.starts + entry] = p
+      for (const value of list) segment[t.lists + p++] = value
+      entry++
+    }
+    segment[t.starts + entries] = p
+    return segment
+  }
+
+  /** The table by term, with strings of its own (a language's stems, filed on first use). */
+  buckets<T>(value: (id: number) => T): TermBuckets<T> {
+    const strings: string[] = []
+    const segment = this.segment((s) => strings.push(s) - 1)
+    return new TermBuckets(segment, { get: (id) => strings[id]! }, value)
+  }
+}
+
+/**
+ * A table as the lookups read it, straight from its segment (a view of a snapshot's bytes, or
+ * TableBuilder's array): a probe reads the slots, and only an entry found makes its list, once,
+ * as an array of what `value` gives for each number.
+ */
+class Table<T> {
+  protected readonly slots: Int32Array
+  protected readonly shift: number
+  protected readonly mask: number
+  protected readonly termIds: Int32Array
+  /** A bit a key, by its hash; filterMask is its words less one. */
+  protected readonly filter: Int32Array
+  protected readonly filterMask: number
+  private readonly starts: Int32Array
+  private readonly postings: Int32Array
+  /** The lists made so far, by entry (made on the first entry found). */
+  private made: Array<T[] | undefined> | null = null
+  readonly size: number
+
+  constructor(
+    protected readonly segment: Int32Array,
+    private readonly value: (id: number) => T,
+  ) {
+    const t = layout(segment, 0)
+    this.size = t.entries
+    this.shift = 1 + Math.clz32(t.capacity)
+    this.mask = t.capacity - 1
+    this.filter = segment.subarray(TABLE_HEADER, t.slots)
+    this.filterMask = t.filter - 1
+    this.slots = segment.subarray(t.slots, t.terms)
+    this.termIds = segment.subarray(t.terms, t.starts)
+    this.starts = segment.subarray(t.starts, t.lists)
+    this.postings = segment.subarray(t.lists)
+  }
+
+  /** The list of entry `e`. */
+  protected list(e: number): T[] {
+    const made = (this.made ??= new Array<T[] | undefined>(this.size).fill(undefined))
+    let list = made[e]
+    if (list === undefined) {
+      list = []
+      for (let p = this.starts[e]!; p < this.starts[e + 1]!; p++) {
+        list.push(this.value(this.postings[p]!))
+      }
+      made[e] = list
+    }
+    return list
+  }
+
+  /** False when nothing is filed under a key that hashes to `h` (the filter's bit is clear). */
+  protected mayBe(h: number): boolean {
+    const f = filterHash(h)
+    return (this.filter[(f >>> 5) & this.filterMask]! & (1 << (f & 31))) !== 0
+  }
+
+  /** The entry whose key hashes to `h` (a hash table's key is its hash), or -1. */
+  protected find(h: number): number {
+    const slots = this.slots
+    for (let s = slotOf(h, this.shift); ; s = (s + 1) & this.mask) {
+      const entry = slots[2 * s + 1]!
+      if (entry < 0 || slots[2 * s] === h) return entry
+    }
+  }
+}
+
+/** Lists by a numeric hash (hash collisions share a list: they only add candidates or tests). */
+class HashBuckets<T> extends Table<T> {
   get(hash: number): T[] | undefined {
-    if ((this.bits[(hash >>> 5) & (FILTER_WORDS - 1)]! & (1 << (hash & 31))) === 0) return undefined
-    return this.map.get(hash)
+    if (!this.mayBe(hash)) return undefined
+    const entry = this.find(hash)
+    return entry < 0 ? undefined : this.list(entry)
   }
 }
 
@@ -631,20 +1066,12 @@ class HashBuckets<T> {
  * the prefix lengths in use, so a word looks up only those (its prefix hashes from prefixHashes).
  */
 class PrefixBuckets<T> extends HashBuckets<T> {
-  /** Bit n set: some prefix of length n is filed. */
-  private lengths = 0
-
-  fileUnder(prefix: string, value: T): void {
-    const cut = prefix.slice(0, PREFIX_BUCKET_LENGTH)
-    this.lengths |= 1 << cut.length
-    this.file(prefixHash(cut), value)
-  }
-
   /** Visits what is filed under each of a word's first n prefixes (hashes[k]: length k). */
   lookup(hashes: Int32Array, n: number, visit: (found: T[]) => void): void {
-    if (this.lengths === 0) return
+    const lengths = this.segment[T_LENGTHS]!
+    if (lengths === 0) return
     for (let k = 1; k <= n; k++) {
-      if ((this.lengths & (1 << k)) === 0) continue
+      if ((lengths & (1 << k)) === 0) continue
       const found = this.get(hashes[k]!)
       if (found) visit(found)
     }
@@ -657,30 +1084,20 @@ class PrefixBuckets<T> extends HashBuckets<T> {
  * lengths in use, so a word looks up only those pairs.
  */
 class SizedBuckets<T> extends HashBuckets<T> {
-  /** Bit n set: some prefix (suffix) of length n is filed, n from 0. */
-  private prefixLengths = 0
-  private suffixLengths = 0
-
-  fileSized(prefix: string, suffix: string, length: number, value: T): void {
-    const p = prefix.slice(0, PREFIX_BUCKET_LENGTH)
-    const x = suffix.slice(-PREFIX_BUCKET_LENGTH)
-    this.prefixLengths |= 1 << p.length
-    this.suffixLengths |= 1 << x.length
-    this.file(sizedHash(prefixHash(p), prefixHash(x), length), value)
-  }
-
   /**
    * Visits what is filed under each (prefix, suffix) pair of `term` of the lengths in use;
    * termPrefixes holds the term's prefix hashes up to n (prefixHashes).
    */
   lookup(term: string, n: number, visit: (found: T[]) => void): void {
-    if (this.prefixLengths === 0) return
+    const prefixLengths = this.segment[T_LENGTHS]!
+    const suffixLengths = this.segment[T_SUFFIX_LENGTHS]!
+    if (prefixLengths === 0) return
     suffixHashes(term, n, termSuffixes)
     for (let p = 0; p <= n; p++) {
-      if ((this.prefixLengths & (1 << p)) === 0) continue
+      if ((prefixLengths & (1 << p)) === 0) continue
       const prefix = termPrefixes[p]!
       for (let k = 0; k <= n; k++) {
-        if ((this.suffixLengths & (1 << k)) === 0) continue
+        if ((suffixLengths & (1 << k)) === 0) continue
         const found = this.get(sizedHash(prefix, termSuffixes[k]!, term.length))
         if (found) visit(found)
       }
@@ -688,79 +1105,59 @@ class SizedBuckets<T> extends HashBuckets<T> {
   }
 }
 
-const FILTER_WORDS = 2048
-
 /**
- * Lists by term behind a filter of 16 bits a term (two set per term): nearly every word an item
- * shows for the first time is filed under no term, stem or transliteration key of the index,
- * and the filter answers those without the Map, whose probe hashes the new string and misses
- * the cache (measured: the Map lookups were half of the work of a word's first sight). Sized
- * when first read, once everything is filed; a set bit only means "look in the Map".
+ * Lists by term. Nearly every word an item shows for the first time is filed under no term,
+ * stem or transliteration key of the index: its probe reads one slot of (hash, entry) pairs,
+ * which are half empty, and stops at an empty one without reading a string (the hash is the
+ * item side's, computed as it scanned the word). A slot of the same hash compares the term.
  */
-class TermBuckets<T> {
-  private readonly map = new Map<string, T[]>()
-  private bits: Uint32Array | null = null
-  /** 32 minus log2 of the filter's size in bits. */
-  private shift = 0
-
-  get size(): number {
-    return this.map.size
+class TermBuckets<T> extends Table<T> {
+  constructor(
+    segment: Int32Array,
+    private readonly strings: Strings,
+    value: (id: number) => T,
+  ) {
+    super(segment, value)
   }
 
   /** The terms filed. */
-  terms(): IterableIterator<string> {
-    return this.map.keys()
+  *terms(): IterableIterator<string> {
+    for (const id of this.termIds) yield this.strings.get(id)
   }
 
-  file(term: string, value: T): void {
-    file(this.map, term, value)
-    if (this.bits) this.mark(termHash(term))
-  }
-
-  /** Whether something may be filed under a term whose termHash is `h` (the filter alone). */
+  /** Whether something may be filed under a term whose termHash is `h`. */
   mayHold(h: number): boolean {
-    if (this.bits === null) this.build()
-    const a = Math.imul(h, 0x9e3779b1) >>> this.shift
-    const b = Math.imul(h ^ (h >>> 15), 0x85ebca6b) >>> this.shift
-    return (
-      (this.bits![a >>> 5]! & (1 << (a & 31))) !== 0 &&
-      (this.bits![b >>> 5]! & (1 << (b & 31))) !== 0
-    )
+    if (!this.mayBe(h)) return false
+    return this.find(h) >= 0
   }
 
   /** The list filed under `term`, whose termHash is `h`. */
   get(term: string, h = termHash(term)): T[] | undefined {
-    if (this.bits === null) this.build()
-    const a = Math.imul(h, 0x9e3779b1) >>> this.shift
-    const b = Math.imul(h ^ (h >>> 15), 0x85ebca6b) >>> this.shift
-    if ((this.bits![a >>> 5]! & (1 << (a & 31))) === 0) return undefined
-    if ((this.bits![b >>> 5]! & (1 << (b & 31))) === 0) return undefined
-    return this.map.get(term)
-  }
-
-  private build(): void {
-    let size = 64
-    while (size < this.map.size * 16) size *= 2
-    this.bits = new Uint32Array(size / 32)
-    this.shift = 32 - Math.log2(size)
-    for (const term of this.map.keys()) this.mark(termHash(term))
-  }
-
-  private mark(h: number): void {
-    const a = Math.imul(h, 0x9e3779b1) >>> this.shift
-    const b = Math.imul(h ^ (h >>> 15), 0x85ebca6b) >>> this.shift
-    this.bits![a >>> 5]! |= 1 << (a & 31)
-    this.bits![b >>> 5]! |= 1 << (b & 31)
+    if (!this.mayBe(h)) return undefined
+    const slots = this.slots
+    for (let s = slotOf(h, this.shift); ; s = (s + 1) & this.mask) {
+      const entry = slots[2 * s + 1]!
+      if (entry < 0) return undefined
+      if (slots[2 * s] === h && this.strings.get(this.termIds[entry]!) === term) {
+        return this.list(entry)
+      }
+    }
   }
 }
 
-function file<K, T>(map: Map<K, T[]>, key: K, value: T): void {
-  const list = map.get(key)
-  if (list) {
-    if (list[list.length - 1] !== value) list.push(value)
-  } else {
-    map.set(key, [value])
-  }
-}
+const NO_STEMS = new TableBuilder(true).buckets(watchAt)
 
-const NO_STEMS = new TermBuckets<number>()
+/**
+ * A number that changes when the hashes the tables are keyed by change (termHash, which the
+ * item side computes, and prefixHash and sizedHash here): a snapshot's tables were filed under
+ * the hashes of the code that wrote them, and are refused by code whose hashes differ.
+ */
+export function tableHashes(): number {
+  const probe = 'feedwatch-ёé東'
+  return (
+    (termHash(probe) ^
+      Math.imul(prefixHash(probe.slice(0, PREFIX_BUCKET_LENGTH)), 3) ^
+      Math.imul(sizedHash(prefixHash('fe'), prefixHash('東'), probe.length), 5)) |
+    0
+  )
+}

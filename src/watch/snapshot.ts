@@ -1,42 +1,56 @@
 // A compiled watch index as bytes: what compiling derived for every watch (its query tree, each
 // word's transliteration key, cross-script and reading keys, German spelling, each wildcard's
-// pieces and key prefix, the watch's presearch keys) and the stems of its stemmed words in every
-// language with a stemmer (handed to stem.ts's carryStems), written once when the configuration
-// changes, so that a fresh isolate rebuilds the index from typed arrays and strings instead of
-// parsing and compiling every query.
-// Versioned (the configuration's version, SNAPSHOT_CODE_VERSION) and checksummed: a snapshot
-// that does not say exactly what it is for is refused (SnapshotError), never trusted.
-// Not responsible for storing or fetching snapshots (src/store/config-object.ts, config.ts) nor
-// for how the presearcher files what it is given (presearcher.ts): changing that needs no new
-// code version; changing what compile.ts derives (presearch keys included) or what the stemmers
-// answer (a new @orama/stemmers) does.
+// pieces and key prefix), the presearcher's tables as its lookups read them (presearcher.ts's
+// PresearchTables) and the stems of the stemmed watch words in every language with a stemmer
+// (handed to stem.ts's carryStems), written once when the configuration changes, so that a
+// fresh isolate takes views of typed arrays instead of parsing, compiling and filing every
+// query. Loading does only what every tick needs: a watch's tree, id and leaf owners are
+// decoded when first asked for (a tick evaluates only the watches the presearcher selects).
+// Versioned (the configuration's version, SNAPSHOT_CODE_VERSION, the tables' hashes) and
+// checksummed: a snapshot that does not say exactly what it is for is refused (SnapshotError),
+// never trusted.
+// Not responsible for storing or fetching snapshots (src/store/config-object.ts, config.ts).
+// Changing what compile.ts derives, how presearcher.ts files (its tables' layout included) or
+// what the stemmers answer (a new @orama/stemmers) needs a new code version.
 // Pure: no env, no clock.
 // Layout (little-endian, as every Workers host): docs/query-language.md, "In a fresh isolate".
 
 import {
   compileQuery,
-  presearchKeys,
+  newLeaf,
   wildcardNode,
   wordMatcher,
   type CompiledNode,
   type CompiledQuery,
   type CrossForms,
-  type PresearchKey,
   type WordMatcher,
 } from './compile'
+import {
+  TABLES,
+  TERM_TABLES,
+  buildPresearcher,
+  fileWatches,
+  tableHashes,
+  tableByTerm,
+  tableIsSound,
+  tableLength,
+  type LeafOwner,
+  type PresearchTables,
+} from './presearcher'
 import { type MetaField, type TextField } from './query-parser'
 import { QueryError } from './query-error'
 import { readerRules } from './reader-rules'
 import { STEM_LANGUAGES, carryStems, computeStem, hasStemmer } from './stem'
-import { indexFromCompiled, type WatchIndex, type WatchSpec } from './index'
+import { indexFromSnapshot, type WatchIndex, type WatchSpec } from './index'
 
 /**
- * What compiling derives from a query, as this code does it. Raise it with any change to what
- * compile.ts or the query parser produce for the same query (test/watch/snapshot.test.ts pins
- * the bytes of a fixed watch set, so such a change fails there until this is raised): a
- * snapshot written by other code is then refused and rebuilt, never read as if it were ours.
+ * What compiling and filing derive from a query, as this code does it. Raise it with any change
+ * to what compile.ts or the query parser produce for the same query, or to how presearcher.ts
+ * files it (test/watch/snapshot.test.ts pins the bytes of a fixed watch set, so such a change
+ * fails there until this is raised): a snapshot written by other code is then refused and
+ * rebuilt, never read as if it were ours.
  */
-export const SNAPSHOT_CODE_VERSION = 4
+export const SNAPSHOT_CODE_VERSION = 6
 
 /** The reader rules that change what compiling derives, folded into the code version. */
 const rulesBits = (): number =>
@@ -47,7 +61,7 @@ const rulesBits = (): number =>
 /** "FWSN" read as a little-endian integer: the first word of every snapshot. */
 const MAGIC = 0x4e535746
 /** Header words: magic, code version, rules, configuration version, checksum, counts. */
-const HEADER = 9
+const HEADER = 11
 const H_MAGIC = 0
 const H_CODE = 1
 const H_RULES = 2
@@ -57,6 +71,9 @@ const H_WATCHES = 5
 const H_INTS = 6
 const H_STRINGS = 7
 const H_UTF8 = 8
+const H_OWNERS = 9
+/** presearcher.ts's tableHashes when the snapshot was written: its tables are keyed by them. */
+const H_HASHES = 10
 
 /** Node codes in the tree encoding. */
 const N_WORDS = 0
@@ -114,7 +131,9 @@ export function snapshotConfigVersion(bytes: Uint8Array): number | null {
 
 /**
  * The index a snapshot holds, checked: it must be for `configVersion`, from this code and these
- * reader rules, and its checksum must hold. Throws SnapshotError otherwise.
+ * reader rules, and its checksum must hold. Throws SnapshotError otherwise. Each watch's query
+ * tree is decoded when the watch is first evaluated (a malformed one then throws SnapshotError
+ * from matchItem: only a bug in this file can write one that passes the checksum).
  */
 export function loadIndexSnapshot(bytes: Uint8Array, configVersion: number): WatchIndex {
   // An RPC answer may hand over a view at any offset: copied once to read it as Int32.
@@ -124,10 +143,15 @@ export function loadIndexSnapshot(bytes: Uint8Array, configVersion: number): Wat
   }
   const words = new Int32Array(aligned.buffer, aligned.byteOffset, aligned.byteLength / 4)
   if (words[H_MAGIC] !== MAGIC) throw new SnapshotError('not a watch snapshot', 'corrupt')
-  if (words[H_CODE] !== SNAPSHOT_CODE_VERSION || words[H_RULES] !== rulesBits()) {
+  if (
+    words[H_CODE] !== SNAPSHOT_CODE_VERSION ||
+    words[H_RULES] !== rulesBits() ||
+    words[H_HASHES] !== tableHashes()
+  ) {
     throw new SnapshotError(
-      `snapshot from code version ${words[H_CODE]} (rules ${words[H_RULES]}), this code is ` +
-        `${SNAPSHOT_CODE_VERSION} (rules ${rulesBits()})`,
+      `snapshot from code version ${words[H_CODE]} (rules ${words[H_RULES]}, hashes ` +
+        `${words[H_HASHES]}), this code is ${SNAPSHOT_CODE_VERSION} (rules ${rulesBits()}, ` +
+        `hashes ${tableHashes()})`,
       'code',
     )
   }
@@ -172,9 +196,17 @@ function checksum(words: Int32Array): number {
 class Writer {
   ints: number[] = []
   strings: string[] = []
-  /** The words of stemmed watches, whose stems the snapshot carries (stem.ts carryStems). */
-  stemTerms = new Set<string>()
+  /**
+   * Where each leaf owner's record starts in the trees, by the owner's number, and whether it
+   * is a wildcard (a word's record does not say so by its first int).
+   */
+  ownerStarts: Array<{ at: number; wildcard: boolean }> = []
   private ids = new Map<string, number>()
+
+  constructor(
+    /** The leaf owners' numbers (presearcher.ts's LeafOwner), as filing gave them. */
+    readonly owners: Map<LeafOwner, number>,
+  ) {}
 
   int(n: number): void {
     this.ints.push(n)
@@ -199,23 +231,49 @@ class Writer {
     this.int(values.length)
     for (const v of values) this.str(v)
   }
+
+  ints32(values: Int32Array): void {
+    this.int(values.length)
+    for (const v of values) this.int(v)
+  }
+
+  /** Writes the number of `owner`, whose record started at `at`. */
+  owner(owner: LeafOwner, at: number): void {
+    const k = this.owners.get(owner)
+    if (k === undefined) throw new Error('a leaf owner that filing did not number')
+    this.int(k)
+    this.ownerStarts[k] = { at, wildcard: 'type' in owner }
+  }
 }
 
+/**
+ * The body, after the header: the string table's lengths; each watch's id; where each watch's
+ * tree starts (one more: where the trees end); where each leaf owner starts; the trees; the
+ * presearcher's tables (presearcher.ts's PresearchTables); the queries that did not compile;
+ * the carried stems.
+ */
 function encode(
   compiled: Array<{ id: string; query: CompiledQuery }>,
   errors: Array<{ watchId: string; error: QueryError }>,
   configVersion: number,
 ): Uint8Array {
-  const w = new Writer()
-  for (const { id, query } of compiled) {
-    w.str(id)
-    w.str(query.query)
-    w.int((query.options.stem ? Q_STEM : 0) | (query.options.transliterate ? Q_TRANSLITERATE : 0))
+  const queries = compiled.map((c) => c.query)
+  // Filed first, with the snapshot's string ids: the tables are stored as filing made them.
+  const strings = new Writer(new Map())
+  const { tables, owners } = fileWatches(queries, (s) => strings.id(s))
+  const w = new Writer(new Map(owners.map((owner, k) => [owner, k])))
+  for (const s of strings.strings) w.id(s)
+  const ids = compiled.map(({ id }) => w.id(id))
+  const treeStarts: number[] = []
+  for (const query of queries) {
+    treeStarts.push(w.ints.length)
     writeNode(w, query.root)
-    const keys = presearchKeys(query.root)?.keys ?? null
-    writeKeys(w, keys)
-    for (const key of keys ?? []) if (key.kind === 'stemOf') w.stemTerms.add(key.value)
   }
+  treeStarts.push(w.ints.length)
+  if (w.ownerStarts.length !== owners.length) throw new Error('a leaf owner not written')
+  const trees = w.ints
+  w.ints = []
+  writeTables(w, tables)
   w.int(errors.length)
   for (const { watchId, error } of errors) {
     w.str(watchId)
@@ -224,7 +282,11 @@ function encode(
     w.int(error.position)
   }
   // The stems the index will file (its stemmed watch words), in every language with a stemmer.
-  const terms = [...w.stemTerms]
+  const stemTerms = new Set<string>()
+  for (const pairs of [tables.stemOf, tables.stemLeafOf]) {
+    for (let k = 0; k < pairs.length; k += 2) stemTerms.add(w.strings[pairs[k]!]!)
+  }
+  const terms = [...stemTerms]
   w.list(terms)
   const languages = STEM_LANGUAGES.filter((lang) => hasStemmer(lang))
   w.int(languages.length)
@@ -240,7 +302,17 @@ function encode(
   }
   // The string table: each string's length (UTF-16 units), then all of them as one UTF-8 run.
   const lengths = w.strings.map((s) => s.length)
-  const body = [...lengths, ...w.ints]
+  // Offsets in the body are word indices from the start of the snapshot.
+  const treesAt = HEADER + lengths.length + ids.length + treeStarts.length + owners.length
+  const body = [
+    ...lengths,
+    ...ids,
+    ...treeStarts.map((at) => at + treesAt),
+    // Twice the start, plus one for a wildcard.
+    ...w.ownerStarts.map(({ at, wildcard }) => (at + treesAt) * 2 + (wildcard ? 1 : 0)),
+    ...trees,
+    ...w.ints,
+  ]
   const utf8 = new TextEncoder().encode(w.strings.join(''))
   const bytes = new Uint8Array((HEADER + body.length) * 4 + padded(utf8.byteLength))
   const words = new Int32Array(bytes.buffer, 0, HEADER + body.length)
@@ -252,10 +324,26 @@ function encode(
   words[H_INTS] = body.length
   words[H_STRINGS] = w.strings.length
   words[H_UTF8] = utf8.byteLength
+  words[H_OWNERS] = owners.length
+  words[H_HASHES] = tableHashes()
   words.set(body, HEADER)
   bytes.set(utf8, (HEADER + body.length) * 4)
   words[H_CHECKSUM] = checksum(new Int32Array(bytes.buffer))
   return bytes
+}
+
+/** Table flags: what the options of the watches ask the presearcher for. */
+const P_STEM = 1
+const P_TRANSLITERATE = 2
+
+/** The presearcher's tables: flags, four lists (each counted), then each table's segment. */
+function writeTables(w: Writer, tables: PresearchTables): void {
+  w.int((tables.stem ? P_STEM : 0) | (tables.transliterate ? P_TRANSLITERATE : 0))
+  w.ints32(tables.always)
+  w.ints32(tables.unprefixed)
+  w.ints32(tables.stemOf)
+  w.ints32(tables.stemLeafOf)
+  for (const segment of tables.tables) for (const v of segment) w.int(v)
 }
 
 function writeNode(w: Writer, node: CompiledNode): void {
@@ -267,14 +355,17 @@ function writeNode(w: Writer, node: CompiledNode): void {
       w.int(node.words.length)
       for (const word of node.words) writeWord(w, word)
       return
-    case 'wildcard':
+    case 'wildcard': {
+      const at = w.ints.length
       w.int(N_WILDCARD)
       w.str(node.fields.join(','))
       w.str(node.text)
       w.list(node.pieces)
       w.int(node.star ? 1 : 0)
       w.str(node.keyPrefix)
+      w.owner(node, at)
       return
+    }
     case 'meta':
       w.int(N_META)
       w.str(node.field)
@@ -302,39 +393,14 @@ function writeNode(w: Writer, node: CompiledNode): void {
   }
 }
 
-/** Key kinds in the encoding, by their index here. */
-const KEY_KINDS = [
-  'term',
-  'stemOf',
-  'translit',
-  'crossLatin',
-  'crossCyrillic',
-  'prefix',
-  'keyPrefix',
-  'meta',
-  'sized',
-] as const
-
-/** A watch's presearch keys (compile.ts's presearchKeys): a count (NONE for none), then each. */
-function writeKeys(w: Writer, keys: readonly PresearchKey[] | null): void {
-  if (keys === null) return w.int(NONE)
-  w.int(keys.length)
-  for (const key of keys) {
-    w.int(KEY_KINDS.indexOf(key.kind))
-    w.str(key.value)
-    if (key.kind === 'sized') {
-      w.str(key.suffix)
-      w.int(key.length)
-    }
-  }
-}
-
+/** A word: term, key, German spelling, flags, its owner number if it has leaves, cross forms. */
 function writeWord(w: Writer, word: WordMatcher): void {
+  const at = w.ints.length
   w.str(word.term)
   w.str(word.key)
   w.str(word.german?.term ?? null)
   w.int((word.stemLeaf !== null ? W_STEM : 0) | (word.cross !== null ? W_CROSS : 0))
-  if (word.stemLeaf !== null) w.stemTerms.add(word.term)
+  if (word.stemLeaf !== null || word.keyLeaf !== null) w.owner(word, at)
   if (word.cross !== null) {
     w.int(word.cross.script)
     w.list(word.cross.keys)
@@ -344,35 +410,70 @@ function writeWord(w: Writer, word: WordMatcher): void {
 
 // Reading.
 
-/** Reads the body of a checked snapshot: string table first, then watch after watch. */
+/** The string table, each string cut from the decoded run when first asked for. */
+class StringTable {
+  private readonly cut: Array<string | undefined>
+
+  constructor(
+    private readonly all: string,
+    /** Where each string starts in `all`, and (one more) where the last ends. */
+    private readonly starts: Int32Array,
+  ) {
+    this.cut = new Array<string | undefined>(starts.length - 1).fill(undefined)
+  }
+
+  get(id: number): string {
+    const s = this.cut[id]
+    if (s !== undefined) return s
+    if (!(id >= 0 && id < this.cut.length)) throw new RangeError(`no string ${id}`)
+    return (this.cut[id] = this.all.slice(this.starts[id], this.starts[id + 1]))
+  }
+}
+
+/**
+ * Reads the body of a checked snapshot (see encode for its order): the string table's bounds,
+ * views of the presearcher's tables (each checked), the errors and the carried stems. Watch
+ * ids, query trees and leaf owners are decoded when first asked for.
+ */
 function decode(words: Int32Array, utf8: Uint8Array): WatchIndex {
   const count = words[H_STRINGS]!
+  const watches = words[H_WATCHES]!
+  const ownerCount = words[H_OWNERS]!
+  const end = HEADER + words[H_INTS]!
   const all = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(utf8)
-  const strings: string[] = new Array<string>(count)
-  let at = HEADER
+  if (!(count >= 0 && watches >= 0 && ownerCount >= 0 && HEADER + count <= end)) {
+    throw new RangeError('snapshot counts do not fit its body')
+  }
+  const starts = new Int32Array(count + 1)
   let offset = 0
   for (let k = 0; k < count; k++) {
-    const length = words[at++]!
-    strings[k] = all.slice(offset, offset + length)
-    offset += length
+    starts[k] = offset
+    offset += words[HEADER + k]!
   }
+  starts[count] = offset
   if (offset !== all.length) throw new RangeError('string table does not cover the strings')
-  const r: Reader = { words, at, strings, fields: new Map(), end: HEADER + words[H_INTS]! }
-  const ids: string[] = []
-  const queries: CompiledQuery[] = []
-  const filed: Array<PresearchKey[] | null> = []
-  const watches = words[H_WATCHES]!
-  for (let k = 0; k < watches; k++) {
-    ids.push(str(r))
-    const query = str(r)
-    const flags = int(r)
-    const options = {
-      stem: (flags & Q_STEM) !== 0,
-      transliterate: (flags & Q_TRANSLITERATE) !== 0,
-    }
-    queries.push({ query, options, root: readNode(r) })
-    filed.push(readKeys(r))
+  const strings = new StringTable(all, starts)
+  const idsAt = HEADER + count
+  const treesAt = idsAt + watches
+  const ownersAt = treesAt + watches + 1
+  const dataAt = ownersAt + ownerCount
+  if (dataAt > end) throw new RangeError('snapshot tables run past its end')
+  const trees = words.subarray(treesAt, treesAt + watches + 1)
+  const treesEnd = trees[watches]!
+  if (!(treesEnd <= end && (watches > 0 || treesEnd === dataAt))) {
+    throw new RangeError('trees run past the end')
   }
+  for (let k = 0; k < watches; k++) {
+    if (!(trees[k]! >= dataAt && trees[k]! < trees[k + 1]!)) {
+      throw new RangeError(`tree ${k} out of range`)
+    }
+  }
+  for (let k = 0; k < ownerCount; k++) {
+    const at = words[ownersAt + k]! >>> 1
+    if (!(at >= dataAt && at < treesEnd)) throw new RangeError(`owner ${k} out of range`)
+  }
+  const r = new Reader(words, treesEnd, end, strings, new Map(), null)
+  const tables = readTables(r, watches, ownerCount, count)
   const errors: Array<{ watchId: string; error: QueryError }> = []
   const errorCount = int(r)
   for (let k = 0; k < errorCount; k++) {
@@ -384,43 +485,144 @@ function decode(words: Int32Array, utf8: Uint8Array): WatchIndex {
     const reason = message.endsWith(suffix) ? message.slice(0, -suffix.length) : message
     errors.push({ watchId, error: new QueryError(reason, position, query) })
   }
-  const terms = list(r)
+  const termCount = int(r)
+  const termsAt = r.at
+  r.at += termCount
   const stems = new Map<string, Int32Array>()
   const languages = int(r)
   for (let k = 0; k < languages; k++) {
     const lang = str(r)
-    const codes = words.subarray(r.at, r.at + terms.length)
-    r.at += terms.length
-    codes.forEach((code, i) => {
-      if (code >= 0 ? code > terms[i]!.length : -code - 1 >= strings.length) {
+    const codes = words.subarray(r.at, r.at + termCount)
+    r.at += termCount
+    if (r.at > r.end) throw new RangeError('carried stems run past the end')
+    for (let i = 0; i < termCount; i++) {
+      const code = codes[i]!
+      const term = words[termsAt + i]!
+      if (
+        !(term >= 0 && term < count) ||
+        !(code >= 0 ? code <= starts[term + 1]! - starts[term]! : -code - 1 < count)
+      ) {
         throw new RangeError(`stem ${i} of ${lang} out of range`)
       }
-    })
+    }
     stems.set(lang, codes)
   }
   if (r.at !== r.end) throw new RangeError(`snapshot body ends at ${r.at}, not ${r.end}`)
-  const index = indexFromCompiled(ids, queries, errors, filed)
+
+  // Leaf owners, decoded when the presearcher or a tree first asks for one.
+  const owners: Array<LeafOwner | undefined> = new Array<LeafOwner | undefined>(ownerCount)
+  const owner = (k: number): LeafOwner => {
+    const found = owners[k]
+    if (found !== undefined) return found
+    if (!(k >= 0 && k < ownerCount)) throw new RangeError(`no leaf owner ${k}`)
+    const start = words[ownersAt + k]!
+    const reader = new Reader(words, start >>> 1, treesEnd, strings, r.fields, null)
+    let decoded: LeafOwner
+    if ((start & 1) === 1) {
+      const node = readNode(reader)
+      if (node.type !== 'wildcard') throw new RangeError(`leaf owner ${k} is not a wildcard`)
+      decoded = node
+    } else {
+      decoded = readWord(reader)
+    }
+    return (owners[k] = decoded)
+  }
+  const presearcher = buildPresearcher({ tables, strings, owner })
+  const index = indexFromSnapshot(
+    watches,
+    {
+      id: (watch) => strings.get(words[idsAt + watch]!),
+      root: (watch) => {
+        const tree = new Reader(words, trees[watch]!, trees[watch + 1]!, strings, r.fields, owner)
+        try {
+          const root = readNode(tree)
+          if (tree.at !== tree.end) throw new RangeError(`tree ${watch} ends early`)
+          return root
+        } catch (cause) {
+          throw new SnapshotError(`snapshot tree ${watch} does not decode`, 'corrupt', { cause })
+        }
+      },
+    },
+    presearcher,
+    errors,
+  )
+  let terms: string[] | undefined
+  const termsOf = () =>
+    (terms ??= Array.from(words.subarray(termsAt, termsAt + termCount), (id) => strings.get(id)))
   carryStems({
-    terms,
-    // A language's stems become strings only when its first item comes (stem.ts).
+    // Strings only when a language's first item comes (stem.ts).
+    get terms() {
+      return termsOf()
+    },
     stems: (lang) => {
       const codes = stems.get(lang)
+      const all = termsOf()
       return (
         codes &&
-        Array.from(codes, (code, i) => (code >= 0 ? terms[i]!.slice(0, code) : strings[-code - 1]!))
+        Array.from(codes, (code, i) =>
+          code >= 0 ? all[i]!.slice(0, code) : strings.get(-code - 1),
+        )
       )
     },
   })
   return index
 }
 
-interface Reader {
-  words: Int32Array
-  at: number
-  end: number
-  strings: string[]
-  /** Field lists by their string id, shared by every node that names the same fields. */
-  fields: Map<number, TextField[]>
+/** The presearcher's tables (writeTables), as views of the snapshot's words, each checked. */
+function readTables(r: Reader, watches: number, owners: number, strings: number): PresearchTables {
+  const flags = int(r)
+  const leaves = owners * 2
+  const ints = (bound: number, pairs = false): Int32Array => {
+    const n = int(r)
+    if (!(n >= 0 && r.at + n <= r.end)) throw new RangeError(`a list of ${n} runs past the end`)
+    const view = r.words.subarray(r.at, r.at + n)
+    r.at += n
+    for (let k = 0; k < n; k++) {
+      const limit = pairs && k % 2 === 0 ? strings : bound
+      if (!(view[k]! >= 0 && view[k]! < limit)) throw new RangeError(`list value out of range`)
+    }
+    return view
+  }
+  const always = ints(watches)
+  const unprefixed = ints(leaves)
+  const stemOf = ints(watches, true)
+  const stemLeafOf = ints(leaves, true)
+  const segments = TABLES.map((name, k) => {
+    const length = tableLength(r.words, r.at)
+    if (r.at + length > r.end) throw new RangeError(`table ${name} runs past the end`)
+    const segment = r.words.subarray(r.at, r.at + length)
+    r.at += length
+    const byTerm = k < TERM_TABLES
+    const bound = name.endsWith('Leaves') ? leaves : watches
+    if (tableByTerm(segment) !== byTerm || !tableIsSound(segment, strings, bound)) {
+      throw new RangeError(`table ${name} is not sound`)
+    }
+    return segment
+  })
+  return {
+    size: watches,
+    stem: (flags & P_STEM) !== 0,
+    transliterate: (flags & P_TRANSLITERATE) !== 0,
+    always,
+    unprefixed,
+    stemOf,
+    stemLeafOf,
+    tables: segments,
+  }
+}
+
+/** A place in a snapshot's words, read from `at` up to `end` (a class: one shape for all). */
+class Reader {
+  constructor(
+    readonly words: Int32Array,
+    public at: number,
+    readonly end: number,
+    readonly strings: StringTable,
+    /** Field lists by their string id, shared by every node that names the same fields. */
+    readonly fields: Map<number, TextField[]>,
+    /** The leaf owner of a number, for a tree's words and wildcards (null: decoding an owner). */
+    readonly owner: ((k: number) => LeafOwner) | null,
+  ) {}
 }
 
 function int(r: Reader): number {
@@ -429,9 +631,7 @@ function int(r: Reader): number {
 }
 
 function str(r: Reader): string {
-  const s = r.strings[int(r)]
-  if (s === undefined) throw new RangeError(`no string ${r.words[r.at - 1]} at ${r.at - 1}`)
-  return s
+  return r.strings.get(int(r))
 }
 
 function strOrNull(r: Reader): string | null {
@@ -445,12 +645,17 @@ function list(r: Reader): string[] {
   return out
 }
 
+/** The leaf owner numbered by the next int, or null while decoding an owner itself. */
+function owner(r: Reader): LeafOwner | null {
+  const k = int(r)
+  return r.owner === null ? null : r.owner(k)
+}
+
 function fields(r: Reader): TextField[] {
   const id = int(r)
   let found = r.fields.get(id)
   if (found === undefined) {
-    const joined = r.strings[id]
-    if (joined === undefined) throw new RangeError(`no field list ${id}`)
+    const joined = r.strings.get(id)
     found = joined === '' ? [] : (joined.split(',') as TextField[])
     r.fields.set(id, found)
   }
@@ -469,11 +674,19 @@ function readNode(r: Reader): CompiledNode {
       return { type: 'words', fields: f, words: matchers, text }
     }
     case N_WILDCARD: {
+      const start = r.at - 1
       const f = fields(r)
       const text = str(r)
       const pieces = list(r)
       const star = int(r) === 1
-      return wildcardNode(f, pieces, star, text, strOrNull(r))
+      const keyPrefix = strOrNull(r)
+      const filed = owner(r)
+      if (filed !== null) {
+        if (!('type' in filed)) throw new RangeError(`a word filed for the wildcard at ${start}`)
+        return filed
+      }
+      const keyLeaf = keyPrefix !== null ? newLeaf() : null
+      return wildcardNode(f, pieces, star, text, keyPrefix, newLeaf(), keyLeaf)
     }
     case N_META: {
       const field = str(r) as MetaField
@@ -502,34 +715,32 @@ function readNode(r: Reader): CompiledNode {
   }
 }
 
-function readKeys(r: Reader): PresearchKey[] | null {
-  const n = int(r)
-  if (n === NONE) return null
-  const keys: PresearchKey[] = []
-  for (let k = 0; k < n; k++) {
-    const kind = KEY_KINDS[int(r)]
-    if (kind === undefined) throw new RangeError(`unknown key kind at ${r.at - 1}`)
-    const value = str(r)
-    if (kind === 'sized') {
-      const suffix = str(r)
-      keys.push({ kind, value, suffix, length: int(r) })
-    } else {
-      keys.push({ kind, value })
-    }
-  }
-  return keys
-}
-
 function readWord(r: Reader): WordMatcher {
+  const start = r.at
   const term = str(r)
   const key = strOrNull(r)
   const german = strOrNull(r)
   const flags = int(r)
+  const stem = (flags & W_STEM) !== 0
+  const filed = stem || key !== null ? owner(r) : null
+  if (filed !== null) {
+    // Decoded already: its cross forms are skipped, not read again.
+    if ((flags & W_CROSS) !== 0) {
+      r.at++
+      const keys = int(r)
+      r.at += keys
+      const readings = int(r)
+      r.at += readings
+    }
+    if ('type' in filed) throw new RangeError(`a wildcard filed for the word at ${start}`)
+    return filed
+  }
   let cross: CrossForms | null = null
   if ((flags & W_CROSS) !== 0) {
     const script = int(r)
     const keys = list(r)
     cross = { keys, script, readings: list(r) }
   }
-  return wordMatcher(term, (flags & W_STEM) !== 0, key, cross, german)
+  const keyLeaf = key !== null ? newLeaf() : null
+  return wordMatcher(term, key, cross, german, stem ? newLeaf() : null, keyLeaf)
 }
