@@ -22,6 +22,7 @@ import {
 import type { PreparedItem } from './item'
 import { STEM_LANGUAGES, hasStemmer, stemEndings, stemWord } from './stem'
 import { PrefixFilter, prefixFilters } from './prefix-filter'
+import { FirstSightGate } from './first-sight-gate'
 import { scratchFor } from './buffers'
 import { termHash } from './tokenize'
 import { readerRules } from './reader-rules'
@@ -165,28 +166,27 @@ export function buildPresearcher(
   // the index, so a replaced index's maps are not kept alive by them.
   const self = {} as Presearcher
   const id = nextPresearcherId()
+  /** Built on the first item bound, from the tables filed above. */
+  let gate: FirstSightGate | undefined
 
   /** Memoises on `word` the watches it selects through its term, prefixes and transliteration key. */
   const memoTerm = (word: Word): number => {
     const term = word.term
-    let list: number[] = []
-    const add = (found: number[] | undefined) => {
-      if (found) for (let j = 0; j < found.length; j++) list.push(found[j]!)
-    }
-    add(b.terms.get(term, word.hash))
+    found.length = 0
+    push(found, b.terms.get(term, word.hash))
     // A word's prefix hashes serve the wildcard buckets and leaves alike: computed once.
     const n = prefixHashes(term, termPrefixes)
-    b.prefixes.lookup(termPrefixes, n, add)
-    b.sized.lookup(term, n, add)
+    b.prefixes.collect(termPrefixes, n, found)
+    b.sized.collect(term, n, found)
     let keyN = 0
     if (needsKeys) {
       const key = word.translit()
-      add(b.keys.get(key))
-      if (key !== term) add(b.terms.get(key))
+      push(found, b.keys.get(key))
+      if (key !== term) push(found, b.terms.get(key))
       keyN = prefixHashes(key, keyPrefixes)
-      b.keyPrefixes.lookup(keyPrefixes, keyN, add)
+      b.keyPrefixes.collect(keyPrefixes, keyN, found)
     }
-    word.selected = list.length === 0 ? NO_WATCHES : list
+    word.selected = joined(found)
     word.leaves = termLeaves(b, word, n, needsKeys ? keyN : -1)
     const memo = id * 4 + memoFlags(word.selected, word.leaves)
     lexicon.rows[word.id * ROW + TERM_MEMO] = memo
@@ -286,21 +286,37 @@ export function buildPresearcher(
       : 0
     const stamp = item.stamp
     const rows = lexicon.rows
-    const words = lexicon.words
     const ids = item.words
+    // A word this index has not memoised yet goes through the gate first, which reads its units
+    // in the lexicon: most reach nothing, and get an empty memo without a Word or a lookup.
+    const g = (gate ??= firstSightGate(b, needsKeys))
+    const stems =
+      needsStem && lang !== undefined && prefixFilters.on ? stemFilter(b, lang) : undefined
     // Most words select nothing and join no leaf: their row says so, and their Word is not read.
     // The others are listed first and their memos touched in a loop of its own, so that the CPU
     // overlaps those cache misses (see Lexicon.findAll).
     busy = scratchFor(busy, ids.length * 2)
     let n = 0
     for (let k = 0; k < ids.length; k++) {
-      const r = ids[k]! * ROW
+      const w = ids[k]!
+      const r = w * ROW
       let memo = rows[r + TERM_MEMO]!
-      if (memo >>> 2 !== id) memo = memoTerm(words[ids[k]!]!)
+      if (memo >>> 2 !== id) {
+        const units = lexicon.unitsOf(w)
+        if (g.mayTerm(units, lexicon.unitsStart, lexicon.lengthOf(w))) {
+          memo = memoTerm(lexicon.word(w))
+        } else rows[r + TERM_MEMO] = memo = id * 4
+      }
       let stemMemo = 0
       if (stemming) {
         stemMemo = rows[r + STEM_MEMO]!
-        if (stemMemo >>> 2 !== stemKey) stemMemo = memoStem(words[ids[k]!]!, lang, stemKey)
+        if (stemMemo >>> 2 !== stemKey) {
+          const units = lexicon.unitsOf(w)
+          const length = lexicon.lengthOf(w)
+          if (g.mayStem(units, lexicon.unitsStart, length, lang, stems)) {
+            stemMemo = memoStem(lexicon.word(w), lang, stemKey)
+          } else rows[r + STEM_MEMO] = stemMemo = stemKey * 4
+        }
       }
       if (((memo | stemMemo) & (MEMO_SELECTS | MEMO_JOINS)) !== 0) {
         busy[n++] = ids[k]!
@@ -309,12 +325,12 @@ export function buildPresearcher(
     }
     let touched = 0
     for (let k = 0; k < n; k += 2) {
-      const word = words[busy[k]!]!
+      const word = lexicon.word(busy[k]!)
       touched ^= word.selected.length ^ word.stemSelected.length
     }
     touches = touched
     for (let k = 0; k < n; k += 2) {
-      const word = words[busy[k]!]!
+      const word = lexicon.word(busy[k]!)
       const flags = busy[k + 1]!
       if ((flags & MEMO_SELECTS) !== 0) add(word.selected)
       if ((flags & MEMO_JOINS) !== 0) join(word.leaves, busy[k]!, stamp)
@@ -339,6 +355,49 @@ export function buildPresearcher(
     return new Int32Array(out).sort()
   }
   return self
+}
+
+/**
+ * The presearcher's first-sight gate (first-sight-gate.ts), from the strings its tables are
+ * looked up by: everything memoTerm and memoStem look an item word's forms up in.
+ */
+function firstSightGate(b: Buckets, keys: boolean): FirstSightGate {
+  const cross = b.crossFromLatin
+  return new FirstSightGate({
+    exact: [...b.terms.terms(), ...b.keys.terms(), ...b.keyLeaves.terms()],
+    starts: [
+      ...b.prefixes.filed,
+      ...b.patternLeaves.filed,
+      ...b.keyPrefixes.filed,
+      ...b.keyPatternLeaves.filed,
+    ],
+    sized: [...b.sized.filed, ...b.sizedLeaves.filed],
+    open: b.unprefixedLeaves.length > 0,
+    keys,
+    crossFromCyrillic: [
+      ...b.crossFromCyrillic.watches.terms(),
+      ...b.crossFromCyrillic.leaves.terms(),
+    ],
+    crossFromLatin: [...cross.watches.terms(), ...cross.leaves.terms()],
+    crossBases: cross.watches.size + cross.leaves.size > 0 ? crossBases(cross) : null,
+  })
+}
+
+/** Scratch: the lists of watches (or leaves) found for one word, before they are joined. */
+const found: Array<readonly number[]> = []
+const foundLeaves: Array<readonly PatternLeaf[]> = []
+
+function push<T>(into: Array<readonly T[]>, list: readonly T[] | undefined): void {
+  if (list !== undefined) into.push(list)
+}
+
+/** The lists found, as one: a shared empty list, the one list itself, or their concatenation. */
+function joined(lists: Array<readonly number[]>): readonly number[] {
+  if (lists.length === 0) return NO_WATCHES
+  if (lists.length === 1) return lists[0]!
+  const out: number[] = []
+  for (const list of lists) for (let j = 0; j < list.length; j++) out.push(list[j]!)
+  return out
 }
 
 /** Both lists, or the one that exists, or undefined. */
@@ -440,25 +499,37 @@ function fileWordLeaves(b: Buckets, word: WordMatcher): void {
  * prefix hashes of both (prefixHashes into termPrefixes and keyPrefixes; keyN -1 without keys).
  */
 function termLeaves(b: Buckets, word: Word, n: number, keyN: number): readonly Leaf[] {
-  let out: Leaf[] | undefined
-  const take = (entries: readonly PatternLeaf[], term: string) => {
+  const term = word.term
+  foundLeaves.length = 0
+  b.patternLeaves.collect(termPrefixes, n, foundLeaves)
+  b.sizedLeaves.collect(term, n, foundLeaves)
+  push(foundLeaves, b.unprefixedLeaves)
+  let out = taken(foundLeaves, term, undefined)
+  if (keyN >= 0) {
+    const key = word.translit()
+    const byKey = b.keyLeaves.get(key)
+    if (byKey) out = out ? out.concat(byKey) : byKey.slice()
+    foundLeaves.length = 0
+    b.keyPatternLeaves.collect(keyPrefixes, keyN, foundLeaves)
+    out = taken(foundLeaves, key, out)
+  }
+  return out ?? NO_LEAVES
+}
+
+/** Adds to `out` the leaves of `lists` whose pattern `term` fits; the result (undefined: none). */
+function taken(
+  lists: Array<readonly PatternLeaf[]>,
+  term: string,
+  out: Leaf[] | undefined,
+): Leaf[] | undefined {
+  for (const entries of lists) {
     for (const { leaf, prefix, test } of entries) {
       if (!term.startsWith(prefix) || (test && !test(term))) continue
       if (out) out.push(leaf)
       else out = [leaf]
     }
   }
-  const term = word.term
-  b.patternLeaves.lookup(termPrefixes, n, (entries) => take(entries, term))
-  b.sizedLeaves.lookup(term, n, (entries) => take(entries, term))
-  take(b.unprefixedLeaves, term)
-  if (keyN >= 0) {
-    const key = word.translit()
-    const byKey = b.keyLeaves.get(key)
-    if (byKey) out = out ? out.concat(byKey) : byKey.slice()
-    b.keyPatternLeaves.lookup(keyPrefixes, keyN, (entries) => take(entries, key))
-  }
-  return out ?? NO_LEAVES
+  return out
 }
 
 /**
@@ -633,20 +704,23 @@ class HashBuckets<T> {
 class PrefixBuckets<T> extends HashBuckets<T> {
   /** Bit n set: some prefix of length n is filed. */
   private lengths = 0
+  /** The prefixes filed (cut), for the first-sight gate. */
+  readonly filed: string[] = []
 
   fileUnder(prefix: string, value: T): void {
     const cut = prefix.slice(0, PREFIX_BUCKET_LENGTH)
     this.lengths |= 1 << cut.length
+    this.filed.push(cut)
     this.file(prefixHash(cut), value)
   }
 
-  /** Visits what is filed under each of a word's first n prefixes (hashes[k]: length k). */
-  lookup(hashes: Int32Array, n: number, visit: (found: T[]) => void): void {
+  /** Adds to `out` what is filed under each of a word's first n prefixes (hashes[k]: length k). */
+  collect(hashes: Int32Array, n: number, out: Array<readonly T[]>): void {
     if (this.lengths === 0) return
     for (let k = 1; k <= n; k++) {
       if ((this.lengths & (1 << k)) === 0) continue
       const found = this.get(hashes[k]!)
-      if (found) visit(found)
+      if (found) out.push(found)
     }
   }
 }
@@ -660,20 +734,23 @@ class SizedBuckets<T> extends HashBuckets<T> {
   /** Bit n set: some prefix (suffix) of length n is filed, n from 0. */
   private prefixLengths = 0
   private suffixLengths = 0
+  /** The patterns filed (cut), for the first-sight gate. */
+  readonly filed: Array<{ prefix: string; suffix: string; length: number }> = []
 
   fileSized(prefix: string, suffix: string, length: number, value: T): void {
     const p = prefix.slice(0, PREFIX_BUCKET_LENGTH)
     const x = suffix.slice(-PREFIX_BUCKET_LENGTH)
     this.prefixLengths |= 1 << p.length
     this.suffixLengths |= 1 << x.length
+    this.filed.push({ prefix: p, suffix: x, length })
     this.file(sizedHash(prefixHash(p), prefixHash(x), length), value)
   }
 
   /**
-   * Visits what is filed under each (prefix, suffix) pair of `term` of the lengths in use;
+   * Adds to `out` what is filed under each (prefix, suffix) pair of `term` of the lengths in use;
    * termPrefixes holds the term's prefix hashes up to n (prefixHashes).
    */
-  lookup(term: string, n: number, visit: (found: T[]) => void): void {
+  collect(term: string, n: number, out: Array<readonly T[]>): void {
     if (this.prefixLengths === 0) return
     suffixHashes(term, n, termSuffixes)
     for (let p = 0; p <= n; p++) {
@@ -682,7 +759,7 @@ class SizedBuckets<T> extends HashBuckets<T> {
       for (let k = 0; k <= n; k++) {
         if ((this.suffixLengths & (1 << k)) === 0) continue
         const found = this.get(sizedHash(prefix, termSuffixes[k]!, term.length))
-        if (found) visit(found)
+        if (found) out.push(found)
       }
     }
   }
