@@ -25,9 +25,10 @@
 //   (presearcher.ts's memoStem), and those stemmers' stems are prefixes of the word (stem.ts's
 //   STEM_ENDINGS, tested on 20,000 words a language): so it is the cross key of the key of one
 //   of the word's prefixes, the word included. The gate takes them all (a word of n units, n + 1
-//   keys: a few dozen units' work for a news word) and looks each up whole; past
-//   MAX_PREFIX_SCAN units it falls back to the presearcher's filter of cross key bases
-//   (transliterate.ts's crossKeyBaseLength), which lets more through.
+//   keys: a few dozen units' work for a news word) and looks each up whole, after the
+//   presearcher's filter of cross key bases (transliterate.ts's crossKeyBaseLength), which
+//   costs one key and turns most words down but lets more through; past MAX_PREFIX_SCAN units
+//   that filter alone decides.
 // - Patterns with no literal prefix (`?ab*`) may take any word: with one filed, the term memo
 //   is always computed.
 // test/watch/first-sight-gate.test.ts checks it on random vocabularies of every script and
@@ -90,8 +91,8 @@ export interface GateSources {
   crossFromLatin: Iterable<string>
   /**
    * What the key letters of a Cyrillic item word must start with to reach one of those (the
-   * presearcher's filter of their bases), or null when there are none: for words too long to
-   * take every prefix's key.
+   * presearcher's filter of their bases), or null when there are none: asked first, as it
+   * costs one key, and alone for words too long to take every prefix's key.
    */
   crossBases: PrefixFilter | null
 }
@@ -338,11 +339,13 @@ export class FirstSightGate {
     if (latin === null) return false
     keyUnits = scratchFor(keyUnits, keyCapacity(n))
     crossUnits = scratchFor(crossUnits, keyCapacity(n))
-    if (n > MAX_PREFIX_SCAN) {
-      const m = keyInto(src, from, n, keyUnits)
-      const letters = crossLettersInto(keyUnits, 0, m, crossUnits)
-      return this.crossBases === null || this.crossBases.mayStartUnits(crossUnits, 0, letters)
+    // The filter of bases first: one key, and most words are turned down there.
+    const m = keyInto(src, from, n, keyUnits)
+    const letters = crossLettersInto(keyUnits, 0, m, crossUnits)
+    if (this.crossBases !== null && !this.crossBases.mayStartUnits(crossUnits, 0, letters)) {
+      return false
     }
+    if (n > MAX_PREFIX_SCAN) return true
     for (let j = n; j >= 0; j--) {
       const m = keyInto(src, from, j, keyUnits)
       if (latin.may(crossUnits, 0, crossKeyInto(keyUnits, 0, m, crossUnits))) return true

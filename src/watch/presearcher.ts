@@ -22,7 +22,7 @@ import {
 import type { PreparedItem } from './item'
 import { STEM_LANGUAGES, hasStemmer, stemEndings, stemWord } from './stem'
 import { PrefixFilter, prefixFilters } from './prefix-filter'
-import { FirstSightGate } from './first-sight-gate'
+import { FirstSightGate, type GateSources } from './first-sight-gate'
 import { scratchFor } from './buffers'
 import { termHash } from './tokenize'
 import { readerRules } from './reader-rules'
@@ -289,7 +289,7 @@ export function buildPresearcher(
     const ids = item.words
     // A word this index has not memoised yet goes through the gate first, which reads its units
     // in the lexicon: most reach nothing, and get an empty memo without a Word or a lookup.
-    const g = (gate ??= firstSightGate(b, needsKeys))
+    const g = (gate ??= new FirstSightGate(gateSources(b, needsKeys)))
     const stems =
       needsStem && lang !== undefined && prefixFilters.on ? stemFilter(b, lang) : undefined
     // Most words select nothing and join no leaf: their row says so, and their Word is not read.
@@ -354,16 +354,27 @@ export function buildPresearcher(
     // A typed array sorts numbers natively, without a comparator call per comparison.
     return new Int32Array(out).sort()
   }
+  sourcesOf.set(self, () => gateSources(b, needsKeys))
   return self
 }
 
 /**
- * The presearcher's first-sight gate (first-sight-gate.ts), from the strings its tables are
- * looked up by: everything memoTerm and memoStem look an item word's forms up in.
+ * What the first-sight gate (first-sight-gate.ts) of `presearcher` is built from, for tests
+ * that build gates of their own from it (one missing a string must lose a word).
  */
-function firstSightGate(b: Buckets, keys: boolean): FirstSightGate {
+export function firstSightSources(presearcher: Presearcher): GateSources | undefined {
+  return sourcesOf.get(presearcher)?.()
+}
+
+const sourcesOf = new WeakMap<Presearcher, () => GateSources>()
+
+/**
+ * The strings the presearcher's tables are looked up by: everything memoTerm and memoStem look
+ * an item word's forms up in, for its first-sight gate.
+ */
+function gateSources(b: Buckets, keys: boolean): GateSources {
   const cross = b.crossFromLatin
-  return new FirstSightGate({
+  return {
     exact: [...b.terms.terms(), ...b.keys.terms(), ...b.keyLeaves.terms()],
     starts: [
       ...b.prefixes.filed,
@@ -380,7 +391,7 @@ function firstSightGate(b: Buckets, keys: boolean): FirstSightGate {
     ],
     crossFromLatin: [...cross.watches.terms(), ...cross.leaves.terms()],
     crossBases: cross.watches.size + cross.leaves.size > 0 ? crossBases(cross) : null,
-  })
+  }
 }
 
 /** Scratch: the lists of watches (or leaves) found for one word, before they are joined. */
