@@ -244,7 +244,12 @@ function polynomial(s: string, from: number, to: number): number {
   return h
 }
 
-/** Scratch for a word's key, reading key and cross key. */
+/** What check asks and answers: a bit for each memo. */
+export const TERM_MEMO_MAY = 1
+export const STEM_MEMO_MAY = 2
+
+/** Scratch for a word's key (taken once a check), its prefixes' keys, reading and cross keys. */
+let wordKey = new Uint16Array(64) as Uint16Array
 let keyUnits = new Uint16Array(64) as Uint16Array
 let readUnits = new Uint16Array(64) as Uint16Array
 let crossUnits = new Uint16Array(64) as Uint16Array
@@ -281,26 +286,38 @@ export class FirstSightGate {
   }
 
   /**
-   * Whether the term memo of the word src[from, from + n) may hold something: a watch or leaf
-   * through its term, a wildcard or `?` pattern it fits, or (transliterating) its key.
+   * Which memos of the word src[from, from + n) may hold something, of those asked for
+   * (TERM_MEMO_MAY, STEM_MEMO_MAY in `ask`): its term memo, through its term, a wildcard or
+   * `?` pattern it fits, or (transliterating) its key; its stem memo, in an item of `lang` (a
+   * language with a stemmer, else undefined), through its stem, its reading or its cross key.
+   * `stems` is the presearcher's filter of the bases of its stems in `lang` (null: every word
+   * is stemmed), or undefined when no word is stemmed for this item. The word's key is taken
+   * once for both.
    */
-  mayTerm(src: Uint16Array, from: number, n: number): boolean {
-    if (!prefixFilters.on || this.open) return true
-    if (this.main.may(src, from, n)) return true
-    if (this.sized !== null && this.sized.mayBeSized(src, from, n)) return true
-    if (this.keys && !isOwnKeyUnits(src, from, n)) {
-      keyUnits = scratchFor(keyUnits, keyCapacity(n))
-      if (this.main.may(keyUnits, 0, keyInto(src, from, n, keyUnits))) return true
+  check(
+    src: Uint16Array,
+    from: number,
+    n: number,
+    ask: number,
+    lang: string | undefined,
+    stems: PrefixFilter | null | undefined,
+  ): number {
+    if (!prefixFilters.on) return ask
+    this.keyLength = -1
+    let may = 0
+    if ((ask & TERM_MEMO_MAY) !== 0 && this.termMay(src, from, n)) may |= TERM_MEMO_MAY
+    if ((ask & STEM_MEMO_MAY) !== 0 && this.stemMay(src, from, n, lang, stems)) {
+      may |= STEM_MEMO_MAY
     }
-    return false
+    return may
   }
 
-  /**
-   * Whether the stem memo of the word src[from, from + n), in an item of `lang` (a language with
-   * a stemmer, else undefined), may hold something. `stems` is the presearcher's filter of the
-   * bases of its stems in `lang` (null: every word is stemmed), or undefined when no word is
-   * stemmed for this item.
-   */
+  /** check's term side alone. */
+  mayTerm(src: Uint16Array, from: number, n: number): boolean {
+    return this.check(src, from, n, TERM_MEMO_MAY, undefined, undefined) !== 0
+  }
+
+  /** check's stem side alone. */
   mayStem(
     src: Uint16Array,
     from: number,
@@ -308,7 +325,26 @@ export class FirstSightGate {
     lang: string | undefined,
     stems: PrefixFilter | null | undefined,
   ): boolean {
-    if (!prefixFilters.on) return true
+    return this.check(src, from, n, STEM_MEMO_MAY, lang, stems) !== 0
+  }
+
+  private termMay(src: Uint16Array, from: number, n: number): boolean {
+    if (this.open) return true
+    if (this.main.may(src, from, n)) return true
+    if (this.sized !== null && this.sized.mayBeSized(src, from, n)) return true
+    if (this.keys && !isOwnKeyUnits(src, from, n)) {
+      if (this.main.may(wordKey, 0, this.key(src, from, n))) return true
+    }
+    return false
+  }
+
+  private stemMay(
+    src: Uint16Array,
+    from: number,
+    n: number,
+    lang: string | undefined,
+    stems: PrefixFilter | null | undefined,
+  ): boolean {
     if (stems === null || (stems !== undefined && stems.mayStartUnits(src, from, n))) return true
     if (!this.keys) return false
     const script = scriptOfUnits(src, from, n)
@@ -325,12 +361,20 @@ export class FirstSightGate {
     }
     if (this.crossFromCyrillic === null) return false
     if (m < 0) {
-      keyUnits = scratchFor(keyUnits, keyCapacity(n))
-      own = keyUnits
-      m = keyInto(src, from, n, keyUnits)
+      m = this.key(src, from, n)
+      own = wordKey
     }
     crossUnits = scratchFor(crossUnits, m)
     return this.crossFromCyrillic.may(crossUnits, 0, crossKeyInto(own, 0, m, crossUnits))
+  }
+
+  /** The length of the word's key, taken into wordKey once per check (keyLength -1: not yet). */
+  private keyLength = -1
+
+  private key(src: Uint16Array, from: number, n: number): number {
+    if (this.keyLength >= 0) return this.keyLength
+    wordKey = scratchFor(wordKey, keyCapacity(n))
+    return (this.keyLength = keyInto(src, from, n, wordKey))
   }
 
   /** Whether a Cyrillic word's cross key may be a Latin query word's (the header says why). */
@@ -340,8 +384,7 @@ export class FirstSightGate {
     keyUnits = scratchFor(keyUnits, keyCapacity(n))
     crossUnits = scratchFor(crossUnits, keyCapacity(n))
     // The filter of bases first: one key, and most words are turned down there.
-    const m = keyInto(src, from, n, keyUnits)
-    const letters = crossLettersInto(keyUnits, 0, m, crossUnits)
+    const letters = crossLettersInto(wordKey, 0, this.key(src, from, n), crossUnits)
     if (this.crossBases !== null && !this.crossBases.mayStartUnits(crossUnits, 0, letters)) {
       return false
     }

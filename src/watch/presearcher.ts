@@ -22,7 +22,7 @@ import {
 import type { PreparedItem } from './item'
 import { STEM_LANGUAGES, hasStemmer, stemEndings, stemWord } from './stem'
 import { PrefixFilter, prefixFilters } from './prefix-filter'
-import { FirstSightGate, type GateSources } from './first-sight-gate'
+import { FirstSightGate, STEM_MEMO_MAY, TERM_MEMO_MAY, type GateSources } from './first-sight-gate'
 import { scratchFor } from './buffers'
 import { termHash } from './tokenize'
 import { readerRules } from './reader-rules'
@@ -301,21 +301,20 @@ export function buildPresearcher(
       const w = ids[k]!
       const r = w * ROW
       let memo = rows[r + TERM_MEMO]!
-      if (memo >>> 2 !== id) {
+      let stemMemo = stemming ? rows[r + STEM_MEMO]! : 0
+      const ask =
+        (memo >>> 2 !== id ? TERM_MEMO_MAY : 0) |
+        (stemming && stemMemo >>> 2 !== stemKey ? STEM_MEMO_MAY : 0)
+      if (ask !== 0) {
         const units = lexicon.unitsOf(w)
-        if (g.mayTerm(units, lexicon.unitsStart, lexicon.lengthOf(w))) {
-          memo = memoTerm(lexicon.word(w))
-        } else rows[r + TERM_MEMO] = memo = id * 4
-      }
-      let stemMemo = 0
-      if (stemming) {
-        stemMemo = rows[r + STEM_MEMO]!
-        if (stemMemo >>> 2 !== stemKey) {
-          const units = lexicon.unitsOf(w)
-          const length = lexicon.lengthOf(w)
-          if (g.mayStem(units, lexicon.unitsStart, length, lang, stems)) {
-            stemMemo = memoStem(lexicon.word(w), lang, stemKey)
-          } else rows[r + STEM_MEMO] = stemMemo = stemKey * 4
+        const may = g.check(units, lexicon.unitsStart, lexicon.lengthOf(w), ask, lang, stems)
+        if ((ask & TERM_MEMO_MAY) !== 0) {
+          if ((may & TERM_MEMO_MAY) !== 0) memo = memoTerm(lexicon.word(w))
+          else rows[r + TERM_MEMO] = memo = id * 4
+        }
+        if ((ask & STEM_MEMO_MAY) !== 0) {
+          if ((may & STEM_MEMO_MAY) !== 0) stemMemo = memoStem(lexicon.word(w), lang, stemKey)
+          else rows[r + STEM_MEMO] = stemMemo = stemKey * 4
         }
       }
       if (((memo | stemMemo) & (MEMO_SELECTS | MEMO_JOINS)) !== 0) {
