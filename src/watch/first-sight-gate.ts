@@ -76,19 +76,19 @@ export interface GateSources {
    * Strings a word's term, key or reading key is looked up by whole: plain terms, transliteration
    * keys, readings, the keys of transliterated words' leaves.
    */
-  exact: Iterable<string>
+  exact: readonly string[]
   /** Strings a word's term or key is looked up by its start: wildcard prefixes and key prefixes. */
-  starts: Iterable<string>
+  starts: readonly string[]
   /** `?` patterns without `*`, watches' and leaves'. */
-  sized: Iterable<SizedPattern>
+  sized: readonly SizedPattern[]
   /** Whether a pattern with no literal prefix is filed: any word may join it. */
   open: boolean
   /** Whether the index transliterates: a word's key and readings are then looked up too. */
   keys: boolean
   /** Cross keys of Cyrillic query words, which a Latin item word's cross key is looked up by. */
-  crossFromCyrillic: Iterable<string>
+  crossFromCyrillic: readonly string[]
   /** Cross keys of Latin query words, which a Cyrillic item word's cross keys are looked up by. */
-  crossFromLatin: Iterable<string>
+  crossFromLatin: readonly string[]
   /**
    * What the key letters of a Cyrillic item word must start with to reach one of those (the
    * presearcher's filter of their bases), or null when there are none: asked first, as it
@@ -266,18 +266,14 @@ export class FirstSightGate {
   private readonly keys: boolean
 
   constructor(sources: GateSources) {
-    const exact = [...sources.exact]
-    const starts = [...sources.starts]
+    const { exact, starts, sized, crossFromCyrillic: cross, crossFromLatin: latin } = sources
     this.main = new UnitsFilter(exact.length + starts.length)
     for (const s of exact) this.main.fileWhole(s)
     for (const s of starts) this.main.fileStart(s)
-    const sized = [...sources.sized]
     this.sized = sized.length > 0 ? new UnitsFilter(sized.length) : null
     for (const { prefix, suffix, length } of sized) this.sized!.fileSized(prefix, suffix, length)
-    const cross = [...sources.crossFromCyrillic]
     this.crossFromCyrillic = cross.length > 0 ? new UnitsFilter(cross.length) : null
     for (const s of cross) this.crossFromCyrillic!.fileWhole(s)
-    const latin = [...sources.crossFromLatin]
     this.crossFromLatin = latin.length > 0 ? new UnitsFilter(latin.length) : null
     for (const s of latin) this.crossFromLatin!.fileWhole(s)
     this.crossBases = sources.crossBases
