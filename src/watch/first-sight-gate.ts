@@ -13,13 +13,14 @@
 //   (crossKeyInto), or the letters of its key (crossLettersInto), looked up whole (a map by term)
 //   or by its start (a wildcard's prefix). The gate computes the same strings with the same
 //   code (the string forms the memos use run these units forms: one implementation), and
-//   files every string of the tables they are looked up in, whole or as a start, cut to
-//   GATE_LENGTH units. A string equal to a filed one, or starting with a filed start, starts
-//   with its cut: the gate's bit for it is set, so it says "may". A bit set by chance only lets
-//   a word through to the memo, which then finds nothing: the same answer, later.
+//   files every string of the tables they are looked up in: whole (up to WHOLE_LENGTH units,
+//   else by its start) or as a start, cut to GATE_LENGTH units. A string equal to a filed one,
+//   or starting with a filed start, starts with its cut: the gate's bits for it are set, so it
+//   says "may". Bits set by chance only let a word through to the memo, which then finds
+//   nothing: the same answer, later.
 // - `?` patterns without `*` match words of given lengths that start with their prefix and end
-//   with their suffix: the gate asks all three, each against every pattern (a necessary
-//   condition for each pattern is implied by the three).
+//   with their suffix: each is filed as one entry of its prefix and suffix (cut) and a length,
+//   and a word asks with its own length for each pair of prefix and suffix lengths in use.
 // - Stems: stem.ts's STEM_ENDINGS proof (prefix-filter.ts), with the presearcher's filter.
 // - The cross key of a Cyrillic word is that of its Russian or Ukrainian stem, or its own
 //   (presearcher.ts's memoStem), and those stemmers' stems are prefixes of the word (stem.ts's
