@@ -1,9 +1,10 @@
-// `npm run bench watch-first-sight`: what the presearcher's first-sight filters save
+// `npm run bench watch-first-sight`: what the presearcher's first-sight filters and gate save
 // (src/watch/prefix-filter.ts: no stemming for a word whose stem no watch holds, no stemming
-// of a Cyrillic word for a cross key no Latin query word has). The same measurements with the
-// filters on and off, in new Node processes taken in turn (on, off, off, on…), so that both
-// see the same load on a shared machine; CPU time of the process, not wall time, and the load
-// average printed beside the figures. Prints figures; never fails on them.
+// of a Cyrillic word for a cross key no Latin query word has; src/watch/first-sight-gate.ts: no
+// Word, key, stem or lookup for a word that reaches nothing; one switch turns them all off). The
+// same measurements with them on and off, in new Node processes taken in turn (on, off, off,
+// on…), so that both see the same load on a shared machine; CPU time of the process, not wall
+// time, and the load average printed beside the figures. Prints figures; never fails on them.
 //
 // Two rows a watch count, on bench/watch-corpus.ts's watches and articles:
 // - fresh: a new process compiles the watches and matches its first 20 and first 100 items,

@@ -25,6 +25,13 @@ import {
 import type { PreparedItem } from './item'
 import { STEM_LANGUAGES, hasStemmer, stemEndings, stemWord } from './stem'
 import { PrefixFilter, prefixFilters } from './prefix-filter'
+import {
+  FirstSightGate,
+  STEM_MEMO_MAY,
+  TERM_MEMO_MAY,
+  type GateSources,
+  type SizedPattern,
+} from './first-sight-gate'
 import { scratchFor } from './buffers'
 import { termHash } from './tokenize'
 import { readerRules } from './reader-rules'
@@ -110,6 +117,9 @@ interface Buckets {
   unprefixedLeaves: PatternLeaf[]
   /** Transliterated wildcards' leaves by their key prefix (cut). */
   keyPatternLeaves: PrefixBuckets<PatternLeaf>
+  /** PresearchTables.starts and .sized: what the first-sight gate is built from. */
+  starts: Int32Array
+  sizedTriples: Int32Array
   /** The strings the tables' string ids stand for. */
   strings: Strings
   /** The leaf numbered `id` (leafOf). */
@@ -159,6 +169,13 @@ export interface PresearchTables {
   /** Buckets.stemOf and Buckets.stemLeafOf. */
   stemOf: Int32Array
   stemLeafOf: Int32Array
+  /**
+   * For the first-sight gate (first-sight-gate.ts): the string ids of every start filed in the
+   * prefix tables (wildcard and key prefixes, cut as filed), and of every `?` pattern in the
+   * sized tables as (prefix id, suffix id, length) triples; the tables keep only their hashes.
+   */
+  starts: Int32Array
+  sized: Int32Array
   /** One segment per table (TableBuilder.segment's layout), in TABLES order. */
   tables: Int32Array[]
 }
@@ -246,6 +263,8 @@ export function buildPresearcher(source: CompiledQuery[] | FiledIndex): Presearc
     sizedLeaves: new SizedBuckets(table('sizedLeaves'), patternAt),
     unprefixedLeaves: Array.from(tables.unprefixed, patternAt),
     keyPatternLeaves: new PrefixBuckets(table('keyPatternLeaves'), patternAt),
+    starts: tables.starts,
+    sizedTriples: tables.sized,
     strings,
     leafAt,
   }
@@ -259,28 +278,27 @@ export function buildPresearcher(source: CompiledQuery[] | FiledIndex): Presearc
   // the index, so a replaced index's maps are not kept alive by them.
   const self = {} as Presearcher
   const id = nextPresearcherId()
+  /** Built on the first item bound, from the tables filed above. */
+  let gate: FirstSightGate | undefined
 
   /** Memoises on `word` the watches it selects through its term, prefixes and transliteration key. */
   const memoTerm = (word: Word): number => {
     const term = word.term
-    let list: number[] = []
-    const add = (found: number[] | undefined) => {
-      if (found) for (let j = 0; j < found.length; j++) list.push(found[j]!)
-    }
-    add(b.terms.get(term, word.hash))
+    found.length = 0
+    push(found, b.terms.get(term, word.hash))
     // A word's prefix hashes serve the wildcard buckets and leaves alike: computed once.
     const n = prefixHashes(term, termPrefixes)
-    b.prefixes.lookup(termPrefixes, n, add)
-    b.sized.lookup(term, n, add)
+    b.prefixes.collect(termPrefixes, n, found)
+    b.sized.collect(term, n, found)
     let keyN = 0
     if (needsKeys) {
       const key = word.translit()
-      add(b.keys.get(key))
-      if (key !== term) add(b.terms.get(key))
+      push(found, b.keys.get(key))
+      if (key !== term) push(found, b.terms.get(key))
       keyN = prefixHashes(key, keyPrefixes)
-      b.keyPrefixes.lookup(keyPrefixes, keyN, add)
+      b.keyPrefixes.collect(keyPrefixes, keyN, found)
     }
-    word.selected = list.length === 0 ? NO_WATCHES : list
+    word.selected = joined(found)
     word.leaves = termLeaves(b, word, n, needsKeys ? keyN : -1)
     const memo = id * 4 + memoFlags(word.selected, word.leaves)
     lexicon.rows[word.id * ROW + TERM_MEMO] = memo
@@ -380,21 +398,36 @@ export function buildPresearcher(source: CompiledQuery[] | FiledIndex): Presearc
       : 0
     const stamp = item.stamp
     const rows = lexicon.rows
-    const words = lexicon.words
     const ids = item.words
+    // A word this index has not memoised yet goes through the gate first, which reads its units
+    // in the lexicon: most reach nothing, and get an empty memo without a Word or a lookup.
+    const g = (gate ??= new FirstSightGate(gateSources(b, needsKeys)))
+    const stems =
+      needsStem && lang !== undefined && prefixFilters.on ? stemFilter(b, lang) : undefined
     // Most words select nothing and join no leaf: their row says so, and their Word is not read.
     // The others are listed first and their memos touched in a loop of its own, so that the CPU
     // overlaps those cache misses (see Lexicon.findAll).
     busy = scratchFor(busy, ids.length * 2)
     let n = 0
     for (let k = 0; k < ids.length; k++) {
-      const r = ids[k]! * ROW
+      const w = ids[k]!
+      const r = w * ROW
       let memo = rows[r + TERM_MEMO]!
-      if (memo >>> 2 !== id) memo = memoTerm(words[ids[k]!]!)
-      let stemMemo = 0
-      if (stemming) {
-        stemMemo = rows[r + STEM_MEMO]!
-        if (stemMemo >>> 2 !== stemKey) stemMemo = memoStem(words[ids[k]!]!, lang, stemKey)
+      let stemMemo = stemming ? rows[r + STEM_MEMO]! : 0
+      const ask =
+        (memo >>> 2 !== id ? TERM_MEMO_MAY : 0) |
+        (stemming && stemMemo >>> 2 !== stemKey ? STEM_MEMO_MAY : 0)
+      if (ask !== 0) {
+        const units = lexicon.unitsOf(w)
+        const may = g.check(units, lexicon.unitsStart, lexicon.lengthOf(w), ask, lang, stems)
+        if ((ask & TERM_MEMO_MAY) !== 0) {
+          if ((may & TERM_MEMO_MAY) !== 0) memo = memoTerm(lexicon.word(w))
+          else rows[r + TERM_MEMO] = memo = id * 4
+        }
+        if ((ask & STEM_MEMO_MAY) !== 0) {
+          if ((may & STEM_MEMO_MAY) !== 0) stemMemo = memoStem(lexicon.word(w), lang, stemKey)
+          else rows[r + STEM_MEMO] = stemMemo = stemKey * 4
+        }
       }
       if (((memo | stemMemo) & (MEMO_SELECTS | MEMO_JOINS)) !== 0) {
         busy[n++] = ids[k]!
@@ -403,12 +436,12 @@ export function buildPresearcher(source: CompiledQuery[] | FiledIndex): Presearc
     }
     let touched = 0
     for (let k = 0; k < n; k += 2) {
-      const word = words[busy[k]!]!
+      const word = lexicon.word(busy[k]!)
       touched ^= word.selected.length ^ word.stemSelected.length
     }
     touches = touched
     for (let k = 0; k < n; k += 2) {
-      const word = words[busy[k]!]!
+      const word = lexicon.word(busy[k]!)
       const flags = busy[k + 1]!
       if ((flags & MEMO_SELECTS) !== 0) add(word.selected)
       if ((flags & MEMO_JOINS) !== 0) join(word.leaves, busy[k]!, stamp)
@@ -432,7 +465,66 @@ export function buildPresearcher(source: CompiledQuery[] | FiledIndex): Presearc
     // A typed array sorts numbers natively, without a comparator call per comparison.
     return new Int32Array(out).sort()
   }
+  sourcesOf.set(self, () => gateSources(b, needsKeys))
   return self
+}
+
+/**
+ * What the first-sight gate (first-sight-gate.ts) of `presearcher` is built from, for tests
+ * that build gates of their own from it (one missing a string must lose a word).
+ */
+export function firstSightSources(presearcher: Presearcher): GateSources | undefined {
+  return sourcesOf.get(presearcher)?.()
+}
+
+const sourcesOf = new WeakMap<Presearcher, () => GateSources>()
+
+/**
+ * The strings the presearcher's tables are looked up by: everything memoTerm and memoStem look
+ * an item word's forms up in, for its first-sight gate.
+ */
+function gateSources(b: Buckets, keys: boolean): GateSources {
+  const cross = b.crossFromLatin
+  return {
+    exact: [...b.terms.terms(), ...b.keys.terms(), ...b.keyLeaves.terms()],
+    starts: Array.from(b.starts, (id) => b.strings.get(id)),
+    sized: sizedPatterns(b),
+    open: b.unprefixedLeaves.length > 0,
+    keys,
+    crossFromCyrillic: [
+      ...b.crossFromCyrillic.watches.terms(),
+      ...b.crossFromCyrillic.leaves.terms(),
+    ],
+    crossFromLatin: [...cross.watches.terms(), ...cross.leaves.terms()],
+    crossBases: cross.watches.size + cross.leaves.size > 0 ? crossBases(cross) : null,
+  }
+}
+
+/** The `?` patterns filed (PresearchTables.sized), as the gate takes them. */
+function sizedPatterns(b: Buckets): SizedPattern[] {
+  const out: SizedPattern[] = []
+  const t = b.sizedTriples
+  for (let k = 0; k < t.length; k += 3) {
+    out.push({ prefix: b.strings.get(t[k]!), suffix: b.strings.get(t[k + 1]!), length: t[k + 2]! })
+  }
+  return out
+}
+
+/** Scratch: the lists of watches (or leaves) found for one word, before they are joined. */
+const found: Array<readonly number[]> = []
+const foundLeaves: Array<readonly PatternLeaf[]> = []
+
+function push<T>(into: Array<readonly T[]>, list: readonly T[] | undefined): void {
+  if (list !== undefined) into.push(list)
+}
+
+/** The lists found, as one: a shared empty list, the one list itself, or their concatenation. */
+function joined(lists: Array<readonly number[]>): readonly number[] {
+  if (lists.length === 0) return NO_WATCHES
+  if (lists.length === 1) return lists[0]!
+  const out: number[] = []
+  for (const list of lists) for (let j = 0; j < list.length; j++) out.push(list[j]!)
+  return out
 }
 
 /** Both lists, or the one that exists, or undefined. */
@@ -487,25 +579,37 @@ function join(leaves: readonly Leaf[], id: number, stamp: number): void {
  * prefix hashes of both (prefixHashes into termPrefixes and keyPrefixes; keyN -1 without keys).
  */
 function termLeaves(b: Buckets, word: Word, n: number, keyN: number): readonly Leaf[] {
-  let out: Leaf[] | undefined
-  const take = (entries: readonly PatternLeaf[], term: string) => {
+  const term = word.term
+  foundLeaves.length = 0
+  b.patternLeaves.collect(termPrefixes, n, foundLeaves)
+  b.sizedLeaves.collect(term, n, foundLeaves)
+  push(foundLeaves, b.unprefixedLeaves)
+  let out = taken(foundLeaves, term, undefined)
+  if (keyN >= 0) {
+    const key = word.translit()
+    const byKey = b.keyLeaves.get(key)
+    if (byKey) out = out ? out.concat(byKey) : byKey.slice()
+    foundLeaves.length = 0
+    b.keyPatternLeaves.collect(keyPrefixes, keyN, foundLeaves)
+    out = taken(foundLeaves, key, out)
+  }
+  return out ?? NO_LEAVES
+}
+
+/** Adds to `out` the leaves of `lists` whose pattern `term` fits; the result (undefined: none). */
+function taken(
+  lists: Array<readonly PatternLeaf[]>,
+  term: string,
+  out: Leaf[] | undefined,
+): Leaf[] | undefined {
+  for (const entries of lists) {
     for (const { leaf, prefix, test } of entries) {
       if (!term.startsWith(prefix) || (test && !test(term))) continue
       if (out) out.push(leaf)
       else out = [leaf]
     }
   }
-  const term = word.term
-  b.patternLeaves.lookup(termPrefixes, n, (entries) => take(entries, term))
-  b.sizedLeaves.lookup(term, n, (entries) => take(entries, term))
-  take(b.unprefixedLeaves, term)
-  if (keyN >= 0) {
-    const key = word.translit()
-    const byKey = b.keyLeaves.get(key)
-    if (byKey) out = out ? out.concat(byKey) : byKey.slice()
-    b.keyPatternLeaves.lookup(keyPrefixes, keyN, (entries) => take(entries, key))
-  }
-  return out ?? NO_LEAVES
+  return out
 }
 
 /**
@@ -661,10 +765,35 @@ export function fileWatches(
       unprefixed: Int32Array.from(f.unprefixed),
       stemOf: Int32Array.from(f.stemOf),
       stemLeafOf: Int32Array.from(f.stemLeafOf),
+      starts: gateStarts(tables, intern),
+      sized: gateSized(tables, intern),
       tables: TABLES.map((name) => tables[name].segment(intern)),
     },
     owners: f.owners,
   }
+}
+
+/** Every start the prefix tables filed, once each, as string ids (PresearchTables.starts). */
+function gateStarts(tables: Filing['tables'], intern: (s: string) => number): Int32Array {
+  const ids = new Set<number>()
+  for (const name of ['prefixes', 'patternLeaves', 'keyPrefixes', 'keyPatternLeaves'] as const) {
+    for (const start of tables[name].starts) ids.add(intern(start))
+  }
+  return Int32Array.from(ids)
+}
+
+/** Every `?` pattern the sized tables filed, once each, as triples (PresearchTables.sized). */
+function gateSized(tables: Filing['tables'], intern: (s: string) => number): Int32Array {
+  const seen = new Set<string>()
+  const out: number[] = []
+  for (const { prefix, suffix, length } of [...tables.sized.sized, ...tables.sizedLeaves.sized]) {
+    const triple = [intern(prefix), intern(suffix), length]
+    const key = triple.join(',')
+    if (seen.has(key)) continue
+    seen.add(key)
+    out.push(...triple)
+  }
+  return Int32Array.from(out)
 }
 
 /** The number of the next owner's first leaf (LeafOwner), `owner` being numbered with it. */
@@ -910,6 +1039,9 @@ class TableBuilder {
   private readonly lists = new Map<string | number, number[]>()
   private lengths = 0
   private suffixLengths = 0
+  /** The starts (fileUnder) and `?` patterns (fileSized) filed, cut: the gate's sources. */
+  readonly starts: string[] = []
+  readonly sized: SizedPattern[] = []
 
   constructor(private readonly byTerm: boolean) {}
 
@@ -926,6 +1058,7 @@ class TableBuilder {
   fileUnder(prefix: string, value: number): void {
     const cut = prefix.slice(0, PREFIX_BUCKET_LENGTH)
     this.lengths |= 1 << cut.length
+    this.starts.push(cut)
     this.file(prefixHash(cut), value)
   }
 
@@ -935,6 +1068,7 @@ class TableBuilder {
     const x = suffix.slice(-PREFIX_BUCKET_LENGTH)
     this.lengths |= 1 << p.length
     this.suffixLengths |= 1 << x.length
+    this.sized.push({ prefix: p, suffix: x, length })
     this.file(sizedHash(prefixHash(p), prefixHash(x), length), value)
   }
 
@@ -1066,14 +1200,14 @@ class HashBuckets<T> extends Table<T> {
  * the prefix lengths in use, so a word looks up only those (its prefix hashes from prefixHashes).
  */
 class PrefixBuckets<T> extends HashBuckets<T> {
-  /** Visits what is filed under each of a word's first n prefixes (hashes[k]: length k). */
-  lookup(hashes: Int32Array, n: number, visit: (found: T[]) => void): void {
+  /** Adds to `out` what is filed under each of a word's first n prefixes (hashes[k]: length k). */
+  collect(hashes: Int32Array, n: number, out: Array<readonly T[]>): void {
     const lengths = this.segment[T_LENGTHS]!
     if (lengths === 0) return
     for (let k = 1; k <= n; k++) {
       if ((lengths & (1 << k)) === 0) continue
       const found = this.get(hashes[k]!)
-      if (found) visit(found)
+      if (found) out.push(found)
     }
   }
 }
@@ -1085,10 +1219,10 @@ class PrefixBuckets<T> extends HashBuckets<T> {
  */
 class SizedBuckets<T> extends HashBuckets<T> {
   /**
-   * Visits what is filed under each (prefix, suffix) pair of `term` of the lengths in use;
+   * Adds to `out` what is filed under each (prefix, suffix) pair of `term` of the lengths in use;
    * termPrefixes holds the term's prefix hashes up to n (prefixHashes).
    */
-  lookup(term: string, n: number, visit: (found: T[]) => void): void {
+  collect(term: string, n: number, out: Array<readonly T[]>): void {
     const prefixLengths = this.segment[T_LENGTHS]!
     const suffixLengths = this.segment[T_SUFFIX_LENGTHS]!
     if (prefixLengths === 0) return
@@ -1099,7 +1233,7 @@ class SizedBuckets<T> extends HashBuckets<T> {
       for (let k = 0; k <= n; k++) {
         if ((suffixLengths & (1 << k)) === 0) continue
         const found = this.get(sizedHash(prefix, termSuffixes[k]!, term.length))
-        if (found) visit(found)
+        if (found) out.push(found)
       }
     }
   }

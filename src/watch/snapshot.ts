@@ -50,7 +50,7 @@ import { indexFromSnapshot, type WatchIndex, type WatchSpec } from './index'
  * fails there until this is raised): a snapshot written by other code is then refused and
  * rebuilt, never read as if it were ours.
  */
-export const SNAPSHOT_CODE_VERSION = 6
+export const SNAPSHOT_CODE_VERSION = 7
 
 /** The reader rules that change what compiling derives, folded into the code version. */
 const rulesBits = (): number =>
@@ -336,13 +336,15 @@ function encode(
 const P_STEM = 1
 const P_TRANSLITERATE = 2
 
-/** The presearcher's tables: flags, four lists (each counted), then each table's segment. */
+/** The presearcher's tables: flags, six lists (each counted), then each table's segment. */
 function writeTables(w: Writer, tables: PresearchTables): void {
   w.int((tables.stem ? P_STEM : 0) | (tables.transliterate ? P_TRANSLITERATE : 0))
   w.ints32(tables.always)
   w.ints32(tables.unprefixed)
   w.ints32(tables.stemOf)
   w.ints32(tables.stemLeafOf)
+  w.ints32(tables.starts)
+  w.ints32(tables.sized)
   for (const segment of tables.tables) for (const v of segment) w.int(v)
 }
 
@@ -568,25 +570,33 @@ function decode(words: Int32Array, utf8: Uint8Array): WatchIndex {
   return index
 }
 
+/** Above any `?` pattern's length: the query parser bounds a query far below it. */
+const MAX_SIZED_LENGTH = 1 << 16
+
 /** The presearcher's tables (writeTables), as views of the snapshot's words, each checked. */
 function readTables(r: Reader, watches: number, owners: number, strings: number): PresearchTables {
   const flags = int(r)
   const leaves = owners * 2
-  const ints = (bound: number, pairs = false): Int32Array => {
+  /** A counted list whose value k must be below limit(k). */
+  const ints = (limit: (k: number) => number): Int32Array => {
     const n = int(r)
     if (!(n >= 0 && r.at + n <= r.end)) throw new RangeError(`a list of ${n} runs past the end`)
     const view = r.words.subarray(r.at, r.at + n)
     r.at += n
     for (let k = 0; k < n; k++) {
-      const limit = pairs && k % 2 === 0 ? strings : bound
-      if (!(view[k]! >= 0 && view[k]! < limit)) throw new RangeError(`list value out of range`)
+      if (!(view[k]! >= 0 && view[k]! < limit(k))) throw new RangeError(`list value out of range`)
     }
     return view
   }
-  const always = ints(watches)
-  const unprefixed = ints(leaves)
-  const stemOf = ints(watches, true)
-  const stemLeafOf = ints(leaves, true)
+  const always = ints(() => watches)
+  const unprefixed = ints(() => leaves)
+  // Pairs of a string id and a watch (a leaf).
+  const stemOf = ints((k) => (k % 2 === 0 ? strings : watches))
+  const stemLeafOf = ints((k) => (k % 2 === 0 ? strings : leaves))
+  const starts = ints(() => strings)
+  // Triples of two string ids and a word length.
+  const sized = ints((k) => (k % 3 === 2 ? MAX_SIZED_LENGTH : strings))
+  if (sized.length % 3 !== 0) throw new RangeError('the sized patterns are not triples')
   const segments = TABLES.map((name, k) => {
     const length = tableLength(r.words, r.at)
     if (r.at + length > r.end) throw new RangeError(`table ${name} runs past the end`)
@@ -607,6 +617,8 @@ function readTables(r: Reader, watches: number, owners: number, strings: number)
     unprefixed,
     stemOf,
     stemLeafOf,
+    starts,
+    sized,
     tables: segments,
   }
 }

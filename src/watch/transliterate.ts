@@ -95,9 +95,26 @@ const X = 0x78
 const Y = 0x79
 const Z = 0x7a
 
-/** Scratch for a key: the word romanised, then its skeleton. */
+/** Scratch: a string's units for the string forms below, and a key's romanised units. */
+let wordUnits = new Uint16Array(64) as Uint16Array
 let latinUnits = new Uint16Array(64) as Uint16Array
+/** Scratch for the string forms' results. */
 let keyUnits = new Uint16Array(64) as Uint16Array
+
+/** `word`'s units, in scratch: the string forms below run the units forms on them. */
+function unitsOf(word: string): Uint16Array {
+  wordUnits = scratchFor(wordUnits, word.length)
+  for (let i = 0; i < word.length; i++) wordUnits[i] = word.charCodeAt(i)
+  return wordUnits
+}
+
+/**
+ * Units a transliteration key of a word of `n` units may take (keyInto's `out`): a Cyrillic
+ * letter romanises to at most four (щ), a Latin one to at most two (x → ks).
+ */
+export function keyCapacity(n: number): number {
+  return 4 * n
+}
 
 /** The transliteration key of a normalised word; words in other scripts are returned as they are. */
 export const transliterationKey = boundedMemo(100_000, (word) => computeTransliterationKey(word))
@@ -110,16 +127,31 @@ export const transliterationKey = boundedMemo(100_000, (word) => computeTranslit
 export function computeTransliterationKey(word: string): string {
   if (isOwnKey(word)) return word
   if (!LATIN_OR_CYRILLIC_RE.test(word)) return word
-  // Romanise the lowercase Cyrillic letters (щ, the longest, gives four units).
-  latinUnits = scratchFor(latinUnits, word.length * 4)
-  let n = 0
-  for (let i = 0; i < word.length; i++) {
-    const c = word.charCodeAt(i)
-    const latin = c >= 0x400 && c < 0x500 ? CYRILLIC_BY_UNIT[c - 0x400] : undefined
-    if (latin === undefined) latinUnits[n++] = c
-    else for (let k = 0; k < latin.length; k++) latinUnits[n++] = latin.charCodeAt(k)
+  keyUnits = scratchFor(keyUnits, keyCapacity(word.length))
+  return unitsToString(keyUnits, 0, keyInto(unitsOf(word), 0, word.length, keyUnits))
+}
+
+/**
+ * The transliteration key of the word src[from, from + n), written to `out` (keyCapacity(n)
+ * units at least); returns its length. What computeTransliterationKey returns, as units and
+ * without a string: the first-sight gate (first-sight-gate.ts) takes the key of every new word
+ * of an item this way, and computeTransliterationKey itself runs this code, so the two agree.
+ */
+export function keyInto(src: Uint16Array, from: number, n: number, out: Uint16Array): number {
+  if (isOwnKeyUnits(src, from, n) || !hasLatinOrCyrillic(src, from, n)) {
+    out.set(src.subarray(from, from + n))
+    return n
   }
-  return skeleton(latinUnits, n)
+  // Romanise the lowercase Cyrillic letters (щ, the longest, gives four units).
+  latinUnits = scratchFor(latinUnits, n * 4)
+  let m = 0
+  for (let i = from; i < from + n; i++) {
+    const c = src[i]!
+    const latin = c >= 0x400 && c < 0x500 ? CYRILLIC_BY_UNIT[c - 0x400] : undefined
+    if (latin === undefined) latinUnits[m++] = c
+    else for (let k = 0; k < latin.length; k++) latinUnits[m++] = latin.charCodeAt(k)
+  }
+  return skeletonInto(latinUnits, m, out)
 }
 
 /**
@@ -138,12 +170,35 @@ function isOwnKey(word: string): boolean {
   return true
 }
 
+/** isOwnKey of the word src[from, from + n). */
+export function isOwnKeyUnits(src: Uint16Array, from: number, n: number): boolean {
+  let prev = -1
+  for (let i = from; i < from + n; i++) {
+    const c = src[i]!
+    if (c === prev || c === H || c === J || c === W || c === X || c === Y) return false
+    if (c >= 0x400 && c < 0x500) return false
+    prev = c
+  }
+  return true
+}
+
+/** LATIN_OR_CYRILLIC_RE's test on the word src[from, from + n). */
+function hasLatinOrCyrillic(src: Uint16Array, from: number, n: number): boolean {
+  for (let i = from; i < from + n; i++) {
+    const c = src[i]!
+    if (c >= A && c <= Z) return true
+    if (c >= 0x430 && c <= 0x44f) return true // а-я
+    if (c === 0x451 || c === 0x454 || c === 0x456 || c === 0x457 || c === 0x45e) return true
+    if (c === 0x491) return true // ґ
+  }
+  return false
+}
+
 /**
- * The Latin skeleton of units[0, n), in one pass: ye→e, kh→g, ph→f, h→g, w→v, x→ks, j/y→i,
- * no doubles.
+ * The Latin skeleton of units[0, n), in one pass, into `out` (2n units at least): ye→e, kh→g,
+ * ph→f, h→g, w→v, x→ks, j/y→i, no doubles. Returns its length.
  */
-function skeleton(units: Uint16Array, n: number): string {
-  keyUnits = scratchFor(keyUnits, n * 2)
+function skeletonInto(units: Uint16Array, n: number, out: Uint16Array): number {
   let m = 0
   let prev = -1
   for (let i = 0; i < n; i++) {
@@ -163,14 +218,14 @@ function skeleton(units: Uint16Array, n: number): string {
       emit = K
       then = S
     } else if (c === J || c === Y) emit = I
-    if (emit !== prev) keyUnits[m++] = emit
+    if (emit !== prev) out[m++] = emit
     prev = emit
     if (then >= 0) {
-      if (then !== prev) keyUnits[m++] = then
+      if (then !== prev) out[m++] = then
       prev = then
     }
   }
-  return unitsToString(keyUnits, 0, m)
+  return m
 }
 
 /** A word's script, for matching across scripts: Latin and Cyrillic meet, others do not. */
@@ -186,10 +241,15 @@ const UKRAINIAN_RE = /[іїєґ]/
  * loop, not two regexes: it runs on every new word of an item when a watch transliterates.
  */
 export function scriptOf(term: string): number {
+  return scriptOfUnits(unitsOf(term), 0, term.length)
+}
+
+/** scriptOf of the word src[from, from + n). */
+export function scriptOfUnits(src: Uint16Array, from: number, n: number): number {
   let latin = false
   let cyrillic = false
-  for (let i = 0; i < term.length; i++) {
-    const c = term.charCodeAt(i)
+  for (let i = from; i < from + n; i++) {
+    const c = src[i]!
     if (c >= 0x61 && c <= 0x7a) latin = true
     else if (c >= 0x400 && c <= 0x4ff) cyrillic = true
   }
@@ -218,9 +278,6 @@ export function crossStemLanguage(
 /** A cross key keeps at least this many units: `ros` (роса, dew) must not meet `rossiya`. */
 const MIN_CROSS_KEY = 4
 
-/** Scratch for a cross key. */
-let crossUnits = new Uint16Array(64) as Uint16Array
-
 /**
  * The key a word is compared by across scripts (a cross key), from the key of its stem or of the
  * word itself (Cyrillic) or of the word (Latin). Four steps, each erasing a difference that
@@ -243,26 +300,37 @@ let crossUnits = new Uint16Array(64) as Uint16Array
  */
 export function crossKey(key: string): string {
   const n = key.length
+  keyUnits = scratchFor(keyUnits, n)
+  const m = crossKeyInto(unitsOf(key), 0, n, keyUnits)
+  return !crossChanged && m === n ? key : unitsToString(keyUnits, 0, m)
+}
+
+/** Whether the last crossKeyInto changed a unit of its key (beyond cutting its end). */
+let crossChanged = false
+
+/**
+ * The cross key of the key src[from, from + n), written to `out` (n units at least); returns its
+ * length. crossKey runs this code, and the first-sight gate (first-sight-gate.ts) takes a new
+ * Latin word's cross key this way, without a string.
+ */
+export function crossKeyInto(src: Uint16Array, from: number, n: number, out: Uint16Array): number {
   if (!readerRules.crossSpellings) {
     // Step 3 alone (the bench's comparison, src/watch/reader-rules.ts).
-    crossUnits = scratchFor(crossUnits, n)
-    for (let i = 0; i < n; i++) crossUnits[i] = key.charCodeAt(i)
-    const end = vowelsCut(crossUnits, n)
-    return end === n ? key : key.slice(0, end)
+    out.set(src.subarray(from, from + n))
+    crossChanged = false
+    return vowelsCut(out, n)
   }
-  let m = crossLetterUnits(key)
-  let changed = lettersChanged
-  const out = crossUnits
+  let m = crossLettersInto(src, from, n, out)
+  crossChanged = lettersChanged
   m = vowelsCut(out, m)
   if (m >= MIN_CROSS_KEY) {
     const v = out[m - 2]!
     if ((v === I || v === E) && isConsonant(out[m - 1]!) && isConsonant(out[m - 3]!)) {
       out[m - 2] = O
-      changed = true
+      crossChanged = true
     }
   }
-  if (!changed && m === n) return key
-  return unitsToString(out, 0, m)
+  return m
 }
 
 /**
@@ -270,28 +338,35 @@ export function crossKey(key: string): string {
  * word's key with (crossKeyBaseLength). The key itself when they change nothing.
  */
 export function crossLetters(key: string): string {
-  const m = crossLetterUnits(key)
-  return lettersChanged ? unitsToString(crossUnits, 0, m) : key
+  keyUnits = scratchFor(keyUnits, key.length)
+  const m = crossLettersInto(unitsOf(key), 0, key.length, keyUnits)
+  return lettersChanged ? unitsToString(keyUnits, 0, m) : key
 }
 
-/** Whether the last crossLetterUnits changed a unit. */
+/** Whether the last crossLettersInto changed a unit. */
 let lettersChanged = false
 
-/** Steps 1 and 2 of crossKey into crossUnits; their length. Reads ≤ 3 units ahead. */
-function crossLetterUnits(key: string): number {
-  const n = key.length
-  crossUnits = scratchFor(crossUnits, n)
-  const out = crossUnits
+/**
+ * Steps 1 and 2 of crossKey on the key src[from, from + n), into `out` (n units at least); its
+ * length. Reads ≤ 3 units ahead.
+ */
+export function crossLettersInto(
+  src: Uint16Array,
+  from: number,
+  n: number,
+  out: Uint16Array,
+): number {
+  const end = from + n
   let m = 0
   let changed = false
-  for (let i = 0; i < n; i++) {
-    const c = key.charCodeAt(i)
-    const next = i + 1 < n ? key.charCodeAt(i + 1) : -1
+  for (let i = from; i < end; i++) {
+    const c = src[i]!
+    const next = i + 1 < end ? src[i + 1]! : -1
     let emit = c
-    if (c === S && next === G && key.startsWith('cg', i + 2)) {
+    if (c === S && next === G && i + 3 < end && src[i + 2] === C && src[i + 3] === G) {
       emit = S // shch
       i += 3
-    } else if (c === T && next === C && i + 2 < n && key.charCodeAt(i + 2) === G) {
+    } else if (c === T && next === C && i + 2 < end && src[i + 2] === G) {
       emit = C // tch
       i += 2
     } else if ((c === C || c === S || c === Z) && next === G) {
@@ -315,7 +390,6 @@ function crossLetterUnits(key: string): number {
   lettersChanged = changed
   return m
 }
-
 /** Step 3: the length of units[0, n) without its final vowels, or n if under MIN_CROSS_KEY. */
 function vowelsCut(units: Uint16Array, n: number): number {
   let end = n
@@ -402,16 +476,40 @@ let readUnits = new Uint16Array(64) as Uint16Array
  * of a French or German item when a watch transliterates.
  */
 export function readingKeyOrNull(term: string, lang: string): string | null {
+  keyUnits = scratchFor(keyUnits, readingCapacity(term.length))
+  const m = readingKeyInto(unitsOf(term), 0, term.length, lang, keyUnits)
+  return m < 0 ? null : unitsToString(keyUnits, 0, m)
+}
+
+/** Units a reading key of a word of `n` units may take (readingKeyInto's `out`). */
+export function readingCapacity(n: number): number {
+  // A rewrite makes at most two units of one (z → ts), and the key at most four of each.
+  return keyCapacity(2 * n)
+}
+
+/**
+ * readingKeyOrNull of the word src[from, from + n), written to `out` (readingCapacity(n) units
+ * at least): its length, or -1 when the reading rewrites nothing. readingKeyOrNull runs this
+ * code, and the first-sight gate (first-sight-gate.ts) reads new words this way, without a
+ * string.
+ */
+export function readingKeyInto(
+  src: Uint16Array,
+  from: number,
+  n: number,
+  lang: string,
+  out: Uint16Array,
+): number {
   const reading = READINGS.get(lang)
-  if (reading === undefined) return null
-  const n = term.length
-  // A rewrite makes at most two units of one (z → ts).
+  if (reading === undefined) return -1
+  const end = from + n
   readUnits = scratchFor(readUnits, n * 2)
   let m = 0
   let changed = false
-  for (let i = 0; i < n;) {
-    const c = term.charCodeAt(i)
-    const taken = reading === FRENCH ? frenchRewrite(term, i, c, m) : germanRewrite(term, i, c, m)
+  for (let i = from; i < end;) {
+    const c = src[i]!
+    const taken =
+      reading === FRENCH ? frenchRewrite(src, i, end, c, m) : germanRewrite(src, i, end, c, m)
     if (taken === 0) {
       readUnits[m++] = c
       i++
@@ -421,10 +519,10 @@ export function readingKeyOrNull(term: string, lang: string): string | null {
     m = rewritten
     i += taken
   }
-  if (!changed) return null
+  if (!changed) return -1
   // Romanising changes nothing in a Latin word: only the skeleton remains to be taken.
-  if (scriptOf(term) === SCRIPT_LATIN) return skeleton(readUnits, m)
-  return computeTransliterationKey(unitsToString(readUnits, 0, m))
+  if (scriptOfUnits(src, from, n) === SCRIPT_LATIN) return skeletonInto(readUnits, m, out)
+  return keyInto(readUnits, 0, m, out)
 }
 
 /** readingKeyOrNull, or the word's transliteration key when the reading rewrites nothing. */
@@ -435,8 +533,9 @@ export function readingKey(term: string, lang: string): string {
 /** Where a rewrite left readUnits' end (set by frenchRewrite and germanRewrite). */
 let rewritten = 0
 
-function at(term: string, i: number): number {
-  return i < term.length ? term.charCodeAt(i) : -1
+/** The unit at i of a word ending at `end`, or -1 past it. */
+function at(src: Uint16Array, i: number, end: number): number {
+  return i < end ? src[i]! : -1
 }
 
 /** Writes units at readUnits[m…] and returns `taken`, with `rewritten` set past them. */
@@ -449,24 +548,29 @@ function put(m: number, taken: number, a: number, b = -1, c = -1): number {
 }
 
 /** French: tch → ch, ch → sh, ou → u, j → zh. Returns the units taken at i (0: none). */
-function frenchRewrite(term: string, i: number, c: number, m: number): number {
-  if (c === T && at(term, i + 1) === C && at(term, i + 2) === H) return put(m, 3, C, H)
-  if (c === C && at(term, i + 1) === H) return put(m, 2, S, H)
-  if (c === O && at(term, i + 1) === U) return put(m, 2, U)
+function frenchRewrite(src: Uint16Array, i: number, end: number, c: number, m: number): number {
+  if (c === T && at(src, i + 1, end) === C && at(src, i + 2, end) === H) return put(m, 3, C, H)
+  if (c === C && at(src, i + 1, end) === H) return put(m, 2, S, H)
+  if (c === O && at(src, i + 1, end) === U) return put(m, 2, U)
   if (c === J) return put(m, 1, Z, H)
   return 0
 }
 
 /** German: tsch → ch, sch → sh, ch → kh, ss → s, z → ts, s before a vowel (or y) → z. */
-function germanRewrite(term: string, i: number, c: number, m: number): number {
-  if (c === T && at(term, i + 1) === S && at(term, i + 2) === C && at(term, i + 3) === H) {
+function germanRewrite(src: Uint16Array, i: number, end: number, c: number, m: number): number {
+  if (
+    c === T &&
+    at(src, i + 1, end) === S &&
+    at(src, i + 2, end) === C &&
+    at(src, i + 3, end) === H
+  ) {
     return put(m, 4, C, H)
   }
-  if (c === S && at(term, i + 1) === C && at(term, i + 2) === H) return put(m, 3, S, H)
-  if (c === C && at(term, i + 1) === H) return put(m, 2, K, H)
-  if (c === S && at(term, i + 1) === S) return put(m, 2, S)
+  if (c === S && at(src, i + 1, end) === C && at(src, i + 2, end) === H) return put(m, 3, S, H)
+  if (c === C && at(src, i + 1, end) === H) return put(m, 2, K, H)
+  if (c === S && at(src, i + 1, end) === S) return put(m, 2, S)
   if (c === Z) return put(m, 1, T, S)
-  if (c === S && isVowelOrY(at(term, i + 1))) return put(m, 1, Z)
+  if (c === S && isVowelOrY(at(src, i + 1, end))) return put(m, 1, Z)
   return 0
 }
 

@@ -1,7 +1,9 @@
-// The lexicon: every distinct search term seen in this isolate gets a number (its id) and a Word
-// object carrying the forms matching derives from it (stem, transliteration key) and the
-// presearcher's memo of the watches it selects, so a word met again in a later item costs one
-// probe instead of re-deriving each form. What preparing and binding an item touch for every
+// The lexicon: every distinct search term seen in this isolate gets a number (its id) and, once
+// something asks for it, a Word object carrying the forms matching derives from it (stem,
+// transliteration key) and the presearcher's memo of the watches it selects, so a word met again
+// in a later item costs one probe instead of re-deriving each form. Most words never need their
+// Word: the presearcher's first-sight gate (first-sight-gate.ts) reads their units in the row and
+// finds they reach nothing, so a new word costs its row and slot, and no object or string. What preparing and binding an item touch for every
 // token (the term's code units, its occurrences in the item, the memos' validity) lives in flat
 // typed arrays indexed by id, not on the Word: see Lexicon for why.
 // Not responsible for deriving the forms (normalize.ts, stem.ts, transliterate.ts) nor for word
@@ -9,7 +11,7 @@
 
 import { STEM_LANGUAGES, computeStem } from './stem'
 import { grown, scratchFor } from './buffers'
-import { unitsToString } from './tokenize'
+import { termHash, unitsToString } from './tokenize'
 import { computeTransliterationKey } from './transliterate'
 
 /**
@@ -78,13 +80,16 @@ export class Word {
   /** Transliteration key, computed on first use. */
   private key: string | undefined = undefined
 
+  /** termHash of the term (tokenize.ts). */
+  readonly hash: number
+
   constructor(
     readonly term: string,
     /** The row of this word in its lexicon; a sweep renumbers the words it keeps. */
     public id: number,
-    /** termHash of the term (tokenize.ts). */
-    readonly hash: number,
-  ) {}
+  ) {
+    this.hash = termHash(term)
+  }
 
   /** The stem in `lang` (the term itself when `lang` has no stemmer). */
   stem(lang: string): string {
@@ -151,8 +156,11 @@ let termUnits: Uint16Array = new Uint16Array(64)
 export class Lexicon {
   /** ROW Int32s per id (the offsets above). Replaced when it grows: read it after any lookup. */
   rows: Int32Array = new Int32Array(INITIAL_WORDS * ROW)
-  /** Word objects by id. */
-  words: Word[] = []
+  /** Where unitsOf's term starts in the array it returned. */
+  unitsStart = 0
+  /** Word objects by id, made on first use (word()). */
+  private words: Array<Word | undefined> = []
+  private count = 0
   /** Counts sweeps: an id or Word kept from before the last one may no longer be the term's. */
   generation = 0
   /** `rows` as 16-bit units, for the terms kept inline. */
@@ -169,14 +177,41 @@ export class Lexicon {
   constructor(private readonly limit: number) {}
 
   get size(): number {
-    return this.words.length
+    return this.count
+  }
+
+  /** The Word of id `id`, made on first use (its term as a string from the units in its row). */
+  word(id: number): Word {
+    return this.words[id] ?? (this.words[id] = new Word(this.termOf(id), id))
+  }
+
+  /** The term of id `id`, as a new string. */
+  termOf(id: number): string {
+    const units = this.unitsOf(id)
+    return unitsToString(units, this.unitsStart, this.unitsStart + this.rows[id * ROW + LENGTH]!)
+  }
+
+  /** The term's length in units of id `id`. */
+  lengthOf(id: number): number {
+    return this.rows[id * ROW + LENGTH]!
   }
 
   /**
-   * The id of the term whose units are units[from, to), made on first use (`term`: its
-   * string, when the caller has it); `hash` is termHash of the term.
+   * The units of id `id`'s term, without a string: they are in the returned array from
+   * `unitsStart` on, lengthOf(id) of them (read them before the next lookup, which may move them).
    */
-  find(units: Uint16Array, from: number, to: number, hash: number, term?: string): number {
+  unitsOf(id: number): Uint16Array {
+    const r = id * ROW
+    if (this.rows[r + LENGTH]! <= INLINE_UNITS) {
+      this.unitsStart = r * 2 + INLINE_AT
+      return this.rowUnits
+    }
+    this.unitsStart = this.rows[r + POOL_START]!
+    return this.pool
+  }
+
+  /** The id of the term whose units are units[from, to), made on first use; `hash` is its termHash. */
+  find(units: Uint16Array, from: number, to: number, hash: number): number {
     const slots = this.slots
     const mask = slots.length - 2
     let s = (Math.imul(hash, 0x9e3779b1) >>> this.shift) << 1
@@ -187,7 +222,7 @@ export class Lexicon {
       }
       s = (s + 2) & mask
     }
-    return this.add(term ?? unitsToString(units, from, to), units, from, hash, s)
+    return this.add(units, from, to - from, hash, s)
   }
 
   /**
@@ -253,24 +288,36 @@ export class Lexicon {
       termUnits[i] = c
       hash = (Math.imul(hash, 31) + c) | 0
     }
-    return this.words[this.find(termUnits, 0, term.length, hash, term)]!
+    const id = this.find(termUnits, 0, term.length, hash)
+    return this.words[id] ?? (this.words[id] = new Word(ownCopy(term), id))
   }
 
   /** Makes room when full. Call only between items, so one item never holds two ids for a term. */
   sweep(): void {
-    if (this.words.length < this.limit) return
-    const keep = this.words.filter((w) => this.rows[w.id * ROW + EPOCH]! >= this.epoch - 1)
+    const count = this.count
+    if (count < this.limit) return
     const old = this.rows
     const oldPool = this.pool
-    if (keep.length > (this.limit * 3) / 4) this.reset(0, 0)
+    const oldSlots = this.slots
+    const oldWords = this.words
+    const recent = this.epoch - 1
+    let kept = 0
+    let units = 0
+    for (let id = 0; id < count; id++) {
+      if (old[id * ROW + EPOCH]! < recent) continue
+      kept++
+      const length = old[id * ROW + LENGTH]!
+      if (length > INLINE_UNITS) units += length
+    }
+    if (kept > (this.limit * 3) / 4) this.reset(0, 0)
     else {
-      this.reset(
-        keep.length,
-        keep.reduce((n, w) => n + w.term.length, 0),
-      )
-      for (const word of keep) {
-        const from = word.id * ROW
-        const id = this.words.length
+      this.reset(kept, units)
+      const renumbered = new Int32Array(count).fill(-1)
+      for (let before = 0; before < count; before++) {
+        const from = before * ROW
+        if (old[from + EPOCH]! < recent) continue
+        const id = this.count++
+        renumbered[before] = id
         const r = id * ROW
         this.rows.set(old.subarray(from, from + ROW), r)
         const length = old[from + LENGTH]!
@@ -280,9 +327,15 @@ export class Lexicon {
           this.pool.set(oldPool.subarray(start, start + length), this.poolEnd)
           this.poolEnd += length
         }
-        word.id = id
+        const word = oldWords[before]
+        if (word !== undefined) word.id = id
         this.words.push(word)
-        this.slot(word.hash, id)
+      }
+      // The slots hold each term's hash: the kept ones are filed again under their new ids.
+      for (let s = 0; s < oldSlots.length; s += 2) {
+        const entry = oldSlots[s + 1]!
+        if (entry !== 0 && renumbered[entry - 1]! >= 0)
+          this.slot(oldSlots[s]!, renumbered[entry - 1]!)
       }
     }
     this.added = 0
@@ -300,15 +353,17 @@ export class Lexicon {
       : sameUnits(this.pool, this.rows[r + POOL_START]!, units, from, length)
   }
 
-  /** Files a new term (its units at units[from…]) at the empty slot `s` its probe ended on. */
-  private add(term: string, units: Uint16Array, from: number, hash: number, s: number): number {
-    const id = this.words.length
+  /**
+   * Files a new term (its `length` units at units[from…]) at the empty slot `s` its probe ended
+   * on. No Word and no string: word() makes them if something asks.
+   */
+  private add(units: Uint16Array, from: number, length: number, hash: number, s: number): number {
+    const id = this.count++
     if ((id + 1) * ROW > this.rows.length) {
       this.rows = grown(this.rows, (id + 1) * ROW)
       this.rowUnits = new Uint16Array(this.rows.buffer)
     }
     const r = id * ROW
-    const length = term.length
     this.rows[r + LENGTH] = length
     this.rows[r + EPOCH] = this.epoch
     if (length <= INLINE_UNITS) {
@@ -319,9 +374,11 @@ export class Lexicon {
       this.pool.set(units.subarray(from, from + length), this.poolEnd)
       this.poolEnd += length
     }
-    this.words.push(new Word(ownCopy(term), id, hash))
-    if ((id + 1) * 4 > this.slots.length) this.rehash()
-    else {
+    this.words.push(undefined)
+    if ((id + 1) * 4 > this.slots.length) {
+      this.rehash()
+      this.slot(hash, id)
+    } else {
       this.slots[s] = hash
       this.slots[s + 1] = id + 1
     }
@@ -341,11 +398,14 @@ export class Lexicon {
     this.slots[s + 1] = id + 1
   }
 
-  /** Doubles the slots and files every word again. */
+  /** Doubles the slots and files every word again (from the old slots, which hold the hashes). */
   private rehash(): void {
-    this.slots = new Int32Array(this.slots.length * 2)
+    const old = this.slots
+    this.slots = new Int32Array(old.length * 2)
     this.shift--
-    for (const word of this.words) this.slot(word.hash, word.id)
+    for (let s = 0; s < old.length; s += 2) {
+      if (old[s + 1] !== 0) this.slot(old[s]!, old[s + 1]! - 1)
+    }
   }
 
   /** Empty, with room for `words` words, `units` of them long ones' units. */
@@ -359,6 +419,7 @@ export class Lexicon {
     this.slots = new Int32Array(capacity * 4)
     this.shift = 32 - Math.log2(capacity * 2)
     this.words = []
+    this.count = 0
   }
 }
 

@@ -51,7 +51,7 @@ function leavesOf(node: CompiledNode, out: CompiledNode[] = []): CompiledNode[] 
   }
 }
 
-const termOf = (id: number) => lexicon.words[id]!.term
+const termOf = (id: number) => lexicon.word(id).term
 const termsOf = (ids: ArrayLike<number>) => Array.from(ids, termOf)
 
 describe('binding an item to the leaves', () => {

@@ -8,7 +8,7 @@ import { prepareItem } from '../../src/watch/item'
 import { prefixFilters } from '../../src/watch/prefix-filter'
 import { lexicon } from '../../src/watch/word'
 import { prng } from '../support/prng'
-import { generator } from './property-generators'
+import { GATE_EDGE_WORDS, generator } from './property-generators'
 
 /**
  * Each case evaluates 300 watches one by one against 200 items (~5 s alone); on the shared
@@ -17,10 +17,19 @@ import { generator } from './property-generators'
 const PROPERTY_TIMEOUT_MS = 60_000
 
 describe('presearcher property', () => {
-  it.each([1, 2, 3, 4, 5])(
-    'agrees with evaluating every watch (seed %i)',
-    (seed) => {
-      const gen = generator(prng(seed))
+  const edges = ", with words at the first-sight gate's edges"
+  it.each<[number, string, readonly string[]]>([
+    [1, '', []],
+    [2, '', []],
+    [3, '', []],
+    [4, '', []],
+    [5, '', []],
+    [9, edges, GATE_EDGE_WORDS],
+    [10, edges, GATE_EDGE_WORDS],
+  ])(
+    'agrees with evaluating every watch (seed %i%s)',
+    (seed, _, extra) => {
+      const gen = generator(prng(seed), extra)
       const watches = Array.from({ length: 300 }, (_, i) => gen.watch(i))
       const items = Array.from({ length: 200 }, () => gen.item())
       const index = compileWatchIndex(watches)
@@ -67,10 +76,15 @@ describe('presearcher property', () => {
     PROPERTY_TIMEOUT_MS,
   )
 
-  it.each([6, 7, 8])(
-    "gives the same matches with the presearcher's first-sight filters off (seed %i)",
-    (seed) => {
-      const gen = generator(prng(seed))
+  it.each<[number, readonly string[]]>([
+    [6, []],
+    [7, []],
+    [8, []],
+    [12, GATE_EDGE_WORDS],
+  ])(
+    "gives the same matches with the presearcher's first-sight filters and gate off (seed %i)",
+    (seed, extra) => {
+      const gen = generator(prng(seed), extra)
       const watches = Array.from({ length: 300 }, (_, i) => gen.watch(i))
       const items = Array.from({ length: 200 }, () => gen.item())
       // A new index for each setting: what a word selects is memoised per index.

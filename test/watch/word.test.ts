@@ -63,7 +63,7 @@ describe('Lexicon', () => {
     const ids = terms.map((term, i) =>
       lexicon.find(units, from[i]!, from[i]! + term.length, termHash(term)),
     )
-    expect(ids.map((id) => lexicon.words[id]!.term)).toEqual(terms)
+    expect(ids.map((id) => lexicon.word(id).term)).toEqual(terms)
     expect(terms.map((t) => lexicon.get(t).id)).toEqual(ids)
     const again = new Int32Array(terms.length)
     const to = Int32Array.from(terms, (t, i) => from[i]! + t.length)
@@ -97,7 +97,7 @@ describe('Lexicon', () => {
     lexicon.sweep()
     expect(lexicon.size).toBe(4)
     for (const word of kept) {
-      expect(lexicon.words[word.id]).toBe(word)
+      expect(lexicon.word(word.id)).toBe(word)
       expect(lexicon.get(word.term)).toBe(word)
     }
     expect(lexicon.get('old1').id).toBe(4)

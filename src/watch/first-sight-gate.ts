@@ -1,0 +1,395 @@
+// The presearcher's first-sight gate: answers, for a word an index has never memoised, whether
+// its term memo (the watches and leaves it reaches through its term, its wildcard prefixes and
+// its transliteration key) or its stem memo (through its stem, its French or German reading and
+// its cross key) can hold anything at all, reading only the word's units in the lexicon. Nearly
+// every new word of an item reaches nothing; for those the presearcher writes an empty memo and
+// makes no Word, no string, no stem, no key and no lookup in the index's maps.
+// Not responsible for what the memos hold (presearcher.ts computes them for the words let
+// through), nor for choosing what is filed (the presearcher hands over its tables' strings).
+//
+// Why it never drops a word that reaches something (recall unchanged):
+// - Every lookup a memo makes is by a string computed from the word: its term, its key
+//   (transliterate.ts's keyInto), its reading key (readingKeyInto), its cross key
+//   (crossKeyInto), or the letters of its key (crossLettersInto), looked up whole (a map by term)
+//   or by its start (a wildcard's prefix). The gate computes the same strings with the same
+//   code (the string forms the memos use run these units forms: one implementation), and
+//   files every string of the tables they are looked up in: whole (up to WHOLE_LENGTH units,
+//   else by its start) or as a start, cut to GATE_LENGTH units. A string equal to a filed one,
+//   or starting with a filed start, starts with its cut: the gate's bits for it are set, so it
+//   says "may". Bits set by chance only let a word through to the memo, which then finds
+//   nothing: the same answer, later.
+// - `?` patterns without `*` match words of given lengths that start with their prefix and end
+//   with their suffix: each is filed as one entry of its prefix and suffix (cut) and a length,
+//   and a word asks with its own length for each pair of prefix and suffix lengths in use.
+// - Stems: stem.ts's STEM_ENDINGS proof (prefix-filter.ts), with the presearcher's filter.
+// - The cross key of a Cyrillic word is that of its Russian or Ukrainian stem, or its own
+//   (presearcher.ts's memoStem), and those stemmers' stems are prefixes of the word (stem.ts's
+//   STEM_ENDINGS, tested on 20,000 words a language): so it is the cross key of the key of one
+//   of the word's prefixes, the word included. The gate takes them all (a word of n units, n + 1
+//   keys: a few dozen units' work for a news word) and looks each up whole, after the
+//   presearcher's filter of cross key bases (transliterate.ts's crossKeyBaseLength), which
+//   costs one key and turns most words down but lets more through; past MAX_PREFIX_SCAN units
+//   that filter alone decides.
+// - Patterns with no literal prefix (`?ab*`) may take any word: with one filed, the term memo
+//   is always computed.
+// test/watch/first-sight-gate.test.ts checks it on random vocabularies of every script and
+// rule, and that a gate missing one filed string loses a match.
+
+import { scratchFor } from './buffers'
+import { prefixFilters, type PrefixFilter } from './prefix-filter'
+import { readerRules } from './reader-rules'
+import {
+  SCRIPT_CYRILLIC,
+  SCRIPT_LATIN,
+  SCRIPT_OTHER,
+  crossKeyInto,
+  crossLettersInto,
+  isOwnKeyUnits,
+  keyCapacity,
+  keyInto,
+  readingCapacity,
+  readingKeyInto,
+  scriptOfUnits,
+} from './transliterate'
+
+/**
+ * Units of a start (a wildcard's prefix, a `?` pattern's prefix or suffix) the gate keeps: a
+ * word then costs at most this many hash steps and a bit test per start length in use.
+ */
+export const GATE_LENGTH = 8
+/**
+ * Strings looked up whole are filed whole up to this many units (a bit each in a 32-bit mask of
+ * lengths), longer ones by their start: an inflected form (`belgorodom`) is then not let
+ * through by its word (`belgorod`), which a start of eight units would do.
+ */
+const WHOLE_LENGTH = 31
+
+/** A `?` pattern as filed: words of `length` units that start with `prefix`, end with `suffix`. */
+export interface SizedPattern {
+  prefix: string
+  suffix: string
+  length: number
+}
+
+/** What an index looks item words up by, as its presearcher filed it (strings, not hashes). */
+export interface GateSources {
+  /**
+   * Strings a word's term, key or reading key is looked up by whole: plain terms, transliteration
+   * keys, readings, the keys of transliterated words' leaves.
+   */
+  exact: readonly string[]
+  /** Strings a word's term or key is looked up by its start: wildcard prefixes and key prefixes. */
+  starts: readonly string[]
+  /** `?` patterns without `*`, watches' and leaves'. */
+  sized: readonly SizedPattern[]
+  /** Whether a pattern with no literal prefix is filed: any word may join it. */
+  open: boolean
+  /** Whether the index transliterates: a word's key and readings are then looked up too. */
+  keys: boolean
+  /** Cross keys of Cyrillic query words, which a Latin item word's cross key is looked up by. */
+  crossFromCyrillic: readonly string[]
+  /** Cross keys of Latin query words, which a Cyrillic item word's cross keys are looked up by. */
+  crossFromLatin: readonly string[]
+  /**
+   * What the key letters of a Cyrillic item word must start with to reach one of those (the
+   * presearcher's filter of their bases), or null when there are none: asked first, as it
+   * costs one key, and alone for words too long to take every prefix's key.
+   */
+  crossBases: PrefixFilter | null
+}
+
+/**
+ * Longest Cyrillic word whose prefixes' cross keys are all taken (n + 1 keys of up to n units:
+ * quadratic, so a made-up word of thousands of letters is not): news words are far shorter.
+ */
+const MAX_PREFIX_SCAN = 40
+
+/** Bits per filed string: two of them set, so a chance "may" is rare (about 1 in 250). */
+const BITS_PER_STRING = 32
+const MIN_BITS = 1024
+/** What a string is filed as: the gate tells a whole string from a start. */
+const WHOLE = 1
+const START = 2
+const SIZED = 3
+
+/** Scratch for mayBeSized: a word's start and end hashes by length (index 0: empty). */
+const heads = new Int32Array(GATE_LENGTH + 1)
+const tails = new Int32Array(GATE_LENGTH + 1)
+
+function sizedHash(head: number, tail: number, length: number): number {
+  return (Math.imul(head, 0x9e3779b1) + Math.imul(tail, 0x85ebca6b) + length) | 0
+}
+
+/**
+ * A two-hash bit filter over strings filed whole or as starts (or over `?` patterns), each kind
+ * with the lengths in use, so that a word tests only those.
+ */
+class UnitsFilter {
+  private readonly bits: Uint32Array
+  private readonly shift: number
+  /**
+   * Bit k: a start of k units is filed; a whole string of k units. In a filter of `?`
+   * patterns (fileSized): a prefix of k units; a suffix of k units.
+   */
+  private startLengths = 0
+  private wholeLengths = 0
+  /** An empty start was filed: every word has it. */
+  all = false
+
+  constructor(strings: number) {
+    let size = MIN_BITS
+    while (size < strings * BITS_PER_STRING) size *= 2
+    this.bits = new Uint32Array(size / 32)
+    this.shift = 32 - Math.log2(size)
+  }
+
+  /** Files `s` whole; past WHOLE_LENGTH units, its start of GATE_LENGTH. */
+  fileWhole(s: string): void {
+    if (s.length > WHOLE_LENGTH) return this.fileStart(s)
+    this.mark(polynomial(s, 0, s.length), s.length, WHOLE)
+    this.wholeLengths |= 1 << s.length
+  }
+
+  /** Files the start of `s`, cut to GATE_LENGTH units. */
+  fileStart(s: string): void {
+    const n = Math.min(s.length, GATE_LENGTH)
+    if (n === 0) {
+      this.all = true
+      return
+    }
+    this.mark(polynomial(s, 0, n), n, START)
+    this.startLengths |= 1 << n
+  }
+
+  /**
+   * Files a `?` pattern: words of `length` units starting with `prefix` and ending with
+   * `suffix`, each cut to GATE_LENGTH units, as one entry (its three conditions together).
+   */
+  fileSized(prefix: string, suffix: string, length: number): void {
+    const p = Math.min(prefix.length, GATE_LENGTH)
+    const x = Math.min(suffix.length, GATE_LENGTH)
+    let tail = 0
+    for (let k = 1; k <= x; k++)
+      tail = (Math.imul(tail, 31) + suffix.charCodeAt(suffix.length - k)) | 0
+    this.mark(sizedHash(polynomial(prefix, 0, p), tail, length), p * 16 + x, SIZED)
+    this.startLengths |= 1 << p
+    this.wholeLengths |= 1 << x
+  }
+
+  /** Whether src[from, from + n) may be a whole string filed or start with a start filed. */
+  may(src: Uint16Array, from: number, n: number): boolean {
+    if (this.all) return true
+    const starts = this.startLengths
+    const cut = Math.min(n, GATE_LENGTH)
+    let h = 0
+    for (let k = 1; k <= cut; k++) {
+      h = (Math.imul(h, 31) + src[from + k - 1]!) | 0
+      if ((starts & (1 << k)) !== 0 && this.has(h, k, START)) return true
+    }
+    if (n > WHOLE_LENGTH || (this.wholeLengths & (1 << n)) === 0) return false
+    for (let k = cut + 1; k <= n; k++) h = (Math.imul(h, 31) + src[from + k - 1]!) | 0
+    return this.has(h, n, WHOLE)
+  }
+
+  /**
+   * Whether src[from, from + n) may fit a `?` pattern filed with fileSized: its length, a
+   * prefix and a suffix of one pattern, for each pair of prefix and suffix lengths in use.
+   */
+  mayBeSized(src: Uint16Array, from: number, n: number): boolean {
+    const cut = Math.min(n, GATE_LENGTH)
+    let h = 0
+    let t = 0
+    for (let k = 1; k <= cut; k++) {
+      h = (Math.imul(h, 31) + src[from + k - 1]!) | 0
+      t = (Math.imul(t, 31) + src[from + n - k]!) | 0
+      heads[k] = h
+      tails[k] = t
+    }
+    for (let p = 0; p <= cut; p++) {
+      if ((this.startLengths & (1 << p)) === 0) continue
+      for (let x = 0; x <= cut && p + x <= n; x++) {
+        if ((this.wholeLengths & (1 << x)) === 0) continue
+        if (this.has(sizedHash(heads[p]!, tails[x]!, n), p * 16 + x, SIZED)) return true
+      }
+    }
+    return false
+  }
+
+  private mark(h: number, length: number, kind: number): void {
+    // Kinds and lengths (for SIZED, prefix length × 16 + suffix length) tell entries apart.
+    const mixed = mix(h, length, kind)
+    const a = mixed >>> this.shift
+    const b = Math.imul(mixed ^ (mixed >>> 15), 0xc2b2ae35) >>> this.shift
+    this.bits[a >>> 5]! |= 1 << (a & 31)
+    this.bits[b >>> 5]! |= 1 << (b & 31)
+  }
+
+  private has(h: number, length: number, kind: number): boolean {
+    const mixed = mix(h, length, kind)
+    const a = mixed >>> this.shift
+    if ((this.bits[a >>> 5]! & (1 << (a & 31))) === 0) return false
+    const b = Math.imul(mixed ^ (mixed >>> 15), 0xc2b2ae35) >>> this.shift
+    return (this.bits[b >>> 5]! & (1 << (b & 31))) !== 0
+  }
+}
+
+/** A 32-bit mix of a string's hash, its length and its kind: the filter's two bits come from it. */
+function mix(h: number, length: number, kind: number): number {
+  const x = Math.imul(h ^ Math.imul(length * 4 + kind, 0x85ebca6b), 0x9e3779b1)
+  return x ^ (x >>> 16)
+}
+
+function polynomial(s: string, from: number, to: number): number {
+  let h = 0
+  for (let i = from; i < to; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0
+  return h
+}
+
+/** What check asks and answers: a bit for each memo. */
+export const TERM_MEMO_MAY = 1
+export const STEM_MEMO_MAY = 2
+
+/** Scratch for a word's key (taken once a check), its prefixes' keys, reading and cross keys. */
+let wordKey = new Uint16Array(64) as Uint16Array
+let keyUnits = new Uint16Array(64) as Uint16Array
+let readUnits = new Uint16Array(64) as Uint16Array
+let crossUnits = new Uint16Array(64) as Uint16Array
+
+export class FirstSightGate {
+  /** Whole strings and starts a word's term, key or reading key is looked up by. */
+  private readonly main: UnitsFilter
+  /** `?` patterns, each by its prefix, suffix and length together. */
+  private readonly sized: UnitsFilter | null
+  private readonly crossFromCyrillic: UnitsFilter | null
+  private readonly crossFromLatin: UnitsFilter | null
+  private readonly crossBases: PrefixFilter | null
+  private readonly open: boolean
+  private readonly keys: boolean
+
+  constructor(sources: GateSources) {
+    const { exact, starts, sized, crossFromCyrillic: cross, crossFromLatin: latin } = sources
+    this.main = new UnitsFilter(exact.length + starts.length)
+    for (const s of exact) this.main.fileWhole(s)
+    for (const s of starts) this.main.fileStart(s)
+    this.sized = sized.length > 0 ? new UnitsFilter(sized.length) : null
+    for (const { prefix, suffix, length } of sized) this.sized!.fileSized(prefix, suffix, length)
+    this.crossFromCyrillic = cross.length > 0 ? new UnitsFilter(cross.length) : null
+    for (const s of cross) this.crossFromCyrillic!.fileWhole(s)
+    this.crossFromLatin = latin.length > 0 ? new UnitsFilter(latin.length) : null
+    for (const s of latin) this.crossFromLatin!.fileWhole(s)
+    this.crossBases = sources.crossBases
+    this.open = sources.open
+    this.keys = sources.keys
+  }
+
+  /**
+   * Which memos of the word src[from, from + n) may hold something, of those asked for
+   * (TERM_MEMO_MAY, STEM_MEMO_MAY in `ask`): its term memo, through its term, a wildcard or
+   * `?` pattern it fits, or (transliterating) its key; its stem memo, in an item of `lang` (a
+   * language with a stemmer, else undefined), through its stem, its reading or its cross key.
+   * `stems` is the presearcher's filter of the bases of its stems in `lang` (null: every word
+   * is stemmed), or undefined when no word is stemmed for this item. The word's key is taken
+   * once for both.
+   */
+  check(
+    src: Uint16Array,
+    from: number,
+    n: number,
+    ask: number,
+    lang: string | undefined,
+    stems: PrefixFilter | null | undefined,
+  ): number {
+    if (!prefixFilters.on) return ask
+    this.keyLength = -1
+    let may = 0
+    if ((ask & TERM_MEMO_MAY) !== 0 && this.termMay(src, from, n)) may |= TERM_MEMO_MAY
+    if ((ask & STEM_MEMO_MAY) !== 0 && this.stemMay(src, from, n, lang, stems)) {
+      may |= STEM_MEMO_MAY
+    }
+    return may
+  }
+
+  /** check's term side alone. */
+  mayTerm(src: Uint16Array, from: number, n: number): boolean {
+    return this.check(src, from, n, TERM_MEMO_MAY, undefined, undefined) !== 0
+  }
+
+  /** check's stem side alone. */
+  mayStem(
+    src: Uint16Array,
+    from: number,
+    n: number,
+    lang: string | undefined,
+    stems: PrefixFilter | null | undefined,
+  ): boolean {
+    return this.check(src, from, n, STEM_MEMO_MAY, lang, stems) !== 0
+  }
+
+  private termMay(src: Uint16Array, from: number, n: number): boolean {
+    if (this.open) return true
+    if (this.main.may(src, from, n)) return true
+    if (this.sized !== null && this.sized.mayBeSized(src, from, n)) return true
+    if (this.keys && !isOwnKeyUnits(src, from, n)) {
+      if (this.main.may(wordKey, 0, this.key(src, from, n))) return true
+    }
+    return false
+  }
+
+  private stemMay(
+    src: Uint16Array,
+    from: number,
+    n: number,
+    lang: string | undefined,
+    stems: PrefixFilter | null | undefined,
+  ): boolean {
+    if (stems === null || (stems !== undefined && stems.mayStartUnits(src, from, n))) return true
+    if (!this.keys) return false
+    const script = scriptOfUnits(src, from, n)
+    if (script === SCRIPT_OTHER) return false
+    if (script === SCRIPT_CYRILLIC) return this.mayCrossFromCyrillic(src, from, n)
+    // A Latin word: its reading (French and German items), then its cross key.
+    let own = readUnits
+    let m = -1
+    if (script === SCRIPT_LATIN && lang !== undefined && readerRules.readings) {
+      readUnits = scratchFor(readUnits, readingCapacity(n))
+      own = readUnits
+      m = readingKeyInto(src, from, n, lang, readUnits)
+      if (m >= 0 && this.main.may(readUnits, 0, m)) return true
+    }
+    if (this.crossFromCyrillic === null) return false
+    if (m < 0) {
+      m = this.key(src, from, n)
+      own = wordKey
+    }
+    crossUnits = scratchFor(crossUnits, m)
+    return this.crossFromCyrillic.may(crossUnits, 0, crossKeyInto(own, 0, m, crossUnits))
+  }
+
+  /** The length of the word's key, taken into wordKey once per check (keyLength -1: not yet). */
+  private keyLength = -1
+
+  private key(src: Uint16Array, from: number, n: number): number {
+    if (this.keyLength >= 0) return this.keyLength
+    wordKey = scratchFor(wordKey, keyCapacity(n))
+    return (this.keyLength = keyInto(src, from, n, wordKey))
+  }
+
+  /** Whether a Cyrillic word's cross key may be a Latin query word's (the header says why). */
+  private mayCrossFromCyrillic(src: Uint16Array, from: number, n: number): boolean {
+    const latin = this.crossFromLatin
+    if (latin === null) return false
+    keyUnits = scratchFor(keyUnits, keyCapacity(n))
+    crossUnits = scratchFor(crossUnits, keyCapacity(n))
+    // The filter of bases first: one key, and most words are turned down there.
+    const letters = crossLettersInto(wordKey, 0, this.key(src, from, n), crossUnits)
+    if (this.crossBases !== null && !this.crossBases.mayStartUnits(crossUnits, 0, letters)) {
+      return false
+    }
+    if (n > MAX_PREFIX_SCAN) return true
+    for (let j = n; j >= 0; j--) {
+      const m = keyInto(src, from, j, keyUnits)
+      if (latin.may(crossUnits, 0, crossKeyInto(keyUnits, 0, m, crossUnits))) return true
+    }
+    return false
+  }
+}
