@@ -20,3 +20,11 @@ export const MAX_REDIRECTS = 5
 
 /** Sent with every request so publishers can see who polls them and how to reach us. */
 export const USER_AGENT = 'Feedwatch/0.1 (+https://github.com/feedwatch/feedwatch)'
+
+/**
+ * Bodies from this size are parsed over their bytes, never decoded into one string (xml-bytes.ts,
+ * docs/ingestion.md "Memory"): a whole-document string costs 1–2× the body on top of the parse
+ * (two bytes a character as soon as one character is above U+00FF). Below it the text path is
+ * kept: its values are slices of one string, which costs less CPU per value than decoding each.
+ */
+export const BYTE_PATH_MIN_BYTES = 1024 * 1024
