@@ -2,9 +2,9 @@
 // RSS 1.0 RDF, Atom 0.3/1.0, JSON Feed 1.0/1.1), decodes (encoding.ts), repairs and parses the
 // XML (xml.ts, xml-tree.ts), reads it with the format's adapter and assigns item keys
 // (identity.ts). Large bodies in UTF-8 or a single-byte encoding are read over their bytes, never
-// decoded whole (xml-bytes.ts), with the same result. Pure and synchronous. Throws ParseError only when nothing feed-like can be read
-// (an HTML page, an empty body, invalid JSON, an unknown root element); every repair short of that
-// is a warning. Not responsible for fetching or for deciding which items are new.
+// decoded whole (xml-bytes.ts), with the same result. Pure and synchronous. Throws ParseError only
+// when nothing feed-like can be read (an HTML page, an empty body, invalid JSON, an unknown root
+// element); every repair short of that is a warning. Not responsible for fetching or for deciding which items are new.
 import type { FeedFormat, FeedMeta, ParsedItem } from '../model'
 import { atomIdentNodes, atomStopNodes, readAtom } from './atom'
 import { byteRoute, decodeBody, type ByteRoute } from './encoding'
