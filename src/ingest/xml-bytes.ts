@@ -33,6 +33,32 @@ const BINARY_CHUNK = 4096
 
 const NOT_ASCII = /[^\x00-\x7f]/
 
+/** Patterns shorter than this are searched from first byte to first byte (ByteText.find). */
+const SHORT_PATTERN = 4
+
+/** Horspool shift tables by pattern; a document searches for a few dozen patterns at most. */
+const SHIFTS = new Map<string, Uint8Array | Int32Array>()
+const SHIFT_TABLES = 256
+
+/** Horspool's bad-character shifts for `pattern` (one character per byte). */
+function shifts(pattern: string): Uint8Array | Int32Array {
+  let table = SHIFTS.get(pattern)
+  if (table === undefined) {
+    const m = pattern.length
+    table = m < 256 ? new Uint8Array(256) : new Int32Array(256)
+    table.fill(m)
+    for (let k = 0; k < m - 1; k++) table[pattern.charCodeAt(k) & 0xff] = m - 1 - k
+    if (SHIFTS.size >= SHIFT_TABLES) SHIFTS.clear()
+    SHIFTS.set(pattern, table)
+  }
+  return table
+}
+
+/** Names cached by ByteText.name: longer ones are rare and decoded each time. */
+const NAME_CACHE_MAX_LENGTH = 64
+/** Distinct names cached: a hostile document's endless distinct names cannot grow it further. */
+const NAME_CACHE_ENTRIES = 1024
+
 /** A document's bytes with the decoder its characters need; `text` decodes one byte range. */
 export class ByteText {
   constructor(
@@ -56,6 +82,33 @@ export class ByteText {
     return this.decoder.decode(bytes.subarray(a, b))
   }
 
+  private readonly names = new Map<number, string>()
+
+  /**
+   * The characters of bytes [a, b) when they are a name (element or attribute): short ASCII names
+   * come from a cache by hash, checked byte for byte — a feed repeats a few dozen names.
+   */
+  name(a: number, b: number): string {
+    const len = b - a
+    if (len > NAME_CACHE_MAX_LENGTH) return this.text(a, b)
+    const bytes = this.bytes
+    let h = len
+    for (let i = a; i < b; i++) {
+      const c = bytes[i]!
+      if (c >= 0x80) return this.text(a, b)
+      h = (Math.imul(h, 31) + c) | 0
+    }
+    const hit = this.names.get(h)
+    if (hit !== undefined && hit.length === len) {
+      let k = 0
+      while (k < len && hit.charCodeAt(k) === bytes[a + k]) k++
+      if (k === len) return hit
+    }
+    const name = String.fromCharCode.apply(null, bytes.subarray(a, b) as unknown as number[])
+    if (this.names.size < NAME_CACHE_ENTRIES) this.names.set(h, name)
+    return name
+  }
+
   /**
    * Bytes [a, b) as a string of one character per byte: how raw names are kept, so that searching
    * for `</name` (find) compares the bytes as written whatever characters they encode.
@@ -69,8 +122,32 @@ export class ByteText {
     return out
   }
 
-  /** The first `pattern` (a string of one character per byte) in bytes [from, limit), or -1. */
+  /**
+   * The first `pattern` (a string of one character per byte) in bytes [from, limit), or -1.
+   * Horspool's search: raw-text elements hold whole articles of HTML, where a search stepping from
+   * `<` to `<` would stop at every tag; this one mostly skips the pattern's length at a time.
+   */
   find(pattern: string, from: number, limit = this.bytes.length): number {
+    const bytes = this.bytes
+    const m = pattern.length
+    if (m < SHORT_PATTERN) return this.findShort(pattern, from, limit)
+    const shift = shifts(pattern)
+    const last = m - 1
+    const lastByte = pattern.charCodeAt(last)
+    for (let at = from; at + m <= limit;) {
+      const c = bytes[at + last]!
+      if (c === lastByte) {
+        let k = last - 1
+        while (k >= 0 && bytes[at + k] === pattern.charCodeAt(k)) k--
+        if (k < 0) return at
+      }
+      at += shift[c]!
+    }
+    return -1
+  }
+
+  /** find for patterns of a few bytes, from one first byte to the next. */
+  private findShort(pattern: string, from: number, limit: number): number {
     const bytes = this.bytes
     const p0 = pattern.charCodeAt(0)
     const m = pattern.length
@@ -198,7 +275,7 @@ function readAttributes(
       }
     }
     if (nameEnd > nameStart) {
-      const name = t.text(nameStart, nameEnd)
+      const name = t.name(nameStart, nameEnd)
       if (into.obj === undefined) into.obj = Object.create(null) as Obj
       into.obj['@_' + name] = ve > vs ? t.text(vs, ve) : ''
       if (name.startsWith('xmlns')) into.xmlns = true
@@ -217,44 +294,47 @@ function unclosedEnd(t: ByteText, from: number, limit: number): number {
       if (d === 62 || d === 47 || isSpace(d)) break
       j++
     }
-    const name = t.text(at + 1, j)
+    const name = t.name(at + 1, j)
     if (FIELD_NAMES.has(name) || (name.includes(':') && !name.startsWith('!'))) return at
     at = s.indexOf(60, at + 1)
   }
   return limit
 }
 
-/** rawEnd (xml-tree.ts) over bytes: the same searches, each bounded as there. */
+/**
+ * rawEnd (xml-tree.ts) over bytes, in one pass from `<` to `<`: the first of its close tag, a
+ * CDATA section (skipped whole) or the parent's close tag decides, as rawEnd's three bounded
+ * searches decide (its own close tag first when two start at one place).
+ */
 function rawEnd(
   t: ByteText,
   name: string,
   from: number,
   parent: string,
 ): [number, number, boolean] {
-  const n = t.bytes.length
+  const s = t.bytes
+  const n = s.length
   const close = '</' + name
   const parentTag = parent ? '</' + parent + '>' : ''
-  let pos = from
-  let at = t.find(close, pos)
-  for (;;) {
-    const limit = at === -1 ? n : at
-    const cdata = t.find('<![CDATA[', pos, limit)
-    if (parentTag) {
-      const parentClose = t.find(parentTag, pos, cdata === -1 ? limit : cdata)
-      if (parentClose !== -1) {
-        const end = unclosedEnd(t, from, parentClose)
-        return [end, end, false]
-      }
+  let at = s.indexOf(60, from)
+  while (at !== -1) {
+    if (t.at(close, at)) {
+      const gt = s.indexOf(62, at)
+      return [at, gt === -1 ? n : gt + 1, true]
     }
-    if (cdata === -1) break
-    const cdEnd = t.find(']]>', cdata + 9)
-    if (cdEnd === -1) return [n, n, false]
-    pos = cdEnd + 3
-    if (at !== -1 && at < pos) at = t.find(close, pos)
+    if (t.at('<![CDATA[', at)) {
+      const cdEnd = t.find(']]>', at + 9)
+      if (cdEnd === -1) return [n, n, false]
+      at = s.indexOf(60, cdEnd + 3)
+      continue
+    }
+    if (parentTag && t.at(parentTag, at)) {
+      const end = unclosedEnd(t, from, at)
+      return [end, end, false]
+    }
+    at = s.indexOf(60, at + 1)
   }
-  if (at === -1) return [n, n, false]
-  const gt = t.bytes.indexOf(62, at)
-  return [at, gt === -1 ? n : gt + 1, true]
+  return [n, n, false]
 }
 
 /**
@@ -310,7 +390,7 @@ export function buildTreeBytes(
       const end = gt === -1 ? n : gt
       let nameEnd = lt + 2
       while (nameEnd < end && !isSpace(s[nameEnd]!)) nameEnd++
-      const raw = t.text(lt + 2, nameEnd)
+      const raw = t.name(lt + 2, nameEnd)
       const name = names ? names.name(raw) : raw
       i = end + 1
       let k = stack.length - 1
@@ -348,7 +428,7 @@ export function buildTreeBytes(
         i = lt + 1
         continue
       }
-      const rawText = t.text(lt + 1, j)
+      const rawText = t.name(lt + 1, j)
       const raw = NOT_ASCII.test(rawText) ? t.binary(lt + 1, j) : rawText
       const into: { obj: Obj | undefined; xmlns: boolean } = { obj: undefined, xmlns: false }
       const gt = s[j] === 62 ? j : readAttributes(t, j, into)
