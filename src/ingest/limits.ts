@@ -2,10 +2,10 @@
 
 /**
  * Largest feed body fetched or parsed: 24 MiB. Most feeds are tens to hundreds of KB, but podcast
- * and archive feeds reach 10–20 MB and must be read; the parser builds one item's tree at a time
- * (peak extra memory 1.8–3.7× the body read item by item, by script: docs/ingestion.md, measured by
- * `npm run bench ingest-memory`), so a 128 MB isolate holds a body this size. Beyond it, a body
- * is refused rather than risking the isolate.
+ * and archive feeds reach 10–20 MB and must be read; the parser reads a body this large over its
+ * bytes and builds one item's tree at a time (peak extra memory 1.3–2.4× the body read item by
+ * item, by script: docs/ingestion.md, measured by `npm run bench ingest-memory`), so a 128 MB
+ * isolate holds a body this size. Beyond it, a body is refused rather than risking the isolate.
  */
 export const MAX_FEED_BYTES = 24 * 1024 * 1024
 
