@@ -5,7 +5,8 @@
 // error), on every fixture feed and on 1,000 mutated feeds per dialect, each written in every
 // encoding the byte path takes (UTF-8 with and without a BOM, under a disagreeing label,
 // windows-1252, windows-1251) — and bodies it must not take (control characters, truncation,
-// errors, JSON) fall back to the text path with the same result.
+// errors, JSON) fall back to the text path with the same result. Both parseFeed and openFeed
+// (items newest first, as the monitor reads them) are compared.
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { openFeed, parseFeed } from '../../src/ingest'
@@ -67,11 +68,18 @@ function variants(doc: string | Uint8Array): Variant[] {
   ]
 }
 
-/** What a parse gives, as plain data (contentHtml's getter included), or its error. */
+/**
+ * What a parse gives, as plain data (contentHtml's getter included), or its error — read whole
+ * with parseFeed, and item by item with openFeed (the monitor's way: newest first).
+ */
 function outcome(body: Uint8Array, contentType: string | undefined, bytePathFrom: number) {
   try {
     const r = parseFeed(body, { url, contentType, bytePathFrom })
-    return JSON.parse(JSON.stringify(r)) as unknown
+    const o = openFeed(body, { url, contentType, bytePathFrom })
+    const { feed, count, oldestFirst } = o
+    const items = [...o.items()]
+    const opened = { feed, count, oldestFirst, items, warnings: o.warnings }
+    return JSON.parse(JSON.stringify({ r, opened })) as unknown
   } catch (error) {
     return { error: String(error), position: (error as { position?: unknown }).position }
   }
