@@ -308,7 +308,7 @@ export interface ByteRoute {
   /** Where the document starts (past a byte-order mark). */
   offset: number
   /** Decodes a byte range of the document to its characters (no BOM handling, never fatal). */
-  decoder: TextDecoder
+  decoder: RangeDecoder
   /** decodeBody's warnings for this body. */
   warnings: string[]
 }
@@ -357,7 +357,19 @@ export function byteRoute(body: Uint8Array, contentType?: string): ByteRoute | u
   return { encoding: chosen, offset: 0, decoder: sliceDecoder(chosen), warnings }
 }
 
-/** A decoder for byte ranges: a BOM inside the document is a character, as in the whole text. */
-function sliceDecoder(encoding: string): TextDecoder {
-  return new TextDecoder(encoding, { fatal: false, ignoreBOM: true })
+/** What decodes one byte range of a document (ByteRoute.decoder). */
+export interface RangeDecoder {
+  decode(bytes: Uint8Array): string
+}
+
+/**
+ * A decoder for byte ranges, decoding them as decodeBody decodes the whole: in UTF-8 a BOM inside
+ * the document is a character (ignoreBOM); single-byte encodings go through decodeWith, as the
+ * whole text does. (Node 22's windows-1252 TextDecoder with ignoreBOM drops a leading 0xFF `ÿ`;
+ * the option means nothing to single-byte encodings, so they never get it.)
+ */
+function sliceDecoder(encoding: string): RangeDecoder {
+  if (encoding === 'utf-8') return new TextDecoder(encoding, { fatal: false, ignoreBOM: true })
+  if (encoding === 'windows-1252') return { decode: (bytes) => decodeWith(encoding, bytes) }
+  return new TextDecoder(encoding)
 }

@@ -12,6 +12,7 @@
 // legacy encodings (Shift_JIS, GBK, Big5) have ASCII-range trail bytes (`]` in `]]>`) and stay on
 // the text path (encoding.ts decides). Not responsible for repairs done on the text first: the
 // caller sends bodies that need them (control characters, truncation) through the text path.
+import type { RangeDecoder } from './encoding'
 import {
   add,
   FIELD_NAMES,
@@ -63,7 +64,7 @@ const NAME_CACHE_ENTRIES = 1024
 export class ByteText {
   constructor(
     readonly bytes: Uint8Array,
-    private readonly decoder: TextDecoder,
+    private readonly decoder: RangeDecoder,
   ) {}
 
   /** The characters of bytes [a, b). */

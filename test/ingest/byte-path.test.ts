@@ -173,6 +173,17 @@ describe('the byte path reads as the text path does', () => {
     },
   )
 
+  it('reads a leading ÿ (0xFF) in windows-1252 as the text path does', () => {
+    // Node 22's windows-1252 TextDecoder drops it under ignoreBOM: single-byte ranges never get it.
+    const doc = '<rss><channel><title>ÿ Noël</title><item><guid>ÿ1</guid></item></channel></rss>'
+    const bytes = concat(hex('FF'), encodeLossy(doc, 'windows-1252'))
+    const contentType = 'text/xml; charset=windows-1252'
+    expect(compare({ name: 'windows-1252', bytes, contentType })).toBe(true)
+    expect(parseFeed(bytes, { url, contentType, bytePathFrom: 0 }).warnings).toEqual([
+      '1 characters before the XML removed',
+    ])
+  })
+
   it.each([
     ['control characters', '<rss><channel><title>a\u0001b</title></channel></rss>'],
     ['a truncated document', '<rss><channel><item><title>a</title></item><item><title>b'],
