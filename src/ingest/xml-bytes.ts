@@ -186,8 +186,9 @@ export class ByteText {
 
 /**
  * The byte offsets of the root element's `<` and of the first `>` after it, walking the prolog as
- * prepareXml does (declarations, comments, processing instructions, DOCTYPE); undefined when there
- * is no root or its start tag never ends.
+ * prepareXml does (declarations, comments, processing instructions, DOCTYPE) — and as buildTree
+ * then reads it, adding nothing to the tree, so the document pass may start at the root; undefined
+ * when there is no root, its start tag never ends, or the two walks would differ.
  */
 export function rootBytes(
   t: ByteText,
@@ -205,7 +206,9 @@ export function rootBytes(
       i = end + 2
     } else if (t.at('<!--', lt)) {
       const end = t.find('-->', lt)
-      if (end === -1) return undefined
+      // `<!-->` ends here for prepareXml, but buildTree reads on to the next `-->`: the two would
+      // disagree on where the root is, so the text path reads it.
+      if (end === -1 || end < lt + 4) return undefined
       i = end + 3
     } else if (c === 33 /* ! */) {
       // The DOCTYPE's end, internal subset included (doctypeEnd in xml.ts).

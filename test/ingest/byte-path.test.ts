@@ -186,6 +186,11 @@ describe('the byte path reads as the text path does', () => {
 
   it.each([
     ['control characters', '<rss><channel><title>a\u0001b</title></channel></rss>'],
+    [
+      'a prolog comment `<!-->` (its end differs between the prolog walk and the tree builder)',
+      '<!--><?xml version="1.0"?><rss><channel><title>x</title></channel></rss><!-- -->' +
+        '<rss><channel><item><title>y</title></item></channel></rss>',
+    ],
     ['a truncated document', '<rss><channel><item><title>a</title></item><item><title>b'],
     ['an HTML page', '<!DOCTYPE html><html><body>x</body></html>'],
     ['an unknown root', '<svg><title>x</title></svg>'],
