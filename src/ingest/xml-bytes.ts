@@ -9,8 +9,8 @@
 // it looks like and every other character is bytes ≥ 0x80, so each structural decision (`<`, `>`,
 // `/`, `=`, quotes, whitespace, `]]>`, names of known elements) is the same on bytes as on text,
 // and decoding between ASCII bytes gives the same characters as decoding the whole. Multi-byte
-// legacy encodings (Shift_JIS, GBK, Big5) have ASCII-range trail bytes (`]` in `]]>`) and stay on
-// the text path (encoding.ts decides). Not responsible for repairs done on the text first: the
+// legacy encodings (Shift_JIS, GBK, Big5, EUC-KR have ASCII-range trail bytes: `]` in `]]>`) stay
+// on the text path (encoding.ts decides). Not responsible for repairs done on the text first: the
 // caller sends bodies that need them (control characters, truncation) through the text path.
 import type { RangeDecoder } from './encoding'
 import {
