@@ -27,7 +27,7 @@ export const USER_AGENT = 'Feedwatch/0.1 (+https://github.com/feedwatch/feedwatc
  * body on top of the parse (two bytes a character once one character is above U+00FF): read item
  * by item, the text path peaks at up to 3.7× the body, 30 MB at this size and 90 MB at
  * MAX_FEED_BYTES, too close to a 128 MB isolate; the byte path peaks at 1.3–2.4×. Below it the
- * text path is kept: its values are slices of one string, and the byte path costs 20–30% more CPU
- * (decoding each value), which the free plan's 10 ms an invocation would feel on every poll.
+ * text path is kept: its values are slices of one string, and the byte path costs about 30% more
+ * CPU (decoding each value), which the free plan's 10 ms an invocation would feel on every poll.
  */
 export const BYTE_PATH_MIN_BYTES = 8 * 1024 * 1024
