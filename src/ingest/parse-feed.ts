@@ -4,7 +4,8 @@
 // (identity.ts). Large bodies in UTF-8 or a single-byte encoding are read over their bytes, never
 // decoded whole (xml-bytes.ts), with the same result. Pure and synchronous. Throws ParseError only
 // when nothing feed-like can be read (an HTML page, an empty body, invalid JSON, an unknown root
-// element); every repair short of that is a warning. Not responsible for fetching or for deciding which items are new.
+// element); every repair short of that is a warning. Not responsible for fetching or for deciding
+// which items are new.
 import type { FeedFormat, FeedMeta, ParsedItem } from '../model'
 import { atomIdentNodes, atomStopNodes, readAtom } from './atom'
 import { byteRoute, decodeBody, type ByteRoute } from './encoding'
@@ -333,7 +334,7 @@ function readContext(opts: ParseOptions, warnings: string[]): ReadContext {
   return ctx
 }
 
-/** The byte path (see ParseOptions.bytePathFrom), or undefined when the body needs the text path. */
+/** The byte path (ParseOptions.bytePathFrom), or undefined when the body needs the text path. */
 function openBytes(body: Uint8Array, route: ByteRoute, opts: ParseOptions): Opened | undefined {
   const warnings = route.warnings
   const ctx = readContext(opts, warnings)
