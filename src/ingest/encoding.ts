@@ -167,6 +167,44 @@ function misfit(bytes: Uint8Array, label: string, warnings: string[]): DecodedTe
   return { text: decodeWith(found, bytes), encoding: found, warnings }
 }
 
+/**
+ * The Content-Type charset and the XML declaration's encoding as WHATWG names, for a body that is
+ * not UTF-16 (no BOM, no `<?` pattern); unknown and UTF-16 labels are dropped with a warning.
+ */
+function labelsOf(
+  body: Uint8Array,
+  contentType: string | undefined,
+  warnings: string[],
+): { header: string | undefined; declared: string | undefined } {
+  let start = 0
+  while (start < body.length && start < 1024 && body[start] !== 0x3c) start++
+  const head = ASCII.decode(body.subarray(start, start + 200))
+  const headerLabel = charsetOf(contentType)
+  const declLabel = declaredEncoding(head)
+  let header = headerLabel ? encodingName(headerLabel) : undefined
+  let declared = declLabel ? encodingName(declLabel) : undefined
+  // The bytes are single-byte here (`<?xml` read as ASCII), so a UTF-16 label is a mislabel.
+  if (header?.startsWith('utf-16')) {
+    warnings.push(`Content-Type says ${header} but the body is not UTF-16; label ignored`)
+    header = undefined
+  }
+  if (declared?.startsWith('utf-16')) {
+    warnings.push(`XML declaration says ${declared} but the body is not UTF-16; label ignored`)
+    declared = undefined
+  }
+  if (headerLabel && !header)
+    warnings.push(`unknown charset "${headerLabel}" in Content-Type ignored`)
+  if (declLabel && !declared)
+    warnings.push(`unknown encoding "${declLabel}" in XML declaration ignored`)
+
+  return { header, declared }
+}
+
+const readAsUtf8 = (header: string, declared: string) =>
+  `Content-Type says ${header} but the XML declaration says ${declared}; the bytes are valid UTF-8, read as UTF-8`
+const readAs = (header: string, declared: string, chosen: string) =>
+  `Content-Type says ${header} but the XML declaration says ${declared}; read as ${chosen}`
+
 /** Decode a feed body; strings pass through with any leading BOM removed. */
 export function decodeBody(body: Uint8Array | string, contentType?: string): DecodedText {
   if (typeof body === 'string') {
@@ -198,44 +236,20 @@ export function decodeBody(body: Uint8Array | string, contentType?: string): Dec
   }
 
   // 2. labels
-  let start = 0
-  while (start < body.length && start < 1024 && body[start] !== 0x3c) start++
-  const head = ASCII.decode(body.subarray(start, start + 200))
-  const headerLabel = charsetOf(contentType)
-  const declLabel = declaredEncoding(head)
-  let header = headerLabel ? encodingName(headerLabel) : undefined
-  let declared = declLabel ? encodingName(declLabel) : undefined
-  // The bytes are single-byte here (`<?xml` read as ASCII), so a UTF-16 label is a mislabel.
-  if (header?.startsWith('utf-16')) {
-    warnings.push(`Content-Type says ${header} but the body is not UTF-16; label ignored`)
-    header = undefined
-  }
-  if (declared?.startsWith('utf-16')) {
-    warnings.push(`XML declaration says ${declared} but the body is not UTF-16; label ignored`)
-    declared = undefined
-  }
-  if (headerLabel && !header)
-    warnings.push(`unknown charset "${headerLabel}" in Content-Type ignored`)
-  if (declLabel && !declared)
-    warnings.push(`unknown encoding "${declLabel}" in XML declaration ignored`)
-
+  const { header, declared } = labelsOf(body, contentType, warnings)
   let chosen = header ?? declared ?? 'utf-8'
   if (header && declared && header !== declared) {
     if (header === 'utf-8' || declared === 'utf-8') {
       const text = tryUtf8(body)
       if (text !== undefined) {
-        warnings.push(
-          `Content-Type says ${header} but the XML declaration says ${declared}; the bytes are valid UTF-8, read as UTF-8`,
-        )
+        warnings.push(readAsUtf8(header, declared))
         return { text, encoding: 'utf-8', warnings }
       }
       chosen = header === 'utf-8' ? declared : header
     } else {
       chosen = header
     }
-    warnings.push(
-      `Content-Type says ${header} but the XML declaration says ${declared}; read as ${chosen}`,
-    )
+    warnings.push(readAs(header, declared, chosen))
   }
 
   if (chosen === 'utf-8') {
@@ -251,4 +265,111 @@ export function decodeBody(body: Uint8Array | string, contentType?: string): Dec
       : { text, encoding: chosen, warnings }
   }
   return { text: decodeWith(chosen, body), encoding: chosen, warnings }
+}
+
+/**
+ * Bytes decoded per step while checking a body for the byte path: a bounded string a step (young
+ * garbage), never the whole document.
+ */
+const CHECK_CHUNK_BYTES = 64 * 1024
+
+/** XML 1.0's illegal characters, as xml.ts removes them (prepareXml). */
+const CONTROL = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/
+
+/**
+ * How `bytes` decode in `encoding`: with an error (`invalid`, only when `fatal`), to a character
+ * XML forbids (`control`), or `clean` — decoded a chunk at a time, so no whole-document string is
+ * made.
+ */
+function check(
+  encoding: string,
+  bytes: Uint8Array,
+  fatal: boolean,
+): 'invalid' | 'control' | 'clean' {
+  const decoder = new TextDecoder(encoding, { fatal, ignoreBOM: true })
+  let control = false
+  try {
+    for (let i = 0; i < bytes.length; i += CHECK_CHUNK_BYTES) {
+      const end = Math.min(bytes.length, i + CHECK_CHUNK_BYTES)
+      const chunk = decoder.decode(bytes.subarray(i, end), { stream: end < bytes.length })
+      control ||= CONTROL.test(chunk)
+    }
+  } catch (cause) {
+    void cause // not valid in that encoding: the text path decides what it is
+    return 'invalid'
+  }
+  return control ? 'control' : 'clean'
+}
+
+/** A body the parser may read over its bytes (xml-bytes.ts), and how to decode their values. */
+export interface ByteRoute {
+  /** The WHATWG encoding name, as decodeBody would choose it. */
+  encoding: string
+  /** Where the document starts (past a byte-order mark). */
+  offset: number
+  /** Decodes a byte range of the document to its characters (no BOM handling, never fatal). */
+  decoder: RangeDecoder
+  /** decodeBody's warnings for this body. */
+  warnings: string[]
+}
+
+/**
+ * The byte path for `body`, when decodeBody would read it as valid UTF-8 or in a single-byte
+ * encoding whose every byte is a character, and it holds no character XML forbids (the text path
+ * removes those before parsing, which moves the markup); undefined otherwise — UTF-16, multi-byte
+ * legacy encodings, bytes that do not fit their label (detection): those keep the text path.
+ * Makes the same decisions, with the same warnings, as decodeBody.
+ */
+export function byteRoute(body: Uint8Array, contentType?: string): ByteRoute | undefined {
+  const warnings: string[] = []
+  const utf8 = (offset: number): ByteRoute | undefined =>
+    check('utf-8', body.subarray(offset), true) === 'clean'
+      ? { encoding: 'utf-8', offset, decoder: sliceDecoder('utf-8'), warnings }
+      : undefined
+  const b0 = body[0]
+  const b1 = body[1]
+  if (b0 === 0xef && b1 === 0xbb && body[2] === 0xbf) {
+    // decodeWith drops a second BOM as well: that rare body keeps the text path.
+    return body[3] === 0xef && body[4] === 0xbb && body[5] === 0xbf ? undefined : utf8(3)
+  }
+  if ((b0 === 0xff && b1 === 0xfe) || (b0 === 0xfe && b1 === 0xff)) return undefined
+  if ((b0 === 0x3c && b1 === 0x00) || (b0 === 0x00 && b1 === 0x3c)) return undefined
+  const { header, declared } = labelsOf(body, contentType, warnings)
+  let chosen = header ?? declared ?? 'utf-8'
+  if (header && declared && header !== declared) {
+    if (header === 'utf-8' || declared === 'utf-8') {
+      const utf8Check = check('utf-8', body, true)
+      if (utf8Check === 'control') return undefined
+      if (utf8Check === 'clean') {
+        warnings.push(readAsUtf8(header, declared))
+        return { encoding: 'utf-8', offset: 0, decoder: sliceDecoder('utf-8'), warnings }
+      }
+      chosen = header === 'utf-8' ? declared : header
+    } else {
+      chosen = header
+    }
+    warnings.push(readAs(header, declared, chosen))
+  }
+  if (chosen === 'utf-8') return utf8(0)
+  const table = singleByteTable(chosen)
+  if (table === null || table.includes(0xfffd)) return undefined
+  if (check(chosen, body, false) !== 'clean') return undefined
+  return { encoding: chosen, offset: 0, decoder: sliceDecoder(chosen), warnings }
+}
+
+/** What decodes one byte range of a document (ByteRoute.decoder). */
+export interface RangeDecoder {
+  decode(bytes: Uint8Array): string
+}
+
+/**
+ * A decoder for byte ranges, decoding them as decodeBody decodes the whole: in UTF-8 a BOM inside
+ * the document is a character (ignoreBOM); single-byte encodings go through decodeWith, as the
+ * whole text does. (Node 22's windows-1252 TextDecoder with ignoreBOM drops a leading 0xFF `ÿ`;
+ * the option means nothing to single-byte encodings, so they never get it.)
+ */
+function sliceDecoder(encoding: string): RangeDecoder {
+  if (encoding === 'utf-8') return new TextDecoder(encoding, { fatal: false, ignoreBOM: true })
+  if (encoding === 'windows-1252') return { decode: (bytes) => decodeWith(encoding, bytes) }
+  return new TextDecoder(encoding)
 }

@@ -49,30 +49,45 @@ export function htmlContent(node: unknown, ctx: ReadContext, base: string | unde
  * alerts) never pay for sanitising.
  */
 export function withContentHtml(item: object, r: Rendered): void {
-  const { html, base } = r
-  if (html === undefined) return
+  if (r.html === undefined) return
+  Object.defineProperty(item, SOURCE, { value: r, writable: true, configurable: true })
+  Object.defineProperty(item, 'contentHtml', CONTENT_HTML)
+}
+
+/**
+ * Each item's HTML source until its contentHtml is read: a non-enumerable symbol property (JSON,
+ * structured clone and spreading skip it), read by one getter shared by every item. A getter
+ * closure per item gave each item a hidden class of its own, which V8 keeps in old space until a
+ * full collection, and with it every item's HTML: on the 20 MB feed read item by item over its
+ * bytes, 1.5 MB promoted per young collection instead of 0.17 MB, and a peak of 2.8× the body
+ * instead of 2.55× (a WeakMap from item to source did no better).
+ */
+const SOURCE = Symbol('contentHtml source')
+
+/** Stores contentHtml as a plain data property (after its first read, or when set). */
+function store(item: object, value: unknown): void {
+  ;(item as Record<symbol, unknown>)[SOURCE] = undefined
   Object.defineProperty(item, 'contentHtml', {
+    value,
     enumerable: true,
     configurable: true,
-    get(this: object) {
-      const value = sanitizeHtml(html, base)
-      Object.defineProperty(this, 'contentHtml', {
-        value,
-        enumerable: true,
-        configurable: true,
-        writable: true,
-      })
-      return value
-    },
-    set(this: object, value: unknown) {
-      Object.defineProperty(this, 'contentHtml', {
-        value,
-        enumerable: true,
-        configurable: true,
-        writable: true,
-      })
-    },
+    writable: true,
   })
+}
+
+/** One accessor shared by every item (so items share their hidden class). */
+const CONTENT_HTML: PropertyDescriptor = {
+  enumerable: true,
+  configurable: true,
+  get(this: object) {
+    const r = (this as Record<symbol, Rendered | undefined>)[SOURCE]
+    const value = r?.html === undefined ? undefined : sanitizeHtml(r.html, r.base)
+    store(this, value)
+    return value
+  },
+  set(this: object, value: unknown) {
+    store(this, value)
+  },
 }
 
 /**

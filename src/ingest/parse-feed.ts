@@ -1,16 +1,18 @@
 // parseFeed: bytes or text → { feed, items, warnings }. Detects the format (RSS 0.90–0.94/2.0,
 // RSS 1.0 RDF, Atom 0.3/1.0, JSON Feed 1.0/1.1), decodes (encoding.ts), repairs and parses the
 // XML (xml.ts, xml-tree.ts), reads it with the format's adapter and assigns item keys
-// (identity.ts). Pure and synchronous. Throws ParseError only when nothing feed-like can be read
-// (an HTML page, an empty body, invalid JSON, an unknown root element); every repair short of that
-// is a warning. Not responsible for fetching or for deciding which items are new.
+// (identity.ts). Large bodies in UTF-8 or a single-byte encoding are read over their bytes, never
+// decoded whole (xml-bytes.ts), with the same result. Pure and synchronous. Throws ParseError only
+// when nothing feed-like can be read (an HTML page, an empty body, invalid JSON, an unknown root
+// element); every repair short of that is a warning. Not responsible for fetching or for deciding
+// which items are new.
 import type { FeedFormat, FeedMeta, ParsedItem } from '../model'
 import { atomIdentNodes, atomStopNodes, readAtom } from './atom'
-import { decodeBody } from './encoding'
+import { byteRoute, decodeBody, type ByteRoute } from './encoding'
 import type { ReadContext } from './fields'
 import { keyed, KeyPlan } from './identity'
 import { jsonFeedFormat, readJsonFeed } from './json-feed'
-import { MAX_FEED_BYTES } from './limits'
+import { BYTE_PATH_MIN_BYTES, MAX_FEED_BYTES } from './limits'
 import { ParseError } from './parse-error'
 import { readRss, rssIdentNodes, rssStopNodes, type FeedRead } from './rss'
 import {
@@ -20,10 +22,13 @@ import {
   MAX_DEPTH,
   Names,
   parseXml,
+  parseXmlBytes,
   prepareXml,
   type NsKey,
+  type ParsedXml,
   type Prepared,
 } from './xml'
+import { ByteText, rootBytes } from './xml-bytes'
 import type { TreeStats } from './xml-tree'
 
 export interface ParseResult {
@@ -40,6 +45,12 @@ export interface ParseOptions {
   contentLanguage?: string
   /** The Content-Location response header: the base for relative links before `url`. */
   contentLocation?: string
+  /**
+   * Bodies (bytes) of at least this size are read over their bytes, never decoded whole, when
+   * their encoding allows it (xml-bytes.ts); default BYTE_PATH_MIN_BYTES. The result is the same
+   * either way: 0 forces the byte path, Infinity the text path.
+   */
+  bytePathFrom?: number
 }
 
 /** How one XML dialect is laid out: where items live and which elements are read raw. */
@@ -167,29 +178,28 @@ function treeWarnings(stats: TreeStats, warnings: string[]): void {
   }
 }
 
-/**
- * Parse and read an XML feed. Items are deferred (DeferOptions in xml-tree.ts): the tree holds
- * the feed's metadata and, per item, only what identity and order read; each item's whole subtree
- * is built from its span of the text when the item is read.
- */
-function parseXmlFeed(text: string, url: string, warnings: string[], ctx: ReadContext): FeedRead {
-  const prep = prepareXml(text, warnings)
-  if (!prep) throw new ParseError('no XML element found: not a feed', url)
-  const dialect = detectDialect(prep, url, text)
+/** A dialect's tree options: item name, raw-text (stop) and kept (identity) elements. */
+function dialectNodes(prep: Prepared, dialect: Dialect) {
   const names = new Names(dialect.ns)
-  const lay = layout(prep, dialect)
   const stop = new Set(dialect.kind === 'atom' ? atomStopNodes(names) : rssStopNodes(names))
   const keep = new Set(dialect.kind === 'atom' ? atomIdentNodes(names) : rssIdentNodes(names))
-
-  if (prep.text.lastIndexOf(`</${prep.rootName}`) === -1) {
-    prep.text = repairTruncated(prep.text, lay.item, lay.closers, warnings)
-  }
-  const stats: TreeStats = { misnested: 0, stray: 0, unclosed: 0, tooDeep: 0 }
   const itemName = names.el(dialect.kind === 'atom' ? 'entry' : 'item')
   const colon = prep.rootName.indexOf(':')
   const ownUri = prep.declared.get(colon === -1 ? '' : prep.rootName.slice(0, colon))
-  const { tree, expand } = parseXml(prep.text, dialect.ns, ownUri, stop, itemName, keep, stats)
+  return { names, stop, keep, itemName, ownUri }
+}
+
+/** Read a parsed document's tree with its dialect's adapter; items expanded when read. */
+function readTree(
+  parsed: ParsedXml,
+  names: Names,
+  dialect: Dialect,
+  stats: TreeStats,
+  warnings: string[],
+  ctx: ReadContext,
+): FeedRead {
   treeWarnings(stats, warnings)
+  const { tree, expand } = parsed
   let root: Record<string, unknown> = {}
   for (const k in tree) {
     const r = first(tree[k])
@@ -201,6 +211,64 @@ function parseXmlFeed(text: string, url: string, warnings: string[], ctx: ReadCo
       ? readAtom(root, names, dialect.format, ctx)
       : readRss(root, names, dialect.format, ctx)
   return { ...read, item: (node) => read.item(expand(node)) }
+}
+
+/**
+ * Parse and read an XML feed. Items are deferred (DeferOptions in xml-tree.ts): the tree holds
+ * the feed's metadata and, per item, only what identity and order read; each item's whole subtree
+ * is built from its span of the text when the item is read.
+ */
+function parseXmlFeed(text: string, url: string, warnings: string[], ctx: ReadContext): FeedRead {
+  const prep = prepareXml(text, warnings)
+  if (!prep) throw new ParseError('no XML element found: not a feed', url)
+  const dialect = detectDialect(prep, url, text)
+  const lay = layout(prep, dialect)
+  if (prep.text.lastIndexOf(`</${prep.rootName}`) === -1) {
+    prep.text = repairTruncated(prep.text, lay.item, lay.closers, warnings)
+  }
+  const stats: TreeStats = { misnested: 0, stray: 0, unclosed: 0, tooDeep: 0 }
+  const { names, stop, keep, itemName, ownUri } = dialectNodes(prep, dialect)
+  const parsed = parseXml(prep.text, dialect.ns, ownUri, stop, itemName, keep, stats)
+  return readTree(parsed, names, dialect, stats, warnings, ctx)
+}
+
+/** Root names searched for in the bytes (to tell a truncated document): ASCII only. */
+const ASCII_NAME = /^[\x21-\x7e]+$/
+
+/**
+ * parseXmlFeed over the body's bytes (xml-bytes.ts), never decoding it whole; undefined when the
+ * body needs what only the text path does — a repair that rewrites the text (truncation), an
+ * error message (not a feed), JSON — so that path reads it and gives the same result.
+ */
+function parseXmlFeedBytes(
+  t: ByteText,
+  url: string,
+  warnings: string[],
+  ctx: ReadContext,
+): FeedRead | undefined {
+  const b = t.bytes
+  let i = 0
+  while (i < b.length && b[i]! <= 32) i++
+  if (i === b.length || b[i] === 123 /* { */) return undefined
+  const root = rootBytes(t, i)
+  if (!root) return undefined
+  // The prolog and root start tag are small: read as text, exactly as the text path reads them.
+  const head = t.text(0, root.tagEnd + 1)
+  const prep = prepareXml(head, warnings)
+  if (!prep || !ASCII_NAME.test(prep.rootName)) return undefined
+  let dialect: Dialect
+  try {
+    dialect = detectDialect(prep, url, head)
+  } catch (error) {
+    if (error instanceof ParseError) return undefined
+    throw error
+  }
+  // As the text path sees it: a close tag inside the DOCTYPE (which it removes) does not count.
+  if (t.lastFind(`</${prep.rootName}`) < root.rootAt) return undefined
+  const stats: TreeStats = { misnested: 0, stray: 0, unclosed: 0, tooDeep: 0 }
+  const { names, stop, keep, itemName, ownUri } = dialectNodes(prep, dialect)
+  const parsed = parseXmlBytes(t, root.rootAt, dialect.ns, ownUri, stop, itemName, keep, stats)
+  return readTree(parsed, names, dialect, stats, warnings, ctx)
 }
 
 function parseJsonFeed(text: string, url: string, contentLanguage?: string): FeedRead {
@@ -253,9 +321,27 @@ export interface OpenedFeed {
 
 interface Opened {
   read: FeedRead
-  text: string
+  /** The decoded document (made on demand: the byte path never holds it). */
+  text: () => string
   warnings: string[]
   ctx: ReadContext
+}
+
+function readContext(opts: ParseOptions, warnings: string[]): ReadContext {
+  const ctx: ReadContext = { url: opts.url, warnings, entities: { bare: false } }
+  if (opts.contentLanguage) ctx.contentLanguage = opts.contentLanguage
+  if (opts.contentLocation) ctx.contentLocation = opts.contentLocation
+  return ctx
+}
+
+/** The byte path (ParseOptions.bytePathFrom), or undefined when the body needs the text path. */
+function openBytes(body: Uint8Array, route: ByteRoute, opts: ParseOptions): Opened | undefined {
+  const warnings = route.warnings
+  const ctx = readContext(opts, warnings)
+  const t = new ByteText(body.subarray(route.offset), route.decoder)
+  const read = parseXmlFeedBytes(t, opts.url, warnings, ctx)
+  if (!read) return undefined
+  return { read, text: () => decodeBody(body, opts.contentType).text, warnings, ctx }
 }
 
 function open(body: Uint8Array | string, opts: ParseOptions): Opened {
@@ -264,20 +350,23 @@ function open(body: Uint8Array | string, opts: ParseOptions): Opened {
   if (size > MAX_FEED_BYTES) {
     throw new ParseError(`body of ${size} bytes exceeds the ${MAX_FEED_BYTES}-byte limit`, url)
   }
+  if (typeof body !== 'string' && size >= (opts.bytePathFrom ?? BYTE_PATH_MIN_BYTES)) {
+    const route = byteRoute(body, opts.contentType)
+    const opened = route && openBytes(body, route, opts)
+    if (opened) return opened
+  }
   const decoded = decodeBody(body, opts.contentType)
   const warnings = decoded.warnings
   const text = decoded.text
   let i = 0
   while (i < text.length && text.charCodeAt(i) <= 32) i++
   if (i === text.length) throw new ParseError('empty body', url)
-  const ctx: ReadContext = { url, warnings, entities: { bare: false } }
-  if (opts.contentLanguage) ctx.contentLanguage = opts.contentLanguage
-  if (opts.contentLocation) ctx.contentLocation = opts.contentLocation
+  const ctx = readContext(opts, warnings)
   const read =
     text.charCodeAt(i) === 123 /* { */
       ? parseJsonFeed(text, url, opts.contentLanguage)
       : parseXmlFeed(text, url, warnings, ctx)
-  return { read, text, warnings, ctx }
+  return { read, text: () => text, warnings, ctx }
 }
 
 /** Key and yield the items at `order` (indexes into the document's item nodes), then warn. */
@@ -298,7 +387,7 @@ function* keyedItems(o: Opened, order: number[]): Generator<ParsedItem, void, un
   if (read.dates.bad) warnings.push(`${read.dates.bad} unreadable date(s) left out`)
   warnings.push(...plan.warnings())
   if (yielded === 0) {
-    const why = emptyReason(o.text, read.feed.format)
+    const why = emptyReason(o.text(), read.feed.format)
     if (why) warnings.push(`no items read: ${why}`)
   }
 }

@@ -81,9 +81,9 @@ export interface TreeStats {
   tooDeep: number
 }
 
-type Obj = Record<string, unknown>
+export type Obj = Record<string, unknown>
 
-interface Frame {
+export interface Frame {
   name: string
   /** The name as written (searched for in raw text). */
   raw: string
@@ -97,7 +97,7 @@ interface Frame {
   deferred: Deferred | undefined
 }
 
-function add(parent: Obj, name: string, value: unknown): void {
+export function add(parent: Obj, name: string, value: unknown): void {
   const prev = parent[name]
   if (prev === undefined) parent[name] = value
   else if (Array.isArray(prev)) prev.push(value)
@@ -105,16 +105,16 @@ function add(parent: Obj, name: string, value: unknown): void {
 }
 
 /** XML name start characters, loosely: ASCII letters, `_`, `:` and anything non-ASCII. */
-function isNameStart(c: number): boolean {
+export function isNameStart(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 58 || c >= 0x80
 }
 
-function isSpace(c: number): boolean {
+export function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 9 || c === 13
 }
 
 /** The element's value: its attributes/children object (with `#text`), or its trimmed text. */
-function valueOf(frame: Frame): unknown {
+export function valueOf(frame: Frame): unknown {
   const text = frame.text.length === 0 ? '' : frame.text.trim()
   if (frame.obj === undefined) return text
   if (text !== '') frame.obj['#text'] = text
@@ -178,7 +178,7 @@ function readAttributes(
 }
 
 /** Item-level element names of RSS, RDF and Atom: where an unclosed raw-text element must end. */
-const FIELD_NAMES = new Set(
+export const FIELD_NAMES = new Set(
   (
     'title link description guid pubDate author category enclosure comments source id updated ' +
     'published summary content rights'

@@ -9,6 +9,7 @@
 // Follows XML 1.0 (5th ed.) and Namespaces in XML 1.0 where feeds allow it, and recovers where
 // they do not.
 import { decodeEntities, type EntityReport } from './entities'
+import { buildTreeBytes, expandBytes, type ByteText } from './xml-bytes'
 import {
   buildDeferred,
   buildTree,
@@ -279,13 +280,7 @@ export function parseXml(
   stats: TreeStats,
 ): ParsedXml {
   const found = new Map<object, Deferred>()
-  const opts: TreeOptions = {
-    stop: stopNodes,
-    noSelfNesting: new Set([itemName]),
-    maxDepth: MAX_DEPTH,
-    names: new NsResolver(own, ownUri),
-    defer: { names: new Set([itemName]), keep, found },
-  }
+  const opts = treeOptions(own, ownUri, stopNodes, itemName, keep, found)
   const tree = buildTree(text, opts, stats)
   return {
     tree,
@@ -293,6 +288,49 @@ export function parseXml(
       const d = isObject(node) ? found.get(node) : undefined
       return d === undefined ? node : buildDeferred(text, d, opts)
     },
+  }
+}
+
+/**
+ * parseXml over a document's bytes from its root element's `<` (xml-bytes.ts): the same tree,
+ * each value decoded from its bytes, each item expanded from its span of bytes when read.
+ */
+export function parseXmlBytes(
+  bytes: ByteText,
+  rootAt: number,
+  own: NsKey | undefined,
+  ownUri: string | undefined,
+  stopNodes: Set<string>,
+  itemName: string,
+  keep: Set<string>,
+  stats: TreeStats,
+): ParsedXml {
+  const found = new Map<object, Deferred>()
+  const opts = treeOptions(own, ownUri, stopNodes, itemName, keep, found)
+  const tree = buildTreeBytes(bytes, rootAt, opts, stats)
+  return {
+    tree,
+    expand(node) {
+      const d = isObject(node) ? found.get(node) : undefined
+      return d === undefined ? node : expandBytes(bytes, d, opts)
+    },
+  }
+}
+
+function treeOptions(
+  own: NsKey | undefined,
+  ownUri: string | undefined,
+  stopNodes: Set<string>,
+  itemName: string,
+  keep: Set<string>,
+  found: Map<object, Deferred>,
+): TreeOptions {
+  return {
+    stop: stopNodes,
+    noSelfNesting: new Set([itemName]),
+    maxDepth: MAX_DEPTH,
+    names: new NsResolver(own, ownUri),
+    defer: { names: new Set([itemName]), keep, found },
   }
 }
 
