@@ -7,6 +7,7 @@
 // every fetch a poll makes (redirects included) and every queue send. Daily budgets (KV writes,
 // Queues operations) are counted per UTC day in the shard documents. Limits are Cloudflare's, as
 // documented for Workers, KV and Queues (docs/operations.md lists them with the figures used).
+import { BYTE_PATH_MIN_BYTES } from '../ingest/limits'
 import type { DayUsage, FeedState } from '../store/shards'
 import { SEEN_RUN_TO_STOP, readPlan } from './seen'
 
@@ -84,6 +85,12 @@ export const DEFAULT_BUDGETS: Record<PlanName, Budget> = {
 export const CPU_MS_PER_KB_OPENED = 0.011
 /** Reading items out of the tree (text, HTML, dates, keys): 0.52 ms for all 50 / 39.6 KB. */
 export const CPU_MS_PER_KB_READ = 0.013
+/**
+ * Bodies of BYTE_PATH_MIN_BYTES or more are read over their bytes (docs/decisions.md, 26), which
+ * costs 28–35% more CPU than the text path per KB, opened and read (`npm run bench ingest.bench`,
+ * every file with the byte path forced): the upper figure.
+ */
+export const BYTE_PATH_CPU_FACTOR = 1.35
 /** Digesting an item's key and looking it up in the seen set: 50 one after another, 1.35 ms. */
 export const CPU_MS_PER_ITEM_READ = 0.03
 /**
@@ -149,8 +156,9 @@ export function actualCost(work: {
   return {
     cpuMs:
       CPU_MS_PER_POLL +
-      (work.bytesParsed / 1024) * CPU_MS_PER_KB_OPENED +
-      (work.bytesRead / 1024) * CPU_MS_PER_KB_READ +
+      (work.bytesParsed >= BYTE_PATH_MIN_BYTES ? BYTE_PATH_CPU_FACTOR : 1) *
+        ((work.bytesParsed / 1024) * CPU_MS_PER_KB_OPENED +
+          (work.bytesRead / 1024) * CPU_MS_PER_KB_READ) +
       work.itemsRead * CPU_MS_PER_ITEM_READ +
       work.itemsMatched * CPU_MS_PER_ITEM_MATCHED,
     subrequests: work.fetches + work.sends,

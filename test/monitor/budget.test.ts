@@ -2,6 +2,7 @@
 // how far apart shard writes go for a daily budget, and how daily usage rolls over.
 import { describe, expect, it } from 'vitest'
 import {
+  BYTE_PATH_CPU_FACTOR,
   CPU_MS_PER_ITEM_MATCHED,
   CPU_MS_PER_ITEM_READ,
   CPU_MS_PER_KB_OPENED,
@@ -19,6 +20,7 @@ import {
   todaysUsage,
   writeSpacingMinutes,
 } from '../../src/monitor/budget'
+import { BYTE_PATH_MIN_BYTES } from '../../src/ingest/limits'
 import { SEEN_RUN_TO_STOP } from '../../src/monitor/seen'
 import type { FeedState } from '../../src/store/shards'
 
@@ -137,6 +139,23 @@ describe('what a poll is expected to cost', () => {
       },
       CPU_MS_PER_POLL + open(40_960, 6, 50) + CPU_MS_PER_ITEM_MATCHED,
       2,
+    ],
+    [
+      'a body read over its bytes (the byte path) at its measured surcharge',
+      {
+        bytesParsed: BYTE_PATH_MIN_BYTES,
+        bytesRead: BYTE_PATH_MIN_BYTES / 10,
+        itemsRead: 6,
+        itemsMatched: 0,
+        fetches: 1,
+        sends: 0,
+      },
+      CPU_MS_PER_POLL +
+        BYTE_PATH_CPU_FACTOR *
+          ((BYTE_PATH_MIN_BYTES / 1024) * CPU_MS_PER_KB_OPENED +
+            (BYTE_PATH_MIN_BYTES / 10240) * CPU_MS_PER_KB_READ) +
+        6 * CPU_MS_PER_ITEM_READ,
+      1,
     ],
   ])('costs %s', (_, work, cpu, subrequests) => {
     const cost = actualCost(work)
