@@ -8,13 +8,20 @@ import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { build } from 'esbuild'
 
+/** Room for src/ as a tar (about 1 MiB today). */
+const ARCHIVE_MAX_BYTES = 64 * 1024 * 1024
+
 /** The path of a bundle exporting src/ingest/index.ts at `rev`, built once. */
 export async function baselineIngest(rev: string): Promise<string> {
   const root = resolve('.')
   const safe = rev.replace(/[^\w.-]/g, '_')
   const dir = join(root, '.bench-out', `baseline-${safe}`)
   mkdirSync(dir, { recursive: true })
-  const archive = execFileSync('git', ['archive', '--format=tar', rev, 'src'], { cwd: root })
+  const archive = execFileSync('git', ['archive', '--format=tar', rev, 'src'], {
+    cwd: root,
+    // src/ as a tar is over execFileSync's default 1 MiB of output.
+    maxBuffer: ARCHIVE_MAX_BYTES,
+  })
   execFileSync('tar', ['-x', '-C', dir], { input: archive })
   const outfile = join(root, '.bench-out', `baseline-${safe}-ingest.mjs`)
   await build({

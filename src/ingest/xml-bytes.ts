@@ -14,13 +14,15 @@
 // caller sends bodies that need them (control characters, truncation) through the text path.
 import type { RangeDecoder } from './encoding'
 import {
-  add,
+  closeTag,
+  endBuild,
+  expandDeferred,
   FIELD_NAMES,
   isNameStart,
   isSpace,
-  valueOf,
+  newBuild,
+  startTag,
   type Deferred,
-  type Frame,
   type Obj,
   type TreeOptions,
   type TreeStats,
@@ -354,31 +356,14 @@ export function buildTreeBytes(
   stats: TreeStats,
 ): Obj {
   const s = t.bytes
-  const doc = Object.create(null) as Obj
-  const stack: Frame[] = [
-    { name: '', raw: '', obj: doc, text: '', scoped: false, skip: false, deferred: undefined },
-  ]
   const n = s.length
-  const names = opts.names
-  const defer = opts.defer
-  const depth0 = opts.depth ?? 0
+  const { build, doc } = newBuild(opts, stats, {
+    rawEnd: (raw, at, parentRaw) => rawEnd(t, raw, at, parentRaw),
+    text: (a, b) => t.text(a, b),
+  })
+  const stack = build.stack
   const stop = opts.span ? opts.span.end : n
   let i = opts.span ? opts.span.start : from
-  const close = (depth: number, at: number, inner: number): void => {
-    while (stack.length - 1 >= depth) {
-      const f = stack.pop()!
-      if (f.scoped) names!.leave()
-      if (f.skip) continue
-      const parent = stack[stack.length - 1]!
-      if (parent.obj === undefined) parent.obj = Object.create(null) as Obj
-      const value = valueOf(f)
-      if (f.deferred) {
-        f.deferred.end = stack.length === depth ? at : inner
-        defer!.found.set(value as object, f.deferred)
-      }
-      add(parent.obj, f.name, value)
-    }
-  }
   while (i < stop) {
     const lt = s.indexOf(60, i)
     const top = stack[stack.length - 1]!
@@ -394,17 +379,8 @@ export function buildTreeBytes(
       const end = gt === -1 ? n : gt
       let nameEnd = lt + 2
       while (nameEnd < end && !isSpace(s[nameEnd]!)) nameEnd++
-      const raw = t.name(lt + 2, nameEnd)
-      const name = names ? names.name(raw) : raw
+      closeTag(build, t.name(lt + 2, nameEnd), lt, end, n)
       i = end + 1
-      let k = stack.length - 1
-      while (k > 0 && stack[k]!.name !== name) k--
-      if (k === 0) {
-        stats.stray++
-        continue
-      }
-      if (k !== stack.length - 1) stats.misnested += stack.length - 1 - k
-      close(k, Math.min(i, n), lt)
     } else if (c === 33 /* ! */) {
       if (t.at('<![CDATA[', lt)) {
         const end = t.find(']]>', lt + 9)
@@ -432,89 +408,23 @@ export function buildTreeBytes(
         i = lt + 1
         continue
       }
-      const rawText = t.name(lt + 1, j)
-      const raw = NOT_ASCII.test(rawText) ? t.binary(lt + 1, j) : rawText
+      // The name's characters resolve it; its bytes (binary) are what rawEnd searches for.
+      const name = t.name(lt + 1, j)
+      const raw = NOT_ASCII.test(name) ? t.binary(lt + 1, j) : name
       const into: { obj: Obj | undefined; xmlns: boolean } = { obj: undefined, xmlns: false }
       const gt = s[j] === 62 ? j : readAttributes(t, j, into)
       if (gt === -1) {
         i = n
         break
       }
-      const selfClosing = s[gt - 1] === 47
-      i = gt + 1
-      if (stack.length + depth0 > opts.maxDepth) {
-        stats.tooDeep++
-        continue
-      }
-      const scoped = names !== undefined && into.xmlns
-      if (scoped) names.enter(into.obj!)
-      const name = names ? names.name(rawText) : rawText
-      if (opts.noSelfNesting.has(name) && !selfClosing) {
-        let k = stack.length - 1
-        while (k > 0 && stack[k]!.name !== name) k--
-        if (k > 0) {
-          stats.unclosed++
-          if (scoped) names.leave()
-          close(k, lt, lt)
-          if (scoped) names.enter(into.obj!)
-        }
-      }
-      const parent = stack[stack.length - 1]!
-      const skip = parent.skip || (parent.deferred !== undefined && !defer!.keep.has(name))
-      const deferring = !skip && defer?.names.has(name) === true && !selfClosing
-      if (selfClosing) {
-        if (!skip) {
-          if (parent.obj === undefined) parent.obj = Object.create(null) as Obj
-          add(parent.obj, name, into.obj ?? '')
-        }
-        if (scoped) names.leave()
-      } else if (opts.stop.has(name)) {
-        const [contentEnd, resume, closed] = rawEnd(t, raw, i, parent.raw)
-        if (scoped) names.leave()
-        if (!closed) stats.unclosed++
-        if (!skip) {
-          const content = t.text(i, contentEnd)
-          if (parent.obj === undefined) parent.obj = Object.create(null) as Obj
-          if (into.obj) {
-            into.obj['#text'] = content
-            add(parent.obj, name, into.obj)
-          } else add(parent.obj, name, content)
-        }
-        i = resume
-      } else {
-        let deferred: Deferred | undefined
-        if (deferring && names) {
-          if (scoped) names.leave()
-          deferred = { start: lt, end: n, scope: names.scope(), depth: stack.length + depth0 }
-          if (scoped) names.enter(into.obj!)
-        } else if (deferring) {
-          deferred = { start: lt, end: n, scope: undefined, depth: stack.length + depth0 }
-        }
-        const obj = deferred ? (into.obj ?? (Object.create(null) as Obj)) : into.obj
-        stack.push({ name, raw, obj, text: '', scoped, skip, deferred })
-      }
+      i = startTag(build, lt, gt, n, name, raw, into, s[gt - 1] === 47)
     }
   }
-  if (stack.length > 1) {
-    stats.unclosed += stack.length - 1
-    close(1, stop, stop)
-  }
+  endBuild(build, stop)
   return doc
 }
 
-/**
- * A deferred item's whole subtree, built over its span of the bytes as buildDeferred builds it
- * over the text: every search still sees the whole document (an unclosed raw-text element ends
- * where a later close tag shows), so each token reads as it did in the document pass.
- */
+/** A deferred item's whole subtree, built over its span of the bytes (expandDeferred). */
 export function expandBytes(t: ByteText, d: Deferred, opts: TreeOptions): unknown {
-  const stats: TreeStats = { misnested: 0, stray: 0, unclosed: 0, tooDeep: 0 }
-  const doc = buildTreeBytes(
-    t,
-    d.start,
-    { ...opts, names: opts.names?.at(d.scope), defer: undefined, depth: d.depth - 1, span: d },
-    stats,
-  )
-  for (const k in doc) return Array.isArray(doc[k]) ? (doc[k] as unknown[])[0] : doc[k]
-  return undefined
+  return expandDeferred(d, opts, (o, stats) => buildTreeBytes(t, d.start, o, stats))
 }

@@ -236,34 +236,200 @@ function rawEnd(s: string, name: string, from: number, parent: string): [number,
   return [at, gt === -1 ? s.length : gt + 1, true]
 }
 
-/** Build the tree of `s`. Never throws; `stats` counts what was repaired. */
-export function buildTree(s: string, opts: TreeOptions, stats: TreeStats): Obj {
+/**
+ * One tree build's state: what buildTree (over text) and xml-bytes.ts's buildTreeBytes (over
+ * bytes) share, so that the handling of tags — closing, nesting repairs, namespaces, deferred
+ * and raw-text elements — is written once and the two builders cannot drift apart. Each builder
+ * keeps only what reads its source: scanning for `<`, names, attributes and raw-text ends.
+ */
+export interface Build {
+  stack: Frame[]
+  names: NameResolver | undefined
+  defer: DeferOptions | undefined
+  /** TreeOptions.depth: the depth of the parent of the source's elements. */
+  depth0: number
+  opts: TreeOptions
+  stats: TreeStats
+  /**
+   * Where a raw-text element's content from `from` ends, as `[contentEnd, resumeAt, closed]`: at
+   * its close tag (`</` + raw), or where it must end when never closed (see rawEnd).
+   */
+  rawEnd(raw: string, from: number, parentRaw: string): [number, number, boolean]
+  /** The characters of the source from `a` to `b`. */
+  text(a: number, b: number): string
+}
+
+/** A build's state, with the document's root frame on its stack. */
+export function newBuild(
+  opts: TreeOptions,
+  stats: TreeStats,
+  source: Pick<Build, 'rawEnd' | 'text'>,
+): { build: Build; doc: Obj } {
   const doc = Object.create(null) as Obj
   const stack: Frame[] = [
     { name: '', raw: '', obj: doc, text: '', scoped: false, skip: false, deferred: undefined },
   ]
-  const n = s.length
-  const names = opts.names
-  const defer = opts.defer
-  const depth0 = opts.depth ?? 0
-  const stop = opts.span ? opts.span.end : n
-  let i = opts.span ? opts.span.start : 0
-  /** Close the elements from `depth` up: that one ends at `at`, those inside it at `inner`. */
-  const close = (depth: number, at: number, inner: number): void => {
-    while (stack.length - 1 >= depth) {
-      const f = stack.pop()!
-      if (f.scoped) names!.leave()
-      if (f.skip) continue
-      const parent = stack[stack.length - 1]!
-      if (parent.obj === undefined) parent.obj = Object.create(null) as Obj
-      const value = valueOf(f)
-      if (f.deferred) {
-        f.deferred.end = stack.length === depth ? at : inner
-        defer!.found.set(value as object, f.deferred)
-      }
-      add(parent.obj, f.name, value)
+  const build: Build = {
+    stack,
+    names: opts.names,
+    defer: opts.defer,
+    depth0: opts.depth ?? 0,
+    opts,
+    stats,
+    rawEnd: source.rawEnd,
+    text: source.text,
+  }
+  return { build, doc }
+}
+
+/** Close the elements from `depth` up: that one ends at `at`, those inside it at `inner`. */
+export function closeFrames(b: Build, depth: number, at: number, inner: number): void {
+  const stack = b.stack
+  while (stack.length - 1 >= depth) {
+    const f = stack.pop()!
+    if (f.scoped) b.names!.leave()
+    if (f.skip) continue
+    const parent = stack[stack.length - 1]!
+    if (parent.obj === undefined) parent.obj = Object.create(null) as Obj
+    const value = valueOf(f)
+    if (f.deferred) {
+      f.deferred.end = stack.length === depth ? at : inner
+      b.defer!.found.set(value as object, f.deferred)
+    }
+    add(parent.obj, f.name, value)
+  }
+}
+
+/**
+ * A close tag of `name` (as written) at `lt`, ending before `end` (its `>`, or the source's end
+ * `n`): it pops back to its matching open element; with none open, it is ignored.
+ */
+export function closeTag(b: Build, raw: string, lt: number, end: number, n: number): void {
+  const name = b.names ? b.names.name(raw) : raw
+  const stack = b.stack
+  let k = stack.length - 1
+  while (k > 0 && stack[k]!.name !== name) k--
+  if (k === 0) {
+    b.stats.stray++
+    return
+  }
+  if (k !== stack.length - 1) b.stats.misnested += stack.length - 1 - k
+  closeFrames(b, k, Math.min(end + 1, n), lt)
+}
+
+/**
+ * A start tag at `lt` whose `>` is at `gt`: `name` is its name's characters, `raw` its name as
+ * rawContent searches for it, `into` its attributes. Returns where reading goes on.
+ */
+export function startTag(
+  b: Build,
+  lt: number,
+  gt: number,
+  end: number,
+  name0: string,
+  raw: string,
+  into: { obj: Obj | undefined; xmlns: boolean },
+  selfClosing: boolean,
+): number {
+  const { stack, names, defer, depth0, opts, stats } = b
+  let i = gt + 1
+  if (stack.length + depth0 > opts.maxDepth) {
+    stats.tooDeep++
+    return i
+  }
+  // The element's own declarations apply to its name (`<p0:entry xmlns:p0="…Atom">`).
+  const scoped = names !== undefined && into.xmlns
+  if (scoped) names.enter(into.obj!)
+  const name = names ? names.name(name0) : name0
+  // A self-closing one (`<item />` inside an item, PCMag) contains nothing and closes nothing.
+  if (opts.noSelfNesting.has(name) && !selfClosing) {
+    let k = stack.length - 1
+    while (k > 0 && stack[k]!.name !== name) k--
+    if (k > 0) {
+      stats.unclosed++
+      // Its declarations are not in scope for the elements it closes (nor popped by them).
+      if (scoped) names.leave()
+      closeFrames(b, k, lt, lt)
+      if (scoped) names.enter(into.obj!)
     }
   }
+  const parent = stack[stack.length - 1]!
+  const skip = parent.skip || (parent.deferred !== undefined && !defer!.keep.has(name))
+  const deferring = !skip && defer?.names.has(name) === true && !selfClosing
+  if (selfClosing) {
+    if (!skip) {
+      if (parent.obj === undefined) parent.obj = Object.create(null) as Obj
+      add(parent.obj, name, into.obj ?? '')
+    }
+    if (scoped) names.leave()
+  } else if (opts.stop.has(name)) {
+    const [contentEnd, resume, closed] = b.rawEnd(raw, i, parent.raw)
+    if (scoped) names.leave()
+    if (!closed) stats.unclosed++
+    if (!skip) {
+      const content = b.text(i, contentEnd)
+      if (parent.obj === undefined) parent.obj = Object.create(null) as Obj
+      if (into.obj) {
+        into.obj['#text'] = content
+        add(parent.obj, name, into.obj)
+      } else add(parent.obj, name, content)
+    }
+    i = resume
+  } else {
+    let deferred: Deferred | undefined
+    if (deferring && names) {
+      // The scope before its start tag: a rebuild enters its own declarations again.
+      if (scoped) names.leave()
+      deferred = { start: lt, end, scope: names.scope(), depth: stack.length + depth0 }
+      if (scoped) names.enter(into.obj!)
+    } else if (deferring) {
+      deferred = { start: lt, end, scope: undefined, depth: stack.length + depth0 }
+    }
+    // A deferred element is always an object, so it stays one once its text is skipped.
+    const obj = deferred ? (into.obj ?? (Object.create(null) as Obj)) : into.obj
+    stack.push({ name, raw, obj, text: '', scoped, skip, deferred })
+  }
+  return i
+}
+
+/** The root frame's elements still open at the end: closed there. */
+export function endBuild(b: Build, stop: number): void {
+  if (b.stack.length > 1) {
+    b.stats.unclosed += b.stack.length - 1
+    closeFrames(b, 1, stop, stop)
+  }
+}
+
+/**
+ * The whole subtree of a deferred element (see DeferOptions), built by `build` (buildTree, or
+ * buildTreeBytes) from its span with the options the document was built with (and the
+ * namespaces in scope there), reading every token exactly as the document's build did; repairs
+ * inside it were counted then, not again.
+ */
+export function expandDeferred(
+  d: Deferred,
+  opts: TreeOptions,
+  build: (opts: TreeOptions, stats: TreeStats) => Obj,
+): unknown {
+  const stats: TreeStats = { misnested: 0, stray: 0, unclosed: 0, tooDeep: 0 }
+  const doc = build(
+    { ...opts, names: opts.names?.at(d.scope), defer: undefined, depth: d.depth - 1, span: d },
+    stats,
+  )
+  for (const k in doc) return Array.isArray(doc[k]) ? (doc[k] as unknown[])[0] : doc[k]
+  return undefined
+}
+
+/** Build the tree of `s`. Never throws; `stats` counts what was repaired. */
+export function buildTree(s: string, opts: TreeOptions, stats: TreeStats): Obj {
+  const n = s.length
+  const { build, doc } = newBuild(opts, stats, {
+    rawEnd: (raw, from, parentRaw) => rawEnd(s, raw, from, parentRaw),
+    text: (a, b) => s.slice(a, b),
+  })
+  const stack = build.stack
+  const stop = opts.span ? opts.span.end : n
+  let i = opts.span ? opts.span.start : 0
   while (i < stop) {
     const lt = s.indexOf('<', i)
     const top = stack[stack.length - 1]!
@@ -279,16 +445,8 @@ export function buildTree(s: string, opts: TreeOptions, stats: TreeStats): Obj {
       const end = gt === -1 ? n : gt
       let nameEnd = lt + 2
       while (nameEnd < end && !isSpace(s.charCodeAt(nameEnd))) nameEnd++
-      const name = names ? names.name(s.slice(lt + 2, nameEnd)) : s.slice(lt + 2, nameEnd)
+      closeTag(build, s.slice(lt + 2, nameEnd), lt, end, n)
       i = end + 1
-      let k = stack.length - 1
-      while (k > 0 && stack[k]!.name !== name) k--
-      if (k === 0) {
-        stats.stray++
-        continue
-      }
-      if (k !== stack.length - 1) stats.misnested += stack.length - 1 - k
-      close(k, Math.min(i, n), lt)
     } else if (c === 33 /* ! */) {
       if (s.startsWith('<![CDATA[', lt)) {
         const end = s.indexOf(']]>', lt + 9)
@@ -323,85 +481,14 @@ export function buildTree(s: string, opts: TreeOptions, stats: TreeStats): Obj {
         i = n // a start tag cut off by the end of the document
         break
       }
-      const selfClosing = s.charCodeAt(gt - 1) === 47
-      i = gt + 1
-      if (stack.length + depth0 > opts.maxDepth) {
-        stats.tooDeep++
-        continue
-      }
-      // The element's own declarations apply to its name (`<p0:entry xmlns:p0="…Atom">`).
-      const scoped = names !== undefined && into.xmlns
-      if (scoped) names.enter(into.obj!)
-      const name = names ? names.name(raw) : raw
-      // A self-closing one (`<item />` inside an item, PCMag) contains nothing and closes nothing.
-      if (opts.noSelfNesting.has(name) && !selfClosing) {
-        let k = stack.length - 1
-        while (k > 0 && stack[k]!.name !== name) k--
-        if (k > 0) {
-          stats.unclosed++
-          // Its declarations are not in scope for the elements it closes (nor popped by them).
-          if (scoped) names.leave()
-          close(k, lt, lt)
-          if (scoped) names.enter(into.obj!)
-        }
-      }
-      const parent = stack[stack.length - 1]!
-      const skip = parent.skip || (parent.deferred !== undefined && !defer!.keep.has(name))
-      const deferring = !skip && defer?.names.has(name) === true && !selfClosing
-      if (selfClosing) {
-        if (!skip) {
-          if (parent.obj === undefined) parent.obj = Object.create(null) as Obj
-          add(parent.obj, name, into.obj ?? '')
-        }
-        if (scoped) names.leave()
-      } else if (opts.stop.has(name)) {
-        const [contentEnd, resume, closed] = rawEnd(s, raw, i, parent.raw)
-        if (scoped) names.leave()
-        if (!closed) stats.unclosed++
-        if (!skip) {
-          const content = s.slice(i, contentEnd)
-          if (parent.obj === undefined) parent.obj = Object.create(null) as Obj
-          if (into.obj) {
-            into.obj['#text'] = content
-            add(parent.obj, name, into.obj)
-          } else add(parent.obj, name, content)
-        }
-        i = resume
-      } else {
-        let deferred: Deferred | undefined
-        if (deferring && names) {
-          // The scope before its start tag: a rebuild enters its own declarations again.
-          if (scoped) names.leave()
-          deferred = { start: lt, end: n, scope: names.scope(), depth: stack.length + depth0 }
-          if (scoped) names.enter(into.obj!)
-        } else if (deferring) {
-          deferred = { start: lt, end: n, scope: undefined, depth: stack.length + depth0 }
-        }
-        // A deferred element is always an object, so it stays one once its text is skipped.
-        const obj = deferred ? (into.obj ?? (Object.create(null) as Obj)) : into.obj
-        stack.push({ name, raw, obj, text: '', scoped, skip, deferred })
-      }
+      i = startTag(build, lt, gt, n, raw, raw, into, s.charCodeAt(gt - 1) === 47)
     }
   }
-  if (stack.length > 1) {
-    stats.unclosed += stack.length - 1
-    close(1, stop, stop)
-  }
+  endBuild(build, stop)
   return doc
 }
 
-/**
- * The whole subtree of a deferred element (see DeferOptions), built from its span of `s` with
- * the options the document was built with (and the namespaces in scope there), reading every
- * token exactly as the document's build did; repairs inside it were counted then, not again.
- */
+/** The whole subtree of a deferred element of `s` (expandDeferred). */
 export function buildDeferred(s: string, d: Deferred, opts: TreeOptions): unknown {
-  const stats: TreeStats = { misnested: 0, stray: 0, unclosed: 0, tooDeep: 0 }
-  const doc = buildTree(
-    s,
-    { ...opts, names: opts.names?.at(d.scope), defer: undefined, depth: d.depth - 1, span: d },
-    stats,
-  )
-  for (const k in doc) return Array.isArray(doc[k]) ? (doc[k] as unknown[])[0] : doc[k]
-  return undefined
+  return expandDeferred(d, opts, (o, stats) => buildTree(s, o, stats))
 }
