@@ -22,7 +22,6 @@ import {
   MAX_DEPTH,
   Names,
   parseXml,
-  parseXmlBytes,
   prepareXml,
   type NsKey,
   type ParsedXml,
@@ -267,7 +266,15 @@ function parseXmlFeedBytes(
   if (t.lastFind(`</${prep.rootName}`) < root.rootAt) return undefined
   const stats: TreeStats = { misnested: 0, stray: 0, unclosed: 0, tooDeep: 0 }
   const { names, stop, keep, itemName, ownUri } = dialectNodes(prep, dialect)
-  const parsed = parseXmlBytes(t, root.rootAt, dialect.ns, ownUri, stop, itemName, keep, stats)
+  const parsed = parseXml(
+    { bytes: t, rootAt: root.rootAt },
+    dialect.ns,
+    ownUri,
+    stop,
+    itemName,
+    keep,
+    stats,
+  )
   return readTree(parsed, names, dialect, stats, warnings, ctx)
 }
 

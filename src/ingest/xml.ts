@@ -265,39 +265,21 @@ export interface ParsedXml {
   expand(node: unknown): unknown
 }
 
-/**
- * Parse prepared XML into the tree the adapters read (see xml-tree.ts), element names in Names'
- * canonical form for a format whose own namespace is `own`; never throws. Items (`itemName`) are
- * deferred: only their children in `keep` are built until expand() builds one whole.
- */
-export function parseXml(
-  text: string,
-  own: NsKey | undefined,
-  ownUri: string | undefined,
-  stopNodes: Set<string>,
-  itemName: string,
-  keep: Set<string>,
-  stats: TreeStats,
-): ParsedXml {
-  const found = new Map<object, Deferred>()
-  const opts = treeOptions(own, ownUri, stopNodes, itemName, keep, found)
-  const tree = buildTree(text, opts, stats)
-  return {
-    tree,
-    expand(node) {
-      const d = isObject(node) ? found.get(node) : undefined
-      return d === undefined ? node : buildDeferred(text, d, opts)
-    },
-  }
+/** A document's bytes (xml-bytes.ts), read from its root element's `<`. */
+export interface BytesSource {
+  bytes: ByteText
+  rootAt: number
 }
 
 /**
- * parseXml over a document's bytes from its root element's `<` (xml-bytes.ts): the same tree,
- * each value decoded from its bytes, each item expanded from its span of bytes when read.
+ * Parse prepared XML — text, or a document's bytes (xml-bytes.ts: the same tree, each value
+ * decoded from its bytes, each item expanded from its span of bytes) — into the tree the
+ * adapters read (see xml-tree.ts), element names in Names' canonical form for a format whose own
+ * namespace is `own`; never throws. Items (`itemName`) are deferred: only their children in
+ * `keep` are built until expand() builds one whole.
  */
-export function parseXmlBytes(
-  bytes: ByteText,
-  rootAt: number,
+export function parseXml(
+  source: string | BytesSource,
   own: NsKey | undefined,
   ownUri: string | undefined,
   stopNodes: Set<string>,
@@ -307,12 +289,16 @@ export function parseXmlBytes(
 ): ParsedXml {
   const found = new Map<object, Deferred>()
   const opts = treeOptions(own, ownUri, stopNodes, itemName, keep, found)
-  const tree = buildTreeBytes(bytes, rootAt, opts, stats)
+  const text = typeof source === 'string'
+  const tree = text
+    ? buildTree(source, opts, stats)
+    : buildTreeBytes(source.bytes, source.rootAt, opts, stats)
   return {
     tree,
     expand(node) {
       const d = isObject(node) ? found.get(node) : undefined
-      return d === undefined ? node : expandBytes(bytes, d, opts)
+      if (d === undefined) return node
+      return text ? buildDeferred(source, d, opts) : expandBytes(source.bytes, d, opts)
     },
   }
 }

@@ -11,7 +11,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { openFeed, parseFeed } from '../../src/ingest'
 import { byteRoute } from '../../src/ingest/encoding'
-import { concat, hex } from './bytes'
+import { concat, encodeSingleByte, hex } from './bytes'
 import { mutatedFeed } from './feed-mutations'
 
 const fixtures = import.meta.glob<string>('../fixtures/feeds/**/*.{xml,json}', {
@@ -21,20 +21,8 @@ const fixtures = import.meta.glob<string>('../fixtures/feeds/**/*.{xml,json}', {
 })
 const url = 'https://bytes.example/feed'
 
-const tables = new Map<string, Map<string, number>>()
 /** `text` in a single-byte encoding; characters it cannot write become `?`. */
-function encodeLossy(text: string, encoding: string): Uint8Array {
-  let table = tables.get(encoding)
-  if (!table) {
-    table = new Map()
-    const decoder = new TextDecoder(encoding)
-    for (let b = 255; b >= 0; b--) table.set(decoder.decode(new Uint8Array([b])), b)
-    tables.set(encoding, table)
-  }
-  const out: number[] = []
-  for (const ch of text) out.push(table.get(ch) ?? 0x3f)
-  return new Uint8Array(out)
-}
+const encodeLossy = (text: string, encoding: string) => encodeSingleByte(text, encoding, 0x3f)
 
 interface Variant {
   name: string

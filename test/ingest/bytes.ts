@@ -4,8 +4,11 @@
 
 const tables = new Map<string, Map<string, number>>()
 
-/** Encode `text` in a single-byte encoding (windows-125x, iso-8859-x, koi8-r...). */
-export function encodeSingleByte(text: string, encoding: string): Uint8Array {
+/**
+ * Encode `text` in a single-byte encoding (windows-125x, iso-8859-x, koi8-r...). A character the
+ * encoding cannot write throws, or becomes the byte `unwritable` when one is given (`0x3f`: `?`).
+ */
+export function encodeSingleByte(text: string, encoding: string, unwritable?: number): Uint8Array {
   let table = tables.get(encoding)
   if (!table) {
     table = new Map()
@@ -13,13 +16,13 @@ export function encodeSingleByte(text: string, encoding: string): Uint8Array {
     for (let b = 255; b >= 0; b--) table.set(decoder.decode(new Uint8Array([b])), b)
     tables.set(encoding, table)
   }
-  const out = new Uint8Array(text.length)
-  for (let i = 0; i < text.length; i++) {
-    const b = table.get(text[i]!)
-    if (b === undefined) throw new Error(`${JSON.stringify(text[i])} is not in ${encoding}`)
-    out[i] = b
+  const out: number[] = []
+  for (const ch of text) {
+    const b = table.get(ch) ?? unwritable
+    if (b === undefined) throw new Error(`${JSON.stringify(ch)} is not in ${encoding}`)
+    out.push(b)
   }
-  return out
+  return new Uint8Array(out)
 }
 
 export function encodeUtf16(text: string, littleEndian: boolean, bom: boolean): Uint8Array {
