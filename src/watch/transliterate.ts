@@ -182,6 +182,34 @@ export function isOwnKeyUnits(src: Uint16Array, from: number, n: number): boolea
   return true
 }
 
+/** shapeOfUnits's bit for a word that is its own key (isOwnKey). */
+export const OWN_KEY = 4
+
+/**
+ * scriptOfUnits of the word src[from, from + n), plus OWN_KEY when it is its own key: both in
+ * one pass, as the first-sight gate asks both of nearly every new word when a watch
+ * transliterates. scriptOfUnits is this function; isOwnKeyUnits keeps its own loop, which stops
+ * at the first unit that decides (keyInto asks it of every prefix of a Cyrillic word), and
+ * test/watch/transliterate.test.ts checks that the two agree.
+ */
+export function shapeOfUnits(src: Uint16Array, from: number, n: number): number {
+  let latin = false
+  let cyrillic = false
+  let own = true
+  let prev = -1
+  for (let i = from; i < from + n; i++) {
+    const c = src[i]!
+    if (c >= 0x61 && c <= 0x7a) {
+      latin = true
+      if (c === H || c === J || c === W || c === X || c === Y) own = false
+    } else if (c >= 0x400 && c <= 0x4ff) cyrillic = true
+    if (c === prev) own = false
+    prev = c
+  }
+  const script = latin === cyrillic ? SCRIPT_OTHER : latin ? SCRIPT_LATIN : SCRIPT_CYRILLIC
+  return own && !cyrillic ? script | OWN_KEY : script
+}
+
 /** LATIN_OR_CYRILLIC_RE's test on the word src[from, from + n). */
 function hasLatinOrCyrillic(src: Uint16Array, from: number, n: number): boolean {
   for (let i = from; i < from + n; i++) {
@@ -246,15 +274,7 @@ export function scriptOf(term: string): number {
 
 /** scriptOf of the word src[from, from + n). */
 export function scriptOfUnits(src: Uint16Array, from: number, n: number): number {
-  let latin = false
-  let cyrillic = false
-  for (let i = from; i < from + n; i++) {
-    const c = src[i]!
-    if (c >= 0x61 && c <= 0x7a) latin = true
-    else if (c >= 0x400 && c <= 0x4ff) cyrillic = true
-  }
-  if (latin === cyrillic) return SCRIPT_OTHER
-  return latin ? SCRIPT_LATIN : SCRIPT_CYRILLIC
+  return shapeOfUnits(src, from, n) & ~OWN_KEY
 }
 
 /**
@@ -506,10 +526,17 @@ export function readingKeyInto(
   readUnits = scratchFor(readUnits, n * 2)
   let m = 0
   let changed = false
+  // Every rewrite starts at one of a few letters (FRENCH_STARTS, GERMAN_STARTS): the other units
+  // are copied here without a call, which in a fresh isolate costs more than the copy.
+  const starts = reading === FRENCH ? FRENCH_STARTS : GERMAN_STARTS
   for (let i = from; i < end;) {
     const c = src[i]!
     const taken =
-      reading === FRENCH ? frenchRewrite(src, i, end, c, m) : germanRewrite(src, i, end, c, m)
+      c < A || c > Z || ((starts >>> (c - A)) & 1) === 0
+        ? 0
+        : reading === FRENCH
+          ? frenchRewrite(src, i, end, c, m)
+          : germanRewrite(src, i, end, c, m)
     if (taken === 0) {
       readUnits[m++] = c
       i++
@@ -528,6 +555,19 @@ export function readingKeyInto(
 /** readingKeyOrNull, or the word's transliteration key when the reading rewrites nothing. */
 export function readingKey(term: string, lang: string): string {
   return readingKeyOrNull(term, lang) ?? transliterationKey(term)
+}
+
+/**
+ * The letters a rewrite may start at, a bit each from a (bit 0) to z: every test of
+ * frenchRewrite starts with c === T, C, O or J, every one of germanRewrite with T, S, C or Z.
+ */
+const FRENCH_STARTS = letterBits('tcoj')
+const GERMAN_STARTS = letterBits('tscz')
+
+function letterBits(letters: string): number {
+  let bits = 0
+  for (let i = 0; i < letters.length; i++) bits |= 1 << (letters.charCodeAt(i) - A)
+  return bits
 }
 
 /** Where a rewrite left readUnits' end (set by frenchRewrite and germanRewrite). */
