@@ -46,8 +46,10 @@ import {
   crossLettersInto,
   keyCapacity,
   keyInto,
+  prefixKeyInto,
   readingCapacity,
   readingKeyInto,
+  romanisePrefixes,
   shapeOfUnits,
 } from './transliterate'
 
@@ -402,8 +404,9 @@ export class FirstSightGate {
       return false
     }
     if (n > MAX_PREFIX_SCAN) return true
+    romanisePrefixes(src, from, n)
     for (let j = n; j >= 0; j--) {
-      const m = keyInto(src, from, j, keyUnits)
+      const m = prefixKeyInto(src, from, j, keyUnits)
       if (latin.may(crossUnits, 0, crossKeyInto(keyUnits, 0, m, crossUnits))) return true
     }
     return false

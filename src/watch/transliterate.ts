@@ -68,11 +68,23 @@ const CYRILLIC: Readonly<Record<string, string>> = {
 
 const LATIN_OR_CYRILLIC_RE = /[a-zа-яёєіїґў]/
 
-/** CYRILLIC by code unit, from U+0400: what a key's one pass looks letters up in. */
-const CYRILLIC_BY_UNIT: ReadonlyArray<string | undefined> = (() => {
-  const out: Array<string | undefined> = []
-  for (const [letter, latin] of Object.entries(CYRILLIC)) out[letter.charCodeAt(0) - 0x400] = latin
-  return out
+/**
+ * CYRILLIC by code unit from U+0400, as units: what a key's one pass looks letters up in. Letter
+ * c romanises to the ROMAN_LENGTHS[c − 0x400] units from ROMAN_UNITS[4 (c − 0x400)] (щ, the
+ * longest, has four); NOT_ROMANISED for a unit with no entry, which stays as it is. Typed
+ * arrays rather than strings, so that a letter costs two reads: in a fresh isolate this runs
+ * unoptimised for the first hundreds of words.
+ */
+const NOT_ROMANISED = 255
+const ROMAN_UNITS = new Uint16Array(0x100 * 4)
+const ROMAN_LENGTHS = (() => {
+  const lengths = new Uint8Array(0x100).fill(NOT_ROMANISED)
+  for (const [letter, latin] of Object.entries(CYRILLIC)) {
+    const r = letter.charCodeAt(0) - 0x400
+    lengths[r] = latin.length
+    for (let k = 0; k < latin.length; k++) ROMAN_UNITS[r * 4 + k] = latin.charCodeAt(k)
+  }
+  return lengths
 })()
 
 const A = 0x61
@@ -142,16 +154,62 @@ export function keyInto(src: Uint16Array, from: number, n: number, out: Uint16Ar
     out.set(src.subarray(from, from + n))
     return n
   }
-  // Romanise the lowercase Cyrillic letters (щ, the longest, gives four units).
   latinUnits = scratchFor(latinUnits, n * 4)
+  return skeletonInto(latinUnits, romanise(src, from, n, null), out)
+}
+
+/**
+ * Romanises the lowercase Cyrillic letters of src[from, from + n) into latinUnits (4n units at
+ * least); returns its length. With `ends`, ends[j] is set to the length of the romanisation of
+ * the first j units, for j from 0 to n.
+ */
+function romanise(src: Uint16Array, from: number, n: number, ends: Int32Array | null): number {
   let m = 0
+  if (ends !== null) ends[0] = 0
   for (let i = from; i < from + n; i++) {
     const c = src[i]!
-    const latin = c >= 0x400 && c < 0x500 ? CYRILLIC_BY_UNIT[c - 0x400] : undefined
-    if (latin === undefined) latinUnits[m++] = c
-    else for (let k = 0; k < latin.length; k++) latinUnits[m++] = latin.charCodeAt(k)
+    const r = c - 0x400
+    const length = r >= 0 && r < 0x100 ? ROMAN_LENGTHS[r]! : NOT_ROMANISED
+    if (length === NOT_ROMANISED) latinUnits[m++] = c
+    else for (let k = 0; k < length; k++) latinUnits[m++] = ROMAN_UNITS[r * 4 + k]!
+    if (ends !== null) ends[i - from + 1] = m
   }
-  return skeletonInto(latinUnits, m, out)
+  return m
+}
+
+/** Where romanisePrefixes' romanisation of each prefix ends (prefixEnds[j]: of j units). */
+let prefixEnds = new Int32Array(64)
+/** The prefixes of up to this many units have no Latin or Cyrillic letter. */
+let prefixesCopied = 0
+
+/**
+ * Prepares prefixKeyInto for the prefixes of the word src[from, from + n): romanises it once,
+ * where keyInto on each prefix would romanise each again (the first-sight gate takes the keys
+ * of all n + 1 prefixes of some Cyrillic words). Valid until the next call of this or keyInto.
+ */
+export function romanisePrefixes(src: Uint16Array, from: number, n: number): void {
+  latinUnits = scratchFor(latinUnits, n * 4)
+  prefixEnds = scratchFor(prefixEnds, n + 1)
+  romanise(src, from, n, prefixEnds)
+  let j = 0
+  while (j < n && !hasLatinOrCyrillic(src, from + j, 1)) j++
+  prefixesCopied = j
+}
+
+/**
+ * keyInto(src, from, j, out) for the word romanisePrefixes last prepared (same src and from)
+ * and j ≤ its length: the same key, without romanising again. Why it is the same:
+ * - romanisation is letter by letter, so that of the first j units is the first prefixEnds[j]
+ *   units of the word's, and keyInto takes the skeleton of it (skeletonInto reads only the
+ *   units it is given);
+ * - where keyInto copies instead: a prefix with no Latin or Cyrillic letter is copied here too
+ *   (j ≤ prefixesCopied); one that is its own key has no Cyrillic letter, so its romanisation
+ *   is itself, and none of h j w x y nor a double, so its skeleton is itself: the copy.
+ */
+export function prefixKeyInto(src: Uint16Array, from: number, j: number, out: Uint16Array): number {
+  if (j > prefixesCopied) return skeletonInto(latinUnits, prefixEnds[j]!, out)
+  for (let i = 0; i < j; i++) out[i] = src[from + i]!
+  return j
 }
 
 /**

@@ -13,6 +13,9 @@ import {
   SCRIPT_LATIN,
   SCRIPT_OTHER,
   isOwnKeyUnits,
+  keyInto,
+  prefixKeyInto,
+  romanisePrefixes,
   shapeOfUnits,
   transliterationKey,
 } from '../../src/watch/transliterate'
@@ -144,6 +147,31 @@ describe('word shapes (script and own key in one pass)', () => {
       const shape = shapeOfUnits(src, 2, word.length)
       expect(shape, word).toBe(plainShape(word))
       expect(isOwnKeyUnits(src, 2, word.length), word).toBe((shape & OWN_KEY) !== 0)
+    }
+  })
+})
+
+describe('keys of prefixes (one romanisation for all)', () => {
+  const units = (w: string) => Uint16Array.from({ length: w.length }, (_, i) => w.charCodeAt(i))
+  const key = (src: Uint16Array, from: number, n: number, into: typeof keyInto) => {
+    const out = new Uint16Array(4 * n)
+    return [...out.subarray(0, into(src, from, n, out))]
+  }
+
+  it('gives keyInto of every prefix on 3,000 random words', () => {
+    // Digits, Serbian љ (Cyrillic but not romanised) and doubles: prefixes copied, not keyed.
+    const alphabet = [...'abehjkswxy09 аеёєжийіїклорсхцчшщъьюяљ😀', 'хх', 'љљ', '00']
+    const random = prng(616)
+    for (let k = 0; k < 3000; k++) {
+      let word = ''
+      const length = 1 + Math.floor(random() * 8)
+      for (let i = 0; i < length; i++) word += alphabet[Math.floor(random() * alphabet.length)]
+      const src = units(`щ${word}`)
+      romanisePrefixes(src, 1, word.length)
+      // All prefixes first: keyInto shares prefixKeyInto's scratch.
+      const lengths = Array.from({ length: word.length + 1 }, (_, j) => word.length - j)
+      const keys = lengths.map((j) => key(src, 1, j, prefixKeyInto))
+      expect(keys, word).toEqual(lengths.map((j) => key(src, 1, j, keyInto)))
     }
   })
 })
