@@ -289,6 +289,12 @@ function skeletonInto(units: Uint16Array, n: number, out: Uint16Array): number {
   let prev = -1
   for (let i = 0; i < n; i++) {
     const c = units[i]!
+    // Every rewrite below starts at y k p h w x or j: the other units only collapse doubles.
+    if (c < A || c > Z || ((SKELETON_STARTS >>> (c - A)) & 1) === 0) {
+      if (c !== prev) out[m++] = c
+      prev = c
+      continue
+    }
     const next = i + 1 < n ? units[i + 1]! : -1
     let emit = c
     let then = -1
@@ -313,6 +319,9 @@ function skeletonInto(units: Uint16Array, n: number, out: Uint16Array): number {
   }
   return m
 }
+
+/** The letters a rewrite of skeletonInto starts at, a bit each from a (bit 0) to z. */
+const SKELETON_STARTS = letterBits('ykphwxj')
 
 /** A word's script, for matching across scripts: Latin and Cyrillic meet, others do not. */
 export const SCRIPT_OTHER = 0
@@ -439,6 +448,11 @@ export function crossLettersInto(
   let changed = false
   for (let i = from; i < end; i++) {
     const c = src[i]!
+    // Every case below starts at c, s, t, z, u or i: the other units are copied at once.
+    if (c < A || c > Z || ((CROSS_STARTS >>> (c - A)) & 1) === 0) {
+      out[m++] = c
+      continue
+    }
     const next = i + 1 < end ? src[i + 1]! : -1
     let emit = c
     if (c === S && next === G && i + 3 < end && src[i + 2] === C && src[i + 3] === G) {
@@ -468,6 +482,9 @@ export function crossLettersInto(
   lettersChanged = changed
   return m
 }
+/** The letters a case of crossLettersInto starts at, a bit each from a (bit 0) to z. */
+const CROSS_STARTS = letterBits('cstzui')
+
 /** Step 3: the length of units[0, n) without its final vowels, or n if under MIN_CROSS_KEY. */
 function vowelsCut(units: Uint16Array, n: number): number {
   let end = n
