@@ -41,11 +41,13 @@ import { readerRules } from './reader-rules'
 import {
   OWN_KEY,
   SCRIPT_CYRILLIC,
+  SCRIPT_LATIN,
   SCRIPT_OTHER,
   crossKeyInto,
   crossLettersInto,
   keyCapacity,
   keyInto,
+  latinKeyInto,
   prefixKeyInto,
   readingCapacity,
   readingKeyInto,
@@ -389,7 +391,9 @@ export class FirstSightGate {
   private key(src: Uint16Array, from: number, n: number): number {
     if (this.keyLength >= 0) return this.keyLength
     wordKey = scratchFor(wordKey, keyCapacity(n))
-    return (this.keyLength = keyInto(src, from, n, wordKey))
+    // A Latin word's key is its skeleton, taken without romanising (latinKeyInto says why).
+    const latin = (this.shapeOf(src, from, n) & ~OWN_KEY) === SCRIPT_LATIN
+    return (this.keyLength = (latin ? latinKeyInto : keyInto)(src, from, n, wordKey))
   }
 
   /** Whether a Cyrillic word's cross key may be a Latin query word's (the header says why). */

@@ -155,7 +155,7 @@ export function keyInto(src: Uint16Array, from: number, n: number, out: Uint16Ar
     return n
   }
   latinUnits = scratchFor(latinUnits, n * 4)
-  return skeletonInto(latinUnits, romanise(src, from, n, null), out)
+  return skeletonInto(latinUnits, 0, romanise(src, from, n, null), out)
 }
 
 /**
@@ -175,6 +175,16 @@ function romanise(src: Uint16Array, from: number, n: number, ends: Int32Array | 
     if (ends !== null) ends[i - from + 1] = m
   }
   return m
+}
+
+/**
+ * keyInto of the word src[from, from + n) when its script is SCRIPT_LATIN (scriptOfUnits): the
+ * skeleton read from the word itself. Why it is keyInto's key: the word has no unit from U+0400
+ * to U+04FF, where every romanised letter is, so its romanisation is itself; and it has a Latin
+ * letter, so keyInto copies it only when it is its own key, whose skeleton is itself.
+ */
+export function latinKeyInto(src: Uint16Array, from: number, n: number, out: Uint16Array): number {
+  return skeletonInto(src, from, n, out)
 }
 
 /** Where romanisePrefixes' romanisation of each prefix ends (prefixEnds[j]: of j units). */
@@ -207,7 +217,7 @@ export function romanisePrefixes(src: Uint16Array, from: number, n: number): voi
  *   is itself, and none of h j w x y nor a double, so its skeleton is itself: the copy.
  */
 export function prefixKeyInto(src: Uint16Array, from: number, j: number, out: Uint16Array): number {
-  if (j > prefixesCopied) return skeletonInto(latinUnits, prefixEnds[j]!, out)
+  if (j > prefixesCopied) return skeletonInto(latinUnits, 0, prefixEnds[j]!, out)
   for (let i = 0; i < j; i++) out[i] = src[from + i]!
   return j
 }
@@ -281,13 +291,14 @@ function hasLatinOrCyrillic(src: Uint16Array, from: number, n: number): boolean 
 }
 
 /**
- * The Latin skeleton of units[0, n), in one pass, into `out` (2n units at least): ye→e, kh→g,
+ * The Latin skeleton of units[from, from + n), in one pass, into `out` (2n units at least): ye→e, kh→g,
  * ph→f, h→g, w→v, x→ks, j/y→i, no doubles. Returns its length.
  */
-function skeletonInto(units: Uint16Array, n: number, out: Uint16Array): number {
+function skeletonInto(units: Uint16Array, from: number, n: number, out: Uint16Array): number {
+  const end = from + n
   let m = 0
   let prev = -1
-  for (let i = 0; i < n; i++) {
+  for (let i = from; i < end; i++) {
     const c = units[i]!
     // Every rewrite below starts at y k p h w x or j: the other units only collapse doubles.
     if (c < A || c > Z || ((SKELETON_STARTS >>> (c - A)) & 1) === 0) {
@@ -295,7 +306,7 @@ function skeletonInto(units: Uint16Array, n: number, out: Uint16Array): number {
       prev = c
       continue
     }
-    const next = i + 1 < n ? units[i + 1]! : -1
+    const next = i + 1 < end ? units[i + 1]! : -1
     let emit = c
     let then = -1
     if (c === Y && next === E) {
@@ -623,7 +634,7 @@ export function readingKeyInto(
   }
   if (!changed) return -1
   // Romanising changes nothing in a Latin word: only the skeleton remains to be taken.
-  if (scriptOfUnits(src, from, n) === SCRIPT_LATIN) return skeletonInto(readUnits, m, out)
+  if (scriptOfUnits(src, from, n) === SCRIPT_LATIN) return skeletonInto(readUnits, 0, m, out)
   return keyInto(readUnits, 0, m, out)
 }
 

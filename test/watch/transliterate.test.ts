@@ -14,6 +14,7 @@ import {
   SCRIPT_OTHER,
   isOwnKeyUnits,
   keyInto,
+  latinKeyInto,
   prefixKeyInto,
   romanisePrefixes,
   shapeOfUnits,
@@ -135,19 +136,29 @@ describe('word shapes (script and own key in one pass)', () => {
     expect(shapeOfUnits(units(word), 0, word.length)).toBe(shape)
   })
 
-  it('agrees with the plain statements and isOwnKeyUnits on 5,000 random words', () => {
-    const alphabet = [...'abehjkpswxyz09 аґгеёєжзийіїклмопрстуўхцчшщъыьэюя東😀']
+  it('agrees with the plain statements, isOwnKeyUnits and (Latin) keyInto on 5,000 random words', () => {
+    let latin = 0
+    const mixed = [...'abehjkpswxyz09 аґгеёєжзийіїклмопрстуўхцчшщъыьэюя東😀']
+    // Half the words without Cyrillic letters, so that many are Latin.
+    const latinAndOther = [...'abcehjkpstuwxyz09 ß東😀']
     const random = prng(515)
     for (let k = 0; k < 5000; k++) {
       let word = ''
       const length = 1 + Math.floor(random() * 10)
+      const alphabet = k % 2 === 0 ? mixed : latinAndOther
       for (let i = 0; i < length; i++) word += alphabet[Math.floor(random() * alphabet.length)]
       // Read from the middle of a longer array, as the gate reads the lexicon's rows.
       const src = units(`xx${word}hh`)
       const shape = shapeOfUnits(src, 2, word.length)
       expect(shape, word).toBe(plainShape(word))
       expect(isOwnKeyUnits(src, 2, word.length), word).toBe((shape & OWN_KEY) !== 0)
+      if ((shape & ~OWN_KEY) !== SCRIPT_LATIN) continue
+      latin++
+      const out = new Uint16Array(4 * word.length)
+      const key = [...out.subarray(0, latinKeyInto(src, 2, word.length, out))]
+      expect(key, word).toEqual([...out.subarray(0, keyInto(src, 2, word.length, out))])
     }
+    expect(latin).toBeGreaterThan(1000)
   })
 })
 
