@@ -610,14 +610,30 @@ export function readingKeyInto(
   if (reading === undefined) return -1
   const end = from + n
   readUnits = scratchFor(readUnits, n * 2)
-  let m = 0
-  let changed = false
   // Every rewrite starts at one of a few letters (FRENCH_STARTS, GERMAN_STARTS): the other units
-  // are copied here without a call, which in a fresh isolate costs more than the copy.
+  // are passed over without a call, which in a fresh isolate costs more than the unit.
   const starts = reading === FRENCH ? FRENCH_STARTS : GERMAN_STARTS
-  for (let i = from; i < end;) {
+  // Up to the first rewrite nothing is written (it would be the word itself): most words have
+  // none, and are answered after one read of each unit.
+  let i = from
+  let taken = 0
+  for (; i < end && taken === 0; i++) {
     const c = src[i]!
-    const taken =
+    if (c < A || c > Z || ((starts >>> (c - A)) & 1) === 0) continue
+    taken =
+      reading === FRENCH
+        ? frenchRewrite(src, i, end, c, i - from)
+        : germanRewrite(src, i, end, c, i - from)
+  }
+  if (taken === 0) return -1
+  // The rewrite at i - 1 wrote from readUnits[i - 1 - from]: the units before it go before it.
+  i--
+  for (let k = from; k < i; k++) readUnits[k - from] = src[k]!
+  let m = rewritten
+  i += taken
+  while (i < end) {
+    const c = src[i]!
+    taken =
       c < A || c > Z || ((starts >>> (c - A)) & 1) === 0
         ? 0
         : reading === FRENCH
@@ -628,11 +644,9 @@ export function readingKeyInto(
       i++
       continue
     }
-    changed = true
     m = rewritten
     i += taken
   }
-  if (!changed) return -1
   // Romanising changes nothing in a Latin word: only the skeleton remains to be taken.
   if (scriptOfUnits(src, from, n) === SCRIPT_LATIN) return skeletonInto(readUnits, 0, m, out)
   return keyInto(readUnits, 0, m, out)
