@@ -26,10 +26,10 @@
 //   (presearcher.ts's memoStem), and those stemmers' stems are prefixes of the word (stem.ts's
 //   STEM_ENDINGS, tested on 20,000 words a language): so it is the cross key of the key of one
 //   of the word's prefixes, the word included. The gate takes them all (a word of n units, n + 1
-//   keys: a few dozen units' work for a news word) and looks each up whole, after the
-//   presearcher's filter of cross key bases (transliterate.ts's crossKeyBaseLength), which
-//   costs one key and turns most words down but lets more through; past MAX_PREFIX_SCAN units
-//   that filter alone decides.
+//   keys from one romanisation: transliterate.ts's prefixKeyInto) and looks each up whole,
+//   after the presearcher's filter of cross key bases (transliterate.ts's crossKeyBaseLength),
+//   which costs one key and turns most words down but lets more through; past MAX_PREFIX_SCAN
+//   units that filter alone decides.
 // - Patterns with no literal prefix (`?ab*`) may take any word: with one filed, the term memo
 //   is always computed.
 // test/watch/first-sight-gate.test.ts checks it on random vocabularies of every script and
