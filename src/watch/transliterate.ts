@@ -291,8 +291,8 @@ function hasLatinOrCyrillic(src: Uint16Array, from: number, n: number): boolean 
 }
 
 /**
- * The Latin skeleton of units[from, from + n), in one pass, into `out` (2n units at least): ye→e, kh→g,
- * ph→f, h→g, w→v, x→ks, j/y→i, no doubles. Returns its length.
+ * The Latin skeleton of units[from, from + n), in one pass, into `out` (2n units at least):
+ * ye→e, kh→g, ph→f, h→g, w→v, x→ks, j/y→i, no doubles. Returns its length.
  */
 function skeletonInto(units: Uint16Array, from: number, n: number, out: Uint16Array): number {
   const end = from + n

@@ -136,7 +136,7 @@ describe('word shapes (script and own key in one pass)', () => {
     expect(shapeOfUnits(units(word), 0, word.length)).toBe(shape)
   })
 
-  it('agrees with the plain statements, isOwnKeyUnits and (Latin) keyInto on 5,000 random words', () => {
+  it('agrees with the plain statements, isOwnKeyUnits and Latin keys on 5,000 random words', () => {
     let latin = 0
     const mixed = [...'abehjkpswxyz09 аґгеёєжзийіїклмопрстуўхцчшщъыьэюя東😀']
     // Half the words without Cyrillic letters, so that many are Latin.
