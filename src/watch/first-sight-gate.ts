@@ -26,10 +26,10 @@
 //   (presearcher.ts's memoStem), and those stemmers' stems are prefixes of the word (stem.ts's
 //   STEM_ENDINGS, tested on 20,000 words a language): so it is the cross key of the key of one
 //   of the word's prefixes, the word included. The gate takes them all (a word of n units, n + 1
-//   keys: a few dozen units' work for a news word) and looks each up whole, after the
-//   presearcher's filter of cross key bases (transliterate.ts's crossKeyBaseLength), which
-//   costs one key and turns most words down but lets more through; past MAX_PREFIX_SCAN units
-//   that filter alone decides.
+//   keys from one romanisation: transliterate.ts's prefixKeyInto) and looks each up whole,
+//   after the presearcher's filter of cross key bases (transliterate.ts's crossKeyBaseLength),
+//   which costs one key and turns most words down but lets more through; past MAX_PREFIX_SCAN
+//   units that filter alone decides.
 // - Patterns with no literal prefix (`?ab*`) may take any word: with one filed, the term memo
 //   is always computed.
 // test/watch/first-sight-gate.test.ts checks it on random vocabularies of every script and
@@ -39,17 +39,20 @@ import { scratchFor } from './buffers'
 import { prefixFilters, type PrefixFilter } from './prefix-filter'
 import { readerRules } from './reader-rules'
 import {
+  OWN_KEY,
   SCRIPT_CYRILLIC,
   SCRIPT_LATIN,
   SCRIPT_OTHER,
   crossKeyInto,
   crossLettersInto,
-  isOwnKeyUnits,
   keyCapacity,
   keyInto,
+  latinKeyInto,
+  prefixKeyInto,
   readingCapacity,
   readingKeyInto,
-  scriptOfUnits,
+  romanisePrefixes,
+  shapeOfUnits,
 } from './transliterate'
 
 /**
@@ -301,6 +304,7 @@ export class FirstSightGate {
   ): number {
     if (!prefixFilters.on) return ask
     this.keyLength = -1
+    this.shape = -1
     let may = 0
     if ((ask & TERM_MEMO_MAY) !== 0 && this.termMay(src, from, n)) may |= TERM_MEMO_MAY
     if ((ask & STEM_MEMO_MAY) !== 0 && this.stemMay(src, from, n, lang, stems)) {
@@ -329,7 +333,8 @@ export class FirstSightGate {
     if (this.open) return true
     if (this.main.may(src, from, n)) return true
     if (this.sized !== null && this.sized.mayBeSized(src, from, n)) return true
-    if (this.keys && !isOwnKeyUnits(src, from, n)) {
+    // A word that is its own key was looked up by it just above.
+    if (this.keys && (this.shapeOf(src, from, n) & OWN_KEY) === 0) {
       if (this.main.may(wordKey, 0, this.key(src, from, n))) return true
     }
     return false
@@ -344,25 +349,40 @@ export class FirstSightGate {
   ): boolean {
     if (stems === null || (stems !== undefined && stems.mayStartUnits(src, from, n))) return true
     if (!this.keys) return false
-    const script = scriptOfUnits(src, from, n)
+    const shape = this.shapeOf(src, from, n)
+    const script = shape & ~OWN_KEY
     if (script === SCRIPT_OTHER) return false
     if (script === SCRIPT_CYRILLIC) return this.mayCrossFromCyrillic(src, from, n)
     // A Latin word: its reading (French and German items), then its cross key.
     let own = readUnits
+    let ownFrom = 0
     let m = -1
-    if (script === SCRIPT_LATIN && lang !== undefined && readerRules.readings) {
+    if (lang !== undefined && readerRules.readings) {
       readUnits = scratchFor(readUnits, readingCapacity(n))
       own = readUnits
       m = readingKeyInto(src, from, n, lang, readUnits)
       if (m >= 0 && this.main.may(readUnits, 0, m)) return true
     }
     if (this.crossFromCyrillic === null) return false
-    if (m < 0) {
+    if (m < 0 && (shape & OWN_KEY) !== 0) {
+      // Its key is the word itself (keyInto copies it): read in place.
+      own = src
+      ownFrom = from
+      m = n
+    } else if (m < 0) {
       m = this.key(src, from, n)
       own = wordKey
     }
     crossUnits = scratchFor(crossUnits, m)
-    return this.crossFromCyrillic.may(crossUnits, 0, crossKeyInto(own, 0, m, crossUnits))
+    return this.crossFromCyrillic.may(crossUnits, 0, crossKeyInto(own, ownFrom, m, crossUnits))
+  }
+
+  /** The word's shapeOfUnits (script and OWN_KEY), taken once per check (-1: not yet). */
+  private shape = -1
+
+  private shapeOf(src: Uint16Array, from: number, n: number): number {
+    if (this.shape < 0) this.shape = shapeOfUnits(src, from, n)
+    return this.shape
   }
 
   /** The length of the word's key, taken into wordKey once per check (keyLength -1: not yet). */
@@ -371,7 +391,9 @@ export class FirstSightGate {
   private key(src: Uint16Array, from: number, n: number): number {
     if (this.keyLength >= 0) return this.keyLength
     wordKey = scratchFor(wordKey, keyCapacity(n))
-    return (this.keyLength = keyInto(src, from, n, wordKey))
+    // A Latin word's key is its skeleton, taken without romanising (latinKeyInto says why).
+    const latin = (this.shapeOf(src, from, n) & ~OWN_KEY) === SCRIPT_LATIN
+    return (this.keyLength = (latin ? latinKeyInto : keyInto)(src, from, n, wordKey))
   }
 
   /** Whether a Cyrillic word's cross key may be a Latin query word's (the header says why). */
@@ -386,8 +408,9 @@ export class FirstSightGate {
       return false
     }
     if (n > MAX_PREFIX_SCAN) return true
+    romanisePrefixes(src, from, n)
     for (let j = n; j >= 0; j--) {
-      const m = keyInto(src, from, j, keyUnits)
+      const m = prefixKeyInto(src, from, j, keyUnits)
       if (latin.may(crossUnits, 0, crossKeyInto(keyUnits, 0, m, crossUnits))) return true
     }
     return false

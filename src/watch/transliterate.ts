@@ -68,11 +68,23 @@ const CYRILLIC: Readonly<Record<string, string>> = {
 
 const LATIN_OR_CYRILLIC_RE = /[a-zа-яёєіїґў]/
 
-/** CYRILLIC by code unit, from U+0400: what a key's one pass looks letters up in. */
-const CYRILLIC_BY_UNIT: ReadonlyArray<string | undefined> = (() => {
-  const out: Array<string | undefined> = []
-  for (const [letter, latin] of Object.entries(CYRILLIC)) out[letter.charCodeAt(0) - 0x400] = latin
-  return out
+/**
+ * CYRILLIC by code unit from U+0400, as units: what a key's one pass looks letters up in. Letter
+ * c romanises to the ROMAN_LENGTHS[c − 0x400] units from ROMAN_UNITS[4 (c − 0x400)] (щ, the
+ * longest, has four); NOT_ROMANISED for a unit with no entry, which stays as it is. Typed
+ * arrays rather than strings, so that a letter costs two reads: in a fresh isolate this runs
+ * unoptimised for the first hundreds of words.
+ */
+const NOT_ROMANISED = 255
+const ROMAN_UNITS = new Uint16Array(0x100 * 4)
+const ROMAN_LENGTHS = (() => {
+  const lengths = new Uint8Array(0x100).fill(NOT_ROMANISED)
+  for (const [letter, latin] of Object.entries(CYRILLIC)) {
+    const r = letter.charCodeAt(0) - 0x400
+    lengths[r] = latin.length
+    for (let k = 0; k < latin.length; k++) ROMAN_UNITS[r * 4 + k] = latin.charCodeAt(k)
+  }
+  return lengths
 })()
 
 const A = 0x61
@@ -142,16 +154,72 @@ export function keyInto(src: Uint16Array, from: number, n: number, out: Uint16Ar
     out.set(src.subarray(from, from + n))
     return n
   }
-  // Romanise the lowercase Cyrillic letters (щ, the longest, gives four units).
   latinUnits = scratchFor(latinUnits, n * 4)
+  return skeletonInto(latinUnits, 0, romanise(src, from, n, null), out)
+}
+
+/**
+ * Romanises the lowercase Cyrillic letters of src[from, from + n) into latinUnits (4n units at
+ * least); returns its length. With `ends`, ends[j] is set to the length of the romanisation of
+ * the first j units, for j from 0 to n.
+ */
+function romanise(src: Uint16Array, from: number, n: number, ends: Int32Array | null): number {
   let m = 0
+  if (ends !== null) ends[0] = 0
   for (let i = from; i < from + n; i++) {
     const c = src[i]!
-    const latin = c >= 0x400 && c < 0x500 ? CYRILLIC_BY_UNIT[c - 0x400] : undefined
-    if (latin === undefined) latinUnits[m++] = c
-    else for (let k = 0; k < latin.length; k++) latinUnits[m++] = latin.charCodeAt(k)
+    const r = c - 0x400
+    const length = r >= 0 && r < 0x100 ? ROMAN_LENGTHS[r]! : NOT_ROMANISED
+    if (length === NOT_ROMANISED) latinUnits[m++] = c
+    else for (let k = 0; k < length; k++) latinUnits[m++] = ROMAN_UNITS[r * 4 + k]!
+    if (ends !== null) ends[i - from + 1] = m
   }
-  return skeletonInto(latinUnits, m, out)
+  return m
+}
+
+/**
+ * keyInto of the word src[from, from + n) when its script is SCRIPT_LATIN (scriptOfUnits): the
+ * skeleton read from the word itself. Why it is keyInto's key: the word has no unit from U+0400
+ * to U+04FF, where every romanised letter is, so its romanisation is itself; and it has a Latin
+ * letter, so keyInto copies it only when it is its own key, whose skeleton is itself.
+ */
+export function latinKeyInto(src: Uint16Array, from: number, n: number, out: Uint16Array): number {
+  return skeletonInto(src, from, n, out)
+}
+
+/** Where romanisePrefixes' romanisation of each prefix ends (prefixEnds[j]: of j units). */
+let prefixEnds = new Int32Array(64)
+/** The prefixes of up to this many units have no Latin or Cyrillic letter. */
+let prefixesCopied = 0
+
+/**
+ * Prepares prefixKeyInto for the prefixes of the word src[from, from + n): romanises it once,
+ * where keyInto on each prefix would romanise each again (the first-sight gate takes the keys
+ * of all n + 1 prefixes of some Cyrillic words). Valid until the next call of this or keyInto.
+ */
+export function romanisePrefixes(src: Uint16Array, from: number, n: number): void {
+  latinUnits = scratchFor(latinUnits, n * 4)
+  prefixEnds = scratchFor(prefixEnds, n + 1)
+  romanise(src, from, n, prefixEnds)
+  let j = 0
+  while (j < n && !hasLatinOrCyrillic(src, from + j, 1)) j++
+  prefixesCopied = j
+}
+
+/**
+ * keyInto(src, from, j, out) for the word romanisePrefixes last prepared (same src and from)
+ * and j ≤ its length: the same key, without romanising again. Why it is the same:
+ * - romanisation is letter by letter, so that of the first j units is the first prefixEnds[j]
+ *   units of the word's, and keyInto takes the skeleton of it (skeletonInto reads only the
+ *   units it is given);
+ * - where keyInto copies instead: a prefix with no Latin or Cyrillic letter is copied here too
+ *   (j ≤ prefixesCopied); one that is its own key has no Cyrillic letter, so its romanisation
+ *   is itself, and none of h j w x y nor a double, so its skeleton is itself: the copy.
+ */
+export function prefixKeyInto(src: Uint16Array, from: number, j: number, out: Uint16Array): number {
+  if (j > prefixesCopied) return skeletonInto(latinUnits, 0, prefixEnds[j]!, out)
+  for (let i = 0; i < j; i++) out[i] = src[from + i]!
+  return j
 }
 
 /**
@@ -182,6 +250,34 @@ export function isOwnKeyUnits(src: Uint16Array, from: number, n: number): boolea
   return true
 }
 
+/** shapeOfUnits's bit for a word that is its own key (isOwnKey). */
+export const OWN_KEY = 4
+
+/**
+ * scriptOfUnits of the word src[from, from + n), plus OWN_KEY when it is its own key: both in
+ * one pass, as the first-sight gate asks both of nearly every new word when a watch
+ * transliterates. scriptOfUnits is this function; isOwnKeyUnits keeps its own loop, which stops
+ * at the first unit that decides (keyInto asks it of every prefix of a Cyrillic word), and
+ * test/watch/transliterate.test.ts checks that the two agree.
+ */
+export function shapeOfUnits(src: Uint16Array, from: number, n: number): number {
+  let latin = false
+  let cyrillic = false
+  let own = true
+  let prev = -1
+  for (let i = from; i < from + n; i++) {
+    const c = src[i]!
+    if (c >= 0x61 && c <= 0x7a) {
+      latin = true
+      if (c === H || c === J || c === W || c === X || c === Y) own = false
+    } else if (c >= 0x400 && c <= 0x4ff) cyrillic = true
+    if (c === prev) own = false
+    prev = c
+  }
+  const script = latin === cyrillic ? SCRIPT_OTHER : latin ? SCRIPT_LATIN : SCRIPT_CYRILLIC
+  return own && !cyrillic ? script | OWN_KEY : script
+}
+
 /** LATIN_OR_CYRILLIC_RE's test on the word src[from, from + n). */
 function hasLatinOrCyrillic(src: Uint16Array, from: number, n: number): boolean {
   for (let i = from; i < from + n; i++) {
@@ -195,15 +291,22 @@ function hasLatinOrCyrillic(src: Uint16Array, from: number, n: number): boolean 
 }
 
 /**
- * The Latin skeleton of units[0, n), in one pass, into `out` (2n units at least): ye→e, kh→g,
- * ph→f, h→g, w→v, x→ks, j/y→i, no doubles. Returns its length.
+ * The Latin skeleton of units[from, from + n), in one pass, into `out` (2n units at least):
+ * ye→e, kh→g, ph→f, h→g, w→v, x→ks, j/y→i, no doubles. Returns its length.
  */
-function skeletonInto(units: Uint16Array, n: number, out: Uint16Array): number {
+function skeletonInto(units: Uint16Array, from: number, n: number, out: Uint16Array): number {
+  const end = from + n
   let m = 0
   let prev = -1
-  for (let i = 0; i < n; i++) {
+  for (let i = from; i < end; i++) {
     const c = units[i]!
-    const next = i + 1 < n ? units[i + 1]! : -1
+    // Every rewrite below starts at y k p h w x or j: the other units only collapse doubles.
+    if (c < A || c > Z || ((SKELETON_STARTS >>> (c - A)) & 1) === 0) {
+      if (c !== prev) out[m++] = c
+      prev = c
+      continue
+    }
+    const next = i + 1 < end ? units[i + 1]! : -1
     let emit = c
     let then = -1
     if (c === Y && next === E) {
@@ -228,6 +331,9 @@ function skeletonInto(units: Uint16Array, n: number, out: Uint16Array): number {
   return m
 }
 
+/** The letters a rewrite of skeletonInto starts at, a bit each from a (bit 0) to z. */
+const SKELETON_STARTS = letterBits('ykphwxj')
+
 /** A word's script, for matching across scripts: Latin and Cyrillic meet, others do not. */
 export const SCRIPT_OTHER = 0
 export const SCRIPT_LATIN = 1
@@ -246,15 +352,7 @@ export function scriptOf(term: string): number {
 
 /** scriptOf of the word src[from, from + n). */
 export function scriptOfUnits(src: Uint16Array, from: number, n: number): number {
-  let latin = false
-  let cyrillic = false
-  for (let i = from; i < from + n; i++) {
-    const c = src[i]!
-    if (c >= 0x61 && c <= 0x7a) latin = true
-    else if (c >= 0x400 && c <= 0x4ff) cyrillic = true
-  }
-  if (latin === cyrillic) return SCRIPT_OTHER
-  return latin ? SCRIPT_LATIN : SCRIPT_CYRILLIC
+  return shapeOfUnits(src, from, n) & ~OWN_KEY
 }
 
 /**
@@ -361,6 +459,11 @@ export function crossLettersInto(
   let changed = false
   for (let i = from; i < end; i++) {
     const c = src[i]!
+    // Every case below starts at c, s, t, z, u or i: the other units are copied at once.
+    if (c < A || c > Z || ((CROSS_STARTS >>> (c - A)) & 1) === 0) {
+      out[m++] = c
+      continue
+    }
     const next = i + 1 < end ? src[i + 1]! : -1
     let emit = c
     if (c === S && next === G && i + 3 < end && src[i + 2] === C && src[i + 3] === G) {
@@ -390,6 +493,9 @@ export function crossLettersInto(
   lettersChanged = changed
   return m
 }
+/** The letters a case of crossLettersInto starts at, a bit each from a (bit 0) to z. */
+const CROSS_STARTS = letterBits('cstzui')
+
 /** Step 3: the length of units[0, n) without its final vowels, or n if under MIN_CROSS_KEY. */
 function vowelsCut(units: Uint16Array, n: number): number {
   let end = n
@@ -504,30 +610,64 @@ export function readingKeyInto(
   if (reading === undefined) return -1
   const end = from + n
   readUnits = scratchFor(readUnits, n * 2)
-  let m = 0
-  let changed = false
-  for (let i = from; i < end;) {
+  // Every rewrite starts at one of a few letters (FRENCH_STARTS, GERMAN_STARTS): the other units
+  // are passed over without a call, which in a fresh isolate costs more than the unit.
+  const starts = reading === FRENCH ? FRENCH_STARTS : GERMAN_STARTS
+  // Up to the first rewrite nothing is written (it would be the word itself): most words have
+  // none, and are answered after one read of each unit.
+  let i = from
+  let taken = 0
+  for (; i < end && taken === 0; i++) {
     const c = src[i]!
-    const taken =
-      reading === FRENCH ? frenchRewrite(src, i, end, c, m) : germanRewrite(src, i, end, c, m)
+    if (c < A || c > Z || ((starts >>> (c - A)) & 1) === 0) continue
+    taken =
+      reading === FRENCH
+        ? frenchRewrite(src, i, end, c, i - from)
+        : germanRewrite(src, i, end, c, i - from)
+  }
+  if (taken === 0) return -1
+  // The rewrite at i - 1 wrote from readUnits[i - 1 - from]: the units before it go before it.
+  i--
+  for (let k = from; k < i; k++) readUnits[k - from] = src[k]!
+  let m = rewritten
+  i += taken
+  while (i < end) {
+    const c = src[i]!
+    taken =
+      c < A || c > Z || ((starts >>> (c - A)) & 1) === 0
+        ? 0
+        : reading === FRENCH
+          ? frenchRewrite(src, i, end, c, m)
+          : germanRewrite(src, i, end, c, m)
     if (taken === 0) {
       readUnits[m++] = c
       i++
       continue
     }
-    changed = true
     m = rewritten
     i += taken
   }
-  if (!changed) return -1
   // Romanising changes nothing in a Latin word: only the skeleton remains to be taken.
-  if (scriptOfUnits(src, from, n) === SCRIPT_LATIN) return skeletonInto(readUnits, m, out)
+  if (scriptOfUnits(src, from, n) === SCRIPT_LATIN) return skeletonInto(readUnits, 0, m, out)
   return keyInto(readUnits, 0, m, out)
 }
 
 /** readingKeyOrNull, or the word's transliteration key when the reading rewrites nothing. */
 export function readingKey(term: string, lang: string): string {
   return readingKeyOrNull(term, lang) ?? transliterationKey(term)
+}
+
+/**
+ * The letters a rewrite may start at, a bit each from a (bit 0) to z: every test of
+ * frenchRewrite starts with c === T, C, O or J, every one of germanRewrite with T, S, C or Z.
+ */
+const FRENCH_STARTS = letterBits('tcoj')
+const GERMAN_STARTS = letterBits('tscz')
+
+function letterBits(letters: string): number {
+  let bits = 0
+  for (let i = 0; i < letters.length; i++) bits |= 1 << (letters.charCodeAt(i) - A)
+  return bits
 }
 
 /** Where a rewrite left readUnits' end (set by frenchRewrite and germanRewrite). */

@@ -8,6 +8,16 @@ import {
   crossLetters,
   readingKey,
   readingKeyOrNull,
+  OWN_KEY,
+  SCRIPT_CYRILLIC,
+  SCRIPT_LATIN,
+  SCRIPT_OTHER,
+  isOwnKeyUnits,
+  keyInto,
+  latinKeyInto,
+  prefixKeyInto,
+  romanisePrefixes,
+  shapeOfUnits,
   transliterationKey,
 } from '../../src/watch/transliterate'
 import { prng } from '../support/prng'
@@ -101,6 +111,81 @@ function crossReference(key: string): string {
   if (out.length >= 4) out = out.replace(/([b-df-hj-np-tv-z])[ie]([b-df-hj-np-tv-z])$/, '$1o$2')
   return out
 }
+
+describe('word shapes (script and own key in one pass)', () => {
+  /** The two questions as their definitions state them, with regexes. */
+  function plainShape(word: string): number {
+    const latin = /[a-z]/.test(word)
+    const cyrillic = /[\u0400-\u04ff]/.test(word)
+    const script = latin === cyrillic ? SCRIPT_OTHER : latin ? SCRIPT_LATIN : SCRIPT_CYRILLIC
+    const own = !cyrillic && !/[hjwxy]/.test(word) && !/([\s\S])\1/.test(word)
+    return own ? script | OWN_KEY : script
+  }
+  /** By UTF-16 unit, as the lexicon holds a term (an emoji is two). */
+  const units = (w: string) => Uint16Array.from({ length: w.length }, (_, i) => w.charCodeAt(i))
+
+  it.each([
+    ['belgorod', SCRIPT_LATIN | OWN_KEY],
+    ['kharkiv', SCRIPT_LATIN],
+    ['summit', SCRIPT_LATIN],
+    ['белгород', SCRIPT_CYRILLIC],
+    ['2024', SCRIPT_OTHER | OWN_KEY],
+    ['2000', SCRIPT_OTHER],
+    ['bеlgorod', SCRIPT_OTHER],
+  ])('takes %s as %i', (word, shape) => {
+    expect(shapeOfUnits(units(word), 0, word.length)).toBe(shape)
+  })
+
+  it('agrees with the plain statements, isOwnKeyUnits and Latin keys on 5,000 random words', () => {
+    let latin = 0
+    const mixed = [...'abehjkpswxyz09 аґгеёєжзийіїклмопрстуўхцчшщъыьэюя東😀']
+    // Half the words without Cyrillic letters, so that many are Latin.
+    const latinAndOther = [...'abcehjkpstuwxyz09 ß東😀']
+    const random = prng(515)
+    for (let k = 0; k < 5000; k++) {
+      let word = ''
+      const length = 1 + Math.floor(random() * 10)
+      const alphabet = k % 2 === 0 ? mixed : latinAndOther
+      for (let i = 0; i < length; i++) word += alphabet[Math.floor(random() * alphabet.length)]
+      // Read from the middle of a longer array, as the gate reads the lexicon's rows.
+      const src = units(`xx${word}hh`)
+      const shape = shapeOfUnits(src, 2, word.length)
+      expect(shape, word).toBe(plainShape(word))
+      expect(isOwnKeyUnits(src, 2, word.length), word).toBe((shape & OWN_KEY) !== 0)
+      if ((shape & ~OWN_KEY) !== SCRIPT_LATIN) continue
+      latin++
+      const out = new Uint16Array(4 * word.length)
+      const key = [...out.subarray(0, latinKeyInto(src, 2, word.length, out))]
+      expect(key, word).toEqual([...out.subarray(0, keyInto(src, 2, word.length, out))])
+    }
+    expect(latin).toBeGreaterThan(1000)
+  })
+})
+
+describe('keys of prefixes (one romanisation for all)', () => {
+  const units = (w: string) => Uint16Array.from({ length: w.length }, (_, i) => w.charCodeAt(i))
+  const key = (src: Uint16Array, from: number, n: number, into: typeof keyInto) => {
+    const out = new Uint16Array(4 * n)
+    return [...out.subarray(0, into(src, from, n, out))]
+  }
+
+  it('gives keyInto of every prefix on 3,000 random words', () => {
+    // Digits, Serbian љ (Cyrillic but not romanised) and doubles: prefixes copied, not keyed.
+    const alphabet = [...'abehjkswxy09 аеёєжийіїклорсхцчшщъьюяљ😀', 'хх', 'љљ', '00']
+    const random = prng(616)
+    for (let k = 0; k < 3000; k++) {
+      let word = ''
+      const length = 1 + Math.floor(random() * 8)
+      for (let i = 0; i < length; i++) word += alphabet[Math.floor(random() * alphabet.length)]
+      const src = units(`щ${word}`)
+      romanisePrefixes(src, 1, word.length)
+      // All prefixes first: keyInto shares prefixKeyInto's scratch.
+      const lengths = Array.from({ length: word.length + 1 }, (_, j) => word.length - j)
+      const keys = lengths.map((j) => key(src, 1, j, prefixKeyInto))
+      expect(keys, word).toEqual(lengths.map((j) => key(src, 1, j, keyInto)))
+    }
+  })
+})
 
 describe('cross keys', () => {
   it.each([
