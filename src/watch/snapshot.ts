@@ -1,8 +1,9 @@
 // A compiled watch index as bytes: what compiling derived for every watch (its query tree, each
 // word's transliteration key, cross-script and reading keys, German spelling, each wildcard's
 // pieces and key prefix), the presearcher's tables as its lookups read them (presearcher.ts's
-// PresearchTables) and the stems of the stemmed watch words in every language with a stemmer
-// (handed to stem.ts's carryStems), written once when the configuration changes, so that a
+// PresearchTables: its first-sight gate's filters as words, and every stemming language's stem
+// tables and stem filter, filed ahead, docs/decisions.md 27) and the stems of the stemmed watch
+// words (handed to stem.ts's carryStems), written once when the configuration changes, so that a
 // fresh isolate takes views of typed arrays instead of parsing, compiling and filing every
 // query. Loading does only what every tick needs: a watch's tree, id and leaf owners are
 // decoded when first asked for (a tick evaluates only the watches the presearcher selects).
