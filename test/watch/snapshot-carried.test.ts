@@ -116,10 +116,13 @@ describe('what a snapshot carries ready-made', () => {
     60_000,
   )
 
+  // `gate` is where the gate's words start (its flags), after their count.
   it.each([
-    ['its flags', (gate: number) => gate],
-    ['its main filter’s shift', (gate: number) => gate + 2],
-    ['its main filter’s word count', (gate: number) => gate + 1],
+    ['its flags', (_: Int32Array, gate: number) => gate],
+    ['its main filter’s shift', (_: Int32Array, gate: number) => gate + 2],
+    ['its main filter’s word count', (_: Int32Array, gate: number) => gate + 1],
+    // The filter of cross key bases follows the gate, counted: its first word is its shift.
+    ['the cross key bases’ shift', (w: Int32Array, gate: number) => gate + w[gate - 1]! + 1],
   ])('refuses a snapshot whose gate has %s damaged, under a valid checksum', (_, where) => {
     const bytes = buildIndexSnapshot(
       [{ id: 'w', query: 'belgorod OR missil*', options: { transliterate: true } }],
@@ -131,7 +134,10 @@ describe('what a snapshot carries ready-made', () => {
     at += 1
     for (let list = 0; list < 4; list++) at += 1 + words[at]!
     // `at` holds the gate's count; its flags follow, then the main filter's count and words.
-    words[where(at + 1)] = words[where(at + 1)]! + 99
+    // This watch set has cross key bases to damage (a Latin word, transliterated).
+    expect(words[at + 1 + words[at]!]).toBeGreaterThan(0)
+    const damaged = where(words, at + 1)
+    words[damaged] = words[damaged]! + 99
     reseal(words)
     let thrown: unknown
     try {
