@@ -115,6 +115,14 @@ const WHOLE = 1
 const START = 2
 const SIZED = 3
 
+/** Words before the bits in a filter's typed-array form (UnitsFilter.words). */
+const FILTER_HEADER = 4
+/** Most bits a stored filter may say it has (2^24: 2 MiB, far above any index's). */
+const MAX_FILTER_BITS = 24
+/** Gate flags in its typed-array form. */
+const G_OPEN = 1
+const G_KEYS = 2
+
 /** Scratch for mayBeSized: a word's start and end hashes by length (index 0: empty). */
 const heads = new Int32Array(GATE_LENGTH + 1)
 const tails = new Int32Array(GATE_LENGTH + 1)
@@ -139,11 +147,45 @@ class UnitsFilter {
   /** An empty start was filed: every word has it. */
   all = false
 
-  constructor(strings: number) {
+  /**
+   * Sized for `strings` strings; or, given the typed-array form `words` made (a snapshot's), a
+   * filter reading its bits in place, checked: a form this code cannot have written throws a
+   * RangeError.
+   */
+  constructor(strings: number | Int32Array) {
+    if (typeof strings !== 'number') {
+      const shift = strings[0]!
+      const n = strings.length - FILTER_HEADER
+      if (
+        !(shift >= 32 - MAX_FILTER_BITS && shift <= 32 - Math.log2(MIN_BITS)) ||
+        n !== 2 ** (32 - shift) / 32 ||
+        (strings[1]! & ~((2 << GATE_LENGTH) - 1)) !== 0 ||
+        !(strings[3] === 0 || strings[3] === 1)
+      ) {
+        throw new RangeError('gate filter words are not one')
+      }
+      this.shift = shift
+      this.startLengths = strings[1]!
+      this.wholeLengths = strings[2]!
+      this.all = strings[3] === 1
+      this.bits = new Uint32Array(strings.buffer, strings.byteOffset + FILTER_HEADER * 4, n)
+      return
+    }
     let size = MIN_BITS
     while (size < strings * BITS_PER_STRING) size *= 2
     this.bits = new Uint32Array(size / 32)
     this.shift = 32 - Math.log2(size)
+  }
+
+  /** The filter as Int32 words: shift, start and whole lengths, all, then the bits. */
+  words(): Int32Array {
+    const out = new Int32Array(FILTER_HEADER + this.bits.length)
+    out[0] = this.shift
+    out[1] = this.startLengths
+    out[2] = this.wholeLengths
+    out[3] = this.all ? 1 : 0
+    out.set(new Int32Array(this.bits.buffer, this.bits.byteOffset, this.bits.length), FILTER_HEADER)
+    return out
   }
 
   /** Files `s` whole; past WHOLE_LENGTH units, its start of GATE_LENGTH. */
@@ -269,7 +311,35 @@ export class FirstSightGate {
   private readonly open: boolean
   private readonly keys: boolean
 
-  constructor(sources: GateSources) {
+  /**
+   * Built from the strings the presearcher files (`sources`); or, given the typed-array form
+   * `words` made (carried in a snapshot) and the presearcher's filter of cross key bases, read
+   * from it in place, checked: a form this code cannot have written throws a RangeError.
+   */
+  constructor(sources: GateSources | Int32Array, crossBases: PrefixFilter | null = null) {
+    if (sources instanceof Int32Array) {
+      let at = 1
+      const next = (): UnitsFilter | null => {
+        const n = sources[at++]!
+        if (!(n >= 0 && at + n <= sources.length)) throw new RangeError('gate words run past')
+        const filter = n === 0 ? null : new UnitsFilter(sources.subarray(at, at + n))
+        at += n
+        return filter
+      }
+      const flags = sources[0]!
+      if ((flags & ~(G_OPEN | G_KEYS)) !== 0) throw new RangeError('gate flags are not ours')
+      const main = next()
+      if (main === null) throw new RangeError('gate words hold no main filter')
+      this.main = main
+      this.sized = next()
+      this.crossFromCyrillic = next()
+      this.crossFromLatin = next()
+      if (at !== sources.length) throw new RangeError('gate words do not end where they say')
+      this.crossBases = crossBases
+      this.open = (flags & G_OPEN) !== 0
+      this.keys = (flags & G_KEYS) !== 0
+      return
+    }
     const { exact, starts, sized, crossFromCyrillic: cross, crossFromLatin: latin } = sources
     this.main = new UnitsFilter(exact.length + starts.length)
     for (const s of exact) this.main.fileWhole(s)
@@ -283,6 +353,26 @@ export class FirstSightGate {
     this.crossBases = sources.crossBases
     this.open = sources.open
     this.keys = sources.keys
+  }
+
+  /**
+   * The gate as Int32 words (a snapshot carries them): its flags, then each filter's words
+   * after their count (0: none). The filter of cross key bases is the presearcher's, stored
+   * by it.
+   */
+  words(): Int32Array {
+    const parts = [this.main, this.sized, this.crossFromCyrillic, this.crossFromLatin].map(
+      (filter) => filter?.words() ?? new Int32Array(0),
+    )
+    const out = new Int32Array(1 + parts.reduce((n, p) => n + 1 + p.length, 0))
+    out[0] = (this.open ? G_OPEN : 0) | (this.keys ? G_KEYS : 0)
+    let at = 1
+    for (const p of parts) {
+      out[at++] = p.length
+      out.set(p, at)
+      at += p.length
+    }
+    return out
   }
 
   /**

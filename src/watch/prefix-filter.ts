@@ -27,6 +27,11 @@ export const PREFIX_FILTER_LENGTH = 12
 const BITS_PER_BASE = 32
 const MIN_BITS = 1024
 
+/** Words before the bits in a filter's typed-array form (words): shift, lengths, all. */
+const WORDS_HEADER = 3
+/** Most filter bits a stored form may say it has (2^24: 2 MiB, far above any index's). */
+const MAX_SHIFT_BITS = 24
+
 export class PrefixFilter {
   private readonly bits: Uint32Array
   /** 32 minus log2 of the number of bits. */
@@ -36,12 +41,44 @@ export class PrefixFilter {
   /** An empty base was filed: every word starts with it. */
   private all = false
 
-  /** Sized for `bases` bases. */
-  constructor(bases: number) {
+  /**
+   * Sized for `bases` bases; or, given the typed-array form `words` made (a snapshot's), a
+   * filter reading its bits in place, checked: a form this code cannot have written throws a
+   * RangeError.
+   */
+  constructor(bases: number | Int32Array) {
+    if (typeof bases !== 'number') {
+      const shift = bases[0]!
+      const lengths = bases[1]!
+      const n = bases.length - WORDS_HEADER
+      if (
+        !(shift >= 32 - MAX_SHIFT_BITS && shift <= 32 - Math.log2(MIN_BITS)) ||
+        n !== 2 ** (32 - shift) / 32 ||
+        (lengths & ~((2 << PREFIX_FILTER_LENGTH) - 2)) !== 0 ||
+        !(bases[2] === 0 || bases[2] === 1)
+      ) {
+        throw new RangeError('prefix filter words are not one')
+      }
+      this.shift = shift
+      this.lengths = lengths
+      this.all = bases[2] === 1
+      this.bits = new Uint32Array(bases.buffer, bases.byteOffset + WORDS_HEADER * 4, n)
+      return
+    }
     let size = MIN_BITS
     while (size < bases * BITS_PER_BASE) size *= 2
     this.bits = new Uint32Array(size / 32)
     this.shift = 32 - Math.log2(size)
+  }
+
+  /** The filter as Int32 words (a snapshot stores them; the constructor reads them back). */
+  words(): Int32Array {
+    const out = new Int32Array(WORDS_HEADER + this.bits.length)
+    out[0] = this.shift
+    out[1] = this.lengths
+    out[2] = this.all ? 1 : 0
+    out.set(new Int32Array(this.bits.buffer, this.bits.byteOffset, this.bits.length), WORDS_HEADER)
+    return out
   }
 
   /** Files the base s[0, length), cut to PREFIX_FILTER_LENGTH units. */

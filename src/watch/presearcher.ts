@@ -23,7 +23,7 @@ import {
   type WordMatcher,
 } from './compile'
 import type { PreparedItem } from './item'
-import { STEM_LANGUAGES, hasStemmer, stemEndings, stemWord } from './stem'
+import { STEM_LANGUAGES, computeStem, hasStemmer, stemEndings, stemWord } from './stem'
 import { PrefixFilter, prefixFilters } from './prefix-filter'
 import {
   FirstSightGate,
@@ -117,9 +117,6 @@ interface Buckets {
   unprefixedLeaves: PatternLeaf[]
   /** Transliterated wildcards' leaves by their key prefix (cut). */
   keyPatternLeaves: PrefixBuckets<PatternLeaf>
-  /** PresearchTables.starts and .sized: what the first-sight gate is built from. */
-  starts: Int32Array
-  sizedTriples: Int32Array
   /** The strings the tables' string ids stand for. */
   strings: Strings
   /** The leaf numbered `id` (leafOf). */
@@ -170,14 +167,37 @@ export interface PresearchTables {
   stemOf: Int32Array
   stemLeafOf: Int32Array
   /**
-   * For the first-sight gate (first-sight-gate.ts): the string ids of every start filed in the
-   * prefix tables (wildcard and key prefixes, cut as filed), and of every `?` pattern in the
-   * sized tables as (prefix id, suffix id, length) triples; the tables keep only their hashes.
+   * The first-sight gate (first-sight-gate.ts), built when filing, as its words; and the filter
+   * of the bases of Latin query words' cross keys (PrefixFilter's words, crossBases), which the
+   * gate and memoStem read, or null when no Latin query word has one.
    */
-  starts: Int32Array
-  sized: Int32Array
+  gate: Int32Array
+  crossBases: Int32Array | null
   /** One segment per table (TableBuilder.segment's layout), in TABLES order. */
   tables: Int32Array[]
+  /** The string ids of the stemmed query words (stemOf's and stemLeafOf's), once each. */
+  stemTerms: Int32Array
+  /**
+   * Per language filed already (a snapshot files every language with a stemmer; compiling
+   * none, each is filed when its first item comes): what stemBuckets, stemLeaves and stemFilter
+   * would file then.
+   */
+  stemLanguages: StemTables[]
+}
+
+/** A language's stem tables, filed ahead (fileStems). */
+export interface StemTables {
+  lang: string
+  /**
+   * The stem of each of stemTerms: its length when it is the term cut short (nearly every
+   * stem), else -(string id + 1). The tables' term ids are numbers into stemTerms.
+   */
+  codes: Int32Array
+  /** The stem buckets' and stem leaves' segments (TableBuilder.segment, keyed by term). */
+  buckets: Int32Array
+  leaves: Int32Array
+  /** stemFilter's words (PrefixFilter), or null when the language's stemmer has no endings. */
+  filter: Int32Array | null
 }
 
 /** The tables of a PresearchTables, in the order its `tables` holds them. */
@@ -215,6 +235,7 @@ export interface FiledIndex {
  */
 export function buildPresearcher(source: CompiledQuery[] | FiledIndex): Presearcher {
   let filed: FiledIndex
+  let sources: GateSources | undefined
   if (Array.isArray(source)) {
     const strings: string[] = []
     const ids = new Map<string, number>()
@@ -223,7 +244,9 @@ export function buildPresearcher(source: CompiledQuery[] | FiledIndex): Presearc
       if (id === undefined) ids.set(s, (id = strings.push(s) - 1))
       return id
     }
-    const { tables, owners } = fileWatches(source, intern)
+    const filing = fileWatches(source, intern)
+    const { tables, owners } = filing
+    sources = filing.sources
     filed = { tables, strings: { get: (id) => strings[id]! }, owner: (k) => owners[k]! }
   } else {
     filed = source
@@ -236,11 +259,12 @@ export function buildPresearcher(source: CompiledQuery[] | FiledIndex): Presearc
     new TermBuckets<number>(table(name), strings, watchAt)
   const leavesBy = (name: (typeof TABLES)[number]) =>
     new TermBuckets<Leaf>(table(name), strings, leafAt)
+  const bases = tables.crossBases !== null ? new PrefixFilter(tables.crossBases) : null
   const b: Buckets = {
     crossFromLatin: {
       watches: watchesBy('crossLatinWatches'),
       leaves: leavesBy('crossLatinLeaves'),
-      bases: null,
+      bases,
     },
     crossFromCyrillic: {
       watches: watchesBy('crossCyrillicWatches'),
@@ -263,11 +287,17 @@ export function buildPresearcher(source: CompiledQuery[] | FiledIndex): Presearc
     sizedLeaves: new SizedBuckets(table('sizedLeaves'), patternAt),
     unprefixedLeaves: Array.from(tables.unprefixed, patternAt),
     keyPatternLeaves: new PrefixBuckets(table('keyPatternLeaves'), patternAt),
-    starts: tables.starts,
-    sizedTriples: tables.sized,
     strings,
     leafAt,
   }
+  for (const carried of tables.stemLanguages) {
+    const stems = stemStrings(tables.stemTerms, carried.codes, strings)
+    b.stems.set(carried.lang, new TermBuckets(carried.buckets, stems, watchAt))
+    b.stemLeaves.set(carried.lang, new TermBuckets(carried.leaves, stems, leafAt))
+    b.stemFilters.set(carried.lang, carried.filter && new PrefixFilter(carried.filter))
+  }
+  // Filed with the tables: a word's first sight needs it from the first item on.
+  const gate = new FirstSightGate(tables.gate, bases)
   const always = Array.from(tables.always)
   const needsStem = tables.stem
   const needsKeys = tables.transliterate
@@ -278,8 +308,6 @@ export function buildPresearcher(source: CompiledQuery[] | FiledIndex): Presearc
   // the index, so a replaced index's maps are not kept alive by them.
   const self = {} as Presearcher
   const id = nextPresearcherId()
-  /** Built on the first item bound, from the tables filed above. */
-  let gate: FirstSightGate | undefined
 
   /** Memoises on `word` the watches it selects through its term, prefixes and transliteration key. */
   const memoTerm = (word: Word): number => {
@@ -401,7 +429,7 @@ export function buildPresearcher(source: CompiledQuery[] | FiledIndex): Presearc
     const ids = item.words
     // A word this index has not memoised yet goes through the gate first, which reads its units
     // in the lexicon: most reach nothing, and get an empty memo without a Word or a lookup.
-    const g = (gate ??= new FirstSightGate(gateSources(b, needsKeys)))
+    const g = gate
     const stems =
       needsStem && lang !== undefined && prefixFilters.on ? stemFilter(b, lang) : undefined
     // Most words select nothing and join no leaf: their row says so, and their Word is not read.
@@ -465,49 +493,49 @@ export function buildPresearcher(source: CompiledQuery[] | FiledIndex): Presearc
     // A typed array sorts numbers natively, without a comparator call per comparison.
     return new Int32Array(out).sort()
   }
-  sourcesOf.set(self, () => gateSources(b, needsKeys))
+  parts.set(self, {
+    sources,
+    gate,
+    stemFilter: (lang) => (needsStem ? stemFilter(b, lang) : undefined),
+  })
   return self
 }
 
 /**
- * What the first-sight gate (first-sight-gate.ts) of `presearcher` is built from, for tests
- * that build gates of their own from it (one missing a string must lose a word).
+ * For tests: what the first-sight gate (first-sight-gate.ts) of a compiled presearcher was
+ * built from (a gate missing one string must lose a word), the gate a presearcher reads
+ * (a loaded one must answer as a compiled one) and its stem filter in a language.
  */
 export function firstSightSources(presearcher: Presearcher): GateSources | undefined {
-  return sourcesOf.get(presearcher)?.()
+  return parts.get(presearcher)?.sources
 }
 
-const sourcesOf = new WeakMap<Presearcher, () => GateSources>()
+export function firstSightParts(presearcher: Presearcher): FirstSightParts | undefined {
+  return parts.get(presearcher)
+}
 
-/**
- * The strings the presearcher's tables are looked up by: everything memoTerm and memoStem look
- * an item word's forms up in, for its first-sight gate.
- */
-function gateSources(b: Buckets, keys: boolean): GateSources {
-  const cross = b.crossFromLatin
+interface FirstSightParts {
+  sources: GateSources | undefined
+  gate: FirstSightGate
+  stemFilter(lang: string): PrefixFilter | null | undefined
+}
+
+const parts = new WeakMap<Presearcher, FirstSightParts>()
+
+/** The stems of `terms` in a language (StemTables.codes), by their number, each cut once. */
+function stemStrings(terms: Int32Array, codes: Int32Array, strings: Strings): Strings {
+  const cut: Array<string | undefined> = []
   return {
-    exact: [...b.terms.terms(), ...b.keys.terms(), ...b.keyLeaves.terms()],
-    starts: Array.from(b.starts, (id) => b.strings.get(id)),
-    sized: sizedPatterns(b),
-    open: b.unprefixedLeaves.length > 0,
-    keys,
-    crossFromCyrillic: [
-      ...b.crossFromCyrillic.watches.terms(),
-      ...b.crossFromCyrillic.leaves.terms(),
-    ],
-    crossFromLatin: [...cross.watches.terms(), ...cross.leaves.terms()],
-    crossBases: cross.watches.size + cross.leaves.size > 0 ? crossBases(cross) : null,
+    get(i) {
+      let stem = cut[i]
+      if (stem === undefined) {
+        const code = codes[i]!
+        stem = code >= 0 ? strings.get(terms[i]!).slice(0, code) : strings.get(-code - 1)
+        cut[i] = stem
+      }
+      return stem
+    },
   }
-}
-
-/** The `?` patterns filed (PresearchTables.sized), as the gate takes them. */
-function sizedPatterns(b: Buckets): SizedPattern[] {
-  const out: SizedPattern[] = []
-  const t = b.sizedTriples
-  for (let k = 0; k < t.length; k += 3) {
-    out.push({ prefix: b.strings.get(t[k]!), suffix: b.strings.get(t[k + 1]!), length: t[k + 2]! })
-  }
-  return out
 }
 
 /** Scratch: the lists of watches (or leaves) found for one word, before they are joined. */
@@ -615,27 +643,11 @@ function taken(
 /**
  * What an item word of `lang` must start with for its stem to be one filed here: each filed
  * stem less an ending of stem.ts's STEM_ENDINGS that it ends with; null when `lang`'s stemmer
- * has no such list. Built with the stem buckets, on the first item in `lang`.
+ * has no such list. Filed with the stem buckets (fileStems).
  */
 function stemFilter(b: Buckets, lang: string): PrefixFilter | null {
-  let filter = b.stemFilters.get(lang)
-  if (filter !== undefined) return filter
-  const endings = stemEndings(lang)
-  filter = null
-  if (endings !== undefined) {
-    // Room for two bases a term, as before (the pairs hold two ints a term).
-    filter = new PrefixFilter(b.stemOf.length + b.stemLeafOf.length)
-    for (const pairs of [b.stemOf, b.stemLeafOf]) {
-      for (let k = 0; k < pairs.length; k += 2) {
-        const stem = stemWord(b.strings.get(pairs[k]!), lang)
-        for (const ending of endings) {
-          if (stem.endsWith(ending)) filter.file(stem, stem.length - ending.length)
-        }
-      }
-    }
-  }
-  b.stemFilters.set(lang, filter)
-  return filter
+  fileStems(b, lang)
+  return b.stemFilters.get(lang) ?? null
 }
 
 /**
@@ -644,47 +656,126 @@ function stemFilter(b: Buckets, lang: string): PrefixFilter | null {
  */
 function crossBases(cross: CrossBuckets): PrefixFilter {
   if (cross.bases) return cross.bases
-  const bases = new PrefixFilter(cross.watches.size + cross.leaves.size)
-  for (const key of cross.watches.terms()) bases.file(key, crossKeyBaseLength(key))
-  for (const key of cross.leaves.terms()) bases.file(key, crossKeyBaseLength(key))
-  return (cross.bases = bases)
+  return (cross.bases = crossBaseFilter([...cross.watches.terms(), ...cross.leaves.terms()]))
 }
 
-/** The stem leaves of `lang` by stem, filed when the first item in `lang` comes. */
+/** A filter of the bases of `keys` (cross keys: crossBases). */
+function crossBaseFilter(keys: readonly string[]): PrefixFilter {
+  const bases = new PrefixFilter(keys.length)
+  for (const key of keys) bases.file(key, crossKeyBaseLength(key))
+  return bases
+}
+
+/** The stem leaves of `lang` by stem (fileStems). */
 function stemLeaves(b: Buckets, lang: string): TermBuckets<Leaf> {
-  let map = b.stemLeaves.get(lang)
-  if (!map) {
-    const filing = new TableBuilder(true)
-    const pairs = b.stemLeafOf
-    for (let k = 0; k < pairs.length; k += 2) {
-      filing.file(stemWord(b.strings.get(pairs[k]!), lang), pairs[k + 1]!)
-    }
-    map = filing.buckets(b.leafAt)
-    b.stemLeaves.set(lang, map)
-  }
-  return map
+  fileStems(b, lang)
+  return b.stemLeaves.get(lang)!
 }
 
 /**
  * The stem buckets of `lang`: each stemOf term under its stem in `lang` (not when the stem is the
- * term itself: the item side also looks stems up among plain terms). Filed when the first item in
- * `lang` comes, so an index costs no stemming for languages its items are not written in.
+ * term itself: the item side also looks stems up among plain terms). See fileStems.
  */
 function stemBuckets(b: Buckets, lang: string): TermBuckets<number> {
   if (!hasStemmer(lang)) return NO_STEMS
-  let map = b.stems.get(lang)
-  if (!map) {
-    const filing = new TableBuilder(true)
-    const pairs = b.stemOf
-    for (let k = 0; k < pairs.length; k += 2) {
-      const term = b.strings.get(pairs[k]!)
-      const stem = stemWord(term, lang)
-      if (stem !== term) filing.file(stem, pairs[k + 1]!)
-    }
-    map = filing.buckets(watchAt)
-    b.stems.set(lang, map)
+  fileStems(b, lang)
+  return b.stems.get(lang)!
+}
+
+/**
+ * Files `lang`'s stem buckets, stem leaves and stem filter, unless filed already (a snapshot
+ * carries every language's: fileWatches with its languages). An index compiled in this
+ * isolate files a language when its first item comes, so it costs no stemming for languages
+ * its items are not written in.
+ */
+function fileStems(b: Buckets, lang: string): void {
+  if (b.stems.has(lang)) return
+  const strings: string[] = []
+  const filed = stemSegments(
+    b.stemOf,
+    b.stemLeafOf,
+    (id) => b.strings.get(id),
+    (id) => stemWord(b.strings.get(id), lang),
+    lang,
+    (s) => strings.push(s) - 1,
+  )
+  const own: Strings = { get: (id) => strings[id]! }
+  b.stems.set(lang, new TermBuckets(filed.buckets, own, watchAt))
+  b.stemLeaves.set(lang, new TermBuckets(filed.leaves, own, b.leafAt))
+  b.stemFilters.set(lang, filed.filter)
+}
+
+/**
+ * A language's stem tables from the pairs of stemOf (term id, watch) and stemLeafOf (term id,
+ * leaf): the buckets (a watch under its term's stem, when the stem differs from the term), the
+ * leaves by stem, and the filter of stem bases (stemFilter). `stem` gives a term id's stem;
+ * `intern` the tables' ids of stems.
+ */
+function stemSegments(
+  stemOf: Int32Array,
+  stemLeafOf: Int32Array,
+  term: (id: number) => string,
+  stem: (id: number) => string,
+  lang: string,
+  intern: (stem: string) => number,
+): { buckets: Int32Array; leaves: Int32Array; filter: PrefixFilter | null } {
+  const buckets = new TableBuilder(true)
+  for (let k = 0; k < stemOf.length; k += 2) {
+    const s = stem(stemOf[k]!)
+    if (s !== term(stemOf[k]!)) buckets.file(s, stemOf[k + 1]!)
   }
-  return map
+  const leaves = new TableBuilder(true)
+  for (let k = 0; k < stemLeafOf.length; k += 2)
+    leaves.file(stem(stemLeafOf[k]!), stemLeafOf[k + 1]!)
+  const endings = stemEndings(lang)
+  let filter: PrefixFilter | null = null
+  if (endings !== undefined) {
+    // Room for two bases a term, as before (the pairs hold two ints a term).
+    filter = new PrefixFilter(stemOf.length + stemLeafOf.length)
+    for (const pairs of [stemOf, stemLeafOf]) {
+      for (let k = 0; k < pairs.length; k += 2) {
+        const s = stem(pairs[k]!)
+        for (const ending of endings) {
+          if (s.endsWith(ending)) filter.file(s, s.length - ending.length)
+        }
+      }
+    }
+  }
+  return { buckets: buckets.segment(intern), leaves: leaves.segment(intern), filter }
+}
+
+/**
+ * `lang`'s stem tables filed ahead, as a snapshot carries them (StemTables): the stems of
+ * `terms` computed by the stemmer itself, the tables keyed by term numbers into `terms`.
+ */
+function fileStemLanguage(
+  terms: Int32Array,
+  stemOf: Int32Array,
+  stemLeafOf: Int32Array,
+  termOf: ReadonlyMap<number, string>,
+  lang: string,
+  intern: (s: string) => number,
+): StemTables {
+  const text = (id: number) => termOf.get(id)!
+  const numbers = new Map<number, number>()
+  terms.forEach((id, i) => numbers.set(id, i))
+  const stems = Array.from(terms, (id) => computeStem(text(id), lang))
+  const codes = new Int32Array(terms.length)
+  const byStem = new Map<string, number>()
+  stems.forEach((stem, i) => {
+    const term = text(terms[i]!)
+    codes[i] = term.startsWith(stem) ? stem.length : -intern(stem) - 1
+    if (!byStem.has(stem)) byStem.set(stem, i)
+  })
+  const filed = stemSegments(
+    stemOf,
+    stemLeafOf,
+    text,
+    (id) => stems[numbers.get(id)!]!,
+    lang,
+    (stem) => byStem.get(stem)!,
+  )
+  return { lang, codes, ...filed, filter: filed.filter?.words() ?? null }
 }
 
 /** A watch's number, as its posting lists hold it. */
@@ -730,6 +821,15 @@ interface Filing {
   unprefixed: number[]
   owners: LeafOwner[]
   intern: (s: string) => number
+  /** The stemmed terms by their string id (fileStemLanguage stems them). */
+  termOf: Map<number, string>
+}
+
+/** The string id of a stemmed term, which is kept by it. */
+function stemTermId(f: Filing, term: string): number {
+  const id = f.intern(term)
+  f.termOf.set(id, term)
+  return id
 }
 
 /**
@@ -741,10 +841,19 @@ interface Filing {
 export function fileWatches(
   queries: readonly CompiledQuery[],
   intern: (s: string) => number,
-): { tables: PresearchTables; owners: LeafOwner[] } {
+  stemLanguages: readonly string[] = [],
+): { tables: PresearchTables; owners: LeafOwner[]; sources: GateSources } {
   const tables = {} as Filing['tables']
   TABLES.forEach((name, k) => (tables[name] = new TableBuilder(k < TERM_TABLES)))
-  const f: Filing = { tables, stemOf: [], stemLeafOf: [], unprefixed: [], owners: [], intern }
+  const f: Filing = {
+    tables,
+    stemOf: [],
+    stemLeafOf: [],
+    unprefixed: [],
+    owners: [],
+    intern,
+    termOf: new Map(),
+  }
   const always: number[] = []
   let stem = false
   let transliterate = false
@@ -756,6 +865,15 @@ export function fileWatches(
     if (!keys) always.push(i)
     else for (const key of keys) fileKey(f, key, i)
   })
+  const sources = gateSources(tables, f.unprefixed.length > 0, transliterate)
+  const stemOf = Int32Array.from(f.stemOf)
+  const stemLeafOf = Int32Array.from(f.stemLeafOf)
+  const stemTerms = new Set<number>()
+  for (const pairs of [stemOf, stemLeafOf]) {
+    for (let k = 0; k < pairs.length; k += 2) stemTerms.add(pairs[k]!)
+  }
+  const terms = Int32Array.from(stemTerms)
+  const segments = TABLES.map((name) => tables[name].segment(intern))
   return {
     tables: {
       size: queries.length,
@@ -763,37 +881,54 @@ export function fileWatches(
       transliterate,
       always: Int32Array.from(always),
       unprefixed: Int32Array.from(f.unprefixed),
-      stemOf: Int32Array.from(f.stemOf),
-      stemLeafOf: Int32Array.from(f.stemLeafOf),
-      starts: gateStarts(tables, intern),
-      sized: gateSized(tables, intern),
-      tables: TABLES.map((name) => tables[name].segment(intern)),
+      stemOf,
+      stemLeafOf,
+      gate: new FirstSightGate(sources).words(),
+      crossBases: sources.crossBases?.words() ?? null,
+      tables: segments,
+      stemTerms: terms,
+      stemLanguages: stem
+        ? stemLanguages
+            .filter((lang) => hasStemmer(lang))
+            .map((lang) => fileStemLanguage(terms, stemOf, stemLeafOf, f.termOf, lang, intern))
+        : [],
     },
     owners: f.owners,
+    sources,
   }
 }
 
-/** Every start the prefix tables filed, once each, as string ids (PresearchTables.starts). */
-function gateStarts(tables: Filing['tables'], intern: (s: string) => number): Int32Array {
-  const ids = new Set<number>()
+/**
+ * The strings the tables are looked up by: everything memoTerm and memoStem look an item word's
+ * forms up in, for the first-sight gate (first-sight-gate.ts).
+ */
+function gateSources(tables: Filing['tables'], open: boolean, keys: boolean): GateSources {
+  const starts = new Set<string>()
   for (const name of ['prefixes', 'patternLeaves', 'keyPrefixes', 'keyPatternLeaves'] as const) {
-    for (const start of tables[name].starts) ids.add(intern(start))
+    for (const start of tables[name].starts) starts.add(start)
   }
-  return Int32Array.from(ids)
-}
-
-/** Every `?` pattern the sized tables filed, once each, as triples (PresearchTables.sized). */
-function gateSized(tables: Filing['tables'], intern: (s: string) => number): Int32Array {
   const seen = new Set<string>()
-  const out: number[] = []
-  for (const { prefix, suffix, length } of [...tables.sized.sized, ...tables.sizedLeaves.sized]) {
-    const triple = [intern(prefix), intern(suffix), length]
-    const key = triple.join(',')
+  const sized: SizedPattern[] = []
+  for (const pattern of [...tables.sized.sized, ...tables.sizedLeaves.sized]) {
+    const key = `${pattern.prefix}\u0000${pattern.suffix}\u0000${pattern.length}`
     if (seen.has(key)) continue
     seen.add(key)
-    out.push(...triple)
+    sized.push(pattern)
   }
-  return Int32Array.from(out)
+  const crossFromLatin = [...tables.crossLatinWatches.terms(), ...tables.crossLatinLeaves.terms()]
+  return {
+    exact: [...tables.terms.terms(), ...tables.keys.terms(), ...tables.keyLeaves.terms()],
+    starts: [...starts],
+    sized,
+    open,
+    keys,
+    crossFromCyrillic: [
+      ...tables.crossCyrillicWatches.terms(),
+      ...tables.crossCyrillicLeaves.terms(),
+    ],
+    crossFromLatin,
+    crossBases: crossFromLatin.length > 0 ? crossBaseFilter(crossFromLatin) : null,
+  }
 }
 
 /** The number of the next owner's first leaf (LeafOwner), `owner` being numbered with it. */
@@ -842,7 +977,7 @@ function fileWordLeaves(f: Filing, word: WordMatcher): void {
   if (word.stemLeaf === null && word.keyLeaf === null) return
   const leaf = own(f, word)
   const t = f.tables
-  if (word.stemLeaf) f.stemLeafOf.push(f.intern(word.term), leaf)
+  if (word.stemLeaf) f.stemLeafOf.push(stemTermId(f, word.term), leaf)
   if (word.keyLeaf && word.key !== null) t.keyLeaves.file(word.key, leaf + 1)
   if (word.keyLeaf && word.cross) {
     for (const reading of word.cross.readings) t.keyLeaves.file(reading, leaf + 1)
@@ -857,7 +992,7 @@ function fileKey(f: Filing, key: PresearchKey, watch: number): void {
     case 'term':
       return t.terms.file(key.value, watch)
     case 'stemOf':
-      f.stemOf.push(f.intern(key.value), watch)
+      f.stemOf.push(stemTermId(f, key.value), watch)
       return
     case 'translit':
       return t.keys.file(key.value, watch)
@@ -1044,6 +1179,13 @@ class TableBuilder {
   readonly sized: SizedPattern[] = []
 
   constructor(private readonly byTerm: boolean) {}
+
+  /** The terms filed (file with a string key), once each, in filing order. */
+  terms(): string[] {
+    const out: string[] = []
+    for (const key of this.lists.keys()) if (typeof key === 'string') out.push(key)
+    return out
+  }
 
   file(key: string | number, value: number): void {
     const list = this.lists.get(key)

@@ -1,8 +1,9 @@
 // A compiled watch index as bytes: what compiling derived for every watch (its query tree, each
 // word's transliteration key, cross-script and reading keys, German spelling, each wildcard's
 // pieces and key prefix), the presearcher's tables as its lookups read them (presearcher.ts's
-// PresearchTables) and the stems of the stemmed watch words in every language with a stemmer
-// (handed to stem.ts's carryStems), written once when the configuration changes, so that a
+// PresearchTables: its first-sight gate's filters as words, and every stemming language's stem
+// tables and stem filter, filed ahead, docs/decisions.md 27) and the stems of the stemmed watch
+// words (handed to stem.ts's carryStems), written once when the configuration changes, so that a
 // fresh isolate takes views of typed arrays instead of parsing, compiling and filing every
 // query. Loading does only what every tick needs: a watch's tree, id and leaf owners are
 // decoded when first asked for (a tick evaluates only the watches the presearcher selects).
@@ -36,11 +37,12 @@ import {
   tableLength,
   type LeafOwner,
   type PresearchTables,
+  type StemTables,
 } from './presearcher'
 import { type MetaField, type TextField } from './query-parser'
 import { QueryError } from './query-error'
 import { readerRules } from './reader-rules'
-import { STEM_LANGUAGES, carryStems, computeStem, hasStemmer } from './stem'
+import { STEM_LANGUAGES, carryStems, hasStemmer } from './stem'
 import { indexFromSnapshot, type WatchIndex, type WatchSpec } from './index'
 
 /**
@@ -50,7 +52,7 @@ import { indexFromSnapshot, type WatchIndex, type WatchSpec } from './index'
  * fails there until this is raised): a snapshot written by other code is then refused and
  * rebuilt, never read as if it were ours.
  */
-export const SNAPSHOT_CODE_VERSION = 7
+export const SNAPSHOT_CODE_VERSION = 8
 
 /** The reader rules that change what compiling derives, folded into the code version. */
 const rulesBits = (): number =>
@@ -260,7 +262,9 @@ function encode(
   const queries = compiled.map((c) => c.query)
   // Filed first, with the snapshot's string ids: the tables are stored as filing made them.
   const strings = new Writer(new Map())
-  const { tables, owners } = fileWatches(queries, (s) => strings.id(s))
+  // Every stemming language's tables filed ahead: a fresh isolate's first item in a language
+  // then looks its stems up instead of filing them (docs/decisions.md 27).
+  const { tables, owners } = fileWatches(queries, (s) => strings.id(s), STEM_LANGUAGES)
   const w = new Writer(new Map(owners.map((owner, k) => [owner, k])))
   for (const s of strings.strings) w.id(s)
   const ids = compiled.map(({ id }) => w.id(id))
@@ -280,25 +284,6 @@ function encode(
     w.str(error.query)
     w.str(error.message)
     w.int(error.position)
-  }
-  // The stems the index will file (its stemmed watch words), in every language with a stemmer.
-  const stemTerms = new Set<string>()
-  for (const pairs of [tables.stemOf, tables.stemLeafOf]) {
-    for (let k = 0; k < pairs.length; k += 2) stemTerms.add(w.strings[pairs[k]!]!)
-  }
-  const terms = [...stemTerms]
-  w.list(terms)
-  const languages = STEM_LANGUAGES.filter((lang) => hasStemmer(lang))
-  w.int(languages.length)
-  for (const lang of languages) {
-    w.str(lang)
-    // Nearly every stem is its word cut short: its length, with no string of its own; any other
-    // is a string, its id written as -(id + 1).
-    for (const term of terms) {
-      const stem = computeStem(term, lang)
-      if (term.startsWith(stem)) w.int(stem.length)
-      else w.int(-w.id(stem) - 1)
-    }
   }
   // The string table: each string's length (UTF-16 units), then all of them as one UTF-8 run.
   const lengths = w.strings.map((s) => s.length)
@@ -336,16 +321,31 @@ function encode(
 const P_STEM = 1
 const P_TRANSLITERATE = 2
 
-/** The presearcher's tables: flags, six lists (each counted), then each table's segment. */
+/**
+ * The presearcher's tables: flags, four lists, the gate's words and the filter of cross key
+ * bases (each counted; 0: none), each table's segment, the stemmed terms (counted), then per
+ * language filed ahead: its name, the stems of those terms (presearcher.ts's StemTables.codes:
+ * nearly every stem is its term cut short, a length with no string of its own), its stem
+ * buckets' and stem leaves' segments and its stem filter (counted).
+ */
 function writeTables(w: Writer, tables: PresearchTables): void {
   w.int((tables.stem ? P_STEM : 0) | (tables.transliterate ? P_TRANSLITERATE : 0))
   w.ints32(tables.always)
   w.ints32(tables.unprefixed)
   w.ints32(tables.stemOf)
   w.ints32(tables.stemLeafOf)
-  w.ints32(tables.starts)
-  w.ints32(tables.sized)
+  w.ints32(tables.gate)
+  w.ints32(tables.crossBases ?? new Int32Array(0))
   for (const segment of tables.tables) for (const v of segment) w.int(v)
+  w.ints32(tables.stemTerms)
+  w.int(tables.stemLanguages.length)
+  for (const carried of tables.stemLanguages) {
+    w.str(carried.lang)
+    for (const v of carried.codes) w.int(v)
+    for (const v of carried.buckets) w.int(v)
+    for (const v of carried.leaves) w.int(v)
+    w.ints32(carried.filter ?? new Int32Array(0))
+  }
 }
 
 function writeNode(w: Writer, node: CompiledNode): void {
@@ -475,7 +475,7 @@ function decode(words: Int32Array, utf8: Uint8Array): WatchIndex {
     if (!(at >= dataAt && at < treesEnd)) throw new RangeError(`owner ${k} out of range`)
   }
   const r = new Reader(words, treesEnd, end, strings, new Map(), null)
-  const tables = readTables(r, watches, ownerCount, count)
+  const tables = readTables(r, watches, ownerCount, starts)
   const errors: Array<{ watchId: string; error: QueryError }> = []
   const errorCount = int(r)
   for (let k = 0; k < errorCount; k++) {
@@ -486,28 +486,6 @@ function decode(words: Int32Array, utf8: Uint8Array): WatchIndex {
     const suffix = ` at ${position}`
     const reason = message.endsWith(suffix) ? message.slice(0, -suffix.length) : message
     errors.push({ watchId, error: new QueryError(reason, position, query) })
-  }
-  const termCount = int(r)
-  const termsAt = r.at
-  r.at += termCount
-  const stems = new Map<string, Int32Array>()
-  const languages = int(r)
-  for (let k = 0; k < languages; k++) {
-    const lang = str(r)
-    const codes = words.subarray(r.at, r.at + termCount)
-    r.at += termCount
-    if (r.at > r.end) throw new RangeError('carried stems run past the end')
-    for (let i = 0; i < termCount; i++) {
-      const code = codes[i]!
-      const term = words[termsAt + i]!
-      if (
-        !(term >= 0 && term < count) ||
-        !(code >= 0 ? code <= starts[term + 1]! - starts[term]! : -code - 1 < count)
-      ) {
-        throw new RangeError(`stem ${i} of ${lang} out of range`)
-      }
-    }
-    stems.set(lang, codes)
   }
   if (r.at !== r.end) throw new RangeError(`snapshot body ends at ${r.at}, not ${r.end}`)
 
@@ -549,8 +527,8 @@ function decode(words: Int32Array, utf8: Uint8Array): WatchIndex {
     errors,
   )
   let terms: string[] | undefined
-  const termsOf = () =>
-    (terms ??= Array.from(words.subarray(termsAt, termsAt + termCount), (id) => strings.get(id)))
+  const termsOf = () => (terms ??= Array.from(tables.stemTerms, (id) => strings.get(id)))
+  const stems = new Map(tables.stemLanguages.map((carried) => [carried.lang, carried.codes]))
   carryStems({
     // Strings only when a language's first item comes (stem.ts).
     get terms() {
@@ -570,11 +548,15 @@ function decode(words: Int32Array, utf8: Uint8Array): WatchIndex {
   return index
 }
 
-/** Above any `?` pattern's length: the query parser bounds a query far below it. */
-const MAX_SIZED_LENGTH = 1 << 16
-
 /** The presearcher's tables (writeTables), as views of the snapshot's words, each checked. */
-function readTables(r: Reader, watches: number, owners: number, strings: number): PresearchTables {
+function readTables(
+  r: Reader,
+  watches: number,
+  owners: number,
+  /** Where each string starts in the decoded run (one more: where the last ends). */
+  stringStarts: Int32Array,
+): PresearchTables {
+  const strings = stringStarts.length - 1
   const flags = int(r)
   const leaves = owners * 2
   /** A counted list whose value k must be below limit(k). */
@@ -593,22 +575,62 @@ function readTables(r: Reader, watches: number, owners: number, strings: number)
   // Pairs of a string id and a watch (a leaf).
   const stemOf = ints((k) => (k % 2 === 0 ? strings : watches))
   const stemLeafOf = ints((k) => (k % 2 === 0 ? strings : leaves))
-  const starts = ints(() => strings)
-  // Triples of two string ids and a word length.
-  const sized = ints((k) => (k % 3 === 2 ? MAX_SIZED_LENGTH : strings))
-  if (sized.length % 3 !== 0) throw new RangeError('the sized patterns are not triples')
-  const segments = TABLES.map((name, k) => {
+  /** A counted run of filter words (any values): their own constructors check them. */
+  const filterWords = (): Int32Array => {
+    const n = int(r)
+    if (!(n >= 0 && r.at + n <= r.end)) throw new RangeError(`filter of ${n} runs past the end`)
+    const view = r.words.subarray(r.at, r.at + n)
+    r.at += n
+    return view
+  }
+  // Read by FirstSightGate's and PrefixFilter's constructors when the presearcher is built.
+  const gate = filterWords()
+  const crossBases = filterWords()
+  /** The next table segment, checked: keyed by term or not, ids below `ids`, values below `bound`. */
+  const segment = (name: string, byTerm: boolean, ids: number, bound: number): Int32Array => {
     const length = tableLength(r.words, r.at)
     if (r.at + length > r.end) throw new RangeError(`table ${name} runs past the end`)
-    const segment = r.words.subarray(r.at, r.at + length)
+    const view = r.words.subarray(r.at, r.at + length)
     r.at += length
-    const byTerm = k < TERM_TABLES
-    const bound = name.endsWith('Leaves') ? leaves : watches
-    if (tableByTerm(segment) !== byTerm || !tableIsSound(segment, strings, bound)) {
+    if (tableByTerm(view) !== byTerm || !tableIsSound(view, ids, bound)) {
       throw new RangeError(`table ${name} is not sound`)
     }
-    return segment
-  })
+    return view
+  }
+  const segments = TABLES.map((name, k) =>
+    segment(name, k < TERM_TABLES, strings, name.endsWith('Leaves') ? leaves : watches),
+  )
+  const stemTerms = ints(() => strings)
+  const terms = stemTerms.length
+  const languages = int(r)
+  const stemLanguages: StemTables[] = []
+  for (let k = 0; k < languages; k++) {
+    const lang = str(r)
+    if (!hasStemmer(lang) || stemLanguages.some((c) => c.lang === lang)) {
+      throw new RangeError(`stems of ${lang} are not ours`)
+    }
+    const codes = r.words.subarray(r.at, r.at + terms)
+    r.at += terms
+    if (r.at > r.end) throw new RangeError(`stems of ${lang} run past the end`)
+    for (let i = 0; i < terms; i++) {
+      const code = codes[i]!
+      const term = stemTerms[i]!
+      const length = stringStarts[term + 1]! - stringStarts[term]!
+      if (!(code >= 0 ? code <= length : -code - 1 < strings)) {
+        throw new RangeError(`stem ${i} of ${lang} out of range`)
+      }
+    }
+    const buckets = segment(`stems of ${lang}`, true, terms, watches)
+    const leafTable = segment(`stem leaves of ${lang}`, true, terms, leaves)
+    const filter = filterWords()
+    stemLanguages.push({
+      lang,
+      codes,
+      buckets,
+      leaves: leafTable,
+      filter: filter.length > 0 ? filter : null,
+    })
+  }
   return {
     size: watches,
     stem: (flags & P_STEM) !== 0,
@@ -617,9 +639,11 @@ function readTables(r: Reader, watches: number, owners: number, strings: number)
     unprefixed,
     stemOf,
     stemLeafOf,
-    starts,
-    sized,
+    gate,
+    crossBases: crossBases.length > 0 ? crossBases : null,
     tables: segments,
+    stemTerms,
+    stemLanguages,
   }
 }
 
