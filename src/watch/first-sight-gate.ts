@@ -36,7 +36,7 @@
 // rule, and that a gate missing one filed string loses a match.
 
 import { scratchFor } from './buffers'
-import { prefixFilters, type PrefixFilter } from './prefix-filter'
+import { TwoBitFilter, prefixFilters, type PrefixFilter } from './prefix-filter'
 import { readerRules } from './reader-rules'
 import {
   OWN_KEY,
@@ -107,18 +107,16 @@ export interface GateSources {
  */
 const MAX_PREFIX_SCAN = 40
 
-/** Bits per filed string: two of them set, so a chance "may" is rare (about 1 in 250). */
-const BITS_PER_STRING = 32
-const MIN_BITS = 1024
 /** What a string is filed as: the gate tells a whole string from a start. */
 const WHOLE = 1
 const START = 2
 const SIZED = 3
 
-/** Words before the bits in a filter's typed-array form (UnitsFilter.words). */
+/**
+ * Words before the bits in a filter's typed-array form (UnitsFilter.words). Its size (two bits
+ * set of 32 a string: a chance "may" about 1 in 250) is prefix-filter.ts's TwoBitFilter's.
+ */
 const FILTER_HEADER = 4
-/** Most bits a stored filter may say it has (2^24: 2 MiB, far above any index's). */
-const MAX_FILTER_BITS = 24
 /** Gate flags in its typed-array form. */
 const G_OPEN = 1
 const G_KEYS = 2
@@ -135,9 +133,7 @@ function sizedHash(head: number, tail: number, length: number): number {
  * A two-hash bit filter over strings filed whole or as starts (or over `?` patterns), each kind
  * with the lengths in use, so that a word tests only those.
  */
-class UnitsFilter {
-  private readonly bits: Uint32Array
-  private readonly shift: number
+class UnitsFilter extends TwoBitFilter {
   /**
    * Bit k: a start of k units is filed; a whole string of k units. In a filter of `?`
    * patterns (fileSized): a prefix of k units; a suffix of k units.
@@ -153,39 +149,23 @@ class UnitsFilter {
    * RangeError.
    */
   constructor(strings: number | Int32Array) {
+    super(strings, FILTER_HEADER, 'gate filter')
     if (typeof strings !== 'number') {
-      const shift = strings[0]!
-      const n = strings.length - FILTER_HEADER
       if (
-        !(shift >= 32 - MAX_FILTER_BITS && shift <= 32 - Math.log2(MIN_BITS)) ||
-        n !== 2 ** (32 - shift) / 32 ||
         (strings[1]! & ~((2 << GATE_LENGTH) - 1)) !== 0 ||
         !(strings[3] === 0 || strings[3] === 1)
       ) {
         throw new RangeError('gate filter words are not one')
       }
-      this.shift = shift
       this.startLengths = strings[1]!
       this.wholeLengths = strings[2]!
       this.all = strings[3] === 1
-      this.bits = new Uint32Array(strings.buffer, strings.byteOffset + FILTER_HEADER * 4, n)
-      return
     }
-    let size = MIN_BITS
-    while (size < strings * BITS_PER_STRING) size *= 2
-    this.bits = new Uint32Array(size / 32)
-    this.shift = 32 - Math.log2(size)
   }
 
   /** The filter as Int32 words: shift, start and whole lengths, all, then the bits. */
   words(): Int32Array {
-    const out = new Int32Array(FILTER_HEADER + this.bits.length)
-    out[0] = this.shift
-    out[1] = this.startLengths
-    out[2] = this.wholeLengths
-    out[3] = this.all ? 1 : 0
-    out.set(new Int32Array(this.bits.buffer, this.bits.byteOffset, this.bits.length), FILTER_HEADER)
-    return out
+    return this.stored([this.startLengths, this.wholeLengths, this.all ? 1 : 0])
   }
 
   /** Files `s` whole; past WHOLE_LENGTH units, its start of GATE_LENGTH. */
@@ -262,19 +242,11 @@ class UnitsFilter {
 
   private mark(h: number, length: number, kind: number): void {
     // Kinds and lengths (for SIZED, prefix length × 16 + suffix length) tell entries apart.
-    const mixed = mix(h, length, kind)
-    const a = mixed >>> this.shift
-    const b = Math.imul(mixed ^ (mixed >>> 15), 0xc2b2ae35) >>> this.shift
-    this.bits[a >>> 5]! |= 1 << (a & 31)
-    this.bits[b >>> 5]! |= 1 << (b & 31)
+    this.set(mix(h, length, kind))
   }
 
   private has(h: number, length: number, kind: number): boolean {
-    const mixed = mix(h, length, kind)
-    const a = mixed >>> this.shift
-    if ((this.bits[a >>> 5]! & (1 << (a & 31))) === 0) return false
-    const b = Math.imul(mixed ^ (mixed >>> 15), 0xc2b2ae35) >>> this.shift
-    return (this.bits[b >>> 5]! & (1 << (b & 31))) !== 0
+    return this.test(mix(h, length, kind))
   }
 }
 

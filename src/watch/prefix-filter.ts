@@ -20,22 +20,81 @@ export const prefixFilters = { on: true }
 export const PREFIX_FILTER_LENGTH = 12
 
 /**
- * Filter bits per base filed, two of them set: a chance hit is then about 1 in 250 tests when
+ * Filter bits per key filed, two of them set: a chance hit is then about 1 in 250 tests when
  * full, where one bit in 16 (as before) was 1 in 16 a test, and a word tests each base length
  * in use (up to 12): a third of an item's new words went through.
  */
-const BITS_PER_BASE = 32
+const BITS_PER_KEY = 32
 const MIN_BITS = 1024
-
-/** Words before the bits in a filter's typed-array form (words): shift, lengths, all. */
-const WORDS_HEADER = 3
 /** Most filter bits a stored form may say it has (2^24: 2 MiB, far above any index's). */
 const MAX_SHIFT_BITS = 24
 
-export class PrefixFilter {
-  private readonly bits: Uint32Array
+/**
+ * The bits of a two-hash filter (this file's PrefixFilter, first-sight-gate.ts's filters): a
+ * power of two of them, sized for a number of keys, or read in place from the typed-array form a
+ * snapshot stores — the shift, the subclass's header words, then the bits — checked, so that a
+ * form this code cannot have written throws a RangeError. Subclasses hash their keys to one
+ * 32-bit `mixed` each and set or test its two bits.
+ */
+export abstract class TwoBitFilter {
+  protected readonly bits: Uint32Array
   /** 32 minus log2 of the number of bits. */
-  private readonly shift: number
+  protected readonly shift: number
+
+  /** `header`: the words before the bits in the stored form, the shift included. */
+  constructor(
+    keys: number | Int32Array,
+    private readonly header: number,
+    what: string,
+  ) {
+    if (typeof keys !== 'number') {
+      const shift = keys[0]!
+      const n = keys.length - header
+      if (
+        !(shift >= 32 - MAX_SHIFT_BITS && shift <= 32 - Math.log2(MIN_BITS)) ||
+        n !== 2 ** (32 - shift) / 32
+      ) {
+        throw new RangeError(`${what} words are not one`)
+      }
+      this.shift = shift
+      this.bits = new Uint32Array(keys.buffer, keys.byteOffset + header * 4, n)
+      return
+    }
+    let size = MIN_BITS
+    while (size < keys * BITS_PER_KEY) size *= 2
+    this.bits = new Uint32Array(size / 32)
+    this.shift = 32 - Math.log2(size)
+  }
+
+  /** The stored form: the shift, `fields` (the rest of the header), then the bits. */
+  protected stored(fields: number[]): Int32Array {
+    const out = new Int32Array(this.header + this.bits.length)
+    out[0] = this.shift
+    out.set(fields, 1)
+    out.set(new Int32Array(this.bits.buffer, this.bits.byteOffset, this.bits.length), this.header)
+    return out
+  }
+
+  protected set(mixed: number): void {
+    const a = mixed >>> this.shift
+    const b = second(mixed) >>> this.shift
+    this.bits[a >>> 5]! |= 1 << (a & 31)
+    this.bits[b >>> 5]! |= 1 << (b & 31)
+  }
+
+  /** Whether both bits of `mixed` are set. */
+  protected test(mixed: number): boolean {
+    const a = mixed >>> this.shift
+    if ((this.bits[a >>> 5]! & (1 << (a & 31))) === 0) return false
+    const b = second(mixed) >>> this.shift
+    return (this.bits[b >>> 5]! & (1 << (b & 31))) !== 0
+  }
+}
+
+/** Words before the bits in a filter's typed-array form (words): shift, lengths, all. */
+const WORDS_HEADER = 3
+
+export class PrefixFilter extends TwoBitFilter {
   /** Bit k set: some base of length k (k ≤ PREFIX_FILTER_LENGTH) is filed. */
   private lengths = 0
   /** An empty base was filed: every word starts with it. */
@@ -47,38 +106,23 @@ export class PrefixFilter {
    * RangeError.
    */
   constructor(bases: number | Int32Array) {
+    super(bases, WORDS_HEADER, 'prefix filter')
     if (typeof bases !== 'number') {
-      const shift = bases[0]!
       const lengths = bases[1]!
-      const n = bases.length - WORDS_HEADER
       if (
-        !(shift >= 32 - MAX_SHIFT_BITS && shift <= 32 - Math.log2(MIN_BITS)) ||
-        n !== 2 ** (32 - shift) / 32 ||
         (lengths & ~((2 << PREFIX_FILTER_LENGTH) - 2)) !== 0 ||
         !(bases[2] === 0 || bases[2] === 1)
       ) {
         throw new RangeError('prefix filter words are not one')
       }
-      this.shift = shift
       this.lengths = lengths
       this.all = bases[2] === 1
-      this.bits = new Uint32Array(bases.buffer, bases.byteOffset + WORDS_HEADER * 4, n)
-      return
     }
-    let size = MIN_BITS
-    while (size < bases * BITS_PER_BASE) size *= 2
-    this.bits = new Uint32Array(size / 32)
-    this.shift = 32 - Math.log2(size)
   }
 
   /** The filter as Int32 words (a snapshot stores them; the constructor reads them back). */
   words(): Int32Array {
-    const out = new Int32Array(WORDS_HEADER + this.bits.length)
-    out[0] = this.shift
-    out[1] = this.lengths
-    out[2] = this.all ? 1 : 0
-    out.set(new Int32Array(this.bits.buffer, this.bits.byteOffset, this.bits.length), WORDS_HEADER)
-    return out
+    return this.stored([this.lengths, this.all ? 1 : 0])
   }
 
   /** Files the base s[0, length), cut to PREFIX_FILTER_LENGTH units. */
@@ -90,11 +134,7 @@ export class PrefixFilter {
     }
     let h = 0
     for (let i = 0; i < n; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0
-    const mixed = mix(h, n)
-    const a = mixed >>> this.shift
-    const b = second(mixed) >>> this.shift
-    this.bits[a >>> 5]! |= 1 << (a & 31)
-    this.bits[b >>> 5]! |= 1 << (b & 31)
+    this.set(mix(h, n))
     this.lengths |= 1 << n
   }
 
@@ -126,11 +166,7 @@ export class PrefixFilter {
 
   /** Whether both bits of the base of `length` units whose polynomial hash is `h` are set. */
   private has(h: number, length: number): boolean {
-    const mixed = mix(h, length)
-    const a = mixed >>> this.shift
-    if ((this.bits[a >>> 5]! & (1 << (a & 31))) === 0) return false
-    const b = second(mixed) >>> this.shift
-    return (this.bits[b >>> 5]! & (1 << (b & 31))) !== 0
+    return this.test(mix(h, length))
   }
 }
 
