@@ -113,10 +113,11 @@ const START = 2
 const SIZED = 3
 
 /**
- * Words before the bits in a filter's typed-array form (UnitsFilter.words). Its size (two bits
+ * Words before the bits in a filter's typed-array form (UnitsFilter.words): shift, start and
+ * whole lengths, all, sizes. Its size (two bits
  * set of 32 a string: a chance "may" about 1 in 250) is prefix-filter.ts's TwoBitFilter's.
  */
-const FILTER_HEADER = 4
+const FILTER_HEADER = 5
 /** Gate flags in its typed-array form. */
 const G_OPEN = 1
 const G_KEYS = 2
@@ -140,6 +141,11 @@ class UnitsFilter extends TwoBitFilter {
    */
   private startLengths = 0
   private wholeLengths = 0
+  /**
+   * In a filter of `?` patterns: bit k, a pattern of k units is filed (bit 31: of 31 or more). A
+   * pattern takes only words of its length, and most words' lengths have none.
+   */
+  private sizes = 0
   /** An empty start was filed: every word has it. */
   all = false
 
@@ -160,12 +166,13 @@ class UnitsFilter extends TwoBitFilter {
       this.startLengths = strings[1]!
       this.wholeLengths = strings[2]!
       this.all = strings[3] === 1
+      this.sizes = strings[4]!
     }
   }
 
-  /** The filter as Int32 words: shift, start and whole lengths, all, then the bits. */
+  /** The filter as Int32 words: shift, start and whole lengths, all, sizes, then the bits. */
   words(): Int32Array {
-    return this.stored([this.startLengths, this.wholeLengths, this.all ? 1 : 0])
+    return this.stored([this.startLengths, this.wholeLengths, this.all ? 1 : 0, this.sizes])
   }
 
   /** Files `s` whole; past WHOLE_LENGTH units, its start of GATE_LENGTH. */
@@ -199,6 +206,7 @@ class UnitsFilter extends TwoBitFilter {
     this.mark(sizedHash(polynomial(prefix, 0, p), tail, length), p * 16 + x, SIZED)
     this.startLengths |= 1 << p
     this.wholeLengths |= 1 << x
+    this.sizes |= 1 << Math.min(length, 31)
   }
 
   /** Whether src[from, from + n) may be a whole string filed or start with a start filed. */
@@ -221,7 +229,12 @@ class UnitsFilter extends TwoBitFilter {
    * prefix and a suffix of one pattern, for each pair of prefix and suffix lengths in use.
    */
   mayBeSized(src: Uint16Array, from: number, n: number): boolean {
-    const cut = Math.min(n, GATE_LENGTH)
+    // Every entry's hash holds its pattern's length: with none of this word's length filed, no
+    // entry can be this word's (a chance hit could only let it through in vain).
+    if ((this.sizes & (1 << Math.min(n, 31))) === 0) return false
+    // Hashes are needed only up to the longest prefix or suffix in use.
+    const longest = 31 - Math.clz32(this.startLengths | this.wholeLengths)
+    const cut = Math.min(n, GATE_LENGTH, longest)
     let h = 0
     let t = 0
     for (let k = 1; k <= cut; k++) {
