@@ -11,6 +11,7 @@ import { parseRetryAfter } from '../lib/retry-after'
 import { FetchError } from './fetch-error'
 import { resolveUrl } from './url'
 import { FETCH_TIMEOUT_MS, MAX_FEED_BYTES, MAX_REDIRECTS, USER_AGENT } from './limits'
+import { concatBytes } from '../lib/bytes'
 
 export interface FetchRequest {
   url: string
@@ -108,14 +109,7 @@ async function readLimited(
     }
     chunks.push(value)
   }
-  if (chunks.length === 1) return chunks[0]!
-  const out = new Uint8Array(total)
-  let at = 0
-  for (const c of chunks) {
-    out.set(c, at)
-    at += c.byteLength
-  }
-  return out
+  return concatBytes(chunks)
 }
 
 /**

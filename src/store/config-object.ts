@@ -23,6 +23,7 @@ import {
   type ConfigDoc,
   type SnapshotComplaint,
 } from './config'
+import { concatBytes } from '../lib/bytes'
 
 /** What a read answers: `json` is absent when the caller already holds `version`. */
 export interface ConfigRead {
@@ -256,14 +257,8 @@ export class ConfigStore extends DurableObject<Env> {
       .exec<{ bytes: ArrayBuffer }>('SELECT bytes FROM snapshot_chunk ORDER BY seq')
       .toArray()
       .map((row) => new Uint8Array(row.bytes))
-    const out = new Uint8Array(chunks.reduce((n, chunk) => n + chunk.byteLength, 0))
-    let at = 0
-    for (const chunk of chunks) {
-      out.set(chunk, at)
-      at += chunk.byteLength
-    }
     // Unchecked here: the tick checks versions and checksum before it trusts a byte.
-    return out
+    return concatBytes(chunks)
   }
 
   /**

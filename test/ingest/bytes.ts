@@ -1,6 +1,7 @@
 // Test helper: text → bytes in legacy encodings. workerd (like Node) has TextDecoder for these
 // charsets but no encoder, so single-byte encodings are encoded through the inverse of their
 // decoder's table; multi-byte samples are given as known byte sequences.
+import { concatBytes } from '../../src/lib/bytes'
 
 const tables = new Map<string, Map<string, number>>()
 
@@ -39,14 +40,7 @@ export function encodeUtf16(text: string, littleEndian: boolean, bom: boolean): 
 }
 
 export function concat(...parts: Array<Uint8Array | string>): Uint8Array {
-  const bytes = parts.map((p) => (typeof p === 'string' ? new TextEncoder().encode(p) : p))
-  const out = new Uint8Array(bytes.reduce((n, b) => n + b.length, 0))
-  let at = 0
-  for (const b of bytes) {
-    out.set(b, at)
-    at += b.length
-  }
-  return out
+  return concatBytes(parts.map((p) => (typeof p === 'string' ? new TextEncoder().encode(p) : p)))
 }
 
 export function hex(s: string): Uint8Array {
