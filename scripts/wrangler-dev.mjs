@@ -24,8 +24,28 @@ export const freePort = () =>
     })
   })
 
+/**
+ * How many times a start is tried when a port turns out to be taken. A free port is found by
+ * binding port 0 and closing it, and another process on the machine (another test's workerd)
+ * can bind the same port before wrangler does; the start is then retried on new ports.
+ */
+const START_ATTEMPTS = 3
+
 export async function startWranglerDev({ state, token, vars = {}, port, onOutput }) {
-  port ??= await freePort()
+  for (let attempt = 1; ; attempt++) {
+    const dev = await launch({ state, token, vars, port: port ?? (await freePort()), onOutput })
+    if (dev.ready) return dev.server
+    const portTaken = dev.server.output().includes('Address already in use')
+    if (!portTaken || attempt === START_ATTEMPTS) {
+      throw new Error(
+        `wrangler dev did not start within ${START_TIMEOUT_MS / 1000} s` +
+          ` (attempt ${attempt} of ${START_ATTEMPTS}):\n${dev.server.output()}`,
+      )
+    }
+  }
+}
+
+async function launch({ state, token, vars, port, onOutput }) {
   const base = `http://127.0.0.1:${port}`
   const child = spawn(
     process.execPath,
@@ -69,14 +89,16 @@ export async function startWranglerDev({ state, token, vars = {}, port, onOutput
   }
   const started = Date.now()
   for (;;) {
+    // Wrangler's own "Ready on" line first: until it is printed, whatever answers on the port may
+    // be another process that took it.
     try {
-      if ((await fetch(`${base}/status`)).ok) break
+      if (output.includes('Ready on') && (await fetch(`${base}/status`)).ok) break
     } catch {
       // not listening yet
     }
     if (child.exitCode !== null || Date.now() - started > START_TIMEOUT_MS) {
       await stop()
-      throw new Error(`wrangler dev did not start within ${START_TIMEOUT_MS / 1000} s:\n${output}`)
+      return { ready: false, server: { base, child, output: () => output, tick: null, stop } }
     }
     await new Promise((r) => setTimeout(r, 100))
   }
@@ -89,5 +111,5 @@ export async function startWranglerDev({ state, token, vars = {}, port, onOutput
     const query = new URLSearchParams({ cron: '* * * * *', time: String(clock) })
     return fetch(`${base}/cdn-cgi/handler/scheduled?${query}`).then((r) => r.text())
   }
-  return { base, child, output: () => output, tick, stop }
+  return { ready: true, server: { base, child, output: () => output, tick, stop } }
 }
