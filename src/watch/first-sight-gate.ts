@@ -36,7 +36,7 @@
 // rule, and that a gate missing one filed string loses a match.
 
 import { scratchFor } from './buffers'
-import { TwoBitFilter, prefixFilters, type PrefixFilter } from './prefix-filter'
+import { BitFilter, prefixFilters, type PrefixFilter } from './prefix-filter'
 import { readerRules } from './reader-rules'
 import {
   OWN_KEY,
@@ -114,8 +114,8 @@ const SIZED = 3
 
 /**
  * Words before the bits in a filter's typed-array form (UnitsFilter.words): shift, start and
- * whole lengths, all, sizes. Its size (two bits
- * set of 32 a string: a chance "may" about 1 in 250) is prefix-filter.ts's TwoBitFilter's.
+ * whole lengths, all, sizes. Its size (four bits set of 32 a string: a chance "may" about 1
+ * in 5,000 a test) is prefix-filter.ts's BitFilter's.
  */
 const FILTER_HEADER = 5
 /** Gate flags in its typed-array form. */
@@ -131,10 +131,10 @@ function sizedHash(head: number, tail: number, length: number): number {
 }
 
 /**
- * A two-hash bit filter over strings filed whole or as starts (or over `?` patterns), each kind
+ * A bit filter (BitFilter) over strings filed whole or as starts (or over `?` patterns), each kind
  * with the lengths in use, so that a word tests only those.
  */
-class UnitsFilter extends TwoBitFilter {
+class UnitsFilter extends BitFilter {
   /**
    * Bit k: a start of k units is filed; a whole string of k units. In a filter of `?`
    * patterns (fileSized): a prefix of k units; a suffix of k units.
@@ -263,7 +263,7 @@ class UnitsFilter extends TwoBitFilter {
   }
 }
 
-/** A 32-bit mix of a string's hash, its length and its kind: the filter's two bits come from it. */
+/** A 32-bit mix of a string's hash, its length and its kind: the filter's bits come from it. */
 function mix(h: number, length: number, kind: number): number {
   const x = Math.imul(h ^ Math.imul(length * 4 + kind, 0x85ebca6b), 0x9e3779b1)
   return x ^ (x >>> 16)

@@ -6,8 +6,8 @@
 // the bases (the callers prove that every word the skipped work could find starts with one).
 //
 // A bit filter over hashes of each base's first PREFIX_FILTER_LENGTH units, with their length,
-// two bits a base: "no" is certain, "yes" only means "do the work" (a word shares both bits of
-// a base by chance about once in 250 tests), so skipping on "no" never changes a result.
+// KEY_BITS bits a base: "no" is certain, "yes" only means "do the work" (a word shares all the
+// bits of a base by chance about once in 5,000 tests), so skipping on "no" never changes a result.
 
 /**
  * Whether the presearcher consults its prefix filters: always, in the Worker. A switch only so
@@ -20,23 +20,30 @@ export const prefixFilters = { on: true }
 export const PREFIX_FILTER_LENGTH = 12
 
 /**
- * Filter bits per key filed, two of them set: a chance hit is then about 1 in 250 tests when
- * full, where one bit in 16 (as before) was 1 in 16 a test, and a word tests each base length
- * in use (up to 12): a third of an item's new words went through.
+ * Filter bits per key filed (32 to 64, the size being a power of two), KEY_BITS of them set: a
+ * chance hit is then about 1 in 5,000 tests when fullest. A word tests each length in use (up
+ * to 12 starts, and whole strings), so chance hits add up per word: with one bit in 16 a third
+ * of an item's new words went through, with two of 32 (a chance hit 1 in 250 a test) about one
+ * new word in 60, each then paying for a memo that finds nothing; with four, one in ~1,000.
  */
 const BITS_PER_KEY = 32
+/**
+ * Bits set per key. Most tests stop at the first bit (a filter is at most ~12% set), so the
+ * bits past the second cost little and only on near-misses.
+ */
+const KEY_BITS = 4
 const MIN_BITS = 1024
 /** Most filter bits a stored form may say it has (2^24: 2 MiB, far above any index's). */
 const MAX_SHIFT_BITS = 24
 
 /**
- * The bits of a two-hash filter (this file's PrefixFilter, first-sight-gate.ts's filters): a
+ * The bits of a KEY_BITS-hash filter (this file's PrefixFilter, first-sight-gate.ts's filters): a
  * power of two of them, sized for a number of keys, or read in place from the typed-array form a
  * snapshot stores — the shift, the subclass's header words, then the bits — checked, so that a
  * form this code cannot have written throws a RangeError. Subclasses hash their keys to one
- * 32-bit `mixed` each and set or test its two bits.
+ * 32-bit `mixed` each and set or test its KEY_BITS bits.
  */
-export abstract class TwoBitFilter {
+export abstract class BitFilter {
   protected readonly bits: Uint32Array
   /** 32 minus log2 of the number of bits. */
   protected readonly shift: number
@@ -76,25 +83,30 @@ export abstract class TwoBitFilter {
   }
 
   protected set(mixed: number): void {
-    const a = mixed >>> this.shift
-    const b = second(mixed) >>> this.shift
-    this.bits[a >>> 5]! |= 1 << (a & 31)
-    this.bits[b >>> 5]! |= 1 << (b & 31)
+    let x = mixed
+    for (let k = 0; k < KEY_BITS; k++) {
+      const a = x >>> this.shift
+      this.bits[a >>> 5]! |= 1 << (a & 31)
+      x = next(x)
+    }
   }
 
-  /** Whether both bits of `mixed` are set. */
+  /** Whether all the bits of `mixed` are set. */
   protected test(mixed: number): boolean {
-    const a = mixed >>> this.shift
-    if ((this.bits[a >>> 5]! & (1 << (a & 31))) === 0) return false
-    const b = second(mixed) >>> this.shift
-    return (this.bits[b >>> 5]! & (1 << (b & 31))) !== 0
+    let x = mixed
+    for (let k = 0; k < KEY_BITS; k++) {
+      const a = x >>> this.shift
+      if ((this.bits[a >>> 5]! & (1 << (a & 31))) === 0) return false
+      x = next(x)
+    }
+    return true
   }
 }
 
 /** Words before the bits in a filter's typed-array form (words): shift, lengths, all. */
 const WORDS_HEADER = 3
 
-export class PrefixFilter extends TwoBitFilter {
+export class PrefixFilter extends BitFilter {
   /** Bit k set: some base of length k (k ≤ PREFIX_FILTER_LENGTH) is filed. */
   private lengths = 0
   /** An empty base was filed: every word starts with it. */
@@ -164,7 +176,7 @@ export class PrefixFilter extends TwoBitFilter {
     return false
   }
 
-  /** Whether both bits of the base of `length` units whose polynomial hash is `h` are set. */
+  /** Whether all the bits of the base of `length` units whose polynomial hash is `h` are set. */
   private has(h: number, length: number): boolean {
     return this.test(mix(h, length))
   }
@@ -176,7 +188,7 @@ function mix(h: number, length: number): number {
   return x ^ (x >>> 16)
 }
 
-/** A second mix, independent enough of the first for the second bit. */
-function second(mixed: number): number {
+/** The next mix from one, independent enough of it for the next bit. */
+function next(mixed: number): number {
   return Math.imul(mixed ^ (mixed >>> 15), 0xc2b2ae35)
 }
