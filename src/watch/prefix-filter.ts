@@ -24,7 +24,7 @@ export const PREFIX_FILTER_LENGTH = 12
  * chance hit is then about 1 in 5,000 tests when fullest. A word tests each length in use (up
  * to 12 starts, and whole strings), so chance hits add up per word: with one bit in 16 a third
  * of an item's new words went through, with two of 32 (a chance hit 1 in 250 a test) about one
- * new word in 60, each then paying for a memo that finds nothing; with four, one in ~1,000.
+ * new word in 50, each then paying for a memo that finds nothing; with four, one in ~1,000.
  */
 const BITS_PER_KEY = 32
 /**
