@@ -38,7 +38,7 @@ export async function startWranglerDev({ state, token, vars = {}, port, onOutput
     const portTaken = dev.server.output().includes('Address already in use')
     if (!portTaken || attempt === START_ATTEMPTS) {
       throw new Error(
-        `wrangler dev did not start within ${START_TIMEOUT_MS / 1000} s` +
+        `wrangler dev exited or did not answer within ${START_TIMEOUT_MS / 1000} s` +
           ` (attempt ${attempt} of ${START_ATTEMPTS}):\n${dev.server.output()}`,
       )
     }
