@@ -46,11 +46,14 @@ export default {
       return Response.json({ PLAN_LIMITS, QUEUE_OPS_PER_ALERT, QUEUE_OPS_PER_JOB })
     }
     if (url.pathname === '/setup') {
+      // dailyFrom=k: feeds k and after are read every 24 hours (a tick then finds few due).
+      const dailyFrom = q('dailyFrom') === '' ? Infinity : Number(q('dailyFrom'))
       const feeds: Feed[] = Array.from({ length: Number(q('feeds')) }, (_, i) => ({
         id: `f${i}`,
         url: `${q('origin')}/feed/${i}.xml`,
         enabled: true,
         tags: [],
+        ...(i >= dailyFrom ? { intervalMinutes: 24 * 60 } : {}),
       }))
       const destinations: Destination[] = [
         { id: 'd', name: 'bench', type: 'webhook', url: 'https://example.org/hook', enabled: true },
