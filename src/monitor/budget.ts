@@ -94,9 +94,10 @@ export const BYTE_PATH_CPU_FACTOR = 1.35
 /** Digesting an item's key and looking it up in the seen set: 50 one after another, 1.35 ms. */
 export const CPU_MS_PER_ITEM_READ = 0.03
 /**
- * Matching one new item against 1,000 watches and building its alerts: a poll with 3 new items
- * less the first poll, / 3 (4.48 − 2.65 ms, measured before the split; 1.5 ms / 3 today — the
- * higher figure is kept as the margin for a fresh isolate, docs/decisions.md 21).
+ * Matching one new item against 1,000 watches and building its alerts, in a warm isolate: a poll
+ * with 3 new items less the first poll, / 3 (4.48 − 2.65 ms, measured before the split; 1.5 ms / 3
+ * today, the higher figure kept as a margin). A new isolate's first items cost many times more;
+ * the budget does not price them (docs/decisions.md, 29).
  */
 export const CPU_MS_PER_ITEM_MATCHED = 0.6
 /** A poll's own handling (request, response headers, body digest): the unchanged-body case, ×2. */
