@@ -5,8 +5,7 @@
 // and per-day totals against each plan's limits, and compares the alerts with a run without any
 // budget: none lost, none duplicated. CPU is the tick's own estimate (workerd's clock stands still
 // while code computes), subrequests and KV operations are counted. Prints figures; never fails.
-import { bundleWorker } from './bundle-worker'
-import { Miniflare, convertV4MiniflareOptions } from 'miniflare'
+import { bundleWorker, startTickWorker } from './bundle-worker'
 import { createServer } from 'node:http'
 import { prng } from '../test/support/prng'
 
@@ -114,19 +113,7 @@ async function runDay(
 ): Promise<Day> {
   currentShapes = shapes(feeds, busy)
   simulatedNow = T0
-  const mf = new Miniflare(
-    convertV4MiniflareOptions({
-      workers: [
-        {
-          name: 'tick-bench',
-          compatibilityDate: '2026-11-01',
-          modules: [{ type: 'ESModule', path: 'worker.mjs', contents: bundle }],
-          kvNamespaces: ['KV'],
-          durableObjects: { CONFIG: { className: 'ConfigStore', useSQLite: true } },
-        },
-      ],
-    }),
-  )
+  const mf = startTickWorker(bundle)
   const day: Day = {
     alerts: new Map(),
     duplicates: 0,

@@ -14,12 +14,12 @@
 // of an empty request. It includes what production bills elsewhere or not at all: the
 // configuration object (a Durable Object, run in the same process here), Miniflare's KV, V8's
 // background compiler and collector threads. Prints figures; never fails on them.
-import { Miniflare, convertV4MiniflareOptions } from 'miniflare'
+import type { Miniflare } from 'miniflare'
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { bundleWorker } from './bundle-worker'
+import { bundleWorker, startTickWorker } from './bundle-worker'
 
 const FEEDS = 50
 const WATCHES = 1000
@@ -89,21 +89,7 @@ await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
 const origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`
 
 const bundle = await bundleWorker('bench/tick-worker.ts')
-const start = (dir: string) =>
-  new Miniflare(
-    convertV4MiniflareOptions({
-      workers: [
-        {
-          name: 'tick-bench',
-          compatibilityDate: '2026-11-01',
-          modules: [{ type: 'ESModule', path: 'worker.mjs', contents: bundle }],
-          kvNamespaces: ['KV'],
-          durableObjects: { CONFIG: { className: 'ConfigStore', useSQLite: true } },
-        },
-      ],
-      resourcePersistencePath: dir,
-    }),
-  )
+const start = (dir: string) => startTickWorker(bundle, dir)
 
 /** CPU and answer of one request to the bench worker. */
 async function measured(mf: Miniflare, path: string) {
