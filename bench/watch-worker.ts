@@ -47,9 +47,21 @@ export default {
     if (url.pathname === '/noop') return new Response('')
     if (url.pathname === '/match' && index) {
       const set = sets[param('set', 0)] ?? []
+      // words=n: each article cut to a title of its first n words (the fixed part of a first item).
+      const words = url.searchParams.get('words')
       let alerts = 0
       for (const article of set.slice(param('from', 0), param('to', set.length))) {
-        alerts += matchItem(index, article).length
+        const item =
+          words === null
+            ? article
+            : {
+                ...article,
+                title: article.content.split(' ').slice(0, Number(words)).join(' '),
+                summary: '',
+                content: '',
+                categories: [],
+              }
+        alerts += matchItem(index, item).length
       }
       return new Response(String(alerts))
     }

@@ -283,6 +283,49 @@ for (const count of [1000, 10_000]) {
     await mf.dispose()
   }
 }
+// Item by item, 1,000 watches: what each of a new isolate's first items costs, as a tick matches
+// a few (docs/operations.md, "A tick in a fresh isolate"). Each request less the least of five
+// empty requests; one kind of isolate matches items in groups, the other a first item of a single
+// word: what any first item pays whatever its words (code compiled and set up on first use).
+const STEPS = [1, 2, 3, 5, 10, 20, 50, 100]
+{
+  const count = 1000
+  const snapshot = buildIndexSnapshot(makeWatches(count, prng(count)), BENCH_VERSION)
+  const perStep: number[][] = STEPS.map(() => [])
+  const oneWord: number[] = []
+  for (let k = 0; k < FRESH_ISOLATES * 2; k++) {
+    const mf = startWorkerd()
+    try {
+      const seed = 4_000_000 + k
+      await request(mf, `/setup?watches=${count}&seeds=${seed}&articles=${FIRST_MANY}`)
+      let empty = Infinity
+      for (let i = 0; i < 5; i++) empty = Math.min(empty, await request(mf, '/noop'))
+      await request(mf, '/snapshot', snapshot)
+      await request(mf, '/load')
+      if (k % 2 === 1) {
+        oneWord.push((await request(mf, '/match?set=0&from=0&to=1&words=1')) - empty)
+        continue
+      }
+      let from = 0
+      for (const [s, to] of STEPS.entries()) {
+        perStep[s]!.push((await request(mf, `/match?set=0&from=${from}&to=${to}`)) - empty)
+        from = to
+      }
+    } finally {
+      await mf.dispose()
+    }
+  }
+  const each = STEPS.map((to, s) => {
+    const from = s === 0 ? 0 : STEPS[s - 1]!
+    const label = to - from === 1 ? `item ${to}` : `items ${from + 1}–${to}`
+    return `${label} ${(median(perStep[s]!) / (to - from)).toFixed(2)}`
+  })
+  console.log(
+    `  ${count} watches, fresh isolate, item by item (ms per item of ~300 unseen words, round trip ` +
+      `taken out, median of ${FRESH_ISOLATES}): ${each.join('; ')}; a first item of one word ` +
+      `${ms(median(oneWord))}`,
+  )
+}
 console.log(`load average after: ${loadAverage()}`)
 
 /** The machine's load averages (`uptime`), printed beside the figures: the machine is shared. */
