@@ -237,11 +237,14 @@ export async function openShards(
   now: Date,
 ): Promise<OpenShards> {
   const errors: string[] = []
-  const loaded = await loadShardsSettled(kv, shardCount)
+  // A shard whose stored revision is the one this isolate holds is not parsed again.
+  const mine = new Map(held)
+  const loaded = await loadShardsSettled(kv, shardCount, (n) => mine.get(n)?.rev)
   // A shard that cannot be read is left alone: its feeds wait, the others are polled.
   const shards = new Map<number, ShardDoc>()
   loaded.forEach((l, n) => {
     if ('error' in l) errors.push(`shard ${n} unreadable, its feeds wait: ${errorMessage(l.error)}`)
+    else if ('held' in l) shards.set(n, mine.get(n)!.doc)
     else {
       shards.set(n, adopt(l.doc, errors))
       errors.push(...l.problems)

@@ -8,7 +8,15 @@ export async function readJson<T extends { schema: number }>(
   schema: T['schema'],
 ): Promise<T | null> {
   const raw = await kv.get(key)
-  if (raw === null) return null
+  return raw === null ? null : parseJsonDoc<T>(raw, key, schema)
+}
+
+/** A stored document's text, parsed and its schema number checked (readJson without the read). */
+export function parseJsonDoc<T extends { schema: number }>(
+  raw: string,
+  key: string,
+  schema: T['schema'],
+): T {
   let value: unknown
   try {
     value = JSON.parse(raw)

@@ -8,7 +8,7 @@
 // deleted — the other shards' feeds are polled as usual.
 import { errorMessage } from '../lib/errors'
 import { SHARD_PREFIX, shard as shardKey } from './keys'
-import { readJson, writeJson } from './json'
+import { parseJsonDoc, readJson, writeJson } from './json'
 import { checkStored, feedStateSchema, shardSchema } from './schema'
 
 export type FeedHealth = 'pending' | 'ok' | 'error'
@@ -150,7 +150,30 @@ export interface LoadedShard {
 export async function loadShard(kv: KVNamespace, n: number): Promise<LoadedShard> {
   const key = shardKey(n)
   const raw = await readJson<ShardDoc>(kv, key, 1)
-  if (raw === null) return { doc: emptyShard(n), problems: [] }
+  return raw === null ? { doc: emptyShard(n), problems: [] } : checkShard(raw, key)
+}
+
+/**
+ * Shard `n` as loadShard reads it, unless the revision stored with it (the KV value's metadata,
+ * written by saveShard) is `heldRev`, the one whose document this isolate holds: then it is not
+ * parsed or checked at all ({ held: true }). A shard is ~5–15 KB a feed, and parsing and checking
+ * it is most of what a tick that finds nothing new costs (docs/decisions.md, 30). The value and
+ * its metadata are written together, so an equal revision is the same write.
+ */
+export async function loadShardUnlessHeld(
+  kv: KVNamespace,
+  n: number,
+  heldRev: string | undefined,
+): Promise<LoadedShard | { held: true }> {
+  const key = shardKey(n)
+  const { value, metadata } = await kv.getWithMetadata<{ rev?: unknown }>(key, 'text')
+  if (value === null) return { doc: emptyShard(n), problems: [] }
+  if (heldRev !== undefined && metadata?.rev === heldRev) return { held: true }
+  return checkShard(parseJsonDoc<ShardDoc>(value, key, 1), key)
+}
+
+/** A parsed shard document checked: throws when unreadable as a whole, drops bad feeds. */
+function checkShard(raw: ShardDoc, key: string): LoadedShard {
   const doc = checkStored<ShardDoc>(shardSchema, raw, key)
   const problems: string[] = []
   const feeds: Record<string, FeedState> = {}
@@ -164,13 +187,18 @@ export async function loadShard(kv: KVNamespace, n: number): Promise<LoadedShard
   return { doc: { ...doc, feeds }, problems }
 }
 
-/** Every shard, each read on its own: one unreadable shard is an error for it alone. */
+/**
+ * Every shard, each read on its own: one unreadable shard is an error for it alone. With
+ * `heldRev`, a shard whose stored revision is the one this isolate holds is not parsed
+ * (loadShardUnlessHeld).
+ */
 export async function loadShardsSettled(
   kv: KVNamespace,
   count: number,
-): Promise<Array<LoadedShard | { error: unknown }>> {
+  heldRev: (n: number) => string | undefined = () => undefined,
+): Promise<Array<LoadedShard | { held: true } | { error: unknown }>> {
   const settled = await Promise.allSettled(
-    Array.from({ length: count }, (_, n) => loadShard(kv, n)),
+    Array.from({ length: count }, (_, n) => loadShardUnlessHeld(kv, n, heldRev(n))),
   )
   return settled.map((r) => (r.status === 'fulfilled' ? r.value : { error: r.reason }))
 }
@@ -181,16 +209,17 @@ export async function loadShardsSettled(
  * written back.
  */
 export async function loadShards(kv: KVNamespace, count: number): Promise<ShardDoc[]> {
-  const loaded = await loadShardsSettled(kv, count)
+  const loaded = await Promise.allSettled(Array.from({ length: count }, (_, n) => loadShard(kv, n)))
   return loaded.map((l, n) => {
-    if ('doc' in l) return l.doc
-    console.error(`shard ${n} unreadable: ${errorMessage(l.error)}`)
+    if (l.status === 'fulfilled') return l.value.doc
+    console.error(`shard ${n} unreadable: ${errorMessage(l.reason)}`)
     return emptyShard(n)
   })
 }
 
 export async function saveShard(kv: KVNamespace, doc: ShardDoc): Promise<void> {
-  await writeJson(kv, shardKey(doc.shard), doc)
+  // The revision rides along as metadata, so a reader holding it need not parse the value.
+  await writeJson(kv, shardKey(doc.shard), doc, doc.rev ? { metadata: { rev: doc.rev } } : {})
 }
 
 export { SHARD_PREFIX }
