@@ -8,6 +8,7 @@
 // it instead of compiling. Not deployed anywhere.
 import { compileWatchIndex, matchItem, type WatchIndex, type WatchSpec } from '../src/watch'
 import { loadIndexSnapshot } from '../src/watch/snapshot'
+import { forgetVocabulary, warmUpMatcher } from '../src/watch/warm-up'
 import { makeArticles, makeWatches, prng, type BenchArticle } from './watch-corpus'
 
 let specs: WatchSpec[] = []
@@ -45,6 +46,13 @@ export default {
       return new Response(String(index.errors.length))
     }
     if (url.pathname === '/noop') return new Response('')
+    // The start-up warm-up run as a request, so that its cost in a new isolate can be timed.
+    if (url.pathname === '/warm-up') return Response.json(warmUpMatcher())
+    // Every word forgotten, code still warm: what first sight of a word costs in itself.
+    if (url.pathname === '/forget') {
+      forgetVocabulary()
+      return new Response('')
+    }
     if (url.pathname === '/match' && index) {
       const set = sets[param('set', 0)] ?? []
       // words=n: each article cut to a title of its first n words (the fixed part of a first item).

@@ -148,12 +148,17 @@ for (const count of [1000, 10_000]) {
 // Rows a watch count. "fresh": a new workerd process, so a new isolate, for every measurement,
 // as a tick that lands on a new isolate, with the first 20 items of ~300 words that isolate ever
 // matches (unseen vocabulary: no stem, key or lexicon entry computed yet) and the rate over its
-// first 100 items; medians of FRESH_ISOLATES. Two kinds of fresh isolate, alternating so both see
-// the same load: one compiles the watches (what a tick did before snapshots, and still does when
-// no snapshot is stored), one loads the index snapshot (src/watch/snapshot.ts) that this process
-// built, as the configuration object builds it away from the tick. "warm": one isolate after a
-// 1,000-article warm-up, a re-compile (median of BUILDS) and the same 20/100 items of a set it has
-// not seen, next to the 1,000-article passes.
+// first 100 items; medians of FRESH_ISOLATES. A fresh isolate starts as Feedwatch's Worker does,
+// with the start-up warm-up in its global scope (bench/watch-worker-warmed.ts; src/startup.ts),
+// which forgets every word it met, so the timed items' vocabulary is still unseen. Four kinds,
+// in turn so all see the same load: one loads the index snapshot (src/watch/snapshot.ts) that
+// this process built, as the configuration object builds it away from the tick; one compiles the
+// watches (what a tick does when no snapshot is stored); one loads the snapshot in an isolate
+// without the warm-up (the figure before it: code compiled and optimised as the items come);
+// one times the warm-up itself as a request in an isolate without it (what the global scope
+// pays at start-up, round trip taken out). "warm": one isolate after a 1,000-article warm-up, a
+// re-compile (median of BUILDS) and the same 20/100 items of a set it has not seen, next to the
+// 1,000-article passes.
 const FRESH_ISOLATES = 5
 const FIRST_FEW = 20
 const FIRST_MANY = 100
@@ -165,9 +170,11 @@ const FRESH_TARGETS: Record<number, string> = {
 /** The configuration version bench/watch-worker.ts loads snapshots for. */
 const BENCH_VERSION = 1
 
-const workerSource = await bundleWorker('bench/watch-worker.ts')
+/** The bench worker as Feedwatch starts (warm-up in the global scope), and without the warm-up. */
+const warmedSource = await bundleWorker('bench/watch-worker-warmed.ts')
+const coldSource = await bundleWorker('bench/watch-worker.ts')
 
-function startWorkerd(): Miniflare {
+function startWorkerd(workerSource = warmedSource): Miniflare {
   return new Miniflare(
     convertV4MiniflareOptions({
       workers: [
@@ -208,31 +215,39 @@ console.log(
     `fresh = a new isolate per measurement, median of ${FRESH_ISOLATES}; ` +
     `load average ${loadAverage()}:`,
 )
+const warmUpCosts: number[] = []
 for (const count of [1000, 10_000]) {
   // Built here, in another process, as the configuration object builds it away from the tick.
   const snapshot = buildIndexSnapshot(makeWatches(count, prng(count)), BENCH_VERSION)
-  const fresh = { compile: [] as number[], few: [] as number[], many: [] as number[] }
-  const loaded = { load: [] as number[], few: [] as number[], many: [] as number[] }
+  const first = () => ({ load: [] as number[], few: [] as number[], many: [] as number[] })
+  const loaded = first()
+  const compiled = first()
+  const unwarmed = first()
   const roundTrips: number[] = []
-  for (let k = 0; k < FRESH_ISOLATES * 2; k++) {
-    // Alternating: an isolate that compiles, then one that loads, so both see the same load.
-    const loads = k % 2 === 1
-    const mf = startWorkerd()
+  const KINDS = 4
+  for (let k = 0; k < FRESH_ISOLATES * KINDS; k++) {
+    const kind = k % KINDS
+    const mf = startWorkerd(kind >= 2 ? coldSource : warmedSource)
     try {
       // Seeds no other block or isolate uses: vocabulary unseen even by the generator's draws.
       const seed = 2_000_000 + count * 10 + k
       await request(mf, `/setup?watches=${count}&seeds=${seed}&articles=${FIRST_MANY}`)
-      roundTrips.push(await request(mf, '/noop'))
-      if (loads) {
-        await request(mf, '/snapshot', snapshot)
-        loaded.load.push(await request(mf, '/load'))
-      } else {
-        fresh.compile.push(await request(mf, '/compile'))
+      const roundTrip = await request(mf, '/noop')
+      roundTrips.push(roundTrip)
+      if (kind === 3) {
+        warmUpCosts.push((await request(mf, '/warm-up')) - roundTrip)
+        continue
       }
-      const first = await firstItems(mf, 0)
-      const into = loads ? loaded : fresh
-      into.few.push(first.few)
-      into.many.push(first.many)
+      const into = [loaded, compiled, unwarmed][kind]!
+      if (kind === 1) {
+        into.load.push(await request(mf, '/compile'))
+      } else {
+        await request(mf, '/snapshot', snapshot)
+        into.load.push(await request(mf, '/load'))
+      }
+      const items = await firstItems(mf, 0)
+      into.few.push(items.few)
+      into.many.push(items.many)
     } finally {
       await mf.dispose()
     }
@@ -253,25 +268,21 @@ for (const count of [1000, 10_000]) {
     const passMs: number[] = []
     for (let k = 1; k <= PASSES; k++) passMs.push(await request(mf, `/match?set=${k}`))
     const warm = await firstItems(mf, PASSES + 1)
-    const compiledFew = fresh.compile.map((c, k) => c + fresh.few[k]!)
-    const loadedFew = loaded.load.map((c, k) => c + loaded.few[k]!)
+    const row = (label: string, step: string, r: ReturnType<typeof first>) =>
+      console.log(
+        `    ${label} ${step} ${spread(r.load, ms)}; ` +
+          `first ${FIRST_FEW} items ${spread(r.few, ms)}; ` +
+          `${step} + ${FIRST_FEW} items ${ms(median(r.load.map((c, k) => c + r.few[k]!)))}; ` +
+          `first ${FIRST_MANY} items ${spread(r.many, (v) => perSecond(FIRST_MANY, v))}`,
+      )
     console.log(
       `  ${count} watches (request round trip ~${ms(median(roundTrips))} included; ` +
         `snapshot ${Math.round(snapshot.byteLength / 1024)} KiB; ` +
         `issue #15's fresh targets: ${FRESH_TARGETS[count]})`,
     )
-    console.log(
-      `    fresh isolate, compile: compile ${spread(fresh.compile, ms)}; ` +
-        `first ${FIRST_FEW} items ${spread(fresh.few, ms)}; ` +
-        `compile + ${FIRST_FEW} items ${ms(median(compiledFew))}; ` +
-        `first ${FIRST_MANY} items ${spread(fresh.many, (v) => perSecond(FIRST_MANY, v))}`,
-    )
-    console.log(
-      `    fresh isolate, load:    load snapshot ${spread(loaded.load, ms)}; ` +
-        `first ${FIRST_FEW} items ${spread(loaded.few, ms)}; ` +
-        `load + ${FIRST_FEW} items ${ms(median(loadedFew))}; ` +
-        `first ${FIRST_MANY} items ${spread(loaded.many, (v) => perSecond(FIRST_MANY, v))}`,
-    )
+    row('fresh isolate, load:             ', 'load snapshot', loaded)
+    row('fresh isolate, compile:          ', 'compile', compiled)
+    row('fresh isolate without warm-up, load:', 'load snapshot', unwarmed)
     console.log(
       `    warm isolate:  re-compile ${ms(median(rebuilds))}; re-load ${ms(median(reloads))}; ` +
         `${FIRST_FEW} new items ${ms(warm.few)}; ` +
@@ -283,18 +294,27 @@ for (const count of [1000, 10_000]) {
     await mf.dispose()
   }
 }
+console.log(
+  `  start-up warm-up (src/watch/warm-up.ts, once an isolate, in its global scope: the ` +
+    `platform's start-up limit of 1 s, not a tick's CPU limit): ` +
+    `${spread(warmUpCosts, ms)} in a new isolate, round trip taken out`,
+)
 // Item by item, 1,000 watches: what each of a new isolate's first items costs, as a tick matches
-// a few (docs/operations.md, "A tick in a fresh isolate"). Each request less the least of five
-// empty requests; one kind of isolate matches items in groups, the other a first item of a single
-// word: what any first item pays whatever its words (code compiled and set up on first use).
+// a few (docs/operations.md, "A tick in a fresh isolate"), with the start-up warm-up and without.
+// Each request less the least of five empty requests; one kind of isolate matches items in
+// groups, the other a first item of a single word: what any first item pays whatever its words
+// (code compiled and set up on first use).
 const STEPS = [1, 2, 3, 5, 10, 20, 50, 100]
 {
   const count = 1000
   const snapshot = buildIndexSnapshot(makeWatches(count, prng(count)), BENCH_VERSION)
-  const perStep: number[][] = STEPS.map(() => [])
-  const oneWord: number[] = []
-  for (let k = 0; k < FRESH_ISOLATES * 2; k++) {
-    const mf = startWorkerd()
+  const curves = [warmedSource, coldSource].map(() => ({
+    perStep: STEPS.map(() => [] as number[]),
+    oneWord: [] as number[],
+  }))
+  for (let k = 0; k < FRESH_ISOLATES * 4; k++) {
+    const curve = curves[k % 2]!
+    const mf = startWorkerd(k % 2 === 0 ? warmedSource : coldSource)
     try {
       const seed = 4_000_000 + k
       await request(mf, `/setup?watches=${count}&seeds=${seed}&articles=${FIRST_MANY}`)
@@ -302,29 +322,32 @@ const STEPS = [1, 2, 3, 5, 10, 20, 50, 100]
       for (let i = 0; i < 5; i++) empty = Math.min(empty, await request(mf, '/noop'))
       await request(mf, '/snapshot', snapshot)
       await request(mf, '/load')
-      if (k % 2 === 1) {
-        oneWord.push((await request(mf, '/match?set=0&from=0&to=1&words=1')) - empty)
+      if (k % 4 >= 2) {
+        curve.oneWord.push((await request(mf, '/match?set=0&from=0&to=1&words=1')) - empty)
         continue
       }
       let from = 0
       for (const [s, to] of STEPS.entries()) {
-        perStep[s]!.push((await request(mf, `/match?set=0&from=${from}&to=${to}`)) - empty)
+        curve.perStep[s]!.push((await request(mf, `/match?set=0&from=${from}&to=${to}`)) - empty)
         from = to
       }
     } finally {
       await mf.dispose()
     }
   }
-  const each = STEPS.map((to, s) => {
-    const from = s === 0 ? 0 : STEPS[s - 1]!
-    const label = to - from === 1 ? `item ${to}` : `items ${from + 1}–${to}`
-    return `${label} ${(median(perStep[s]!) / (to - from)).toFixed(2)}`
-  })
-  console.log(
-    `  ${count} watches, fresh isolate, item by item (ms per item of ~300 unseen words, round trip ` +
-      `taken out, median of ${FRESH_ISOLATES}): ${each.join('; ')}; a first item of one word ` +
-      `${ms(median(oneWord))}`,
-  )
+  for (const [c, label] of ['with the start-up warm-up', 'without it'].entries()) {
+    const { perStep, oneWord } = curves[c]!
+    const each = STEPS.map((to, s) => {
+      const from = s === 0 ? 0 : STEPS[s - 1]!
+      const step = to - from === 1 ? `item ${to}` : `items ${from + 1}–${to}`
+      return `${step} ${(median(perStep[s]!) / (to - from)).toFixed(2)}`
+    })
+    console.log(
+      `  ${count} watches, fresh isolate ${label}, item by item (ms per item of ~300 unseen ` +
+        `words, round trip taken out, median of ${FRESH_ISOLATES}): ${each.join('; ')}; ` +
+        `a first item of one word ${ms(median(oneWord))}`,
+    )
+  }
 }
 console.log(`load average after: ${loadAverage()}`)
 

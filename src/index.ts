@@ -20,10 +20,15 @@ import {
   retryDelays,
   shardCount,
 } from './settings'
+import { warmUpIsolate } from './startup'
 import { loadConfig } from './store/config'
 
 export { ConfigStore } from './store/config-object'
 export { DeliveryLedger } from './store/ledger'
+
+// Once per isolate, before its first event: the matcher's code is compiled and optimised here,
+// under the platform's start-up limit, not in a tick's CPU limit (docs/decisions.md, 31).
+warmUpIsolate()
 
 const now = () => new Date()
 /** The platform's fetch, callable as a plain function (calling it as `deps.fetch()` would not be). */

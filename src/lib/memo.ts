@@ -2,13 +2,17 @@
 // vocabularies call again and again with the same words. Bounded so a long-lived isolate cannot
 // grow it without limit: when full it is emptied, which costs the next few items a recompute.
 
+/** A memoised function, which can be emptied (`clear`) and says how many entries it holds. */
+export interface BoundedMemo {
+  (key: string): string
+  clear(): void
+  readonly size: number
+}
+
 /** `compute`, memoised in a Map of at most `limit` entries. */
-export function boundedMemo(
-  limit: number,
-  compute: (key: string) => string,
-): (key: string) => string {
+export function boundedMemo(limit: number, compute: (key: string) => string): BoundedMemo {
   const memo = new Map<string, string>()
-  return (key) => {
+  const memoised = (key: string): string => {
     let value = memo.get(key)
     if (value === undefined) {
       value = compute(key)
@@ -17,4 +21,8 @@ export function boundedMemo(
     }
     return value
   }
+  return Object.defineProperties(memoised, {
+    clear: { value: () => memo.clear() },
+    size: { get: () => memo.size },
+  }) as BoundedMemo
 }

@@ -87,7 +87,7 @@ const NEEDS_MARK_WORK_RE = /[\u0300-\u036f\u0591-\u05c7\u064b-\u065f\u0670]/
  * Memo of folded words: article vocabularies repeat, and NFD/NFC are the costly steps
  * (100,000 entries, ~100 bytes each).
  */
-const foldMemo = boundedMemo(100_000, (word) => foldWord(word))
+export const foldMemo = boundedMemo(100_000, (word) => foldWord(word))
 
 /** The search form of one word (no spaces or punctuation inside; tokenize.ts finds words). */
 export function normalizeWord(word: string): string {

@@ -6,7 +6,7 @@
 // no Node built-ins, so it bundles for workerd and only the languages imported here ship).
 // Reference: https://snowballstem.org/algorithms/
 
-import { boundedMemo } from '../lib/memo'
+import { boundedMemo, type BoundedMemo } from '../lib/memo'
 import { stemmer as german } from '@orama/stemmers/german'
 import { stemmer as english } from '@orama/stemmers/english'
 import { stemmer as spanish } from '@orama/stemmers/spanish'
@@ -68,7 +68,7 @@ export const STEM_ENDINGS: Readonly<Record<string, readonly string[]>> = {
 }
 
 /** Per-language memos: ~1.5 µs a stem, and article vocabularies repeat across items. */
-const memos = new Map<string, (word: string) => string>()
+const memos = new Map<string, BoundedMemo>()
 /** Entries per language, bounded so a long-lived isolate cannot grow them without limit. */
 const MEMO_LIMIT = 50_000
 
@@ -138,6 +138,20 @@ function carriedStem(word: string, lang: string): string | undefined {
     carriedByLang.set(lang, map)
   }
   return map.get(word)
+}
+
+/** Forgets every memoised and carried stem (the start-up warm-up's, warm-up.ts). */
+export function forgetStems(): void {
+  memos.clear()
+  carried = undefined
+  carriedByLang.clear()
+}
+
+/** How many stems are memoised or carried (the tests check the warm-up leaves none). */
+export function stemsHeld(): number {
+  let held = carriedByLang.size
+  for (const memo of memos.values()) held += memo.size
+  return held + (carried === undefined ? 0 : 1)
 }
 
 /** How many times stemWord ran a stemmer (tests show what carried stems spare). */

@@ -350,6 +350,17 @@ export class Lexicon {
     this.generation++
   }
 
+  /**
+   * Forgets every word, as a sweep that keeps none (ids and Words from before must be looked up
+   * again): what the start-up warm-up (warm-up.ts) leaves. Call only between items.
+   */
+  clear(): void {
+    this.reset(0, 0)
+    this.added = 0
+    this.epoch++
+    this.generation++
+  }
+
   /** Whether word `id` is the term units[from, to). */
   private holds(id: number, units: Uint16Array, from: number, to: number): boolean {
     const r = id * ROW
