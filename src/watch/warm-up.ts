@@ -37,12 +37,18 @@ const WORDS_PER_LANGUAGE = 1500
 
 /** Syllables per language; Russian's each with its romanisation, for cross-script watches. */
 const SYLLABLES: Record<string, string> = {
-  en: 'ar ber cal den fer gan hol ing ton man ster well ford ley wick ham ash cor dun el gil',
-  fr: 'bou char mont ville lac roche fon tain eau ier ette val bois cour mar sau lieu beau',
-  de: 'berg burg dorf stein bach feld hau sen wald brück heim ger mann kirch straß müh öl',
-  es: 'cas ter man ria ñor llo vi da cor ti jo sal mi gue ra do bel món ca',
-  it: 'gio van ni rel lo cci bel la tor ro mar co fio ren ti pa ter na',
-  el: 'κα λο με ρα νι κος θε ση πο λι τα μα ρι ζα',
+  en:
+    'ar ber cal den fer gan hol ing ton man ster well ford ley wick ham ash cor dun el gil ' +
+    'jack quo vex yan zip kno wry pho the ight ough tch sq',
+  fr:
+    'bou char mont ville lac roche fon tain eau ier ette val bois cour mar sau lieu beau ' +
+    'gn ill oi où çon ê ï ÿ xa zé jé qui phi yè œu',
+  de:
+    'berg burg dorf stein bach feld hau sen wald brück heim ger mann kirch straß müh öl ' +
+    'schw tsch ck pf qu ei ie äu eu chs zw jo ver ung lich',
+  es: 'cas ter man ria ñor llo vi da cor ti jo sal mi gue ra do bel món ca güe xo zá',
+  it: 'gio van ni rel lo cci bel la tor ro mar co fio ren ti pa ter na gli sce zz',
+  el: 'κα λο με ρα νι κος θε ση πο λι τα μα ρι ζα ψυ χή ξέ ώ ΐ',
   ar: 'مح مد عب دال لك تا بر سا لة قا هر',
   zh: '東 京 都 北 海 道 大 阪 名 古 屋',
 }
@@ -63,6 +69,15 @@ const CYRILLIC: Array<[string, string]> = [
   ['чер', 'cher'],
   ['шуб', 'shub'],
   ['юр', 'yur'],
+  ['жу', 'zhu'],
+  ['цы', 'tsy'],
+  ['щё', 'shchyo'],
+  ['эф', 'ef'],
+  ['ян', 'yan'],
+  ['ль', 'l'],
+  ['ъе', 'ye'],
+  ['ой', 'oy'],
+  ['ха', 'kha'],
 ]
 const LANGUAGES = ['en', 'fr', 'de', 'ru', 'es', 'it', 'el', 'ar', 'zh', 'uk']
 
