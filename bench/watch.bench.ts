@@ -158,8 +158,11 @@ for (const count of [1000, 10_000]) {
 // one times the warm-up itself as a request in an isolate without it (what the global scope
 // pays at start-up, round trip taken out). "warm": one isolate after a 1,000-article warm-up, a
 // re-compile (median of BUILDS) and the same 20/100 items of a set it has not seen, next to the
-// 1,000-article passes.
+// 1,000-article passes; then, in that isolate, its words forgotten and the snapshot loaded again
+// before each of FORGET_ROUNDS new sets: warm code meeting every word for the first time.
 const FRESH_ISOLATES = 5
+/** Rounds of the warm isolate's words-forgotten row, each on a set of its own. */
+const FORGET_ROUNDS = 5
 const FIRST_FEW = 20
 const FIRST_MANY = 100
 /** Issue #15's targets for a fresh isolate, printed beside the figures they judge. */
@@ -256,7 +259,8 @@ for (const count of [1000, 10_000]) {
   const mf = startWorkerd()
   try {
     const { warmUp, timed } = seedsFor(count)
-    const seeds = [warmUp, ...timed, 3_000_000 + count].join(',')
+    const forgotten = Array.from({ length: FORGET_ROUNDS }, (_, k) => 3_500_000 + count * 10 + k)
+    const seeds = [warmUp, ...timed, 3_000_000 + count, ...forgotten].join(',')
     await request(mf, `/setup?watches=${count}&seeds=${seeds}`)
     await request(mf, '/compile')
     await request(mf, '/match?set=0') // warm-up set
@@ -268,6 +272,16 @@ for (const count of [1000, 10_000]) {
     const passMs: number[] = []
     for (let k = 1; k <= PASSES; k++) passMs.push(await request(mf, `/match?set=${k}`))
     const warm = await firstItems(mf, PASSES + 1)
+    // Warm code, every word forgotten (the warm-up's forgetVocabulary) and the index loaded
+    // again: what meeting words for the first time costs in itself, the floor of a fresh row.
+    const firstSight = { few: [] as number[], many: [] as number[] }
+    for (let k = 0; k < FORGET_ROUNDS; k++) {
+      await request(mf, '/forget')
+      await request(mf, '/load')
+      const items = await firstItems(mf, PASSES + 2 + k)
+      firstSight.few.push(items.few)
+      firstSight.many.push(items.many)
+    }
     const row = (label: string, step: string, r: ReturnType<typeof first>) =>
       console.log(
         `    ${label} ${step} ${spread(r.load, ms)}; ` +
@@ -289,6 +303,11 @@ for (const count of [1000, 10_000]) {
         `${FIRST_MANY} new items ${perSecond(FIRST_MANY, warm.many)}; ` +
         `${ARTICLES}-article passes ${rate(median(passMs))} articles/s ` +
         `[${passMs.map(rate).join(', ')}]`,
+    )
+    console.log(
+      `    warm isolate, words forgotten: first ${FIRST_FEW} items ` +
+        `${spread(firstSight.few, ms)}; first ${FIRST_MANY} items ` +
+        `${spread(firstSight.many, (v) => perSecond(FIRST_MANY, v))}`,
     )
   } finally {
     await mf.dispose()
