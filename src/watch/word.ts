@@ -181,7 +181,9 @@ export class Lexicon {
   private epoch = 2
   private added = 0
 
-  constructor(private readonly limit: number) {}
+  constructor(private readonly limit: number) {
+    this.reset(0, 0)
+  }
 
   get size(): number {
     return this.count
@@ -355,7 +357,13 @@ export class Lexicon {
    * again): what the start-up warm-up (warm-up.ts) leaves. Call only between items.
    */
   clear(): void {
-    this.reset(0, 0)
+    // In place, keeping the room it had: the warm-up leaves no garbage for the first items'
+    // collections to go through.
+    this.rows.fill(0)
+    this.slots.fill(0)
+    this.words = []
+    this.count = 0
+    this.poolEnd = 0
     this.added = 0
     this.epoch++
     this.generation++
