@@ -314,7 +314,8 @@ for (const count of [1000, 10_000]) {
   }
 }
 console.log(
-  `  start-up warm-up (src/watch/warm-up.ts, once an isolate, in its global scope: the ` +
+  `  start-up warm-ups (src/startup.ts: the feed reader's and the matcher's, once an isolate, ` +
+    `in its global scope: the ` +
     `platform's start-up limit of 1 s, not a tick's CPU limit): ` +
     `${spread(warmUpCosts, ms)} in a new isolate, round trip taken out`,
 )

@@ -245,6 +245,12 @@ describe('the dashboard in Chromium', () => {
     expect(peers.received.flaky.at(-1)).toContain('Budget deal reached')
   })
 
+  it('started the Worker with its start-up warm-ups, none of which failed', () => {
+    // src/startup.ts logs a failing warm-up and starts the isolate without it; wrangler dev
+    // prints what the Worker logs, its global scope included.
+    expect(dev!.output()).not.toContain('start-up warm-up failed')
+  })
+
   it('finds no serious or critical accessibility issue on any page', () => {
     expect(violations).toEqual([])
   })
