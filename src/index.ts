@@ -26,8 +26,9 @@ import { loadConfig } from './store/config'
 export { ConfigStore } from './store/config-object'
 export { DeliveryLedger } from './store/ledger'
 
-// Once per isolate, before its first event: the matcher's code is compiled and optimised here,
-// under the platform's start-up limit, not in a tick's CPU limit (docs/decisions.md, 31).
+// Once per isolate, before its first event: the feed reader's and the matcher's code is compiled
+// and optimised here, under the platform's start-up limit, not in a tick's CPU limit
+// (docs/decisions.md, 31).
 warmUpIsolate()
 
 const now = () => new Date()

@@ -1,4 +1,4 @@
-// The matcher's start-up warm-up: run once in a Worker's global scope (src/index.ts), it builds a
+// The matcher's start-up warm-up: run once in a Worker's global scope (src/startup.ts), it builds a
 // snapshot of a small synthetic index, loads it and matches synthetic articles, then forgets
 // every word it met. What stays is V8's compiled, optimised code for the per-word paths (the
 // scanner, the lexicon, the first-sight gate, stems, transliteration, readings, evaluation and
@@ -35,7 +35,11 @@ const ARTICLE_WORDS = 260
 /** Made-up words per language: enough that each article brings many never seen before. */
 const WORDS_PER_LANGUAGE = 1500
 
-/** Syllables per language; Russian's each with its romanisation, for cross-script watches. */
+/**
+ * Syllables per language (Russian's in CYRILLIC, each with its romanisation, for cross-script
+ * watches): every language with a stemmer or reading rules, and the scripts the tokenizer
+ * treats apart.
+ */
 const SYLLABLES: Record<string, string> = {
   en:
     'ar ber cal den fer gan hol ing ton man ster well ford ley wick ham ash cor dun el gil ' +
@@ -48,6 +52,8 @@ const SYLLABLES: Record<string, string> = {
     'schw tsch ck pf qu ei ie äu eu chs zw jo ver ung lich',
   es: 'cas ter man ria ñor llo vi da cor ti jo sal mi gue ra do bel món ca güe xo zá',
   it: 'gio van ni rel lo cci bel la tor ro mar co fio ren ti pa ter na gli sce zz',
+  nl: 'ge ver ij aal oor sch uit ijk heid en ste lijk kerk dam berg huis',
+  pt: 'ção ões nh lh ão ã õ ç ei ro da mun ta pe dro gal vés',
   el: 'κα λο με ρα νι κος θε ση πο λι τα μα ρι ζα ψυ χή ξέ ώ ΐ',
   ar: 'مح مد عب دال لك تا بر سا لة قا هر',
   zh: '東 京 都 北 海 道 大 阪 名 古 屋',
@@ -79,7 +85,7 @@ const CYRILLIC: Array<[string, string]> = [
   ['ой', 'oy'],
   ['ха', 'kha'],
 ]
-const LANGUAGES = ['en', 'fr', 'de', 'ru', 'es', 'it', 'el', 'ar', 'zh', 'uk']
+const LANGUAGES = ['en', 'fr', 'de', 'ru', 'es', 'it', 'el', 'ar', 'zh', 'uk', 'nl', 'pt']
 
 /** What warmUpMatcher did: the tests check that it matched, and matched every kind of watch. */
 export interface WarmUpReport {
