@@ -161,23 +161,25 @@ let termUnits: Uint16Array = new Uint16Array(64)
  * before a sweep must be looked up again.
  */
 export class Lexicon {
+  // The arrays, counts and shift a sweep renews are set by reset() alone, from the constructor
+  // on: one allocation each, and no field first reassigned after code was optimised against it.
   /** ROW Int32s per id (the offsets above). Replaced when it grows: read it after any lookup. */
-  rows: Int32Array = new Int32Array(INITIAL_WORDS * ROW)
+  rows!: Int32Array
   /** Where unitsOf's term starts in the array it returned. */
   unitsStart = 0
   /** Word objects by id, made on first use (word()). */
-  private words: Array<Word | undefined> = []
-  private count = 0
+  private words!: Array<Word | undefined>
+  private count!: number
   /** Counts sweeps: an id or Word kept from before the last one may no longer be the term's. */
   generation = 0
   /** `rows` as 16-bit units, for the terms kept inline. */
-  private rowUnits = new Uint16Array(this.rows.buffer)
-  private slots = new Int32Array(INITIAL_WORDS * 4)
+  private rowUnits!: Uint16Array
+  private slots!: Int32Array
   /** 32 minus log2 of the slot count: a hash's top bits pick its first slot. */
-  private shift = 32 - Math.log2(INITIAL_WORDS * 2)
+  private shift!: number
   /** The units of the terms longer than INLINE_UNITS, back to back. */
-  private pool: Uint16Array = new Uint16Array(INITIAL_WORDS)
-  private poolEnd = 0
+  private pool!: Uint16Array
+  private poolEnd!: number
   private epoch = 2
   private added = 0
 
