@@ -14,8 +14,8 @@
 // watch of many changes) and the first build of a watch set never seen (caches cold for its
 // words). Warm figures say what a long-lived isolate does; a tick often does not run in one, so
 // the fresh rows are the ones that describe a tick.
-import { bundleWorker } from './bundle-worker'
-import { Miniflare, convertV4MiniflareOptions } from 'miniflare'
+import { bundleWorker, startBenchWorker } from './bundle-worker'
+import type { Miniflare } from 'miniflare'
 import { compileQuery } from '../src/watch/compile'
 import { evaluate } from '../src/watch/evaluate'
 import { prepareItem } from '../src/watch/item'
@@ -178,17 +178,7 @@ const warmedSource = await bundleWorker('bench/watch-worker-warmed.ts')
 const coldSource = await bundleWorker('bench/watch-worker.ts')
 
 function startWorkerd(workerSource = warmedSource): Miniflare {
-  return new Miniflare(
-    convertV4MiniflareOptions({
-      workers: [
-        {
-          name: 'watch-bench',
-          compatibilityDate: '2026-11-01',
-          modules: [{ type: 'ESModule', path: 'worker.mjs', contents: workerSource }],
-        },
-      ],
-    }),
-  )
+  return startBenchWorker('watch-bench', workerSource)
 }
 
 /** Milliseconds for one request to the bench worker, answer read. */
