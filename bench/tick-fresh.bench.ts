@@ -3,7 +3,8 @@
 // and checked, the due feed fetched and parsed, the watch index loaded from its snapshot and the
 // new items matched, alerts built and sent, the shard written. Each measured tick runs in a new
 // workerd process (Miniflare) over state persisted on disk by the ticks before it, so nothing is
-// warm but the stored data. The set-up is the free plan's target: 50 feeds in the shard and
+// warm but the stored data and what the Worker's global scope warms before its first event, as
+// in production (the start-up warm-ups, src/startup.ts, run by bench/tick-worker.ts too). The set-up is the free plan's target: 50 feeds in the shard and
 // 1,000 watches; one feed is due every tick, and one or two others now and then (the rest are read
 // every 24 hours), as a minute's tick of 50 feeds polled every 15 minutes finds three or four.
 // Printed beside the same isolate's next ticks: what is left there is mostly what this harness
