@@ -55,10 +55,15 @@ function boundEnclosure(e: Enclosure, urlMax: number, shortMax: number): Enclosu
 
 function boundItem(item: Item, limits: Limits): Item {
   // An alert carries plain text only: the item's sanitised HTML (contentHtml) is left out, since
-  // HTML cannot be cut to a bound without breaking its markup, and no channel renders it yet.
-  const { contentHtml: _html, ...rest } = item
+  // HTML cannot be cut to a bound without breaking its markup, and no channel renders it yet. It
+  // is left out unread: destructuring or spreading would run its lazy getter, sanitising the
+  // HTML only to drop it (src/ingest/fields.ts, withContentHtml).
+  const rest: Record<string, unknown> = {}
+  for (const key of Object.keys(item)) {
+    if (key !== 'contentHtml') rest[key] = item[key as keyof Item]
+  }
   return {
-    ...rest,
+    ...(rest as Omit<Item, 'contentHtml'>),
     key: clip(item.key, limits.key),
     guid: clipOpt(item.guid, limits.url),
     url: clipOpt(item.url, limits.url),

@@ -11,6 +11,7 @@ import {
 } from '../../src/monitor/alert-bounds'
 import { buildAlerts } from '../../src/monitor/alerts'
 import { compileWatchIndex, matchItem } from '../../src/watch'
+import { openFeed } from '../../src/ingest'
 
 const feed: Feed = { id: 'f1', url: 'https://a.example/feed', enabled: true, tags: [] }
 const watch: Watch = {
@@ -37,7 +38,10 @@ const baseItem = (over: Partial<Item>): Item => ({
 /** The alert the tick would build for `item`, with the real matcher's explanation. */
 async function alertFor(item: Item, feedOver: Partial<Feed> = {}, feedTitle?: string) {
   const index = compileWatchIndex([{ id: watch.id, query: watch.query }])
-  const [match] = matchItem(index, { ...item, feedId: feed.id, feedTags: [] })
+  // The fields matching reads, named: spreading the item would read its lazy contentHtml.
+  const { title, summary, content, categories, url, lang } = item
+  const input = { title, summary, content, categories, url, lang, feedId: feed.id, feedTags: [] }
+  const [match] = matchItem(index, input)
   if (!match) throw new Error('the item should match')
   const [alert] = await buildAlerts({
     watch,
@@ -126,6 +130,24 @@ describe('alert size bounds', () => {
     expect(alert.item.guid).toBe('urn:uuid:1')
     expect('contentHtml' in alert.item).toBe(false)
     expect(alertBytes(alert)).toBeLessThanOrEqual(MAX_ALERT_BYTES)
+  })
+
+  it('leaves out a parsed item’s HTML without sanitising it', async () => {
+    // As a poll gives it: the reader's item, extended in place, its contentHtml still the lazy
+    // getter that sanitises on first read (src/ingest/fields.ts).
+    const body =
+      '<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>' +
+      '<title>Feed</title><item><guid>1</guid><title>Otan</title>' +
+      '<content:encoded><![CDATA[<p>L’Otan <b>réuni</b></p>]]></content:encoded>' +
+      '</item></channel></rss>'
+    const [parsed] = openFeed(body, { url: feed.url }).items()
+    const item: Item = Object.assign(parsed!, { feedId: feed.id })
+    const lazy = () => Object.getOwnPropertyDescriptor(item, 'contentHtml')?.get
+    expect(lazy()).toBeDefined()
+    const alert = await alertFor(item)
+    expect('contentHtml' in alert.item).toBe(false)
+    expect(alert.item.title).toBe('Otan')
+    expect(lazy()).toBeDefined()
   })
 
   it.each([
