@@ -20,7 +20,8 @@
 //   nothing: the same answer, later.
 // - `?` patterns without `*` match words of given lengths that start with their prefix and end
 //   with their suffix: each is filed as one entry of its prefix and suffix (cut) and a length,
-//   and a word asks with its own length for each pair of prefix and suffix lengths in use.
+//   and as one of its prefix and length (its head). A word asks with its own length for each
+//   prefix length in use, then, for the heads that may be filed, each suffix length in use.
 // - Stems: stem.ts's STEM_ENDINGS proof (prefix-filter.ts), with the presearcher's filter.
 // - The cross key of a Cyrillic word is that of its Russian or Ukrainian stem, or its own
 //   (presearcher.ts's memoStem), and those stemmers' stems are prefixes of the word (stem.ts's
@@ -111,6 +112,8 @@ const MAX_PREFIX_SCAN = 40
 const WHOLE = 1
 const START = 2
 const SIZED = 3
+/** A `?` pattern's prefix and length alone (fileSized), asked before its suffixes. */
+const SIZED_HEAD = 0
 
 /**
  * Words before the bits in a filter's typed-array form (UnitsFilter.words): shift, start and
@@ -195,7 +198,9 @@ class UnitsFilter extends BitFilter {
 
   /**
    * Files a `?` pattern: words of `length` units starting with `prefix` and ending with
-   * `suffix`, each cut to GATE_LENGTH units, as one entry (its three conditions together).
+   * `suffix`, each cut to GATE_LENGTH units, as one entry (its three conditions together), and
+   * its prefix and length as another (a head), which a word is asked first: one hash a prefix
+   * length in use turns down nearly every word, where its suffixes take one a pair of lengths.
    */
   fileSized(prefix: string, suffix: string, length: number): void {
     const p = Math.min(prefix.length, GATE_LENGTH)
@@ -203,7 +208,9 @@ class UnitsFilter extends BitFilter {
     let tail = 0
     for (let k = 1; k <= x; k++)
       tail = (Math.imul(tail, 31) + suffix.charCodeAt(suffix.length - k)) | 0
-    this.mark(sizedHash(polynomial(prefix, 0, p), tail, length), p * 16 + x, SIZED)
+    const head = polynomial(prefix, 0, p)
+    this.mark(sizedHash(head, tail, length), p * 16 + x, SIZED)
+    this.mark(sizedHash(head, 0, length), p, SIZED_HEAD)
     this.startLengths |= 1 << p
     this.wholeLengths |= 1 << x
     this.sizes |= 1 << Math.min(length, 31)
@@ -232,20 +239,29 @@ class UnitsFilter extends BitFilter {
     // Every entry's hash holds its pattern's length: with none of this word's length filed, no
     // entry can be this word's (a chance hit could only let it through in vain).
     if ((this.sizes & (1 << Math.min(n, 31))) === 0) return false
-    // Hashes are needed only up to the longest prefix or suffix in use.
-    const longest = 31 - Math.clz32(this.startLengths | this.wholeLengths)
-    const cut = Math.min(n, GATE_LENGTH, longest)
+    // Heads first: the prefix lengths p whose prefix and this length are filed (every pattern
+    // this word fits has its head filed, so a p not among them has no entry for it).
+    const starts = this.startLengths
+    const cut = Math.min(n, GATE_LENGTH)
+    let hit = 0
     let h = 0
-    let t = 0
-    for (let k = 1; k <= cut; k++) {
+    if ((starts & 1) !== 0 && this.has(sizedHash(0, 0, n), 0, SIZED_HEAD)) hit = 1
+    for (let k = 1; k <= cut && starts >>> k !== 0; k++) {
       h = (Math.imul(h, 31) + src[from + k - 1]!) | 0
-      t = (Math.imul(t, 31) + src[from + n - k]!) | 0
       heads[k] = h
+      if ((starts & (1 << k)) !== 0 && this.has(sizedHash(h, 0, n), k, SIZED_HEAD)) hit |= 1 << k
+    }
+    if (hit === 0) return false
+    // Then the suffixes in use, for those prefix lengths only.
+    const longest = Math.min(cut, 31 - Math.clz32(this.wholeLengths))
+    let t = 0
+    for (let k = 1; k <= longest; k++) {
+      t = (Math.imul(t, 31) + src[from + n - k]!) | 0
       tails[k] = t
     }
     for (let p = 0; p <= cut; p++) {
-      if ((this.startLengths & (1 << p)) === 0) continue
-      for (let x = 0; x <= cut && p + x <= n; x++) {
+      if ((hit & (1 << p)) === 0) continue
+      for (let x = 0; x <= longest && p + x <= n; x++) {
         if ((this.wholeLengths & (1 << x)) === 0) continue
         if (this.has(sizedHash(heads[p]!, tails[x]!, n), p * 16 + x, SIZED)) return true
       }
@@ -329,7 +345,8 @@ export class FirstSightGate {
     this.main = new UnitsFilter(exact.length + starts.length)
     for (const s of exact) this.main.fileWhole(s)
     for (const s of starts) this.main.fileStart(s)
-    this.sized = sized.length > 0 ? new UnitsFilter(sized.length) : null
+    // Two entries a pattern: its whole and its head (fileSized).
+    this.sized = sized.length > 0 ? new UnitsFilter(sized.length * 2) : null
     for (const { prefix, suffix, length } of sized) this.sized!.fileSized(prefix, suffix, length)
     this.crossFromCyrillic = cross.length > 0 ? new UnitsFilter(cross.length) : null
     for (const s of cross) this.crossFromCyrillic!.fileWhole(s)

@@ -52,7 +52,7 @@ import { indexFromSnapshot, type WatchIndex, type WatchSpec } from './index'
  * fails there until this is raised): a snapshot written by other code is then refused and
  * rebuilt, never read as if it were ours.
  */
-export const SNAPSHOT_CODE_VERSION = 10
+export const SNAPSHOT_CODE_VERSION = 11
 
 /** The reader rules that change what compiling derives, folded into the code version. */
 const rulesBits = (): number =>
