@@ -11,7 +11,12 @@ import { prepareItem } from '../../src/watch/item'
 import { buildPresearcher, firstSightSources } from '../../src/watch/presearcher'
 import { prefixFilters } from '../../src/watch/prefix-filter'
 import { readerRules, type ReaderRules } from '../../src/watch/reader-rules'
-import { transliterationKey } from '../../src/watch/transliterate'
+import {
+  crossKeyInto,
+  prefixKeyInto,
+  romanisePrefixes,
+  transliterationKey,
+} from '../../src/watch/transliterate'
 import { MEMO_JOINS, ROW, STEM_MEMO, TERM_MEMO, lexicon } from '../../src/watch/word'
 import { evaluate } from '../../src/watch/evaluate'
 import { prng } from '../support/prng'
@@ -230,6 +235,48 @@ describe('first-sight gate', () => {
     const { full, less } = gates([compileQuery(query, options)], field, drop)
     expect(full.mayTerm(units(word), 0, word.length)).toBe(true)
     expect(less.mayTerm(units(word), 0, word.length)).toBe(false)
+  })
+
+  // A Cyrillic word reaches a Latin query word when the cross key of any of its prefixes (its
+  // stem's, or its own) is that word's: each word here has one prefix, drawn at random, whose
+  // cross key is filed, beside keys near it (another last letter, one more, one less).
+  it("finds a Cyrillic word by any one prefix's cross key, on 4,000 random words", () => {
+    const random = prng(2718)
+    const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!
+    const letters = [...'абвгґдеєжзиіїйклмнопрстуўфхцчшщъыьэюя', 'ые', 'йо', 'ау', 'тс', 'кх']
+    const toString = (u: Uint16Array, n: number) => String.fromCharCode(...u.subarray(0, n))
+    let found = 0
+    for (let k = 0; k < 4000; k++) {
+      let word = ''
+      for (let i = 1 + Math.floor(random() * 12); i > 0; i--) word += pick(letters)
+      const src = units(word)
+      const j = 1 + Math.floor(random() * word.length)
+      romanisePrefixes(src, 0, word.length)
+      const key = new Uint16Array(4 * word.length + 4)
+      const cross = new Uint16Array(4 * word.length + 4)
+      const m = prefixKeyInto(src, 0, j, key)
+      const filed = toString(cross, crossKeyInto(key, 0, m, cross))
+      if (filed === '' || filed.length > 31) continue
+      const near = [
+        filed.slice(0, -1) + pick([...'aeioubcdgz']),
+        filed + pick([...'aeioubcdgz']),
+        filed.slice(0, -1),
+        filed.slice(0, -2) + 'zz',
+      ].filter((s) => s !== filed && s !== '')
+      const gate = new FirstSightGate({
+        exact: [],
+        starts: [],
+        sized: [],
+        open: false,
+        keys: true,
+        crossFromCyrillic: [],
+        crossFromLatin: [filed, ...near],
+        crossBases: null,
+      })
+      expect(gate.mayStem(src, 0, word.length, 'ru', undefined), `${word}: ${filed}`).toBe(true)
+      found++
+    }
+    expect(found).toBeGreaterThan(3500)
   })
 
   it.each<[string, string, string, string | undefined, keyof GateSources, string]>([
