@@ -1,11 +1,12 @@
-// The matcher's start-up warm-up: run once in a Worker's global scope (src/startup.ts), it builds a
-// snapshot of a small synthetic index, loads it and matches synthetic articles, then forgets
-// every word it met. What stays is V8's compiled, optimised code for the per-word paths (the
-// scanner, the lexicon, the first-sight gate, stems, transliteration, readings, evaluation and
-// explanations), so that a tick in a new isolate matches at the speed of a warm one instead of
-// interpreting that code for its first ~50 items. Why at start-up: the platform limits the
-// global scope's CPU on its own (1 s), apart from each invocation's (10 ms on the free plan);
-// docs/decisions.md, 31, has the figures and the reasoning.
+// The matcher's start-up warm-up: run once in a Worker's global scope (src/startup.ts), it builds
+// snapshots of a small synthetic index and of a third of it, loads them and matches synthetic
+// articles, forgetting every word it met along the way and at the end. What stays is V8's
+// compiled, optimised code for the per-word paths (the scanner, the lexicon, the first-sight
+// gate, stems, transliteration, readings, evaluation and explanations), so that a tick in a new
+// isolate matches at the speed of a warm one instead of interpreting that code for its first
+// ~50 items. Why at start-up: the platform limits the global scope's CPU on its own (1 s),
+// apart from each invocation's (10 ms on the free plan); docs/decisions.md, 31, has the
+// figures and the reasoning.
 // Not responsible for what is matched (nothing here reaches a user) nor for timing itself
 // (bench/watch.bench.ts measures it).
 //
@@ -31,7 +32,7 @@ import { lexicon } from './word'
  */
 export const WARM_UP_ARTICLES = 96
 const WARM_UP_WATCHES = 120
-/** The warm-up forgets every word it met after every this many articles (warmUpMatcher says why). */
+/** The warm-up forgets every word it met every this many articles (warmUpMatcher says why). */
 const FORGET_EVERY = 8
 /** Every this many articles go to the second index (warmUpMatcher says why). */
 const OTHER_INDEX_EVERY = 4
@@ -104,7 +105,10 @@ export interface WarmUpReport {
   unmatched: string[]
 }
 
-/** Builds, loads and matches the synthetic index and articles, then forgets their words. */
+/**
+ * Builds, loads and matches the synthetic indexes and articles, forgetting their words every
+ * FORGET_EVERY articles and at the end.
+ */
 export function warmUpMatcher(): WarmUpReport {
   const random = prng(0x5eed)
   const words = vocabularies(random)
