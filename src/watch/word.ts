@@ -161,8 +161,9 @@ let termUnits: Uint16Array = new Uint16Array(64)
  * before a sweep must be looked up again.
  */
 export class Lexicon {
-  // The arrays, counts and shift a sweep renews are set by reset() alone, from the constructor
-  // on: one allocation each, and no field first reassigned after code was optimised against it.
+  // The arrays, counts and shift a sweep renews are first set by reset(), from the constructor,
+  // not by field initialisers as well: one allocation each. clear() reassigns some of them; the
+  // start-up warm-up clears early so that code is optimised knowing they vary (warm-up.ts).
   /** ROW Int32s per id (the offsets above). Replaced when it grows: read it after any lookup. */
   rows!: Int32Array
   /** Where unitsOf's term starts in the array it returned. */
