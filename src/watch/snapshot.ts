@@ -187,11 +187,20 @@ const padded = (n: number): number => (n + 3) & ~3
  */
 function checksum(words: Int32Array): number {
   let h = 0x811c9dc5 | 0
-  for (let i = 0; i < words.length; i++) {
-    if (i !== H_CHECKSUM) h = Math.imul(h ^ words[i]!, 0x01000193)
+  for (let i = 0; i < H_CHECKSUM; i++) h = Math.imul(h ^ words[i]!, FNV_PRIME)
+  // Four words a step: a new isolate runs this loop once a load, before V8 optimises it.
+  const n = words.length
+  let i = H_CHECKSUM + 1
+  for (; i + 4 <= n; i += 4) {
+    h = Math.imul(h ^ words[i]!, FNV_PRIME)
+    h = Math.imul(h ^ words[i + 1]!, FNV_PRIME)
+    h = Math.imul(h ^ words[i + 2]!, FNV_PRIME)
+    h = Math.imul(h ^ words[i + 3]!, FNV_PRIME)
   }
+  for (; i < n; i++) h = Math.imul(h ^ words[i]!, FNV_PRIME)
   return h ^ (h >>> 15)
 }
+const FNV_PRIME = 0x01000193
 
 // Writing.
 
