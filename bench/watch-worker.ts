@@ -5,7 +5,8 @@
 // fresh isolate the first /compile and /match are the first the engine's code and lexicon ever
 // see, as in a tick that starts a new isolate. /snapshot hands it the index snapshot the bench
 // built in its own process (as the configuration object builds it elsewhere), and /load decodes
-// it instead of compiling. Not deployed anywhere.
+// it instead of compiling (/match?load=1 loads it, then matches, in one request, as a tick
+// does). Not deployed anywhere.
 import { compileWatchIndex, matchItem, type WatchIndex, type WatchSpec } from '../src/watch'
 import { loadIndexSnapshot } from '../src/watch/snapshot'
 import { warmUpIsolate } from '../src/startup'
@@ -57,6 +58,10 @@ export default {
     if (url.pathname === '/forget') {
       forgetVocabulary()
       return new Response('')
+    }
+    // load=1: the snapshot loaded first, in the same request, as a tick loads then matches.
+    if (url.pathname === '/match' && url.searchParams.get('load') === '1' && snapshot) {
+      index = loadIndexSnapshot(snapshot, BENCH_VERSION)
     }
     if (url.pathname === '/match' && index) {
       const set = sets[param('set', 0)] ?? []
