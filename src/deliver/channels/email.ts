@@ -17,7 +17,6 @@
 // digest's id for several), so a retry is recognisable; `Auto-Submitted: auto-generated` (RFC
 // 3834) keeps auto-responders from answering.
 import { EmailMessage } from 'cloudflare:email'
-import { createMimeMessage } from 'mimetext/browser'
 import { DeliveryError, errorMessage } from '../../lib/errors'
 import type { Destination } from '../../model'
 import type { Channel, ChannelDeps, Outgoing, SendResult } from '../channel'
@@ -157,7 +156,15 @@ function base64Utf8(s: string): string {
 }
 
 /** The raw MIME message for one recipient. */
-export function buildMime(rendered: RenderedEmail, from: string, to: string): string {
+export async function buildMime(
+  rendered: RenderedEmail,
+  from: string,
+  to: string,
+): Promise<string> {
+  // Imported on the first email, not at start-up: mimetext's Babel runtime brings core-js-pure,
+  // whose module code cost every new isolate ~16 ms of start-up CPU (docs/decisions.md, 31),
+  // emails or not. An isolate that sends email pays it once.
+  const { createMimeMessage } = await import('mimetext/browser')
   const msg = createMimeMessage()
   msg.setSender({ addr: from, name: 'Feedwatch' })
   msg.setRecipient(to)
@@ -192,7 +199,7 @@ export const emailChannel: Channel = {
     for (const to of destination.to) {
       try {
         await deps.email.send(
-          new EmailMessage(deps.emailFrom, to, buildMime(rendered, deps.emailFrom, to)),
+          new EmailMessage(deps.emailFrom, to, await buildMime(rendered, deps.emailFrom, to)),
         )
       } catch (cause) {
         const said = errorMessage(cause)
