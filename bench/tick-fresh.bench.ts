@@ -4,9 +4,10 @@
 // new items matched, alerts built and sent, the shard written. Each measured tick runs in a new
 // workerd process (Miniflare) over state persisted on disk by the ticks before it, so nothing is
 // warm but the stored data and what the Worker's global scope warms before its first event, as
-// in production (the start-up warm-ups, src/startup.ts, run by bench/tick-worker.ts too). The set-up is the free plan's target: 50 feeds in the shard and
-// 1,000 watches; one feed is due every tick, and one or two others now and then (the rest are read
-// every 24 hours), as a minute's tick of 50 feeds polled every 15 minutes finds three or four.
+// in production (the start-up warm-ups, src/startup.ts, run by bench/tick-worker.ts too). The
+// set-up is the free plan's target: 50 feeds in the shard and 1,000 watches; one feed is due every
+// tick, and one or two others now and then (the rest are read every 24 hours), as a minute's tick
+// of 50 feeds polled every 15 minutes finds three or four.
 // Printed beside the same isolate's next ticks: what is left there is mostly what this harness
 // adds (Miniflare's KV and the configuration object in the same process), not the tick's own.
 //
@@ -14,7 +15,9 @@
 // every thread of the workerd process (/proc/<pid>/task/*/schedstat) over the request, less that
 // of an empty request. It includes what production bills elsewhere or not at all: the
 // configuration object (a Durable Object, run in the same process here), Miniflare's KV, V8's
-// background compiler and collector threads. Prints figures; never fails on them.
+// background compiler and collector thread. A second figure leaves that thread out: the thread
+// that runs JavaScript alone, still with the configuration object and Miniflare's KV on it.
+// Prints figures; never fails on them.
 import type { Miniflare } from 'miniflare'
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
 import { createServer } from 'node:http'
@@ -28,9 +31,14 @@ const ITEMS_IN_FEED = 30
 const REPEATS = 5
 const T0 = Date.UTC(2026, 11, 1, 12)
 
-/** CPU milliseconds of every thread of the workerd processes this process started. */
-function workerdCpuMs(): number {
-  let ns = 0
+/**
+ * CPU milliseconds of the workerd processes this process started: every thread (`all`), and the
+ * thread that runs JavaScript (`main`: the Worker's, the configuration object's, Miniflare's KV;
+ * its thread id is the process id), without V8's background compiler and collector thread.
+ */
+function workerdCpuMs(): { all: number; main: number } {
+  let all = 0
+  let main = 0
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     let stat: string
     try {
@@ -42,13 +50,15 @@ function workerdCpuMs(): number {
     if (ppid !== process.pid || !stat.includes('(workerd)')) continue
     for (const tid of readdirSync(`/proc/${pid}/task`)) {
       try {
-        ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0])
+        const ns = Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0])
+        all += ns
+        if (tid === pid) main += ns
       } catch {
         // a thread that ended meanwhile
       }
     }
   }
-  return ns / 1e6
+  return { all: all / 1e6, main: main / 1e6 }
 }
 
 // News feeds on loopback: 30 items of ~80 words each, French; feed 0 publishes on demand.
@@ -98,7 +108,8 @@ async function measured(mf: Miniflare, path: string) {
   const response = await mf.dispatchFetch(`http://bench${path}`)
   const text = await response.text()
   if (!response.ok) throw new Error(`bench worker answered ${response.status} to ${path}: ${text}`)
-  return { cpu: workerdCpuMs() - before, text }
+  const after = workerdCpuMs()
+  return { cpu: after.all - before.all, main: after.main - before.main, text }
 }
 
 interface TickAnswer {
@@ -119,7 +130,12 @@ async function ticksInNewIsolate(dir: string, minute: number, steps: number[]) {
   try {
     // The empty request's CPU, taken out of each figure (its least of five).
     let empty = Infinity
-    for (let i = 0; i < 5; i++) empty = Math.min(empty, (await measured(mf, '/limits')).cpu)
+    let emptyMain = Infinity
+    for (let i = 0; i < 5; i++) {
+      const { cpu, main } = await measured(mf, '/limits')
+      empty = Math.min(empty, cpu)
+      emptyMain = Math.min(emptyMain, main)
+    }
     for (const [k, news] of steps.entries()) {
       published += news
       const at = T0 + (minute + k * 20) * 60_000
@@ -128,6 +144,7 @@ async function ticksInNewIsolate(dir: string, minute: number, steps: number[]) {
       const what = news ? `${news} new items` : 'nothing new (304)'
       const name = `${k === 0 ? 'new isolate' : `the same isolate, tick ${k + 1}`}, ${what}`
       record(`${name}: CPU ms`, tick.cpu - empty)
+      record(`${name}: the JavaScript thread alone, CPU ms`, tick.main - emptyMain)
       record(`${name}: the tick's own estimate, ms`, answer.result.estimatedCpuMs)
       record(`${name}: feeds polled`, answer.result.polled)
       record(`${name}: alerts`, answer.alerts.length)
