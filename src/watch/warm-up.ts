@@ -26,11 +26,13 @@ import { transliterationKey } from './transliterate'
 import { lexicon } from './word'
 
 /**
- * Articles and watches matched: enough for V8 to optimise the per-word functions (a fresh
- * isolate's per-item cost levels off after ~50 articles of ~300 words; docs/decisions.md, 31),
- * few enough to keep the global scope's CPU far below the platform's start-up limit.
+ * Articles matched: enough for V8 to have optimised the per-word functions fully before a tick's
+ * first items (96 left several to be optimised during them: a fresh isolate's load + 20 items at
+ * 1,000 watches took ~11 ms against ~8.7 with 160; 192 and 240 did no better;
+ * docs/decisions.md, 31), few enough to keep the global scope's CPU far below the platform's
+ * start-up limit (~225 ms in all, of 1 s).
  */
-export const WARM_UP_ARTICLES = 96
+export const WARM_UP_ARTICLES = 160
 const WARM_UP_WATCHES = 120
 /** The warm-up forgets every word it met every this many articles (warmUpMatcher says why). */
 const FORGET_EVERY = 8
