@@ -7,6 +7,7 @@ import {
   previewQuery,
   type MatchInput,
 } from '../../src/watch'
+import { wildcardRegExp, wildcardTest } from '../../src/watch/compile'
 import { prng } from '../support/prng'
 import { matchInput } from './inputs'
 
@@ -310,5 +311,45 @@ describe('one compiled wildcard over successive items', () => {
       const single = matchQuery('белгород* -kursk*', fields, { transliterate: true })
       expect(viaIndex).toEqual(single ? [single] : [])
     }
+  })
+})
+
+describe('a `?` pattern read in place', () => {
+  // wildcardTest reads patterns whose pieces have no surrogate unit without a RegExp
+  // (compile.ts's fitsPieces): it must answer as the RegExp does, on every term.
+  const units = ['a', 'b', 'é', 'ж', '東', '😀', '\ud83d', '\ude00', '\n', '\u2028', '?', '.']
+  const draw = (random: () => number, max: number) =>
+    Array.from(
+      { length: Math.floor(random() * (max + 1)) },
+      () => units[Math.floor(random() * units.length)]!,
+    ).join('')
+
+  it('answers as the RegExp on random pieces and terms', () => {
+    const random = prng(1515)
+    let inPlace = 0
+    let fits = 0
+    for (let round = 0; round < 4000; round++) {
+      const pieces = Array.from({ length: 2 + Math.floor(random() * 3) }, () => draw(random, 2))
+      const star = random() < 0.5
+      const test = wildcardTest(pieces, star)
+      const re = wildcardRegExp(pieces, star)
+      if (!/[\ud800-\udfff]/.test(pieces.join(''))) inPlace++
+      for (let t = 0; t < 8; t++) {
+        // Terms built from the pattern itself, so that many fit, and random ones.
+        const term =
+          t % 2 === 0
+            ? pieces.map((p, k) => (k === 0 ? '' : draw(random, 1)) + p).join('') + draw(random, 1)
+            : draw(random, 7)
+        const expected = re.test(term)
+        if (expected) fits++
+        expect(test(term), `${JSON.stringify(pieces)} ${star} ${JSON.stringify(term)}`).toBe(
+          expected,
+        )
+      }
+    }
+    // Both paths ran, and on terms that fit as well as terms that do not.
+    expect(inPlace).toBeGreaterThan(1000)
+    expect(inPlace).toBeLessThan(4000)
+    expect(fits).toBeGreaterThan(3000)
   })
 })
