@@ -226,6 +226,8 @@ export interface FiledIndex {
   strings: Strings
   /** The leaf owner numbered `k` (a loaded snapshot decodes it when first asked for). */
   owner: (k: number) => LeafOwner
+  /** How many leaf owners there are (k < owners). */
+  owners: number
 }
 
 /**
@@ -247,13 +249,18 @@ export function buildPresearcher(source: CompiledQuery[] | FiledIndex): Presearc
     const filing = fileWatches(source, intern)
     const { tables, owners } = filing
     sources = filing.sources
-    filed = { tables, strings: { get: (id) => strings[id]! }, owner: (k) => owners[k]! }
+    filed = {
+      tables,
+      strings: { get: (id) => strings[id]! },
+      owner: (k) => owners[k]!,
+      owners: owners.length,
+    }
   } else {
     filed = source
   }
   const { tables, strings } = filed
-  const leafAt = leafNumbering(filed.owner)
-  const patternAt = patternNumbering(filed.owner)
+  const leafAt = leafNumbering(filed.owner, filed.owners)
+  const patternAt = patternNumbering(filed.owner, filed.owners)
   const table = (name: (typeof TABLES)[number]) => tables.tables[TABLES.indexOf(name)]!
   const watchesBy = (name: (typeof TABLES)[number]) =>
     new TermBuckets<number>(table(name), strings, watchAt)
@@ -522,9 +529,12 @@ interface FirstSightParts {
 
 const parts = new WeakMap<Presearcher, FirstSightParts>()
 
-/** The stems of `terms` in a language (StemTables.codes), by their number, each cut once. */
+/**
+ * The stems of `terms` in a language (StemTables.codes), by their number, each cut once (in a
+ * list sized ahead, as byLeafNumber says why).
+ */
 function stemStrings(terms: Int32Array, codes: Int32Array, strings: Strings): Strings {
-  const cut: Array<string | undefined> = []
+  const cut = new Array<string | undefined>(terms.length).fill(undefined)
   return {
     get(i) {
       let stem = cut[i]
@@ -781,9 +791,20 @@ function fileStemLanguage(
 /** A watch's number, as its posting lists hold it. */
 const watchAt = (id: number): number => id
 
+/**
+ * A list for what leaf number `id` (of `owners` leaf owners: two numbers each) stands for, made on
+ * first use. Sized ahead: written first at a number in the thousands, an empty array turns into
+ * a dictionary, and V8 then threw away the optimised code of the matcher's hottest functions
+ * ("dependent prototype chain changed") on a new isolate's first `?` pattern at 10,000 watches,
+ * as no warm-up index is large enough to do it before (docs/decisions.md, 31).
+ */
+function byLeafNumber<T>(owners: number): Array<T | undefined> {
+  return new Array<T | undefined>(2 * owners).fill(undefined)
+}
+
 /** The leaves of the owners `owner` gives, by number (LeafOwner), each looked up once. */
-function leafNumbering(owner: (k: number) => LeafOwner): (id: number) => Leaf {
-  const leaves: Leaf[] = []
+function leafNumbering(owner: (k: number) => LeafOwner, owners: number): (id: number) => Leaf {
+  const leaves = byLeafNumber<Leaf>(owners)
   return (id) => {
     const found = leaves[id]
     if (found !== undefined) return found
@@ -795,8 +816,11 @@ function leafNumbering(owner: (k: number) => LeafOwner): (id: number) => Leaf {
 }
 
 /** The pattern leaves of the wildcards `owner` gives, by their leaf's number, each made once. */
-function patternNumbering(owner: (k: number) => LeafOwner): (id: number) => PatternLeaf {
-  const patterns: PatternLeaf[] = []
+function patternNumbering(
+  owner: (k: number) => LeafOwner,
+  owners: number,
+): (id: number) => PatternLeaf {
+  const patterns = byLeafNumber<PatternLeaf>(owners)
   return (id) => {
     const found = patterns[id]
     if (found !== undefined) return found

@@ -523,7 +523,7 @@ function decode(words: Int32Array, utf8: Uint8Array): WatchIndex {
     }
     return (owners[k] = decoded)
   }
-  const presearcher = buildPresearcher({ tables, strings, owner })
+  const presearcher = buildPresearcher({ tables, strings, owner, owners: ownerCount })
   const index = indexFromSnapshot(
     watches,
     {
