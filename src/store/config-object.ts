@@ -24,6 +24,7 @@ import {
   type SnapshotComplaint,
 } from './config'
 import { concatBytes } from '../lib/bytes'
+import { pairSafeEnd } from '../lib/utf16'
 
 /** What a read answers: `json` is absent when the caller already holds `version`. */
 export interface ConfigRead {
@@ -342,9 +343,7 @@ function splitUnits(text: string, units: number): string[] {
   const out: string[] = []
   let at = 0
   while (at < text.length) {
-    let end = Math.min(at + units, text.length)
-    const last = text.charCodeAt(end - 1)
-    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--
+    const end = pairSafeEnd(text, Math.min(at + units, text.length))
     out.push(text.slice(at, end))
     at = end
   }

@@ -4,6 +4,7 @@
 // under them). Not responsible for parsing (query-parser.ts) nor for evaluation (evaluate.ts).
 // Reference: Lucene Monitor's TermFilteredPresearcher, which weights extracted terms by length.
 
+import { hasSurrogate, isHighSurrogate, isLowSurrogate } from '../lib/utf16'
 import { readerRules } from './reader-rules'
 import { parseQuery, type MetaField, type QueryAst, type TextField } from './query-parser'
 import {
@@ -377,10 +378,7 @@ function fitsPieces(term: string, pieces: readonly string[], star: boolean): boo
       const c = term.charCodeAt(at)
       if (c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029) return false
       const pair =
-        c >= 0xd800 &&
-        c <= 0xdbff &&
-        at + 1 < term.length &&
-        isLowSurrogate(term.charCodeAt(at + 1))
+        isHighSurrogate(c) && at + 1 < term.length && isLowSurrogate(term.charCodeAt(at + 1))
       at += pair ? 2 : 1
     }
     const piece = pieces[k]!
@@ -388,18 +386,6 @@ function fitsPieces(term: string, pieces: readonly string[], star: boolean): boo
     at += piece.length
   }
   return star || at === term.length
-}
-
-function isLowSurrogate(c: number): boolean {
-  return c >= 0xdc00 && c <= 0xdfff
-}
-
-function hasSurrogate(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i)
-    if (c >= 0xd800 && c <= 0xdfff) return true
-  }
-  return false
 }
 
 const NO_KEYS: readonly string[] = []

@@ -3,6 +3,7 @@
 // into plain and highlighted segments, and the grouping of a burst or digest by watch. Pure.
 //
 // Not here: markup or limits of any service (each channel renders and cuts for its own service).
+import { isHighSurrogate } from '../../lib/utf16'
 import type { Alert } from '../../model'
 import type { Outgoing } from '../channel'
 import { cleanText, cut, fitEscaped, oneLine, safeHttpUrl } from './text'
@@ -57,8 +58,6 @@ export function formatDate(iso: string | undefined): string | undefined {
   return `${utc.slice(0, 10)} ${utc.slice(11, 16)} UTC`
 }
 
-const isHigh = (c: number) => c >= 0xd800 && c <= 0xdbff
-
 /**
  * Splits `snippet` at the highlight spans (UTF-16 offsets, end exclusive). Spans are clamped, sorted
  * and merged, and moved off the middle of a surrogate pair, so bad offsets never garble the text.
@@ -67,7 +66,7 @@ export function snippetSegments(snippet: string, highlights: Array<[number, numb
   const text = snippet.slice(0, MAX_FIELD)
   const fix = (i: number) => {
     const at = Math.max(0, Math.min(text.length, Math.trunc(i)))
-    return at > 0 && at < text.length && isHigh(text.charCodeAt(at - 1)) ? at + 1 : at
+    return at > 0 && at < text.length && isHighSurrogate(text.charCodeAt(at - 1)) ? at + 1 : at
   }
   const spans = highlights
     .map(([s, e]) => [fix(s), fix(e)] as [number, number])

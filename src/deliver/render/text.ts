@@ -4,6 +4,8 @@
 //
 // Not here: any service's markup (each channel escapes for its own service).
 
+import { pairSafeEnd } from '../../lib/utf16'
+
 /** Bidirectional controls (Unicode TR9): an override can make `gro.live` read as `evil.org`. */
 const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g
 /** C0/C1 controls other than tab and newline: never meaningful in a notification. */
@@ -50,9 +52,7 @@ export function prefix(s: string, max: number, unit: Unit): string {
   if (max <= 0) return ''
   if (unit === 'utf16') {
     if (s.length <= max) return s
-    const last = s.charCodeAt(max - 1)
-    // Cutting after a high surrogate would leave half a character.
-    return s.slice(0, last >= 0xd800 && last <= 0xdbff ? max - 1 : max)
+    return s.slice(0, pairSafeEnd(s, max))
   }
   let bytes = 0
   let i = 0
